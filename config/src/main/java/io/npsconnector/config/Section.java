@@ -1,0 +1,361 @@
+package io.npsconnector.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A cursor over one YAML mapping. Every accessor records its key as known; {@link #finish()} then
+ * reports the keys nobody asked for, with a suggestion. Accessors never throw on bad input: they
+ * record a problem (with the value's line and path) and return empty, so a whole file is checked in
+ * one pass.
+ */
+final class Section {
+  private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private final ConfigNode.Mapping node;
+  private final String path;
+  private final Problems problems;
+  private final Map<String, String> env;
+  private final Set<String> known = new LinkedHashSet<>();
+
+  private Section(ConfigNode.Mapping node, String path, Problems problems, Map<String, String> env) {
+    this.node = node;
+    this.path = path;
+    this.problems = problems;
+    this.env = env;
+  }
+
+  static Section root(ConfigNode.Mapping node, Problems problems, Map<String, String> env) {
+    return new Section(node, "", problems, env);
+  }
+
+  String path() {
+    return path;
+  }
+
+  int line() {
+    return node.line();
+  }
+
+  String pathOf(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  boolean has(String key) {
+    known.add(key);
+    ConfigNode.Entry entry = node.entries().get(key);
+    return entry != null && !(entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull());
+  }
+
+  /** Records a problem about {@code key}, at its value's line (the mapping's line when absent). */
+  void problem(String key, String message) {
+    ConfigNode.Entry entry = node.entries().get(key);
+    problems.add(entry == null ? node.line() : entry.value().line(), pathOf(key), message);
+  }
+
+  /** Records a problem about this section as a whole. */
+  void problem(String message) {
+    problems.add(node.line(), path, message);
+  }
+
+  // ---- scalars ----------------------------------------------------------------------------------
+
+  Optional<String> text(String key) {
+    return scalar(key).flatMap(scalar -> resolve(key, scalar.text(), false));
+  }
+
+  String text(String key, String defaultValue) {
+    return text(key).orElse(defaultValue);
+  }
+
+  Optional<String> requiredText(String key) {
+    if (!has(key)) {
+      problem(key, "is required");
+      return Optional.empty();
+    }
+    return text(key).filter(value -> {
+      if (value.isBlank()) {
+        problem(key, "must not be blank");
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** A value checked by {@code parser}, which returns empty and the reason through {@code Parsed}. */
+  <T> Optional<T> parsed(String key, Function<String, Parsed<T>> parser) {
+    return text(key).flatMap(text -> {
+      Parsed<T> parsed = parser.apply(text.strip());
+      if (parsed.error() != null) {
+        problem(key, parsed.error());
+        return Optional.empty();
+      }
+      return Optional.of(parsed.value());
+    });
+  }
+
+  Optional<Integer> integer(String key, int min, int max) {
+    return parsed(key, text -> {
+      int value;
+      try {
+        value = Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        return Parsed.error("must be a whole number, got '" + text + "'");
+      }
+      if (value < min || value > max) {
+        return Parsed.error("must be between " + min + " and " + max + ", got " + value);
+      }
+      return Parsed.of(value);
+    });
+  }
+
+  Optional<Boolean> bool(String key) {
+    return parsed(key, text -> switch (text) {
+      case "true", "True", "TRUE" -> Parsed.of(true);
+      case "false", "False", "FALSE" -> Parsed.of(false);
+      default -> Parsed.error("must be true or false, got '" + text + "'");
+    });
+  }
+
+  Optional<Duration> duration(String key, Duration min) {
+    return parsed(key, text -> {
+      Optional<Duration> duration = Durations.parse(text);
+      if (duration.isEmpty()) {
+        return Parsed.error("invalid duration '" + text + "'; write ISO-8601 such as P3D or PT12H, "
+            + "or a number and a unit: 30m, 12h, 3d, 2w");
+      }
+      if (duration.get().compareTo(min) < 0) {
+        return Parsed.error("must be at least " + Durations.format(min) + ", got '" + text + "'");
+      }
+      return duration.map(Parsed::of).orElseThrow();
+    });
+  }
+
+  /** One of {@code allowed}; anything else is a problem that lists them and suggests the nearest. */
+  Optional<String> oneOf(String key, String what, List<String> allowed) {
+    return parsed(key, text -> allowed.contains(text)
+        ? Parsed.of(text)
+        : Parsed.error("unknown " + what + " '" + text + "'" + Suggestions.didYouMean(text, allowed)
+            + "; expected one of " + String.join(", ", allowed)));
+  }
+
+  /**
+   * A secret: the value must be an environment reference ({@code ${NAME}} or {@code ${NAME:-default}}),
+   * and no message ever shows what it resolved to.
+   */
+  Optional<Secret> secret(String key) {
+    Optional<ConfigNode.Scalar> scalar = scalar(key);
+    if (scalar.isEmpty()) {
+      return Optional.empty();
+    }
+    String written = scalar.get().text();
+    if (!written.contains("${")) {
+      problem(key, "must be an environment reference such as ${" + suggestedVariable(key)
+          + "}; secrets are never written into the configuration file");
+      return Optional.empty();
+    }
+    return resolve(key, written, true).flatMap(value -> {
+      if (value.isEmpty()) {
+        problem(key, "resolves to an empty value (" + written.strip() + ")");
+        return Optional.empty();
+      }
+      return Optional.of(new Secret(written.strip(), value));
+    });
+  }
+
+  Optional<Secret> requiredSecret(String key) {
+    if (!has(key)) {
+      problem(key, "is required (an environment reference such as ${" + suggestedVariable(key) + "})");
+      return Optional.empty();
+    }
+    return secret(key);
+  }
+
+  // ---- structure --------------------------------------------------------------------------------
+
+  /** The child mapping at {@code key}; an absent key gives an empty mapping at this section's line. */
+  Section section(String key) {
+    known.add(key);
+    ConfigNode.Entry entry = node.entries().get(key);
+    if (entry == null || entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull()) {
+      int line = entry == null ? node.line() : entry.keyLine();
+      return new Section(new ConfigNode.Mapping(line, Map.of()), pathOf(key), problems, env);
+    }
+    if (entry.value() instanceof ConfigNode.Mapping mapping) {
+      return new Section(mapping, pathOf(key), problems, env);
+    }
+    problem(key, "must be a mapping of keys to values, got " + entry.value().kind());
+    return new Section(new ConfigNode.Mapping(entry.keyLine(), Map.of()), pathOf(key), problems, env);
+  }
+
+  /** The raw node at {@code key}, for values that may take several shapes. */
+  Optional<ConfigNode> node(String key) {
+    known.add(key);
+    return Optional.ofNullable(node.entries().get(key)).map(ConfigNode.Entry::value)
+        .filter(value -> !(value instanceof ConfigNode.Scalar scalar && scalar.isNull()));
+  }
+
+  /** A list of mappings; each item comes back as a section with the path {@code key[i]}. */
+  List<Section> sections(String key) {
+    List<Section> sections = new ArrayList<>();
+    List<ConfigNode> items = items(key);
+    for (int i = 0; i < items.size(); i++) {
+      ConfigNode item = items.get(i);
+      String itemPath = pathOf(key) + "[" + i + "]";
+      if (item instanceof ConfigNode.Mapping mapping) {
+        sections.add(new Section(mapping, itemPath, problems, env));
+      } else {
+        problems.add(item.line(), itemPath, "must be a mapping of keys to values, got " + item.kind());
+      }
+    }
+    return sections;
+  }
+
+  /** A list of single values; a single value alone counts as a list of one. */
+  List<String> texts(String key) {
+    Optional<ConfigNode> value = node(key);
+    if (value.isPresent() && value.get() instanceof ConfigNode.Scalar scalar) {
+      return resolve(key, scalar.text(), false).map(List::of).orElse(List.of());
+    }
+    List<String> texts = new ArrayList<>();
+    List<ConfigNode> items = items(key);
+    for (int i = 0; i < items.size(); i++) {
+      ConfigNode item = items.get(i);
+      String itemPath = pathOf(key) + "[" + i + "]";
+      if (item instanceof ConfigNode.Scalar scalar && !scalar.isNull()) {
+        resolveAt(item.line(), itemPath, scalar.text(), false).ifPresent(texts::add);
+      } else {
+        problems.add(item.line(), itemPath, "must be a single value, got " + item.kind());
+      }
+    }
+    return texts;
+  }
+
+  /** Records a problem about item {@code index} of the list at {@code key} (or its single value). */
+  void problemAtItem(String key, int index, String message) {
+    Optional<ConfigNode> value = Optional.ofNullable(node.entries().get(key)).map(ConfigNode.Entry::value);
+    if (value.isPresent() && value.get() instanceof ConfigNode.Sequence sequence && index < sequence.items().size()) {
+      problems.add(sequence.items().get(index).line(), pathOf(key) + "[" + index + "]", message);
+    } else {
+      problem(key, message);
+    }
+  }
+
+  /** The keys of this mapping, in file order, each counted as known. */
+  List<String> keys() {
+    known.addAll(node.entries().keySet());
+    return List.copyOf(node.entries().keySet());
+  }
+
+  /** A mapping of names to single values (field maps); keys are free-form and checked by the caller. */
+  Map<String, String> textMap(String key) {
+    Section section = section(key);
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String name : section.keys()) {
+      section.text(name).ifPresent(value -> map.put(name, value.strip()));
+    }
+    return map;
+  }
+
+  /** Reports every key in this mapping that no accessor asked for. Call once, after reading. */
+  void finish() {
+    for (ConfigNode.Entry entry : node.entries().values()) {
+      if (!known.contains(entry.key())) {
+        String where = path.isEmpty() ? "" : " in " + path;
+        problems.add(entry.keyLine(), pathOf(entry.key()), "unknown key '" + entry.key() + "'" + where
+            + Suggestions.didYouMean(entry.key(), known)
+            + (Suggestions.nearest(entry.key(), known).isEmpty() && !known.isEmpty()
+                ? "; known keys here: " + String.join(", ", known) : ""));
+      }
+    }
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private List<ConfigNode> items(String key) {
+    Optional<ConfigNode> value = node(key);
+    if (value.isEmpty()) {
+      return List.of();
+    }
+    if (value.get() instanceof ConfigNode.Sequence sequence) {
+      return sequence.items();
+    }
+    problem(key, "must be a list, got " + value.get().kind());
+    return List.of();
+  }
+
+  private Optional<ConfigNode.Scalar> scalar(String key) {
+    Optional<ConfigNode> value = node(key);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (value.get() instanceof ConfigNode.Scalar scalar) {
+      return Optional.of(scalar);
+    }
+    problem(key, "must be a single value, got " + value.get().kind());
+    return Optional.empty();
+  }
+
+  private Optional<String> resolve(String key, String text, boolean secret) {
+    ConfigNode.Entry entry = node.entries().get(key);
+    return resolveAt(entry == null ? node.line() : entry.value().line(), pathOf(key), text, secret);
+  }
+
+  /** Replaces {@code ${NAME}} and {@code ${NAME:-default}}; a missing variable names the key. */
+  private Optional<String> resolveAt(int line, String keyPath, String text, boolean secret) {
+    if (ENV_REFERENCE.matcher(text).replaceAll("").contains("${")) {
+      problems.add(line, keyPath, "unclosed environment reference" + (secret ? "" : " in '" + text + "'")
+          + "; write ${NAME} or ${NAME:-default}");
+      return Optional.empty();
+    }
+    Matcher matcher = ENV_REFERENCE.matcher(text);
+    StringBuilder resolved = new StringBuilder();
+    boolean ok = true;
+    while (matcher.find()) {
+      String reference = matcher.group(1);
+      int separator = reference.indexOf(":-");
+      String name = separator < 0 ? reference : reference.substring(0, separator);
+      if (!ENV_NAME.matcher(name).matches()) {
+        problems.add(line, keyPath, "invalid environment variable name '" + name
+            + "'; write ${NAME} or ${NAME:-default}");
+        ok = false;
+        continue;
+      }
+      String value = env.containsKey(name) ? env.get(name)
+          : separator < 0 ? null : reference.substring(separator + 2);
+      if (value == null) {
+        problems.add(line, keyPath, "environment variable " + name + " is not set");
+        ok = false;
+        continue;
+      }
+      matcher.appendReplacement(resolved, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(resolved);
+    return ok ? Optional.of(resolved.toString()) : Optional.empty();
+  }
+
+  private static String suggestedVariable(String key) {
+    return "NPS_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+
+  /** A parse result: a value, or the reason it could not be read. */
+  record Parsed<T>(T value, String error) {
+    static <T> Parsed<T> of(T value) {
+      return new Parsed<>(value, null);
+    }
+
+    static <T> Parsed<T> error(String error) {
+      return new Parsed<>(null, error);
+    }
+  }
+}
