@@ -1,0 +1,45 @@
+package io.npsconnector.app.cli;
+
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.ConfigProblem;
+import io.npsconnector.config.ConfigurationException;
+import io.npsconnector.config.NpsConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code validate-config FILE}: a summary and exit 0, or every problem as FILE:LINE: path: message and exit 1. */
+@Command(
+    name = "validate-config",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks a configuration file without connecting to anything.",
+      "Prints what it configures (exit 0) or every problem as FILE:LINE: path: message (exit 1)."
+    })
+final class ValidateConfigCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The YAML configuration file.")
+  Path file;
+
+  @ParentCommand NpsConnectorCommand parent;
+
+  @Override
+  public Integer call() {
+    NpsConfig config;
+    try {
+      config = ConfigLoader.load(file, parent.environment());
+    } catch (ConfigurationException e) {
+      for (ConfigProblem problem : e.problems()) {
+        spec.commandLine().getErr().println(problem);
+      }
+      return CommandFailure.EXIT_CODE;
+    }
+    spec.commandLine().getOut().println(ConfigSummary.of(file.toString(), config));
+    return 0;
+  }
+}
