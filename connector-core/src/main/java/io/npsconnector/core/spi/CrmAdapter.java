@@ -1,0 +1,58 @@
+package io.npsconnector.core.spi;
+
+import java.util.List;
+
+/**
+ * One configured CRM connection, as the engine sees it.
+ *
+ * <p><b>Threading.</b> The engine calls one adapter from one thread at a time per operation kind
+ * (reads are not concurrent with other reads; writes are not concurrent with other writes), but a
+ * read and a write may run at the same time. Implementations keep no per-call state in fields.
+ *
+ * <p><b>Persistence.</b> Adapters persist nothing: they return cursors and per-record results, and the
+ * engine stores them. A cursor handed back to {@link #readChanges} must resume exactly where the page
+ * that returned it ended, across process restarts.
+ *
+ * <p><b>Idempotency.</b> Reading with the same cursor twice returns the same changes or a superset
+ * (the engine de-duplicates). Writing the same request twice leaves the CRM as writing it once for
+ * field updates; tasks and activities carry the engine's {@link WriteRequest#key()} so adapters that
+ * can detect duplicates do.
+ *
+ * <p><b>Errors.</b> Whole-call failures throw {@link CrmException}: {@link CrmException.Retriable} (rate
+ * limits, timeouts, 5xx; with the CRM's retry hint), {@link CrmException.Authentication} (permanent:
+ * the engine stops the connection), {@link CrmException.Data} (a permanent error the engine records).
+ * Per-record failures in a write are results, not exceptions. No message ever contains a token.
+ *
+ * @since 0.1
+ */
+public interface CrmAdapter extends AutoCloseable {
+  /** Signs in and checks access and fields; changes nothing. */
+  ConnectionCheck check();
+
+  /**
+   * Reads the next page of contacts changed and events that happened after {@code cursor}.
+   *
+   * @param cursor {@link SyncCursor#START} for the first sync
+   */
+  ChangePage readChanges(SyncCursor cursor);
+
+  /** The most requests {@link #write} takes in one call (the CRM's batch limit). */
+  int maxWriteBatch();
+
+  /**
+   * Writes a batch of at most {@link #maxWriteBatch()} requests.
+   *
+   * @return one result per request, in the order of {@code requests}
+   */
+  List<RecordResult> write(List<WriteRequest> requests);
+
+  /** The fields the connector needs on each object, and whether each exists and is writable. */
+  FieldReport describeFields();
+
+  /** Creates the missing fields where the CRM's API allows it, or says how to; twice changes nothing. */
+  FieldReport installFields();
+
+  /** Releases connections; never throws. */
+  @Override
+  void close();
+}

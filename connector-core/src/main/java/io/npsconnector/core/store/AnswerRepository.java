@@ -1,0 +1,61 @@
+package io.npsconnector.core.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Answers, one per invitation: submitting again updates it. Internal to the engine. */
+public final class AnswerRepository {
+  private final Jdbi jdbi;
+
+  public AnswerRepository(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** A stored answer. */
+  public record Answer(long id, long invitationId, int score, Optional<String> comment, Instant answeredAt,
+      Instant updatedAt) {}
+
+  /** Stores or updates the answer of an invitation; returns its id. */
+  public long upsert(Handle handle, long invitationId, int score, Optional<String> comment, Instant now) {
+    int updated = handle.createUpdate("UPDATE answers SET score = :score, comment_text = :comment, updated_at = :now "
+            + "WHERE invitation_id = :invitationId")
+        .bind("score", score).bindByType("comment", comment.orElse(null), String.class)
+        .bind("now", Sql.timestamp(now)).bind("invitationId", invitationId).execute();
+    if (updated == 0) {
+      boolean inserted = Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO answers (invitation_id, score, "
+              + "comment_text, answered_at, updated_at) VALUES (:invitationId, :score, :comment, :now, :now)")
+          .bind("score", score).bindByType("comment", comment.orElse(null), String.class)
+          .bind("now", Sql.timestamp(now)).bind("invitationId", invitationId).execute());
+      if (!inserted) {
+        return upsert(handle, invitationId, score, comment, now); // a concurrent first answer won; update it
+      }
+    }
+    return handle.createQuery("SELECT id FROM answers WHERE invitation_id = :invitationId")
+        .bind("invitationId", invitationId).mapTo(Long.class).one();
+  }
+
+  public Optional<Answer> forInvitation(long invitationId) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
+            + "updated_at FROM answers WHERE invitation_id = :id")
+        .bind("id", invitationId).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
+            rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")),
+            rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("updated_at").toInstant()))
+        .findOne());
+  }
+
+  /** Scores answered for an account's contacts since {@code since} (the roll-up window). */
+  public List<Integer> accountScores(Handle handle, String connection, String accountId, Instant since) {
+    return handle.createQuery("SELECT a.score FROM answers a JOIN invitations i ON i.id = a.invitation_id "
+            + "WHERE i.connection = :connection AND i.account_id = :accountId AND a.answered_at >= :since")
+        .bind("connection", connection).bind("accountId", accountId).bind("since", Sql.timestamp(since))
+        .mapTo(Integer.class).list();
+  }
+
+  public int count(String connection) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM answers a JOIN invitations i "
+            + "ON i.id = a.invitation_id WHERE i.connection = :c").bind("c", connection).mapTo(Integer.class).one());
+  }
+}

@@ -1,0 +1,96 @@
+package io.npsconnector.core.store;
+
+import io.npsconnector.core.model.EventKind;
+import io.npsconnector.core.model.InteractionEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Interaction events and the contacts each concerns. Internal to the engine. */
+public final class EventRepository {
+  private final Jdbi jdbi;
+
+  public EventRepository(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** An event stored under its own id, as the trigger pass sees it for one contact. */
+  public record StoredEvent(long id, InteractionEvent event) {}
+
+  /**
+   * Stores an event once per connection, kind and CRM id, and each of its contacts once; reading the
+   * same event again (a repeated sync) adds only contacts it did not have.
+   *
+   * @return the event's id
+   */
+  public long upsert(Handle handle, String connection, InteractionEvent event, Instant now) {
+    Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO events (connection, kind, crm_id, occurred_at, "
+            + "attributes, first_seen_at) VALUES (:connection, :kind, :crmId, :occurredAt, :attributes, :now)")
+        .bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
+        .bind("occurredAt", Sql.timestamp(event.occurredAt())).bind("attributes", Sql.json(event.attributes()))
+        .bind("now", Sql.timestamp(now)).execute());
+    long id = handle.createQuery("SELECT id FROM events WHERE connection = :connection AND kind = :kind "
+            + "AND crm_id = :crmId")
+        .bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
+        .mapTo(Long.class).one();
+    for (String contactId : event.contactIds()) {
+      Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO event_contacts (event_id, contact_crm_id, seen_at) "
+              + "VALUES (:eventId, :contactId, :now)")
+          .bind("eventId", id).bind("contactId", contactId).bind("now", Sql.timestamp(now)).execute());
+    }
+    return id;
+  }
+
+  /** A contact of an event that no trigger pass has decided on yet. */
+  public record PendingEvaluation(StoredEvent event, String contactId) {}
+
+  /** Pending evaluations of a connection, oldest event first. */
+  public List<PendingEvaluation> pending(String connection, int limit) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT e.id, e.kind, e.crm_id, e.occurred_at, e.attributes, "
+            + "ec.contact_crm_id FROM event_contacts ec JOIN events e ON e.id = ec.event_id "
+            + "WHERE e.connection = :connection AND ec.evaluated_at IS NULL "
+            + "ORDER BY e.occurred_at, e.id, ec.contact_crm_id LIMIT :limit")
+        .bind("connection", connection).bind("limit", limit)
+        .map((rs, ctx) -> new PendingEvaluation(new StoredEvent(rs.getLong("id"), new InteractionEvent(
+            rs.getString("crm_id"), EventKind.valueOf(rs.getString("kind")),
+            rs.getTimestamp("occurred_at").toInstant(), List.of(rs.getString("contact_crm_id")),
+            Sql.map(rs.getString("attributes")))), rs.getString("contact_crm_id")))
+        .list());
+  }
+
+  public void markEvaluated(Handle handle, long eventId, String contactId, Instant now) {
+    handle.createUpdate("UPDATE event_contacts SET evaluated_at = :now WHERE event_id = :eventId "
+            + "AND contact_crm_id = :contactId")
+        .bind("now", Sql.timestamp(now)).bind("eventId", eventId).bind("contactId", contactId).execute();
+  }
+
+  public Optional<StoredEvent> find(long id) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, kind, crm_id, occurred_at, attributes FROM events "
+            + "WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> new StoredEvent(rs.getLong("id"), new InteractionEvent(rs.getString("crm_id"),
+            EventKind.valueOf(rs.getString("kind")), rs.getTimestamp("occurred_at").toInstant(), List.of(),
+            Sql.map(rs.getString("attributes")))))
+        .findOne());
+  }
+
+  /** Every event that concerns a contact, oldest first. */
+  public List<StoredEvent> forContact(String connection, String contactId) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT e.id, e.kind, e.crm_id, e.occurred_at, e.attributes "
+            + "FROM events e JOIN event_contacts ec ON ec.event_id = e.id WHERE e.connection = :connection "
+            + "AND ec.contact_crm_id = :contactId ORDER BY e.occurred_at, e.id")
+        .bind("connection", connection).bind("contactId", contactId)
+        .map((rs, ctx) -> new StoredEvent(rs.getLong("id"), new InteractionEvent(rs.getString("crm_id"),
+            EventKind.valueOf(rs.getString("kind")), rs.getTimestamp("occurred_at").toInstant(), List.of(contactId),
+            Sql.map(rs.getString("attributes")))))
+        .list());
+  }
+
+  /** How many events a connection has stored, for reports and tests. */
+  public int count(String connection) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM events WHERE connection = :c")
+        .bind("c", connection).mapTo(Integer.class).one());
+  }
+}

@@ -1,0 +1,25 @@
+package io.npsconnector.core.store;
+
+import io.npsconnector.core.model.InvitationState;
+import java.time.Instant;
+import java.util.Optional;
+
+/** An invitation as stored. */
+public record Invitation(
+    long id,
+    String connection,
+    String trigger,
+    String dedupKey,
+    String contactId,
+    Optional<String> accountId,
+    Optional<Long> eventId,
+    String channel,
+    InvitationState state,
+    Instant sendAt,
+    Optional<Instant> sentAt,
+    Optional<Instant> remindedAt,
+    Optional<Instant> expiresAt,
+    int attempts,
+    Optional<String> lastError,
+    Optional<String> messageId,
+    Instant createdAt) {}

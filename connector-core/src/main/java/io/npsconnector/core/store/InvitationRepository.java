@@ -1,0 +1,211 @@
+package io.npsconnector.core.store;
+
+import io.npsconnector.core.model.InvitationState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Invitations and their state history. Internal to the engine. */
+public final class InvitationRepository {
+  private static final String COLUMNS = "id, connection, trigger_name, dedup_key, contact_crm_id, account_id, event_id, "
+      + "channel, state, send_at, sent_at, reminded_at, expires_at, attempts, last_error, message_id, created_at";
+
+  private final Jdbi jdbi;
+
+  public InvitationRepository(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** What the trigger pass asks for. */
+  public record NewInvitation(String connection, String trigger, String dedupKey, String contactId,
+      Optional<String> accountId, Optional<Long> eventId, String channel, Instant sendAt) {}
+
+  /** The invitation with this trigger and key: created now, or the one that already existed. */
+  public record Created(long id, boolean created) {}
+
+  /** Creates the invitation unless one exists for the same trigger and key (the database decides). */
+  public Created create(Handle handle, NewInvitation invitation, Instant now) {
+    boolean created = Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO invitations (connection, trigger_name, "
+            + "dedup_key, contact_crm_id, account_id, event_id, channel, state, send_at, created_at, updated_at) "
+            + "VALUES (:connection, :trigger, :dedupKey, :contactId, :accountId, :eventId, :channel, 'SCHEDULED', "
+            + ":sendAt, :now, :now)")
+        .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
+        .bind("dedupKey", invitation.dedupKey()).bind("contactId", invitation.contactId())
+        .bind("accountId", invitation.accountId().orElse(null)).bind("eventId", invitation.eventId().orElse(null))
+        .bind("channel", invitation.channel()).bind("sendAt", Sql.timestamp(invitation.sendAt()))
+        .bind("now", Sql.timestamp(now)).execute());
+    long id = handle.createQuery("SELECT id FROM invitations WHERE connection = :connection AND trigger_name = :trigger "
+            + "AND dedup_key = :dedupKey")
+        .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
+        .bind("dedupKey", invitation.dedupKey()).mapTo(Long.class).one();
+    if (created) {
+      history(handle, id, InvitationState.SCHEDULED, "send at " + invitation.sendAt(), now);
+    }
+    return new Created(id, created);
+  }
+
+  public Optional<Invitation> find(long id) {
+    return jdbi.withHandle(handle -> find(handle, id));
+  }
+
+  public Optional<Invitation> find(Handle handle, long id) {
+    return handle.createQuery("SELECT " + COLUMNS + " FROM invitations WHERE id = :id").bind("id", id)
+        .map((rs, ctx) -> map(rs)).findOne();
+  }
+
+  /**
+   * Moves an invitation from one of {@code from} to {@code to}, atomically: false when another
+   * process moved it first. Records the change in the history.
+   */
+  public boolean transition(Handle handle, long id, List<InvitationState> from, InvitationState to, String detail,
+      Instant now) {
+    String states = from.stream().map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
+    String extra = switch (to) {
+      case SENDING -> ", attempts = attempts + 1";
+      case SENT -> ", sent_at = :now, last_error = NULL";
+      case REMINDED -> ", reminded_at = :now";
+      case FAILED, SCHEDULED -> ", last_error = :detail";
+      default -> "";
+    };
+    int updated = handle.createUpdate("UPDATE invitations SET state = :to, updated_at = :now" + extra
+            + " WHERE id = :id AND state IN (" + states + ")")
+        .bind("to", to.name()).bind("now", Sql.timestamp(now)).bind("id", id)
+        .bindByType("detail", Sql.fit(detail, 2000), String.class)
+        .execute();
+    if (updated == 1) {
+      history(handle, id, to, detail, now);
+    }
+    return updated == 1;
+  }
+
+  /** Adds a history entry without a state change (an updated answer, a skipped reminder). */
+  public void note(Handle handle, long id, InvitationState state, String detail, Instant now) {
+    history(handle, id, state, detail, now);
+  }
+
+  public void setMessage(Handle handle, long id, Optional<String> messageId, Instant expiresAt) {
+    handle.createUpdate("UPDATE invitations SET message_id = :messageId, expires_at = :expiresAt WHERE id = :id")
+        .bind("messageId", messageId.orElse(null)).bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute();
+  }
+
+  public void reschedule(Handle handle, long id, Instant sendAt) {
+    handle.createUpdate("UPDATE invitations SET send_at = :sendAt WHERE id = :id")
+        .bind("sendAt", Sql.timestamp(sendAt)).bind("id", id).execute();
+  }
+
+  /** One entry of an invitation's history. */
+  public record HistoryEntry(long invitationId, Instant at, InvitationState state, Optional<String> detail) {}
+
+  public List<HistoryEntry> history(long invitationId) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT invitation_id, at, state, detail FROM invitation_history "
+            + "WHERE invitation_id = :id ORDER BY at, id")
+        .bind("id", invitationId)
+        .map((rs, ctx) -> new HistoryEntry(rs.getLong("invitation_id"), rs.getTimestamp("at").toInstant(),
+            InvitationState.valueOf(rs.getString("state")), Optional.ofNullable(rs.getString("detail"))))
+        .list());
+  }
+
+  public List<Invitation> forContact(String connection, String contactId) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations "
+            + "WHERE connection = :connection AND contact_crm_id = :contactId ORDER BY created_at, id")
+        .bind("connection", connection).bind("contactId", contactId).map((rs, ctx) -> map(rs)).list());
+  }
+
+  /** Invitations of a connection in the given states, send time first. */
+  public List<Invitation> inStates(String connection, InvitationState... states) {
+    String list = Arrays.stream(states).map(state -> "'" + state.name() + "'").collect(Collectors.joining(", "));
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations "
+            + "WHERE connection = :connection AND state IN (" + list + ") ORDER BY send_at, id")
+        .bind("connection", connection).map((rs, ctx) -> map(rs)).list());
+  }
+
+  /** Scheduled invitations whose send task is missing (a crash between storing and scheduling). */
+  public List<Invitation> scheduledWithoutTask(String connection, String taskName) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations i "
+            + "WHERE connection = :connection AND state IN ('SCHEDULED', 'SENDING') AND NOT EXISTS (SELECT 1 "
+            + "FROM scheduled_tasks t WHERE t.task_name = :task AND t.task_instance = CAST(i.id AS VARCHAR(40)))")
+        .bind("connection", connection).bind("task", taskName).map((rs, ctx) -> map(rs)).list());
+  }
+
+  /** Counts by state for one connection (reports and tests). */
+  public java.util.Map<InvitationState, Integer> countByState(String connection) {
+    java.util.Map<InvitationState, Integer> counts = new java.util.EnumMap<>(InvitationState.class);
+    jdbi.useHandle(handle -> handle.createQuery("SELECT state, COUNT(*) AS n FROM invitations "
+            + "WHERE connection = :connection GROUP BY state")
+        .bind("connection", connection)
+        .map((rs, ctx) -> java.util.Map.entry(InvitationState.valueOf(rs.getString("state")), rs.getInt("n")))
+        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+    return counts;
+  }
+
+  // ---- survey history queries ----------------------------------------------------------------
+
+  /** The latest send (or planned send) to this contact that counts for fatigue, excluding one invitation. */
+  public Optional<Instant> lastSurveyedAt(String connection, String contactId, long excluding) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
+            + "WHERE connection = :connection AND contact_crm_id = :contactId AND id <> :excluding "
+            + "AND state NOT IN ('SUPPRESSED', 'FAILED')")
+        .bind("connection", connection).bind("contactId", contactId).bind("excluding", excluding)
+        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
+  }
+
+  /** The latest invitation actually sent to this contact, excluding one (the re-check at send time). */
+  public Optional<Instant> lastSentAt(String connection, String contactId, long excluding) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT MAX(sent_at) FROM invitations "
+            + "WHERE connection = :connection AND contact_crm_id = :contactId AND id <> :excluding "
+            + "AND sent_at IS NOT NULL")
+        .bind("connection", connection).bind("contactId", contactId).bind("excluding", excluding)
+        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
+  }
+
+  public Optional<Instant> lastAccountSurveyedAt(String connection, String accountId, long excluding) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
+            + "WHERE connection = :connection AND account_id = :accountId AND id <> :excluding "
+            + "AND state NOT IN ('SUPPRESSED', 'FAILED')")
+        .bind("connection", connection).bind("accountId", accountId).bind("excluding", excluding)
+        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
+  }
+
+  public Optional<Long> pendingInvitation(String connection, String contactId) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT MIN(id) FROM invitations WHERE connection = :connection "
+            + "AND contact_crm_id = :contactId AND state = 'SCHEDULED'")
+        .bind("connection", connection).bind("contactId", contactId).mapTo(Long.class).findOne());
+  }
+
+  public int plannedOn(String connection, String trigger, Instant dayStart, Instant dayEnd) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM invitations WHERE connection = :connection "
+            + "AND trigger_name = :trigger AND send_at >= :start AND send_at < :end "
+            + "AND state NOT IN ('SUPPRESSED', 'FAILED')")
+        .bind("connection", connection).bind("trigger", trigger).bind("start", Sql.timestamp(dayStart))
+        .bind("end", Sql.timestamp(dayEnd)).mapTo(Integer.class).one());
+  }
+
+  private static void history(Handle handle, long id, InvitationState state, String detail, Instant now) {
+    handle.createUpdate("INSERT INTO invitation_history (invitation_id, at, state, detail) "
+            + "VALUES (:id, :at, :state, :detail)")
+        .bind("id", id).bind("at", Sql.timestamp(now)).bind("state", state.name())
+        .bindByType("detail", Sql.fit(detail, 2000), String.class).execute();
+  }
+
+  static Invitation map(ResultSet rs) throws SQLException {
+    long eventId = rs.getLong("event_id");
+    boolean noEvent = rs.wasNull();
+    return new Invitation(rs.getLong("id"), rs.getString("connection"), rs.getString("trigger_name"),
+        rs.getString("dedup_key"), rs.getString("contact_crm_id"), Optional.ofNullable(rs.getString("account_id")),
+        noEvent ? Optional.empty() : Optional.of(eventId), rs.getString("channel"),
+        InvitationState.valueOf(rs.getString("state")), rs.getTimestamp("send_at").toInstant(),
+        instant(rs, "sent_at"), instant(rs, "reminded_at"), instant(rs, "expires_at"), rs.getInt("attempts"),
+        Optional.ofNullable(rs.getString("last_error")), Optional.ofNullable(rs.getString("message_id")),
+        rs.getTimestamp("created_at").toInstant());
+  }
+
+  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    return Optional.ofNullable(rs.getTimestamp(column)).map(java.sql.Timestamp::toInstant);
+  }
+}

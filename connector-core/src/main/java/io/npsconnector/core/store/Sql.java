@@ -1,0 +1,105 @@
+package io.npsconnector.core.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Small shared pieces of SQL handling that both H2 and PostgreSQL need. */
+final class Sql {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
+      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private Sql() {}
+
+  /**
+   * Runs an insert that a unique constraint may refuse, without spoiling the surrounding transaction
+   * (PostgreSQL aborts a transaction on any error, so the insert runs under a savepoint).
+   *
+   * @return true when the row was inserted, false when the constraint refused it
+   */
+  static boolean insertIfAbsent(Handle handle, Function<Handle, Integer> insert) {
+    String savepoint = "insert_if_absent";
+    boolean outer = handle.isInTransaction();
+    if (!outer) {
+      try {
+        return insert.apply(handle) > 0;
+      } catch (UnableToExecuteStatementException e) {
+        if (isUniqueViolation(e)) {
+          return false;
+        }
+        throw e;
+      }
+    }
+    handle.savepoint(savepoint);
+    try {
+      boolean inserted = insert.apply(handle) > 0;
+      handle.release(savepoint);
+      return inserted;
+    } catch (UnableToExecuteStatementException e) {
+      if (isUniqueViolation(e)) {
+        handle.rollbackToSavepoint(savepoint);
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  static boolean isUniqueViolation(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static String json(Map<String, String> map) {
+    try {
+      return JSON.writeValueAsString(map);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  static Map<String, String> map(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<java.util.LinkedHashMap<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is unreadable: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  static <T> T read(String json, Class<T> type) {
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is unreadable: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Cuts text to a column's size, so that a long CRM error message never fails the write that records it. */
+  static String fit(String text, int max) {
+    return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+
+  static java.sql.Timestamp timestamp(Instant instant) {
+    return instant == null ? null : java.sql.Timestamp.from(instant);
+  }
+}

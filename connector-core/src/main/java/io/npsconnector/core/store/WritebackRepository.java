@@ -1,0 +1,158 @@
+package io.npsconnector.core.store;
+
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.WriteRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The write-back queue: one row per kind and coalescing key (a contact, an account, an answer), so that
+ * a newer answer replaces a pending older one (latest wins), and every per-record result the CRM gave.
+ * Internal to the engine.
+ */
+public final class WritebackRepository {
+  private final Jdbi jdbi;
+
+  public WritebackRepository(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** What a queue row asks the CRM to do. */
+  public enum Kind {
+    CONTACT_NPS(WriteRequest.ContactNps.class),
+    ACCOUNT_NPS(WriteRequest.AccountNps.class),
+    FOLLOW_UP_TASK(WriteRequest.FollowUpTask.class),
+    TIMELINE_ACTIVITY(WriteRequest.TimelineActivity.class);
+
+    private final Class<? extends WriteRequest> type;
+
+    Kind(Class<? extends WriteRequest> type) {
+      this.type = type;
+    }
+
+    public static Kind of(WriteRequest request) {
+      for (Kind kind : values()) {
+        if (kind.type.isInstance(request)) {
+          return kind;
+        }
+      }
+      throw new IllegalArgumentException("no queue kind for " + request.getClass());
+    }
+  }
+
+  /** A queue row. */
+  public record Item(long id, String connection, Kind kind, String coalesceKey, String payload, String state,
+      int attempts, Instant nextAttemptAt, Optional<String> errorCode, Optional<String> errorMessage,
+      Instant updatedAt) {
+    public WriteRequest request() {
+      return Sql.read(payload, kind.type);
+    }
+  }
+
+  /**
+   * Queues a request under its key; a pending or finished row with the same kind and key is replaced
+   * by this one and made due now.
+   */
+  public void enqueue(Handle handle, String connection, WriteRequest request, Instant now) {
+    Kind kind = Kind.of(request);
+    String payload = Sql.json(request);
+    int updated = handle.createUpdate("UPDATE writeback_queue SET payload = :payload, state = 'PENDING', attempts = 0, "
+            + "next_attempt_at = :now, error_code = NULL, error_message = NULL, updated_at = :now "
+            + "WHERE connection = :connection AND kind = :kind AND coalesce_key = :key")
+        .bind("payload", payload).bind("now", Sql.timestamp(now)).bind("connection", connection)
+        .bind("kind", kind.name()).bind("key", request.key()).execute();
+    if (updated == 0 && !Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO writeback_queue (connection, kind, "
+            + "coalesce_key, contact_crm_id, payload, state, attempts, next_attempt_at, created_at, updated_at) "
+            + "VALUES (:connection, :kind, :key, :contactId, :payload, 'PENDING', 0, :now, :now, :now)")
+        .bindByType("contactId", contactId(request).orElse(null), String.class).bind("payload", payload).bind("now", Sql.timestamp(now)).bind("connection", connection)
+        .bind("kind", kind.name()).bind("key", request.key()).execute())) {
+      enqueue(handle, connection, request, now); // inserted concurrently by another answer: replace it
+    }
+  }
+
+  /** The contact a request concerns; none for an account's roll-up. */
+  static Optional<String> contactId(WriteRequest request) {
+    if (request instanceof WriteRequest.ContactNps nps) {
+      return Optional.of(nps.contactId());
+    }
+    if (request instanceof WriteRequest.FollowUpTask task) {
+      return Optional.of(task.contactId());
+    }
+    if (request instanceof WriteRequest.TimelineActivity activity) {
+      return Optional.of(activity.contactId());
+    }
+    return Optional.empty();
+  }
+
+  /** Every queue row about one contact, for {@code explain}. */
+  public List<Item> forContact(String connection, String contactId) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, connection, kind, coalesce_key, payload, state, "
+            + "attempts, next_attempt_at, error_code, error_message, updated_at FROM writeback_queue "
+            + "WHERE connection = :connection AND contact_crm_id = :contactId ORDER BY id")
+        .bind("connection", connection).bind("contactId", contactId).map((rs, ctx) -> item(rs)).list());
+  }
+
+  /** Pending rows due at {@code now}, oldest first. */
+  public List<Item> due(String connection, Instant now, int limit) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, connection, kind, coalesce_key, payload, state, "
+            + "attempts, next_attempt_at, error_code, error_message, updated_at FROM writeback_queue WHERE connection = :connection "
+            + "AND state = 'PENDING' AND next_attempt_at <= :now ORDER BY id LIMIT :limit")
+        .bind("connection", connection).bind("now", Sql.timestamp(now)).bind("limit", limit)
+        .map((rs, ctx) -> item(rs)).list());
+  }
+
+  /**
+   * Records the CRM's result for a row written with {@code payload}. A row whose payload changed in the
+   * meantime (a newer answer) stays pending for its own write.
+   *
+   * @param retryAt when a retriable failure may be tried again; empty when it has no tries left
+   */
+  public void complete(Item item, RecordResult result, Optional<Instant> retryAt, Instant now) {
+    jdbi.useTransaction(handle -> {
+      handle.createUpdate("INSERT INTO writeback_results (queue_id, at, success, crm_record_id, error_code, message, "
+              + "retriable) VALUES (:id, :now, :success, :recordId, :code, :message, :retriable)")
+          .bind("id", item.id()).bind("now", Sql.timestamp(now)).bind("success", result.success())
+          .bindByType("recordId", result.crmRecordId().orElse(null), String.class)
+          .bindByType("code", result.errorCode().orElse(null), String.class)
+          .bindByType("message", Sql.fit(result.message().orElse(null), 2000), String.class)
+          .bind("retriable", result.retriable()).execute();
+      String state = result.success() ? "DONE" : result.retriable() && retryAt.isPresent() ? "PENDING" : "FAILED";
+      handle.createUpdate("UPDATE writeback_queue SET state = :state, attempts = attempts + 1, "
+              + "next_attempt_at = :next, crm_record_id = :recordId, error_code = :code, error_message = :message, "
+              + "updated_at = :now WHERE id = :id AND payload = :payload")
+          .bind("state", state).bind("next", Sql.timestamp(retryAt.orElse(now))).bind("now", Sql.timestamp(now))
+          .bindByType("recordId", result.crmRecordId().orElse(null), String.class)
+          .bindByType("code", result.errorCode().orElse(null), String.class)
+          .bindByType("message", Sql.fit(result.message().orElse(null), 2000), String.class)
+          .bind("id", item.id()).bind("payload", item.payload()).execute();
+    });
+  }
+
+  /** Rows of a connection by state (the admin's view of failures, reports, tests). */
+  public List<Item> inState(String connection, String state) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, connection, kind, coalesce_key, payload, state, "
+            + "attempts, next_attempt_at, error_code, error_message, updated_at FROM writeback_queue WHERE connection = :connection "
+            + "AND state = :state ORDER BY id")
+        .bind("connection", connection).bind("state", state).map((rs, ctx) -> item(rs)).list());
+  }
+
+  public Map<String, Integer> countByState(String connection) {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    jdbi.useHandle(handle -> handle.createQuery("SELECT state, COUNT(*) AS n FROM writeback_queue "
+            + "WHERE connection = :c GROUP BY state").bind("c", connection)
+        .map((rs, ctx) -> Map.entry(rs.getString("state"), rs.getInt("n")))
+        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+    return counts;
+  }
+
+  private static Item item(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Item(rs.getLong("id"), rs.getString("connection"), Kind.valueOf(rs.getString("kind")),
+        rs.getString("coalesce_key"), rs.getString("payload"), rs.getString("state"), rs.getInt("attempts"),
+        rs.getTimestamp("next_attempt_at").toInstant(), Optional.ofNullable(rs.getString("error_code")),
+        Optional.ofNullable(rs.getString("error_message")), rs.getTimestamp("updated_at").toInstant());
+  }
+}

@@ -1,0 +1,189 @@
+package io.npsconnector.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.EventKind;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.WriteRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store's behaviour, run on H2 and on PostgreSQL by the subclasses. */
+abstract class StoreContract {
+  static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+
+  Database database;
+  ContactRepository contacts;
+  EventRepository events;
+  InvitationRepository invitations;
+  AnswerRepository answers;
+  WritebackRepository writebacks;
+  CursorRepository cursors;
+
+  /** A freshly migrated, empty database. */
+  abstract Database open();
+
+  @BeforeEach
+  void setUp() {
+    database = open();
+    contacts = new ContactRepository(database.jdbi());
+    events = new EventRepository(database.jdbi());
+    invitations = new InvitationRepository(database.jdbi());
+    answers = new AnswerRepository(database.jdbi());
+    writebacks = new WritebackRepository(database.jdbi());
+    cursors = new CursorRepository(database.jdbi());
+  }
+
+  @AfterEach
+  void tearDown() {
+    database.close();
+  }
+
+  @Test
+  void keepsTheNewestCopyOfAContact() {
+    Contact newer = Contact.builder("c1", T0.plusSeconds(60)).email("new@example.com").segment("region", "EMEA").build();
+    Contact older = Contact.builder("c1", T0).email("old@example.com").build();
+
+    database.jdbi().useTransaction(h -> contacts.upsert(h, "crm", newer, T0));
+    database.jdbi().useTransaction(h -> contacts.upsert(h, "crm", older, T0));
+
+    Contact stored = contacts.find("crm", "c1").orElseThrow();
+    assertThat(stored.email()).contains("new@example.com");
+    assertThat(stored.segments()).containsEntry("region", "EMEA");
+    assertThat(contacts.count("crm")).isEqualTo(1);
+  }
+
+  @Test
+  void storesAnEventOnceAndAddsContactsReadLater() {
+    InteractionEvent first = new InteractionEvent("opp-1", EventKind.PURCHASE, T0, List.of("c1"), Map.of("amount", "10"));
+    InteractionEvent again = new InteractionEvent("opp-1", EventKind.PURCHASE, T0, List.of("c1", "c2"), Map.of());
+
+    long id1 = database.jdbi().inTransaction(h -> events.upsert(h, "crm", first, T0));
+    long id2 = database.jdbi().inTransaction(h -> events.upsert(h, "crm", again, T0));
+
+    assertThat(id2).isEqualTo(id1);
+    assertThat(events.count("crm")).isEqualTo(1);
+    assertThat(events.pending("crm", 10)).extracting(EventRepository.PendingEvaluation::contactId)
+        .containsExactly("c1", "c2");
+  }
+
+  @Test
+  void theDatabaseRefusesASecondInvitationForTheSameTriggerAndKey() {
+    long eventId = database.jdbi().inTransaction(h -> events.upsert(h, "crm",
+        new InteractionEvent("opp-1", EventKind.PURCHASE, T0, List.of("c1"), Map.of()), T0));
+    InvitationRepository.NewInvitation invitation = new InvitationRepository.NewInvitation("crm", "won",
+        "event:" + eventId + ":c1", "c1", Optional.empty(), Optional.of(eventId), "email", T0);
+
+    InvitationRepository.Created first = database.jdbi().inTransaction(h -> invitations.create(h, invitation, T0));
+    InvitationRepository.Created second = database.jdbi().inTransaction(h -> invitations.create(h, invitation, T0));
+
+    assertThat(first.created()).isTrue();
+    assertThat(second).isEqualTo(new InvitationRepository.Created(first.id(), false));
+    assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("INSERT INTO invitations (connection, "
+        + "trigger_name, dedup_key, contact_crm_id, channel, state, send_at, created_at, updated_at) VALUES "
+        + "('crm', 'won', 'event:" + eventId + ":c1', 'c1', 'email', 'SCHEDULED', CURRENT_TIMESTAMP, "
+        + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")))
+        .isInstanceOf(UnableToExecuteStatementException.class);
+  }
+
+  @Test
+  void theDatabaseRefusesASecondAnswerRowAndOutOfRangeScores() {
+    long id = scheduledInvitation();
+
+    answers.forInvitation(id);
+    database.jdbi().useTransaction(h -> answers.upsert(h, id, 3, Optional.of("slow"), T0));
+    database.jdbi().useTransaction(h -> answers.upsert(h, id, 9, Optional.empty(), T0.plusSeconds(5)));
+
+    AnswerRepository.Answer answer = answers.forInvitation(id).orElseThrow();
+    assertThat(answer.score()).isEqualTo(9);
+    assertThat(answer.answeredAt()).isEqualTo(T0);
+    assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("INSERT INTO answers (invitation_id, score, "
+        + "answered_at, updated_at) VALUES (" + id + ", 5, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")))
+        .isInstanceOf(UnableToExecuteStatementException.class);
+    assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("UPDATE answers SET score = 11")))
+        .isInstanceOf(UnableToExecuteStatementException.class);
+  }
+
+  @Test
+  void movesAnInvitationOnlyFromTheExpectedStateAndKeepsItsHistory() {
+    long id = scheduledInvitation();
+
+    boolean claimed = database.jdbi().inTransaction(h -> invitations.transition(h, id,
+        List.of(InvitationState.SCHEDULED), InvitationState.SENDING, "attempt 1", T0));
+    boolean claimedAgain = database.jdbi().inTransaction(h -> invitations.transition(h, id,
+        List.of(InvitationState.SCHEDULED), InvitationState.SENDING, "attempt 1", T0));
+
+    assertThat(claimed).isTrue();
+    assertThat(claimedAgain).isFalse();
+    assertThat(invitations.find(id).orElseThrow().attempts()).isEqualTo(1);
+    assertThat(invitations.history(id)).extracting(InvitationRepository.HistoryEntry::state)
+        .containsExactly(InvitationState.SCHEDULED, InvitationState.SENDING);
+  }
+
+  @Test
+  void coalescesPendingWritesPerContactLatestWins() {
+    database.jdbi().useTransaction(h -> writebacks.enqueue(h, "crm",
+        new WriteRequest.ContactNps("contact:c1", "c1", 3, "detractor", T0, Optional.empty()), T0));
+    database.jdbi().useTransaction(h -> writebacks.enqueue(h, "crm",
+        new WriteRequest.ContactNps("contact:c1", "c1", 10, "promoter", T0, Optional.of("better")), T0));
+
+    List<WritebackRepository.Item> due = writebacks.due("crm", T0, 10);
+
+    assertThat(due).hasSize(1);
+    assertThat(((WriteRequest.ContactNps) due.get(0).request()).score()).isEqualTo(10);
+  }
+
+  @Test
+  void aResultForAnOlderPayloadLeavesTheNewerOnePending() {
+    database.jdbi().useTransaction(h -> writebacks.enqueue(h, "crm",
+        new WriteRequest.ContactNps("contact:c1", "c1", 3, "detractor", T0, Optional.empty()), T0));
+    WritebackRepository.Item inFlight = writebacks.due("crm", T0, 10).get(0);
+    database.jdbi().useTransaction(h -> writebacks.enqueue(h, "crm",
+        new WriteRequest.ContactNps("contact:c1", "c1", 9, "promoter", T0, Optional.empty()), T0));
+
+    writebacks.complete(inFlight, RecordResult.ok("contact:c1", "c1"), Optional.empty(), T0);
+
+    assertThat(writebacks.due("crm", T0, 10)).singleElement()
+        .satisfies(item -> assertThat(((WriteRequest.ContactNps) item.request()).score()).isEqualTo(9));
+  }
+
+  @Test
+  void keepsPermanentFailuresWithTheCrmCode() {
+    database.jdbi().useTransaction(h -> writebacks.enqueue(h, "crm",
+        new WriteRequest.ContactNps("contact:c1", "c1", 3, "detractor", T0, Optional.empty()), T0));
+    WritebackRepository.Item item = writebacks.due("crm", T0, 10).get(0);
+
+    writebacks.complete(item, RecordResult.failed("contact:c1", "INVALID_FIELD", "No such column 'NPS_Score__c'", false),
+        Optional.empty(), T0);
+
+    assertThat(writebacks.inState("crm", "FAILED")).singleElement()
+        .satisfies(failed -> assertThat(failed.errorCode()).contains("INVALID_FIELD"));
+    assertThat(writebacks.due("crm", T0, 10)).isEmpty();
+  }
+
+  @Test
+  void commitsAndReloadsTheSyncCursor() {
+    assertThat(cursors.load("crm")).isEqualTo(SyncCursor.START);
+
+    cursors.commit("crm", new SyncCursor("a"), T0);
+    cursors.commit("crm", new SyncCursor("b"), T0);
+
+    assertThat(cursors.load("crm")).isEqualTo(new SyncCursor("b"));
+  }
+
+  private long scheduledInvitation() {
+    return database.jdbi().inTransaction(h -> invitations.create(h, new InvitationRepository.NewInvitation("crm",
+        "won", "k-" + System.nanoTime(), "c1", Optional.empty(), Optional.empty(), "email", T0), T0)).id();
+  }
+}
