@@ -1,0 +1,139 @@
+package io.npsconnector.core.trigger;
+
+import io.npsconnector.config.TriggerConfig;
+import io.npsconnector.config.TriggerConfig.TriggerType;
+import io.npsconnector.core.model.Contact;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Picks today's contacts for a periodic relationship survey, so that a base of N contacts is surveyed
+ * about N / period a day instead of all at once.
+ *
+ * <p>Contract: pure and deterministic (no clock, no writes), thread-safe. A contact is due when it was
+ * never surveyed or last surveyed before {@code now - period}. The day's quota is
+ * {@code ceil(N / periodDays)}, N being the candidates this trigger could survey at all, capped by the
+ * trigger's daily cap; what the engine already planned today (UTC) for this trigger is taken off, so
+ * calling this on every pass does not plan the quota again. Due contacts are taken oldest survey first,
+ * never-surveyed first of all, ties broken by the same stable hash as sampling, then by CRM id.
+ * Contacts {@link TriggerEvaluator} would refuse on every pass no matter when (deleted, no e-mail
+ * address, CRM opt-out, filter not met, not sampled, on our unsubscribe list) are left out, so that
+ * they never hold a place that someone else could have taken. Each chosen contact still goes through
+ * {@link TriggerEvaluator#evaluate} with an empty event, which may suppress it (fatigue, account
+ * fatigue, daily cap). Throws {@link IllegalArgumentException} for a trigger that is not a
+ * relationship trigger with a period, or a negative {@code plannedToday}.
+ */
+public final class RelationshipPlanner {
+  private static final long SECONDS_PER_DAY = Duration.ofDays(1).toSeconds();
+
+  public RelationshipPlanner() {}
+
+  /**
+   * A contact the trigger may survey.
+   *
+   * @param lastSurveyedAt its latest invitation sent or scheduled, by any trigger; empty if never
+   */
+  public record Candidate(Contact contact, Optional<Instant> lastSurveyedAt) {
+    public Candidate {
+      Objects.requireNonNull(contact, "contact");
+      Objects.requireNonNull(lastSurveyedAt, "lastSurveyedAt");
+    }
+  }
+
+  /**
+   * Today's pick.
+   *
+   * @param chosen the contacts to evaluate now, in order
+   * @param due the surveyable contacts that are due, chosen ones included
+   * @param quota how many this pass could choose: the day's quota less what was planned today
+   * @param later the due contacts left for later passes and days
+   */
+  public record Plan(List<Contact> chosen, int due, int quota, int later) {
+    public Plan {
+      chosen = List.copyOf(chosen);
+    }
+  }
+
+  /**
+   * Today's relationship surveys for one connection.
+   *
+   * @param candidates every contact of the connection, with its last survey, not only the due ones: the
+   *     quota spreads the whole base over the period
+   * @param plannedToday invitations of this trigger the engine already planned since the start of
+   *     {@code now}'s UTC day
+   */
+  public Plan plan(TriggerConfig trigger, String connection, List<Candidate> candidates, SurveyHistory history,
+      int plannedToday, Instant now) {
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(candidates, "candidates");
+    Objects.requireNonNull(history, "history");
+    Objects.requireNonNull(now, "now");
+    if (trigger.on() != TriggerType.RELATIONSHIP) {
+      throw new IllegalArgumentException("trigger '" + trigger.name() + "' is a " + trigger.on().id()
+          + " trigger; only relationship triggers are planned");
+    }
+    if (trigger.period().isEmpty() || trigger.period().get().isZero() || trigger.period().get().isNegative()) {
+      throw new IllegalArgumentException("relationship trigger '" + trigger.name() + "' needs a positive period, got "
+          + trigger.period().map(Object::toString).orElse("none"));
+    }
+    if (plannedToday < 0) {
+      throw new IllegalArgumentException("plannedToday must not be negative, got " + plannedToday);
+    }
+    Duration period = trigger.period().get();
+    Instant dueBefore = now.minus(period);
+
+    int surveyable = 0;
+    List<Ranked> due = new ArrayList<>();
+    for (Candidate candidate : candidates) {
+      Contact contact = candidate.contact();
+      if (TriggerEvaluator.reachability(contact).isPresent()
+          || FilterMatcher.firstUnmet(trigger.filter(), contact, Optional.empty()).isPresent()
+          || TriggerEvaluator.sampling(connection, trigger, contact).isPresent()) {
+        continue;
+      }
+      surveyable++;
+      if (candidate.lastSurveyedAt().map(last -> last.isBefore(dueBefore)).orElse(true)) {
+        due.add(new Ranked(candidate, Sampling.position(connection, trigger.name(), contact.crmId())));
+      }
+    }
+    due.sort(Ranked.ORDER);
+
+    int perDay = (int) Math.min(Integer.MAX_VALUE, ceilDiv(surveyable * SECONDS_PER_DAY, period.toSeconds()));
+    int quota = Math.max(0, Math.min(perDay, trigger.dailyCap().orElse(Integer.MAX_VALUE)) - plannedToday);
+
+    List<Contact> chosen = new ArrayList<>();
+    int unsubscribed = 0;
+    for (Ranked ranked : due) {
+      if (chosen.size() >= quota) {
+        break;
+      }
+      Contact contact = ranked.candidate().contact();
+      // asked only while picking: one store read per chosen contact, not one per contact of the base
+      if (TriggerEvaluator.unsubscribed(connection, contact, history).isPresent()) {
+        unsubscribed++;
+      } else {
+        chosen.add(contact);
+      }
+    }
+    int dueCount = due.size() - unsubscribed;
+    return new Plan(chosen, dueCount, quota, dueCount - chosen.size());
+  }
+
+  private static long ceilDiv(long dividend, long divisor) {
+    return -Math.floorDiv(-dividend, divisor);
+  }
+
+  /** A due candidate with its place in the stable order. */
+  private record Ranked(Candidate candidate, double position) {
+    static final Comparator<Ranked> ORDER = Comparator
+        .comparing((Ranked ranked) -> ranked.candidate().lastSurveyedAt().orElse(Instant.MIN))
+        .thenComparingDouble(Ranked::position)
+        .thenComparing(ranked -> ranked.candidate().contact().crmId());
+  }
+}
