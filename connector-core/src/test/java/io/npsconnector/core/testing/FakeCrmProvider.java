@@ -1,0 +1,61 @@
+package io.npsconnector.core.testing;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.CrmProvider;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Serves connections of type {@code fake} with {@link FakeCrmAdapter}s.
+ *
+ * <p>Unlike a real provider it keeps what it made: the CRM it fakes lives in memory, so every
+ * {@link #create} for one connection name returns the same adapter, and a test reaches that CRM through
+ * {@link #adapter(String)}, before or after the engine created it. Thread-safe; {@code create} does no I/O.
+ */
+public final class FakeCrmProvider implements CrmProvider {
+  private final Consumer<FakeCrmAdapter.Builder> settings;
+  private final Map<String, FakeCrmAdapter> adapters = new ConcurrentHashMap<>();
+
+  /** Adapters with the default settings. */
+  public FakeCrmProvider() {
+    this(builder -> { });
+  }
+
+  /**
+   * Adapters with settings of their own.
+   *
+   * @param settings applied to each new adapter's builder after the connection name and clock are set
+   */
+  public FakeCrmProvider(Consumer<FakeCrmAdapter.Builder> settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  @Override
+  public String type() {
+    return FakeCrmAdapter.TYPE;
+  }
+
+  /** The connection's adapter, made with the context's clock the first time. */
+  @Override
+  public FakeCrmAdapter create(ConnectionConfig connection, AdapterContext context) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(context, "context");
+    return adapters.computeIfAbsent(connection.name(), name -> make(name, context.clock()));
+  }
+
+  /** The connection's adapter, made with the system clock (unless the settings say otherwise) if there is none yet. */
+  public FakeCrmAdapter adapter(String connection) {
+    Objects.requireNonNull(connection, "connection");
+    return adapters.computeIfAbsent(connection, name -> make(name, Clock.systemUTC()));
+  }
+
+  private FakeCrmAdapter make(String connection, Clock clock) {
+    FakeCrmAdapter.Builder builder = FakeCrmAdapter.builder().connection(connection).clock(clock);
+    settings.accept(builder);
+    return builder.build();
+  }
+}
