@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ValidateConfigCommand.class,
       ReportCommand.class,
+      ExplainCommand.class,
+      SimulateCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -56,4 +56,20 @@ public final class DecisionRepository {
         .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
     return counts;
   }
+
+  /** How many decisions of this outcome one trigger made since {@code since} (the relationship quota). */
+  public int countSince(Handle handle, String connection, String trigger, String outcome, Instant since) {
+    return handle.createQuery("SELECT COUNT(*) FROM decisions WHERE connection = :connection "
+            + "AND trigger_name = :trigger AND outcome = :outcome AND decided_at >= :since")
+        .bind("connection", connection).bind("trigger", trigger).bind("outcome", outcome)
+        .bind("since", Sql.timestamp(since)).mapTo(Integer.class).one();
+  }
+
+  /** The contacts one trigger decided on since {@code since}, whatever the outcome. */
+  public java.util.Set<String> contactsSince(Handle handle, String connection, String trigger, Instant since) {
+    return new java.util.HashSet<>(handle.createQuery("SELECT DISTINCT contact_crm_id FROM decisions "
+            + "WHERE connection = :connection AND trigger_name = :trigger AND decided_at >= :since")
+        .bind("connection", connection).bind("trigger", trigger).bind("since", Sql.timestamp(since))
+        .mapTo(String.class).list());
+  }
 }

@@ -43,21 +43,35 @@ public final class EventRepository {
     return id;
   }
 
-  /** A contact of an event that no trigger pass has decided on yet. */
-  public record PendingEvaluation(StoredEvent event, String contactId) {}
+  /** A contact of an event that no trigger pass has decided on yet, and when the sync first saw it. */
+  public record PendingEvaluation(StoredEvent event, String contactId, Instant seenAt) {}
 
   /** Pending evaluations of a connection, oldest event first. */
   public List<PendingEvaluation> pending(String connection, int limit) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT e.id, e.kind, e.crm_id, e.occurred_at, e.attributes, "
-            + "ec.contact_crm_id FROM event_contacts ec JOIN events e ON e.id = ec.event_id "
-            + "WHERE e.connection = :connection AND ec.evaluated_at IS NULL "
+    return jdbi.withHandle(handle -> pending(handle, connection, Optional.empty(), limit));
+  }
+
+  /**
+   * Pending evaluations of a connection in the order (occurred at, event id, contact), starting after
+   * {@code after} when given, so that a pass can page past evaluations it leaves pending.
+   */
+  public List<PendingEvaluation> pending(Handle handle, String connection, Optional<PendingEvaluation> after,
+      int limit) {
+    String keyset = after.isEmpty() ? "" : "AND (e.occurred_at > :at OR (e.occurred_at = :at AND (e.id > :id "
+        + "OR (e.id = :id AND ec.contact_crm_id > :contact)))) ";
+    var query = handle.createQuery("SELECT e.id, e.kind, e.crm_id, e.occurred_at, e.attributes, ec.contact_crm_id, "
+            + "ec.seen_at FROM event_contacts ec JOIN events e ON e.id = ec.event_id "
+            + "WHERE e.connection = :connection AND ec.evaluated_at IS NULL " + keyset
             + "ORDER BY e.occurred_at, e.id, ec.contact_crm_id LIMIT :limit")
-        .bind("connection", connection).bind("limit", limit)
-        .map((rs, ctx) -> new PendingEvaluation(new StoredEvent(rs.getLong("id"), new InteractionEvent(
+        .bind("connection", connection).bind("limit", limit);
+    after.ifPresent(position -> query.bind("at", Sql.timestamp(position.event().event().occurredAt()))
+        .bind("id", position.event().id()).bind("contact", position.contactId()));
+    return query.map((rs, ctx) -> new PendingEvaluation(new StoredEvent(rs.getLong("id"), new InteractionEvent(
             rs.getString("crm_id"), EventKind.valueOf(rs.getString("kind")),
             rs.getTimestamp("occurred_at").toInstant(), List.of(rs.getString("contact_crm_id")),
-            Sql.map(rs.getString("attributes")))), rs.getString("contact_crm_id")))
-        .list());
+            Sql.map(rs.getString("attributes")))), rs.getString("contact_crm_id"),
+            rs.getTimestamp("seen_at").toInstant()))
+        .list();
   }
 
   public void markEvaluated(Handle handle, long eventId, String contactId, Instant now) {

@@ -146,13 +146,27 @@ public final class InvitationRepository {
 
   // ---- survey history queries ----------------------------------------------------------------
 
-  /** The latest send (or planned send) to this contact that counts for fatigue, excluding one invitation. */
-  public Optional<Instant> lastSurveyedAt(String connection, String contactId, long excluding) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
-            + "WHERE connection = :connection AND contact_crm_id = :contactId AND id <> :excluding "
-            + "AND state NOT IN ('SUPPRESSED', 'FAILED')")
-        .bind("connection", connection).bind("contactId", contactId).bind("excluding", excluding)
-        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
+  /**
+   * The latest send (or planned send) to this contact that counts for fatigue: invitations scheduled,
+   * being sent or sent, not those suppressed or failed. Read on {@code handle}, so that a trigger pass
+   * sees the invitations it made earlier in its own transaction.
+   */
+  public Optional<Instant> lastSurveyedAt(Handle handle, String connection, String contactId) {
+    return handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
+            + "WHERE connection = :connection AND contact_crm_id = :contactId AND state NOT IN ('SUPPRESSED', 'FAILED')")
+        .bind("connection", connection).bind("contactId", contactId)
+        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
+  }
+
+  /** {@link #lastSurveyedAt} for every contact of the connection that has one, in one query. */
+  public java.util.Map<String, Instant> lastSurveyedByContact(Handle handle, String connection) {
+    java.util.Map<String, Instant> last = new java.util.HashMap<>();
+    handle.createQuery("SELECT contact_crm_id, MAX(COALESCE(sent_at, send_at)) AS last_at FROM invitations "
+            + "WHERE connection = :connection AND state NOT IN ('SUPPRESSED', 'FAILED') GROUP BY contact_crm_id")
+        .bind("connection", connection)
+        .map((rs, ctx) -> java.util.Map.entry(rs.getString("contact_crm_id"), rs.getTimestamp("last_at").toInstant()))
+        .forEach(entry -> last.put(entry.getKey(), entry.getValue()));
+    return last;
   }
 
   /** The latest invitation actually sent to this contact, excluding one (the re-check at send time). */
@@ -164,26 +178,28 @@ public final class InvitationRepository {
         .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
   }
 
-  public Optional<Instant> lastAccountSurveyedAt(String connection, String accountId, long excluding) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
-            + "WHERE connection = :connection AND account_id = :accountId AND id <> :excluding "
-            + "AND state NOT IN ('SUPPRESSED', 'FAILED')")
-        .bind("connection", connection).bind("accountId", accountId).bind("excluding", excluding)
-        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
+  /** As {@link #lastSurveyedAt}, over every contact of one account. */
+  public Optional<Instant> lastAccountSurveyedAt(Handle handle, String connection, String accountId) {
+    return handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
+            + "WHERE connection = :connection AND account_id = :accountId AND state NOT IN ('SUPPRESSED', 'FAILED')")
+        .bind("connection", connection).bind("accountId", accountId)
+        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
   }
 
-  public Optional<Long> pendingInvitation(String connection, String contactId) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT MIN(id) FROM invitations WHERE connection = :connection "
+  /** The oldest invitation of this contact still waiting to be sent, by any trigger. */
+  public Optional<Long> pendingInvitation(Handle handle, String connection, String contactId) {
+    return handle.createQuery("SELECT MIN(id) FROM invitations WHERE connection = :connection "
             + "AND contact_crm_id = :contactId AND state = 'SCHEDULED'")
-        .bind("connection", connection).bind("contactId", contactId).mapTo(Long.class).findOne());
+        .bind("connection", connection).bind("contactId", contactId).mapTo(Long.class).findOne();
   }
 
-  public int plannedOn(String connection, String trigger, Instant dayStart, Instant dayEnd) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM invitations WHERE connection = :connection "
+  /** Invitations of one trigger that count, with their send time in {@code [dayStart, dayEnd)}. */
+  public int plannedOn(Handle handle, String connection, String trigger, Instant dayStart, Instant dayEnd) {
+    return handle.createQuery("SELECT COUNT(*) FROM invitations WHERE connection = :connection "
             + "AND trigger_name = :trigger AND send_at >= :start AND send_at < :end "
             + "AND state NOT IN ('SUPPRESSED', 'FAILED')")
         .bind("connection", connection).bind("trigger", trigger).bind("start", Sql.timestamp(dayStart))
-        .bind("end", Sql.timestamp(dayEnd)).mapTo(Integer.class).one());
+        .bind("end", Sql.timestamp(dayEnd)).mapTo(Integer.class).one();
   }
 
   private static void history(Handle handle, long id, InvitationState state, String detail, Instant now) {

@@ -22,10 +22,15 @@ public final class UnsubscribeRepository {
   }
 
   public boolean contains(String connection, String contactId, Optional<String> email) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM unsubscribes WHERE "
+    return jdbi.withHandle(handle -> contains(handle, connection, contactId, email));
+  }
+
+  /** True when the contact, or any contact with the same e-mail address, unsubscribed. */
+  public boolean contains(Handle handle, String connection, String contactId, Optional<String> email) {
+    return handle.createQuery("SELECT COUNT(*) FROM unsubscribes WHERE "
             + "(connection = :connection AND contact_crm_id = :contactId) OR (email IS NOT NULL AND email = :email)")
         .bind("connection", connection).bind("contactId", contactId)
         .bindByType("email", email.map(String::toLowerCase).orElse(null), String.class)
-        .mapTo(Integer.class).one() > 0);
+        .mapTo(Integer.class).one() > 0;
   }
 }

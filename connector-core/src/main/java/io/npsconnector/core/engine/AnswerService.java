@@ -1,0 +1,123 @@
+package io.npsconnector.core.engine;
+
+import io.npsconnector.config.FollowUpTaskConfig;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.model.Score;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.core.store.Invitation;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Records answers and unsubscribes. An answer, its invitation's new state and every write-back it
+ * causes are committed in one transaction, so none can be lost without the others.
+ */
+final class AnswerService {
+  private static final List<InvitationState> ANSWERABLE = List.of(InvitationState.SENDING, InvitationState.SENT,
+      InvitationState.REMINDED, InvitationState.ANSWERED);
+
+  private final NpsConfig config;
+  private final Stores stores;
+  private final Clock clock;
+  private final EngineHooks hooks;
+
+  AnswerService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks) {
+    this.config = config;
+    this.stores = stores;
+    this.clock = clock;
+    this.hooks = hooks;
+  }
+
+  /** Why an answer was not taken. */
+  static final class AnswerRefused extends RuntimeException {
+    AnswerRefused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Stores the answer to an invitation, or updates it when the respondent submits again.
+   *
+   * @return the answer's id
+   * @throws AnswerRefused when the invitation does not exist, was never sent, or has expired
+   */
+  long record(long invitationId, int score, Optional<String> comment) {
+    Score.of(score); // refuses anything outside 0-10 before a transaction opens
+    Instant now = clock.instant();
+    long answerId = stores.jdbi().inTransaction(handle -> {
+      Invitation invitation = stores.invitations().find(handle, invitationId)
+          .orElseThrow(() -> new AnswerRefused("invitation " + invitationId + " does not exist"));
+      if (!ANSWERABLE.contains(invitation.state())) {
+        throw new AnswerRefused("invitation " + invitationId + " is " + invitation.state().name().toLowerCase(Locale.ROOT)
+            + " and takes no answer");
+      }
+      if (invitation.expiresAt().isPresent() && !now.isBefore(invitation.expiresAt().get())) {
+        throw new AnswerRefused("invitation " + invitationId + " expired at " + invitation.expiresAt().get());
+      }
+      long id = stores.answers().upsert(handle, invitationId, score, comment, now);
+      if (!stores.invitations().transition(handle, invitationId, List.of(InvitationState.SENDING,
+          InvitationState.SENT, InvitationState.REMINDED), InvitationState.ANSWERED, "score " + score, now)) {
+        stores.invitations().note(handle, invitationId, InvitationState.ANSWERED, "answer updated: score " + score, now);
+      }
+      Contact contact = stores.contacts().find(handle, invitation.connection(), invitation.contactId())
+          .orElseThrow(() -> new AnswerRefused("contact " + invitation.contactId() + " is unknown"));
+      queueWritebacks(handle, invitation, contact, id, score, comment, now);
+      return id;
+    });
+    hooks.at(EngineHooks.ANSWER_STORED);
+    return answerId;
+  }
+
+  /** Puts the contact on our unsubscribe list; pending reminders then stop at their re-check. */
+  void unsubscribe(long invitationId) {
+    stores.jdbi().useTransaction(handle -> {
+      Invitation invitation = stores.invitations().find(handle, invitationId)
+          .orElseThrow(() -> new AnswerRefused("invitation " + invitationId + " does not exist"));
+      Optional<String> email = stores.contacts().find(handle, invitation.connection(), invitation.contactId())
+          .flatMap(Contact::email);
+      stores.unsubscribes().add(handle, invitation.connection(), invitation.contactId(), email, clock.instant());
+    });
+  }
+
+  private void queueWritebacks(Handle handle, Invitation invitation, Contact contact, long answerId, int score,
+      Optional<String> comment, Instant now) {
+    String connection = invitation.connection();
+    String category = Score.of(score).category().id();
+    stores.writebacks().enqueue(handle, connection, new WriteRequest.ContactNps("contact:" + contact.crmId(),
+        contact.crmId(), score, category, now, comment), now);
+    contact.accountId().ifPresent(account -> stores.writebacks().enqueue(handle, connection,
+        new WriteRequest.AccountNps("account:" + account, account, OptionalDouble.empty(), 0), now));
+    FollowUpTaskConfig task = config.writeback().followUpTasks().get(category);
+    if (task != null) {
+      LocalDate due = now.plus(task.dueIn()).atZone(ZoneOffset.UTC).toLocalDate();
+      stores.writebacks().enqueue(handle, connection, new WriteRequest.FollowUpTask("task:" + answerId,
+          contact.crmId(), contact.ownerId(), subject(task.subject(), contact, score, category, comment),
+          "NPS " + score + " (" + category + ")" + comment.map(text -> ": " + text).orElse(""), due,
+          task.priority().name().toLowerCase(Locale.ROOT)), now);
+    }
+    if (config.writeback().timelineActivity()) {
+      stores.writebacks().enqueue(handle, connection, new WriteRequest.TimelineActivity("activity:" + answerId,
+          contact.crmId(), "NPS answer: " + score + " (" + category + ")",
+          "Trigger " + invitation.trigger() + comment.map(text -> "\nComment: " + text).orElse(""), now), now);
+    }
+  }
+
+  private static String subject(String template, Contact contact, int score, String category,
+      Optional<String> comment) {
+    return template.replace("{score}", Integer.toString(score))
+        .replace("{category}", category)
+        .replace("{name}", contact.displayName())
+        .replace("{first_name}", contact.firstName().orElse(""))
+        .replace("{last_name}", contact.lastName().orElse(""))
+        .replace("{comment}", comment.orElse(""));
+  }
+}

@@ -1,0 +1,103 @@
+package io.npsconnector.core.engine;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import io.npsconnector.config.ConnectionConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The engine's work on db-scheduler, a persistent, cluster-aware scheduler: one-time tasks per
+ * invitation (send, reminder, expiry) and recurring tasks per connection (sync and trigger pass,
+ * write-back flush). Every execution is claimed by exactly one instance; work claimed by an instance
+ * that stops heart-beating is revived on another.
+ */
+final class DbScheduler implements Scheduling {
+  static final String SEND = "send-invitation";
+  static final String REMIND = "remind-invitation";
+  static final String EXPIRE = "expire-invitation";
+
+  private final OneTimeTask<Void> send;
+  private final OneTimeTask<Void> remind;
+  private final OneTimeTask<Void> expire;
+  private final List<RecurringTask<Void>> recurring = new ArrayList<>();
+  private final SchedulerClient client;
+  private final DataSource dataSource;
+  private final EngineSettings settings;
+  private Scheduler scheduler;
+
+  DbScheduler(DataSource dataSource, EngineSettings settings, Engine engine) {
+    this.dataSource = dataSource;
+    this.settings = settings;
+    FailureHandler<Void> backoff = new FailureHandler.ExponentialBackoffFailureHandler<>(settings.taskRetryWait(), 2.0);
+    this.send = Tasks.oneTime(SEND).onFailure(backoff)
+        .execute((instance, context) -> engine.sendFromScheduler(Long.parseLong(instance.getId())));
+    this.remind = Tasks.oneTime(REMIND).onFailure(backoff)
+        .execute((instance, context) -> engine.remind(Long.parseLong(instance.getId())));
+    this.expire = Tasks.oneTime(EXPIRE).onFailure(backoff)
+        .execute((instance, context) -> engine.expire(Long.parseLong(instance.getId())));
+    for (ConnectionConfig connection : engine.enabledConnections()) {
+      recurring.add(Tasks.recurring("sync-" + connection.name(), FixedDelay.of(connection.syncInterval()))
+          .execute((instance, context) -> engine.syncAndTrigger(connection.name())));
+      recurring.add(Tasks.recurring("writeback-" + connection.name(), FixedDelay.of(settings.writebackInterval()))
+          .execute((instance, context) -> engine.flushWritebacks(connection.name())));
+    }
+    this.client = SchedulerClient.Builder.create(dataSource, tasks()).build();
+  }
+
+  private List<Task<?>> tasks() {
+    List<Task<?>> tasks = new ArrayList<>(List.of(send, remind, expire));
+    tasks.addAll(recurring);
+    return tasks;
+  }
+
+  /** Starts polling; several instances may run against one database. */
+  synchronized void start() {
+    if (scheduler != null) {
+      return;
+    }
+    scheduler = Scheduler.create(dataSource, List.of(send, remind, expire))
+        .startTasks(recurring)
+        .schedulerName(new SchedulerName.Fixed(settings.instanceName()))
+        .threads(settings.threads())
+        .pollingInterval(settings.pollingInterval())
+        .heartbeatInterval(settings.heartbeatInterval())
+        .missedHeartbeatsLimit(4)
+        .enableImmediateExecution()
+        .shutdownMaxWait(settings.shutdownWait())
+        .build();
+    scheduler.start();
+  }
+
+  /** Stops polling; running executions get {@code shutdownWait} to finish, the rest are released. */
+  synchronized void stop() {
+    if (scheduler != null) {
+      scheduler.stop();
+      scheduler = null;
+    }
+  }
+
+  @Override
+  public void send(long invitationId, Instant at) {
+    client.scheduleIfNotExists(send.instance(Long.toString(invitationId)), at);
+  }
+
+  @Override
+  public void reminder(long invitationId, Instant at) {
+    client.scheduleIfNotExists(remind.instance(Long.toString(invitationId)), at);
+  }
+
+  @Override
+  public void expiry(long invitationId, Instant at) {
+    client.scheduleIfNotExists(expire.instance(Long.toString(invitationId)), at);
+  }
+}

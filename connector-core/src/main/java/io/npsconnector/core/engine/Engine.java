@@ -1,0 +1,189 @@
+package io.npsconnector.core.engine;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.delivery.Channel;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.store.Database;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline of one process: sync, trigger, send, answer, write back. Every operation is idempotent
+ * and safe to run again after a crash; {@link #start()} runs them on db-scheduler, so that several
+ * instances can share one PostgreSQL database and each invitation is sent once.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final NpsConfig config;
+  private final Map<String, CrmAdapter> adapters;
+  private final Stores stores;
+  private final SyncService sync;
+  private final TriggerService triggers;
+  private final DeliveryService delivery;
+  private final AnswerService answers;
+  private final WritebackService writeback;
+  private final DbScheduler scheduler;
+
+  private Engine(Builder builder) {
+    this.config = builder.config;
+    this.adapters = Map.copyOf(builder.adapters);
+    this.stores = Stores.of(builder.database);
+    this.scheduler = new DbScheduler(builder.database.dataSource(), builder.settings, this);
+    this.sync = new SyncService(stores, builder.clock, builder.hooks);
+    this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
+    this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
+    this.answers = new AnswerService(config, stores, builder.clock, builder.hooks);
+    this.writeback = new WritebackService(config, stores, builder.clock, builder.settings.writebackRetryWait());
+  }
+
+  public static Builder builder(NpsConfig config, Database database) {
+    return new Builder(config, database);
+  }
+
+  /** Starts the scheduler: recurring syncs and flushes, and every due send, reminder and expiry. */
+  public void start() {
+    scheduler.start();
+  }
+
+  /** Stops the scheduler; running work finishes, claims are released. */
+  public void stop() {
+    scheduler.stop();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** The connections with an adapter that are enabled in the configuration. */
+  List<ConnectionConfig> enabledConnections() {
+    return config.connections().stream()
+        .filter(connection -> connection.enabled() && adapters.containsKey(connection.name())).toList();
+  }
+
+  /** What one sync run did. */
+  public record SyncReport(int pages, int contacts, int events, int apiCalls, int evaluated, int invited,
+      int suppressed, int collapsed) {}
+
+  /** Reads changes, decides on every new event, plans relationship surveys, and schedules what is due. */
+  public SyncReport syncAndTrigger(String connection) {
+    SyncService.Result read = sync.sync(connection, adapter(connection));
+    TriggerService.Result events = triggers.evaluatePending(connection);
+    TriggerService.Result relationship = triggers.planRelationship(connection);
+    triggers.reconcile(connection);
+    return new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls(),
+        events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),
+        events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
+  }
+
+  /** Sends one invitation now (if it is still due and eligible). */
+  public String send(long invitationId) {
+    return delivery.send(invitationId).name();
+  }
+
+  /** As {@link #send}, for the scheduler: a send to try again later fails the execution, which backs off. */
+  void sendFromScheduler(long invitationId) {
+    if (delivery.send(invitationId) == DeliveryService.Outcome.RETRY_LATER) {
+      throw new IllegalStateException("invitation " + invitationId + ": delivery failed, trying again later");
+    }
+  }
+
+  public void remind(long invitationId) {
+    delivery.remind(invitationId);
+  }
+
+  public void expire(long invitationId) {
+    delivery.expire(invitationId);
+  }
+
+  /**
+   * Stores an answer (or updates it) and queues its write-backs in the same transaction.
+   *
+   * @throws IllegalArgumentException for a score outside 0-10
+   * @throws IllegalStateException when the invitation cannot take an answer (unknown, not sent, expired)
+   */
+  public long answer(long invitationId, int score, Optional<String> comment) {
+    try {
+      return answers.record(invitationId, score, comment);
+    } catch (AnswerService.AnswerRefused e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  public void unsubscribe(long invitationId) {
+    answers.unsubscribe(invitationId);
+  }
+
+  /** What one flush did. */
+  public record FlushReport(int calls, int written, int failed, int retryLater) {}
+
+  /** Writes pending answers back to the CRM in the largest batches it takes. */
+  public FlushReport flushWritebacks(String connection) {
+    WritebackService.Result result = writeback.flush(connection, adapter(connection));
+    return new FlushReport(result.calls(), result.written(), result.failed(), result.retryLater());
+  }
+
+  private CrmAdapter adapter(String connection) {
+    CrmAdapter adapter = adapters.get(connection);
+    if (adapter == null) {
+      throw new IllegalArgumentException("no adapter for connection '" + connection + "'");
+    }
+    return adapter;
+  }
+
+  /** Assembles an engine; adapters and channels are owned by the caller. */
+  public static final class Builder {
+    private final NpsConfig config;
+    private final Database database;
+    private final Map<String, CrmAdapter> adapters = new LinkedHashMap<>();
+    private final Map<String, Channel> channels = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private EngineHooks hooks = EngineHooks.NONE;
+    private EngineSettings settings = EngineSettings.defaults();
+
+    private Builder(NpsConfig config, Database database) {
+      this.config = config;
+      this.database = database;
+    }
+
+    public Builder adapter(String connection, CrmAdapter adapter) {
+      if (config.connection(connection).isEmpty()) {
+        throw new IllegalArgumentException("no connection named '" + connection + "' in the configuration");
+      }
+      adapters.put(connection, adapter);
+      return this;
+    }
+
+    public Builder channel(Channel channel) {
+      channels.put(channel.id(), channel);
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    public Builder hooks(EngineHooks value) {
+      hooks = value;
+      return this;
+    }
+
+    public Builder settings(EngineSettings value) {
+      settings = value;
+      return this;
+    }
+
+    public Engine build() {
+      LOG.debug("engine for {} connections, {} channels", adapters.size(), channels.size());
+      return new Engine(this);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.npsconnector.core.engine;
+
+/**
+ * Named points between the steps of the pipeline, where tests make the process "die" (by throwing) to
+ * prove that a restart loses and duplicates nothing. Production uses {@link #NONE}.
+ */
+@FunctionalInterface
+public interface EngineHooks {
+  /** After a sync page's contacts and events are stored, before its cursor is committed. */
+  String SYNC_STORED = "sync.stored";
+  /** After an invitation is claimed for sending (state SENDING committed), before the channel is called. */
+  String SEND_CLAIMED = "send.claimed";
+  /** After the channel accepted the message, before the invitation is marked sent. */
+  String SEND_DELIVERED = "send.delivered";
+  /** After an answer and its write-back requests are committed, before any write-back. */
+  String ANSWER_STORED = "answer.stored";
+
+  EngineHooks NONE = point -> {};
+
+  void at(String point);
+}

@@ -1,0 +1,77 @@
+package io.npsconnector.core.engine;
+
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.Score;
+import io.npsconnector.core.store.AnswerRepository;
+import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.DecisionRepository;
+import io.npsconnector.core.store.EventRepository;
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository;
+import io.npsconnector.core.store.WritebackRepository;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the store knows about one contact, in time order: events seen, trigger decisions with
+ * their rules and reasons, invitations and each state they went through, answers, write-backs.
+ */
+public final class Explainer {
+  private final Stores stores;
+
+  public Explainer(Database database) {
+    this.stores = Stores.of(database);
+  }
+
+  /** One line of a contact's story. */
+  public record Entry(Instant at, String kind, String text) {}
+
+  /** The contact as stored, and its story; empty when the store has never seen it. */
+  public record Explanation(Optional<Contact> contact, List<Entry> entries) {}
+
+  public Explanation explain(String connection, String contactId) {
+    Optional<Contact> contact = stores.contacts().find(connection, contactId);
+    List<Entry> entries = new ArrayList<>();
+    List<DecisionRepository.StoredDecision> decisions = stores.decisions().forContact(connection, contactId);
+    stores.events().forContact(connection, contactId).forEach(event -> entries.add(eventEntry(event)));
+    for (DecisionRepository.StoredDecision decision : decisions) {
+      entries.add(new Entry(decision.decidedAt(), "decision", decision.trigger() + ": " + decision.outcome()
+          + " by rule '" + decision.rule() + "': " + decision.reason()
+          + decision.invitationId().map(id -> " (invitation " + id + ")").orElse("")));
+    }
+    for (Invitation invitation : stores.invitations().forContact(connection, contactId)) {
+      for (InvitationRepository.HistoryEntry step : stores.invitations().history(invitation.id())) {
+        entries.add(new Entry(step.at(), "invitation", "invitation " + invitation.id() + " (" + invitation.trigger()
+            + ", " + invitation.channel() + ") " + step.state().name().toLowerCase(Locale.ROOT)
+            + step.detail().map(detail -> ": " + detail).orElse("")));
+      }
+      stores.answers().forInvitation(invitation.id()).ifPresent(answer -> entries.add(answerEntry(answer)));
+    }
+    for (WritebackRepository.Item item : stores.writebacks().forContact(connection, contactId)) {
+      entries.add(new Entry(item.updatedAt(), "write-back", item.kind().name().toLowerCase(Locale.ROOT)
+          .replace('_', ' ') + " " + item.state().toLowerCase(Locale.ROOT) + " after " + item.attempts() + " attempt"
+          + (item.attempts() == 1 ? "" : "s")
+          + item.errorCode().map(code -> ": " + code + item.errorMessage().map(m -> " " + m).orElse("")).orElse("")));
+    }
+    entries.sort(Comparator.comparing(Entry::at));
+    return new Explanation(contact, entries);
+  }
+
+  private static Entry eventEntry(EventRepository.StoredEvent stored) {
+    String attributes = stored.event().attributes().entrySet().stream()
+        .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", "));
+    return new Entry(stored.event().occurredAt(), "event", stored.event().kind().id() + " " + stored.event().crmId()
+        + (attributes.isEmpty() ? "" : " (" + attributes + ")"));
+  }
+
+  private static Entry answerEntry(AnswerRepository.Answer answer) {
+    return new Entry(answer.answeredAt(), "answer", "score " + answer.score() + " ("
+        + Score.of(answer.score()).category().id() + ")" + answer.comment().map(c -> ": \"" + c + "\"").orElse("")
+        + (answer.updatedAt().equals(answer.answeredAt()) ? "" : ", last changed " + answer.updatedAt()));
+  }
+}

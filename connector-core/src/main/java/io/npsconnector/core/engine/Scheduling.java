@@ -1,0 +1,25 @@
+package io.npsconnector.core.engine;
+
+import java.time.Instant;
+
+/** Where the engine puts future work: db-scheduler in production, a list in some tests. */
+public interface Scheduling {
+  /** Schedules the send of an invitation, unless it is already scheduled (idempotent). */
+  void send(long invitationId, Instant at);
+
+  void reminder(long invitationId, Instant at);
+
+  void expiry(long invitationId, Instant at);
+
+  /** Scheduling that does nothing, for commands that only read or simulate. */
+  Scheduling NONE = new Scheduling() {
+    @Override
+    public void send(long invitationId, Instant at) {}
+
+    @Override
+    public void reminder(long invitationId, Instant at) {}
+
+    @Override
+    public void expiry(long invitationId, Instant at) {}
+  };
+}

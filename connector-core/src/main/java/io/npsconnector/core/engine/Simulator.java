@@ -1,0 +1,127 @@
+package io.npsconnector.core.engine;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.trigger.Decision;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Who would be surveyed in the coming days, and who would not and why, from what the store holds now:
+ * the invitations already waiting, the events no trigger pass has decided on yet, and the relationship
+ * surveys each coming day would plan. It runs the engine's own trigger pass inside one transaction and
+ * rolls it back, so nothing is stored, scheduled or sent.
+ */
+public final class Simulator {
+  private final NpsConfig config;
+  private final Stores stores;
+  private final Clock clock;
+
+  public Simulator(NpsConfig config, Database database, Clock clock) {
+    this.config = config;
+    this.stores = Stores.of(database);
+    this.clock = clock;
+  }
+
+  /** Where a line of the simulation comes from. */
+  public enum Source {
+    /** An invitation already in the store, waiting for its send time. */
+    SCHEDULED,
+    /** A decision on an event the connector has stored but not yet decided on. */
+    EVENT,
+    /** A relationship survey the trigger would plan on that day. */
+    RELATIONSHIP
+  }
+
+  /**
+   * One contact decided on.
+   *
+   * @param decidedAt when the pass would decide (the start of the simulated day)
+   * @param sendAt when the invitation would go out; empty for suppressions and collapses
+   */
+  public record Line(Source source, String connection, String trigger, String contactId, Optional<String> contact,
+      Optional<String> eventId, Instant decidedAt, Decision.Outcome outcome, String rule, String reason,
+      Optional<Instant> sendAt) {}
+
+  /** The simulation of {@code days} days from {@code from}. */
+  public record Simulation(Instant from, Instant until, List<Line> lines) {
+    public List<Line> surveyed() {
+      return lines.stream().filter(line -> line.outcome() == Decision.Outcome.INVITE).toList();
+    }
+
+    public List<Line> notSurveyed() {
+      return lines.stream().filter(line -> line.outcome() != Decision.Outcome.INVITE).toList();
+    }
+  }
+
+  /** Simulates the next {@code days} days on every enabled connection. */
+  public Simulation simulate(int days) {
+    if (days < 1 || days > 366) {
+      throw new IllegalArgumentException("days must be from 1 to 366, got " + days);
+    }
+    Instant from = clock.instant();
+    Instant until = from.plus(Duration.ofDays(days));
+    List<Line> lines = new ArrayList<>();
+    for (ConnectionConfig connection : config.connections()) {
+      if (!connection.enabled()) {
+        continue;
+      }
+      for (Invitation invitation : stores.invitations().inStates(connection.name(), InvitationState.SCHEDULED)) {
+        if (invitation.sendAt().isBefore(until)) {
+          lines.add(new Line(Source.SCHEDULED, connection.name(), invitation.trigger(), invitation.contactId(),
+              name(connection.name(), invitation.contactId()), Optional.empty(), invitation.createdAt(),
+              Decision.Outcome.INVITE, "scheduled", "invitation " + invitation.id() + " is waiting for its send time",
+              Optional.of(invitation.sendAt())));
+        }
+      }
+      stores.jdbi().useHandle(handle -> {
+        handle.begin();
+        try {
+          lines.addAll(run(handle, connection.name(), from, until, days));
+        } finally {
+          handle.rollback();
+        }
+      });
+    }
+    lines.sort(Comparator.comparing((Line line) -> line.sendAt().orElse(line.decidedAt()))
+        .thenComparing(Line::connection).thenComparing(Line::contactId));
+    return new Simulation(from, until, List.copyOf(lines));
+  }
+
+  private List<Line> run(Handle handle, String connection, Instant from, Instant until, int days) {
+    TriggerService triggers = new TriggerService(config, stores, Scheduling.NONE, clock);
+    List<Line> lines = new ArrayList<>();
+    for (int day = 0; day < days; day++) {
+      Instant at = from.plus(Duration.ofDays(day));
+      for (TriggerService.Outcome outcome : triggers.evaluatePending(handle, connection, at).outcomes()) {
+        lines.add(line(handle, Source.EVENT, outcome, at));
+      }
+      for (TriggerService.Outcome outcome : triggers.planRelationship(handle, connection, at).outcomes()) {
+        lines.add(line(handle, Source.RELATIONSHIP, outcome, at));
+      }
+    }
+    lines.removeIf(line -> line.sendAt().filter(sendAt -> !sendAt.isBefore(until)).isPresent());
+    return lines;
+  }
+
+  private Line line(Handle handle, Source source, TriggerService.Outcome outcome, Instant at) {
+    Decision decision = outcome.decision();
+    return new Line(source, decision.connection(), decision.trigger(), decision.contactId(),
+        stores.contacts().find(handle, decision.connection(), decision.contactId()).map(Contact::displayName),
+        decision.eventId(), at, decision.outcome(), decision.rule(), decision.reason(), decision.sendAt());
+  }
+
+  private Optional<String> name(String connection, String contactId) {
+    return stores.contacts().find(connection, contactId).map(Contact::displayName);
+  }
+}

@@ -1,0 +1,70 @@
+package io.npsconnector.core.engine;
+
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.SyncCursor;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads changes from a connection's adapter page by page. Each page's contacts and events are stored
+ * in one transaction, and only then is its cursor committed: a crash between the two reads the page
+ * again, and the store's unique keys make the repeat harmless.
+ */
+final class SyncService {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
+  /** A bound on pages per run, so that one connection cannot hold a scheduler thread forever. */
+  static final int MAX_PAGES_PER_RUN = 10_000;
+
+  private final Stores stores;
+  private final Clock clock;
+  private final EngineHooks hooks;
+
+  SyncService(Stores stores, Clock clock, EngineHooks hooks) {
+    this.stores = stores;
+    this.clock = clock;
+    this.hooks = hooks;
+  }
+
+  /** What one run did. */
+  record Result(int pages, int contacts, int events, int apiCalls, boolean complete) {}
+
+  Result sync(String connection, CrmAdapter adapter) {
+    int pages = 0;
+    int contacts = 0;
+    int events = 0;
+    int calls = 0;
+    boolean more = true;
+    while (more && pages < MAX_PAGES_PER_RUN) {
+      SyncCursor cursor = stores.cursors().load(connection);
+      ChangePage page = adapter.readChanges(cursor);
+      Instant now = clock.instant();
+      stores.jdbi().useTransaction(handle -> {
+        for (Contact contact : page.contacts()) {
+          stores.contacts().upsert(handle, connection, contact, now);
+        }
+        for (InteractionEvent event : page.events()) {
+          stores.events().upsert(handle, connection, event, now);
+        }
+      });
+      hooks.at(EngineHooks.SYNC_STORED);
+      if (!page.next().equals(cursor)) {
+        stores.cursors().commit(connection, page.next(), now);
+      }
+      pages++;
+      contacts += page.contacts().size();
+      events += page.events().size();
+      calls += page.apiCalls();
+      more = page.hasMore();
+    }
+    if (contacts + events > 0) {
+      LOG.info("{}: synced {} contacts and {} events in {} pages ({} API calls)", connection, contacts, events, pages,
+          calls);
+    }
+    return new Result(pages, contacts, events, calls, !more);
+  }
+}

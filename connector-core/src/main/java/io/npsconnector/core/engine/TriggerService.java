@@ -1,0 +1,255 @@
+package io.npsconnector.core.engine;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.TriggerConfig;
+import io.npsconnector.config.TriggerConfig.TriggerType;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.store.DecisionRepository.StoredDecision;
+import io.npsconnector.core.store.EventRepository.PendingEvaluation;
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository.NewInvitation;
+import io.npsconnector.core.trigger.Decision;
+import io.npsconnector.core.trigger.RelationshipPlanner;
+import io.npsconnector.core.trigger.SurveyHistory;
+import io.npsconnector.core.trigger.TriggerEvaluator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns stored events and the contact base into trigger decisions and invitations. For each event and
+ * contact, every decision, the invitation it makes and the mark that the pair was evaluated are
+ * committed together: a crash repeats the pair, and the database's unique key (one invitation per
+ * trigger and key) keeps the repeat from surveying twice. The send is scheduled after the commit;
+ * {@link #reconcile} schedules whatever a crash left unscheduled.
+ *
+ * <p>Every method takes the time to decide at, so that {@code simulate} can run the same code over
+ * coming days inside a transaction it rolls back.
+ */
+final class TriggerService {
+  private static final Logger LOG = LoggerFactory.getLogger(TriggerService.class);
+  static final int PAGE = 500;
+  /** How long an event waits for its contact to arrive from the CRM before it is given up. */
+  static final Duration UNKNOWN_CONTACT_GRACE = Duration.ofHours(24);
+  static final String UNKNOWN_CONTACT = "unknown-contact";
+
+  private final NpsConfig config;
+  private final Stores stores;
+  private final Scheduling scheduling;
+  private final Clock clock;
+  private final TriggerEvaluator evaluator = new TriggerEvaluator();
+  private final RelationshipPlanner planner = new RelationshipPlanner();
+
+  TriggerService(NpsConfig config, Stores stores, Scheduling scheduling, Clock clock) {
+    this.config = config;
+    this.stores = stores;
+    this.scheduling = scheduling;
+    this.clock = clock;
+  }
+
+  /** One decision as stored, with the invitation it made or collapsed into. */
+  record Outcome(Decision decision, Optional<Long> invitationId) {}
+
+  /** What a pass decided. */
+  record Result(List<Outcome> outcomes, int deferred) {
+    static final Result EMPTY = new Result(List.of(), 0);
+
+    Result plus(Result other) {
+      List<Outcome> all = new ArrayList<>(outcomes);
+      all.addAll(other.outcomes);
+      return new Result(List.copyOf(all), deferred + other.deferred);
+    }
+
+    int evaluated() {
+      return outcomes.size();
+    }
+
+    int invited() {
+      return count(Decision.Outcome.INVITE);
+    }
+
+    int suppressed() {
+      return count(Decision.Outcome.SUPPRESS);
+    }
+
+    int collapsed() {
+      return count(Decision.Outcome.COLLAPSE);
+    }
+
+    private int count(Decision.Outcome outcome) {
+      return (int) outcomes.stream().filter(o -> o.decision().outcome() == outcome).count();
+    }
+  }
+
+  /** Decides on every event and contact no pass has decided on yet, each pair in its own transaction. */
+  Result evaluatePending(String connection) {
+    return stores.jdbi().withHandle(handle -> evaluatePending(handle, connection, clock.instant()));
+  }
+
+  /** Plans today's relationship surveys of every relationship trigger of the connection. */
+  Result planRelationship(String connection) {
+    return stores.jdbi().withHandle(handle -> planRelationship(handle, connection, clock.instant()));
+  }
+
+  /**
+   * As {@link #evaluatePending(String)} on {@code handle} at {@code now}. Inside a transaction the
+   * caller opened, the whole pass is that transaction.
+   */
+  Result evaluatePending(Handle handle, String connection, Instant now) {
+    ConnectionConfig connectionConfig = connection(connection);
+    List<Outcome> outcomes = new ArrayList<>();
+    int deferred = 0;
+    Optional<PendingEvaluation> after = Optional.empty();
+    while (true) {
+      List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
+      for (PendingEvaluation pending : page) {
+        Optional<List<Outcome>> decided = handle.inTransaction(h -> evaluate(h, connectionConfig, pending, now));
+        if (decided.isEmpty()) {
+          deferred++;
+        } else {
+          decided.get().forEach(this::schedule);
+          outcomes.addAll(decided.get());
+        }
+      }
+      if (page.size() < PAGE) {
+        break;
+      }
+      after = Optional.of(page.get(page.size() - 1));
+    }
+    Result result = new Result(List.copyOf(outcomes), deferred);
+    if (result.evaluated() > 0) {
+      LOG.info("{}: {} event decisions: {} invited, {} suppressed, {} collapsed{}", connection, result.evaluated(),
+          result.invited(), result.suppressed(), result.collapsed(),
+          deferred > 0 ? "; " + deferred + " wait for their contact" : "");
+    }
+    return result;
+  }
+
+  /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */
+  private Optional<List<Outcome>> evaluate(Handle handle, ConnectionConfig connection, PendingEvaluation pending,
+      Instant now) {
+    long eventId = pending.event().id();
+    InteractionEvent event = pending.event().event();
+    List<TriggerConfig> triggers = config.triggers().stream()
+        .filter(trigger -> applies(trigger, connection.name()) && trigger.on().id().equals(event.kind().id()))
+        .toList();
+    Optional<Contact> contact = stores.contacts().find(handle, connection.name(), pending.contactId());
+    List<Outcome> outcomes = new ArrayList<>();
+    if (contact.isEmpty()) {
+      if (pending.seenAt().plus(UNKNOWN_CONTACT_GRACE).isAfter(now)) {
+        return Optional.empty();
+      }
+      for (TriggerConfig trigger : triggers) {
+        Decision decision = new Decision(trigger.name(), connection.name(), pending.contactId(),
+            Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, UNKNOWN_CONTACT, "the CRM did not return contact "
+            + pending.contactId() + " within " + UNKNOWN_CONTACT_GRACE.toHours() + " hours of the event",
+            Optional.empty(), Optional.empty());
+        outcomes.add(store(handle, decision, Optional.of(eventId), Optional.empty(), trigger, now));
+      }
+    } else {
+      SurveyHistory history = new StoreSurveyHistory(stores, handle);
+      for (TriggerConfig trigger : triggers) {
+        Decision decision = evaluator.evaluate(trigger, connection, config.fatigue(), config.sendWindow(),
+            contact.get(), Optional.of(event), history, now);
+        outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now));
+      }
+    }
+    stores.events().markEvaluated(handle, eventId, pending.contactId(), now);
+    return Optional.of(outcomes);
+  }
+
+  /** As {@link #planRelationship(String)} on {@code handle} at {@code now}. */
+  Result planRelationship(Handle handle, String connection, Instant now) {
+    ConnectionConfig connectionConfig = connection(connection);
+    List<TriggerConfig> triggers = config.triggers().stream()
+        .filter(trigger -> trigger.on() == TriggerType.RELATIONSHIP && applies(trigger, connection)).toList();
+    if (triggers.isEmpty()) {
+      return Result.EMPTY;
+    }
+    Instant dayStart = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
+    List<Contact> contacts = stores.contacts().all(connection);
+    List<Outcome> outcomes = new ArrayList<>();
+    for (TriggerConfig trigger : triggers) {
+      Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection);
+      Set<String> decidedToday = stores.decisions().contactsSince(handle, connection, trigger.name(), dayStart);
+      int plannedToday = stores.decisions().countSince(handle, connection, trigger.name(),
+          Decision.Outcome.INVITE.name(), dayStart);
+      List<RelationshipPlanner.Candidate> candidates = contacts.stream()
+          .filter(contact -> !decidedToday.contains(contact.crmId()))
+          .map(contact -> new RelationshipPlanner.Candidate(contact,
+              Optional.ofNullable(lastSurveyed.get(contact.crmId()))))
+          .toList();
+      RelationshipPlanner.Plan plan = planner.plan(trigger, connection, candidates,
+          new StoreSurveyHistory(stores, handle), plannedToday, now);
+      for (Contact contact : plan.chosen()) {
+        Outcome outcome = handle.inTransaction(h -> {
+          Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
+              contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
+          return store(h, decision, Optional.empty(), contact.accountId(), trigger, now);
+        });
+        schedule(outcome);
+        outcomes.add(outcome);
+      }
+      if (!plan.chosen().isEmpty()) {
+        LOG.info("{}: relationship trigger '{}' chose {} of {} due contacts today ({} left for later)", connection,
+            trigger.name(), plan.chosen().size(), plan.due(), plan.later());
+      }
+    }
+    return new Result(List.copyOf(outcomes), 0);
+  }
+
+  /** Schedules the send of every invitation that is waiting without a send task (after a crash). */
+  int reconcile(String connection) {
+    List<Invitation> orphans = stores.invitations().scheduledWithoutTask(connection, DbScheduler.SEND);
+    for (Invitation invitation : orphans) {
+      scheduling.send(invitation.id(), invitation.sendAt());
+    }
+    if (!orphans.isEmpty()) {
+      LOG.warn("{}: scheduled {} invitations whose send was not scheduled (an earlier process stopped)", connection,
+          orphans.size());
+    }
+    return orphans.size();
+  }
+
+  private Outcome store(Handle handle, Decision decision, Optional<Long> eventId, Optional<String> accountId,
+      TriggerConfig trigger, Instant now) {
+    Optional<Long> invitationId = decision.collapsedInto();
+    if (decision.invites()) {
+      String key = eventId.map(id -> "event:" + id + ":" + decision.contactId())
+          .orElseGet(() -> "relationship:" + decision.contactId() + ":" + LocalDate.ofInstant(now, ZoneOffset.UTC));
+      invitationId = Optional.of(stores.invitations().create(handle, new NewInvitation(decision.connection(),
+          decision.trigger(), key, decision.contactId(), accountId, eventId, trigger.channel(),
+          decision.sendAt().orElseThrow()), now).id());
+    }
+    stores.decisions().insert(handle, new StoredDecision(decision.connection(), decision.contactId(),
+        decision.trigger(), eventId, now, decision.outcome().name(), decision.rule(), decision.reason(), invitationId));
+    return new Outcome(decision, invitationId);
+  }
+
+  private void schedule(Outcome outcome) {
+    if (outcome.decision().invites()) {
+      scheduling.send(outcome.invitationId().orElseThrow(), outcome.decision().sendAt().orElseThrow());
+    }
+  }
+
+  private ConnectionConfig connection(String name) {
+    return config.connection(name)
+        .orElseThrow(() -> new IllegalArgumentException("no connection named '" + name + "' in the configuration"));
+  }
+
+  static boolean applies(TriggerConfig trigger, String connection) {
+    return trigger.enabled() && (trigger.connections().isEmpty() || trigger.connections().contains(connection));
+  }
+}
