@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param segments segment attribute name (region, industry, ...) to the CRM field it is read from
  * @param timeZone for contacts without a time zone of their own
  * @param locale for contacts without a language of their own
+ * @param hubspot settings of a HubSpot connection ({@link HubSpotSettings#DEFAULTS} for other types)
  */
 public record ConnectionConfig(
     String name,
@@ -35,7 +36,8 @@ public record ConnectionConfig(
     Map<String, String> fieldMapping,
     Map<String, String> segments,
     ZoneId timeZone,
-    Locale locale) {
+    Locale locale,
+    HubSpotSettings hubspot) {
 
   /** The contact fields a connection may map to CRM fields of its own choosing. */
   public static final List<String> CONTACT_FIELDS = List.of("email", "first-name", "last-name", "phone", "locale",
@@ -50,6 +52,15 @@ public record ConnectionConfig(
   public ConnectionConfig {
     fieldMapping = Map.copyOf(fieldMapping);
     segments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(segments));
+    java.util.Objects.requireNonNull(hubspot, "hubspot");
+  }
+
+  /** A connection with the default settings of its CRM type. */
+  public ConnectionConfig(String name, CrmType type, boolean enabled, Credentials credentials, Optional<URI> baseUrl,
+      Optional<URI> loginUrl, Optional<String> apiVersion, Duration syncInterval, Map<String, String> fieldMapping,
+      Map<String, String> segments, ZoneId timeZone, Locale locale) {
+    this(name, type, enabled, credentials, baseUrl, loginUrl, apiVersion, syncInterval, fieldMapping, segments,
+        timeZone, locale, HubSpotSettings.DEFAULTS);
   }
 
   static ConnectionConfig read(Section connection) {
@@ -99,9 +110,10 @@ public record ConnectionConfig(
     ZoneId timeZone = connection.parsed("time-zone", ConnectionConfig::zone).orElse(ZoneId.of("UTC"));
     Locale locale = connection.parsed("locale", ConnectionConfig::locale).orElse(Locale.ENGLISH);
     boolean enabled = connection.bool("enabled").orElse(true);
+    HubSpotSettings hubspot = type == CrmType.HUBSPOT ? HubSpotSettings.read(connection) : HubSpotSettings.DEFAULTS;
     connection.finish();
     return new ConnectionConfig(name, type == null ? CrmType.HUBSPOT : type, enabled, credentials, baseUrl, loginUrl,
-        apiVersion, syncInterval, fieldMapping, segments, timeZone, locale);
+        apiVersion, syncInterval, fieldMapping, segments, timeZone, locale, hubspot);
   }
 
   private static void checkCrmField(Section section, String key, String crmField) {

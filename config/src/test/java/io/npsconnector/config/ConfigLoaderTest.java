@@ -226,6 +226,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsHubSpotSettingsWithDefaults() {
+    ConnectionConfig defaults = parse(MINIMAL).connections().get(0);
+    assertThat(defaults.hubspot()).isEqualTo(HubSpotSettings.DEFAULTS);
+
+    NpsConfig config = ConfigLoader.parse("test.yaml", MINIMAL.replace("      token: ${HUBSPOT_TOKEN}\n",
+        "      token: ${HUBSPOT_TOKEN}\n    path-prefix: /gateway/hubspot\n    webhook-secret: ${HS_SECRET}\n"
+            + "    rate-limit:\n      per-ten-seconds: 190\n      search-per-second: 5\n"
+            + "      daily-reserve-percent: 20\n"),
+        Map.of("TOKEN_SECRET", ENV.get("TOKEN_SECRET"), "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", "x",
+            "HS_SECRET", "app-client-secret"));
+
+    HubSpotSettings hubspot = config.connections().get(0).hubspot();
+    assertThat(hubspot.pathPrefix()).isEqualTo("/gateway/hubspot");
+    assertThat(hubspot.requestsPerTenSeconds()).isEqualTo(190);
+    assertThat(hubspot.searchPerSecond()).isEqualTo(5);
+    assertThat(hubspot.dailyReservePercent()).isEqualTo(20);
+    assertThat(hubspot.webhookSecret().orElseThrow().reveal()).isEqualTo("app-client-secret");
+    assertThat(hubspot.toString()).doesNotContain("app-client-secret");
+  }
+
+  @Test
   void readsSalesforceJwtCredentialsAndTurnsRemindersOff() {
     String salesforce = String.join("\n",
         "    type: salesforce",
