@@ -1,0 +1,147 @@
+package io.npsconnector.hubspot.client;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Keeps one HubSpot connection under its budgets, so that a healthy run never sees a 429: at most
+ * {@code perTenSeconds} standard requests in any rolling 10 seconds and {@code searchPerSecond}
+ * searches in any rolling second. A 429 or a lock (423, 477) blocks the bucket for the policy's window
+ * or the server's {@code Retry-After}. The daily budget is read from the answers' headers; below the
+ * reserve, {@link #nearDailyLimit()} tells callers to pause work that can wait.
+ *
+ * <p>Thread-safe: concurrent callers queue for the same windows.
+ */
+public final class RateGovernor {
+  static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+  static final Duration ONE_SECOND = Duration.ofSeconds(1);
+  /** How long a 423 (locked) waits at least, as HubSpot asks. */
+  static final Duration LOCKED_WAIT = Duration.ofSeconds(2);
+
+  private final Map<Budget, Window> windows = new EnumMap<>(Budget.class);
+  private final Map<Budget, Instant> blockedUntil = new EnumMap<>(Budget.class);
+  private final int dailyReservePercent;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private OptionalLong dailyLimit = OptionalLong.empty();
+  private OptionalLong dailyRemaining = OptionalLong.empty();
+
+  public RateGovernor(int perTenSeconds, int searchPerSecond, int dailyReservePercent, Clock clock, Sleeper sleeper) {
+    if (perTenSeconds < 1 || searchPerSecond < 1) {
+      throw new IllegalArgumentException("budgets must be at least 1, got " + perTenSeconds + " and " + searchPerSecond);
+    }
+    windows.put(Budget.STANDARD, new Window(perTenSeconds, TEN_SECONDS));
+    windows.put(Budget.SEARCH, new Window(searchPerSecond, ONE_SECOND));
+    this.dailyReservePercent = dailyReservePercent;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  /** Waits until a request may go out on {@code budget}, and counts it. */
+  public void acquire(Budget budget) throws InterruptedException {
+    while (true) {
+      Duration wait;
+      synchronized (this) {
+        Instant now = clock.instant();
+        Instant blocked = blockedUntil.getOrDefault(budget, Instant.MIN);
+        Window window = windows.get(budget);
+        Instant free = window.freeAt(now);
+        Instant at = blocked.isAfter(free) ? blocked : free;
+        if (!at.isAfter(now)) {
+          window.record(now);
+          return;
+        }
+        wait = Duration.between(now, at);
+      }
+      sleeper.sleep(wait);
+    }
+  }
+
+  /** HubSpot answered 429 with this policy; nothing more goes out on the bucket until its window passed. */
+  public synchronized void rateLimited(Budget budget, Optional<String> policyName, Optional<Duration> retryAfter) {
+    Duration wait = retryAfter.orElseGet(() -> switch (policyName.orElse("")) {
+      case "SECONDLY" -> ONE_SECOND;
+      default -> TEN_SECONDS;
+    });
+    block(budget, wait);
+  }
+
+  /** The record or the portal is locked (423) or busy (477): wait at least as long as HubSpot asks. */
+  public synchronized void locked(Budget budget, Optional<Duration> retryAfter) {
+    Duration wait = retryAfter.orElse(LOCKED_WAIT);
+    block(budget, wait.compareTo(LOCKED_WAIT) < 0 ? LOCKED_WAIT : wait);
+  }
+
+  /** What an answer's {@code X-HubSpot-RateLimit-Daily} and {@code -Daily-Remaining} headers said. */
+  public synchronized void observeDaily(OptionalLong limit, OptionalLong remaining) {
+    if (limit.isPresent()) {
+      dailyLimit = limit;
+    }
+    if (remaining.isPresent()) {
+      dailyRemaining = remaining;
+    }
+  }
+
+  /** The bucket reported no request left in its window: hold it for {@code interval}. */
+  public synchronized void exhausted(Budget budget, Duration interval) {
+    block(budget, interval);
+  }
+
+  /** The day's budget is used up (a 429 with policy {@code DAILY}). */
+  public synchronized void dailyExhausted() {
+    dailyRemaining = OptionalLong.of(0);
+  }
+
+  /** True when less than the reserve of the daily budget is left: work that can wait should wait. */
+  public synchronized boolean nearDailyLimit() {
+    if (dailyRemaining.isEmpty()) {
+      return false;
+    }
+    if (dailyRemaining.getAsLong() <= 0) {
+      return true;
+    }
+    return dailyLimit.isPresent()
+        && dailyRemaining.getAsLong() * 100 < dailyLimit.getAsLong() * (long) dailyReservePercent;
+  }
+
+  public synchronized OptionalLong dailyRemaining() {
+    return dailyRemaining;
+  }
+
+  private void block(Budget budget, Duration wait) {
+    Instant until = clock.instant().plus(wait);
+    blockedUntil.merge(budget, until, (a, b) -> a.isAfter(b) ? a : b);
+  }
+
+  /** The send times of the last {@code limit} requests of one bucket. */
+  private static final class Window {
+    private final int limit;
+    private final Duration length;
+    private final Deque<Instant> sent = new ArrayDeque<>();
+
+    /** A tenth of the window is added, so that requests delayed in transit still land in separate windows. */
+    Window(int limit, Duration length) {
+      this.limit = limit;
+      this.length = length.plus(length.dividedBy(10));
+    }
+
+    /** When the next request fits in the window. */
+    Instant freeAt(Instant now) {
+      while (!sent.isEmpty() && !sent.peekFirst().plus(length).isAfter(now)) {
+        sent.pollFirst();
+      }
+      return sent.size() < limit ? now : sent.peekFirst().plus(length);
+    }
+
+    void record(Instant now) {
+      sent.addLast(now);
+    }
+  }
+}
