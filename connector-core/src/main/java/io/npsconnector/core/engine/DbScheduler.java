@@ -33,7 +33,7 @@ final class DbScheduler implements Scheduling {
   private final SchedulerClient client;
   private final DataSource dataSource;
   private final EngineSettings settings;
-  private Scheduler scheduler;
+  private volatile Scheduler scheduler;
 
   DbScheduler(DataSource dataSource, EngineSettings settings, Engine engine) {
     this.dataSource = dataSource;
@@ -78,7 +78,11 @@ final class DbScheduler implements Scheduling {
     scheduler.start();
   }
 
-  /** Stops polling; running executions get {@code shutdownWait} to finish, the rest are released. */
+  /**
+   * Stops polling; running executions get {@code shutdownWait} to finish (then they are interrupted).
+   * Executions that were not started stay unclaimed; one whose worker ignores the interrupt stays
+   * claimed until another instance sees its heartbeat stop.
+   */
   synchronized void stop() {
     if (scheduler != null) {
       scheduler.stop();
@@ -86,18 +90,24 @@ final class DbScheduler implements Scheduling {
     }
   }
 
+  /** The running scheduler when there is one, so that work due now runs at once, not at the next poll. */
+  private SchedulerClient target() {
+    Scheduler running = scheduler; // not synchronized: executions finishing during stop() schedule too
+    return running != null ? running : client;
+  }
+
   @Override
   public void send(long invitationId, Instant at) {
-    client.scheduleIfNotExists(send.instance(Long.toString(invitationId)), at);
+    target().scheduleIfNotExists(send.instance(Long.toString(invitationId)), at);
   }
 
   @Override
   public void reminder(long invitationId, Instant at) {
-    client.scheduleIfNotExists(remind.instance(Long.toString(invitationId)), at);
+    target().scheduleIfNotExists(remind.instance(Long.toString(invitationId)), at);
   }
 
   @Override
   public void expiry(long invitationId, Instant at) {
-    client.scheduleIfNotExists(expire.instance(Long.toString(invitationId)), at);
+    target().scheduleIfNotExists(expire.instance(Long.toString(invitationId)), at);
   }
 }

@@ -118,6 +118,8 @@ final class DeliveryService {
     Optional<String> stop = optOut(invitation, contact);
     if (stop.isPresent()) {
       LOG.info("invitation {}: no reminder, {}", invitationId, stop.get());
+      stores.jdbi().useHandle(handle -> stores.invitations().note(handle, invitationId, InvitationState.SENT,
+          "no reminder: " + stop.get(), clock.instant()));
       return Outcome.SUPPRESSED;
     }
     Delivery delivery = new Delivery(invitationId, reminderKey(invitationId), Delivery.Kind.REMINDER,

@@ -24,6 +24,15 @@ public record EngineSettings(String instanceName, int threads, Duration pollingI
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
+    positive("pollingInterval", pollingInterval);
+    positive("heartbeatInterval", heartbeatInterval);
+    positive("taskRetryWait", taskRetryWait);
+    positive("writebackInterval", writebackInterval);
+    Objects.requireNonNull(writebackRetryWait, "writebackRetryWait");
+    if (writebackRetryWait.isNegative()) {
+      throw new IllegalArgumentException("writebackRetryWait must not be negative, got " + writebackRetryWait);
+    }
+    Objects.requireNonNull(shutdownWait, "shutdownWait");
   }
 
   /** Production defaults, with a random instance name. */
@@ -51,5 +60,12 @@ public record EngineSettings(String instanceName, int threads, Duration pollingI
   public EngineSettings withWritebackRetryWait(Duration wait) {
     return new EngineSettings(instanceName, threads, pollingInterval, heartbeatInterval, taskRetryWait,
         writebackInterval, wait, shutdownWait);
+  }
+
+  private static void positive(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
   }
 }

@@ -50,7 +50,7 @@ final class WritebackService {
     this.retryConfig = RetryConfig.custom()
         .maxAttempts(4)
         .intervalFunction(firstRetryWait.isZero()
-            ? IntervalFunction.of(Duration.ZERO)
+            ? attempt -> 0L // IntervalFunction.of refuses intervals under 1 ms; tests pass zero
             : IntervalFunction.ofExponentialRandomBackoff(firstRetryWait, 2.0, 0.5))
         .retryExceptions(CrmException.Retriable.class)
         .build();

@@ -1,0 +1,1162 @@
+package io.npsconnector.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.delivery.Delivery;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.EventKind;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.core.store.AnswerRepository;
+import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.DecisionRepository.StoredDecision;
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository.HistoryEntry;
+import io.npsconnector.core.store.WritebackRepository;
+import io.npsconnector.core.testing.FakeCrmAdapter;
+import io.npsconnector.core.testing.RecordingChannel;
+import io.npsconnector.core.testing.TestClock;
+import io.npsconnector.core.trigger.Decision;
+import io.npsconnector.core.trigger.SendWindow;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline through {@link Engine}, with the fake CRM and the recording channel, run on H2 and
+ * on PostgreSQL by the subclasses. The scheduler is never started: tests call the operations the
+ * scheduler would call and read its table to see what it was asked to do. A "crash" is a hook that
+ * throws at a named point; a restart closes the pool and builds a new engine on the same database.
+ */
+abstract class EngineContract {
+  static final String CRM = "crm";
+  /** A Monday, after the autumn clock changes in Europe and North America. */
+  static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
+  static final Instant MODIFIED = T0.minus(Duration.ofDays(30));
+  static final Duration MINUTE = Duration.ofMinutes(1);
+  static final Duration HOUR = Duration.ofHours(1);
+  static final Duration DAY = Duration.ofDays(1);
+
+  Database database;
+  TestClock clock;
+  FakeCrmAdapter crm;
+  RecordingChannel channel;
+  private final List<Engine> engines = new ArrayList<>();
+
+  /** A freshly migrated, empty database; a second call in one test replaces the first one's. */
+  abstract Database openEmpty();
+
+  /** The database {@link #openEmpty} made, opened again as a restarted process would. */
+  abstract Database reopen();
+
+  @BeforeEach
+  void setUp() {
+    database = openEmpty();
+    clock = new TestClock(T0);
+    crm = newCrm(FakeCrmAdapter.DEFAULT_PAGE_SIZE);
+    channel = new RecordingChannel();
+  }
+
+  @AfterEach
+  void tearDown() {
+    engines.forEach(Engine::close);
+    database.close();
+  }
+
+  // ---- 1. sync ------------------------------------------------------------------------------------
+
+  @Test
+  void storesContactsAndEventsThenCommitsTheCursor() {
+    crm.putContacts(List.of(contact("c1").build(), contact("c2").build()));
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    Engine engine = engine(config().purchase().build());
+
+    Engine.SyncReport report = engine.syncAndTrigger(CRM);
+
+    assertThat(report).isEqualTo(new Engine.SyncReport(1, 2, 1, FakeCrmAdapter.CALLS_PER_PAGE, 1, 1, 0, 0));
+    assertThat(stores().contacts().find(CRM, "c1")).contains(contact("c1").build());
+    assertThat(stores().events().count(CRM)).isEqualTo(1);
+    SyncCursor cursor = stores().cursors().load(CRM);
+    assertThat(cursor.isStart()).isFalse();
+    assertThat(crm.readChanges(cursor).contacts()).isEmpty();
+    assertThat(crm.readChanges(cursor).events()).isEmpty();
+
+    Engine.SyncReport nothingNew = engine.syncAndTrigger(CRM);
+
+    assertThat(nothingNew).isEqualTo(new Engine.SyncReport(1, 0, 0, FakeCrmAdapter.CALLS_PER_PAGE, 0, 0, 0, 0));
+    assertThat(rows("invitations")).isEqualTo(1);
+  }
+
+  @Test
+  void repeatsThePageACrashInterruptedAndStoresEachEventOnce() {
+    crm = newCrm(2);
+    for (int i = 1; i <= 4; i++) {
+      crm.putContact(contact("c" + i).build());
+      crm.addEvent(purchase("opp-" + i, "c" + i, T0.minus(HOUR.multipliedBy(5 - i))));
+    }
+    NpsConfig config = config().purchase().build();
+    Engine first = engine(config, crashAt(EngineHooks.SYNC_STORED, 2));
+
+    assertThatThrownBy(() -> first.syncAndTrigger(CRM)).isInstanceOf(ProcessDied.class);
+
+    // the second page is stored, its cursor is not: the committed cursor still points at it
+    assertThat(stores().events().count(CRM)).isEqualTo(4);
+    SyncCursor committed = stores().cursors().load(CRM);
+    assertThat(crm.readChanges(committed).events()).extracting(InteractionEvent::crmId)
+        .containsExactly("opp-3", "opp-4");
+    assertThat(rows("invitations")).isZero();
+
+    Engine second = restart(config);
+    Engine.SyncReport report = second.syncAndTrigger(CRM);
+
+    assertThat(report.pages()).isEqualTo(1);
+    assertThat(report.events()).isEqualTo(2);
+    assertThat(report.invited()).isEqualTo(4);
+    assertThat(stores().events().count(CRM)).isEqualTo(4);
+    assertThat(rows("event_contacts")).isEqualTo(4);
+    assertThat(count("SELECT COUNT(*) FROM event_contacts WHERE evaluated_at IS NULL")).isZero();
+    List<Invitation> invitations = IntStream.rangeClosed(1, 4).mapToObj(i -> onlyInvitation("c" + i)).toList();
+    assertThat(invitations).extracting(Invitation::trigger).containsOnly("post-purchase");
+    assertThat(invitations).extracting(invitation -> invitation.eventId().orElseThrow()).doesNotHaveDuplicates();
+    assertThat(rows("decisions")).isEqualTo(4);
+
+    Engine.SyncReport again = second.syncAndTrigger(CRM);
+
+    assertThat(again.evaluated()).isZero();
+    assertThat(rows("invitations")).isEqualTo(4);
+    assertThat(rows("decisions")).isEqualTo(4);
+  }
+
+  @Test
+  void leavesTheCursorWhereItWasWhenTheCrmFailsARead() {
+    crm.putContact(contact("c1").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    crm.failNextReads(1);
+    Engine engine = engine(config().purchase().build());
+
+    assertThatThrownBy(() -> engine.syncAndTrigger(CRM)).isInstanceOf(CrmException.Retriable.class);
+
+    assertThat(stores().cursors().load(CRM)).isEqualTo(SyncCursor.START);
+    assertThat(stores().events().count(CRM)).isZero();
+
+    assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(1);
+  }
+
+  // ---- 2. trigger rules, as stored decisions --------------------------------------------------------
+
+  @Test
+  void suppressesAnEventThatDoesNotMeetTheFilter() {
+    crm.putContact(contact("c1").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR), 500));
+
+    engine(config().purchase().build()).syncAndTrigger(CRM);
+
+    assertSuppressed(onlyDecision("c1"), "filter", "amount >= 1000");
+    assertThat(invitations("c1")).isEmpty();
+  }
+
+  @Test
+  void suppressesAnEventOlderThanTheMaxEventAge() {
+    crm.putContact(contact("c1").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(Duration.ofDays(40))));
+
+    engine(config().purchase().build()).syncAndTrigger(CRM);
+
+    assertSuppressed(onlyDecision("c1"), "max-event-age", "max event age is 30d");
+    assertThat(invitations("c1")).isEmpty();
+  }
+
+  @Test
+  void suppressesAContactWithoutEmail() {
+    crm.putContact(Contact.builder("c1", MODIFIED).firstName("Ada").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+
+    engine(config().purchase().build()).syncAndTrigger(CRM);
+
+    assertSuppressed(onlyDecision("c1"), "email", "no e-mail address");
+  }
+
+  @Test
+  void suppressesAContactOptedOutInTheCrm() {
+    crm.putContact(contact("c1").emailOptOut(true).build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+
+    engine(config().purchase().build()).syncAndTrigger(CRM);
+
+    assertSuppressed(onlyDecision("c1"), "opt-out", "opted out of e-mail in the CRM");
+  }
+
+  @Test
+  void suppressesAContactDeletedInTheCrm() {
+    crm.putContact(contact("c1").build());
+    crm.deleteContact("c1", T0.minus(HOUR.multipliedBy(2)));
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+
+    engine(config().purchase().build()).syncAndTrigger(CRM);
+
+    assertSuppressed(onlyDecision("c1"), "deleted", "deleted in the CRM");
+  }
+
+  @Test
+  void suppressesAContactOnOurUnsubscribeListAndItsAddressElsewhere() {
+    crm.putContact(contact("c1").build());
+    crm.putContact(contact("c2").email("C1@Example.com").build());
+    Engine engine = engine(config().purchase().fatigue(0).build());
+    long first = invite(engine, "c1");
+    engine.send(first);
+
+    engine.unsubscribe(first);
+    clock.advance(DAY);
+    crm.addEvent(purchase("opp-2", "c1", clock.instant().minus(HOUR)));
+    crm.addEvent(purchase("opp-3", "c2", clock.instant().minus(HOUR)));
+    engine.syncAndTrigger(CRM);
+
+    assertSuppressed(lastDecision("c1"), "unsubscribed", "unsubscribed from our surveys");
+    assertSuppressed(onlyDecision("c2"), "unsubscribed", "unsubscribed from our surveys");
+    assertThat(invitations("c1")).hasSize(1);
+    assertThat(invitations("c2")).isEmpty();
+  }
+
+  @Test
+  void suppressesASecondSurveyWithinTheFatigueWindowAcrossTriggers() {
+    Engine engine = engine(config().purchase().trigger("post-ticket", "support").fatigue(60).build());
+    long purchase = invite(engine, contact("c1").build());
+    assertThat(engine.send(purchase)).isEqualTo("SENT");
+
+    clock.advance(DAY);
+    crm.addEvent(ticket("case-1", "c1", clock.instant().minus(HOUR)));
+    engine.syncAndTrigger(CRM);
+
+    StoredDecision ticket = lastDecision("c1");
+    assertThat(ticket.trigger()).isEqualTo("post-ticket");
+    assertSuppressed(ticket, "fatigue", "surveyed 1 day ago");
+    assertThat(ticket.reason()).contains("fatigue window is 60 days");
+    assertThat(invitations("c1")).hasSize(1);
+  }
+
+  @Test
+  void suppressesASecondContactOfTheSameAccountWhenAccountFatigueIsConfigured() {
+    accountOfTwo();
+
+    engine(config().purchase().fatigue(60, 7).build()).syncAndTrigger(CRM);
+
+    assertThat(onlyDecision("a1").rule()).isEqualTo("eligible");
+    assertSuppressed(onlyDecision("a2"), "account-fatigue", "account Acme (acc-1)");
+    assertThat(onlyDecision("a2").reason()).contains("account fatigue window is 7 days");
+    assertThat(invitations("a2")).isEmpty();
+  }
+
+  @Test
+  void invitesEveryContactOfAnAccountWithoutAccountFatigue() {
+    accountOfTwo();
+
+    engine(config().purchase().fatigue(60).build()).syncAndTrigger(CRM);
+
+    assertThat(onlyDecision("a1").rule()).isEqualTo("eligible");
+    assertThat(onlyDecision("a2").rule()).isEqualTo("eligible");
+  }
+
+  @Test
+  void samplesTheSameContactsOnEveryFreshDatabase() {
+    NpsConfig config = config().purchase("sampling-rate: 50%").build();
+
+    Map<String, String> first = sampleRun(config);
+    database.close();
+    database = openEmpty();
+    crm = newCrm(FakeCrmAdapter.DEFAULT_PAGE_SIZE);
+    Map<String, String> second = sampleRun(config);
+
+    assertThat(second).isEqualTo(first);
+    assertThat(first.values()).contains("eligible", "sampling");
+    String notSampled = first.entrySet().stream().filter(entry -> entry.getValue().equals("sampling")).findFirst()
+        .orElseThrow().getKey();
+    assertThat(onlyDecision(notSampled).reason()).contains("sampling rate of 50%");
+  }
+
+  @Test
+  void capsInvitationsPerDayAndStartsAgainTheNextDay() {
+    for (int i = 1; i <= 4; i++) {
+      crm.putContact(contact("c" + i).build());
+      crm.addEvent(purchase("opp-" + i, "c" + i, T0.minus(HOUR.multipliedBy(5 - i))));
+    }
+    Engine engine = engine(config().purchase("daily-cap: 2").build());
+
+    Engine.SyncReport report = engine.syncAndTrigger(CRM);
+
+    assertThat(report.invited()).isEqualTo(2);
+    assertThat(onlyDecision("c1").rule()).isEqualTo("eligible");
+    assertThat(onlyDecision("c2").rule()).isEqualTo("eligible");
+    assertSuppressed(onlyDecision("c3"), "daily-cap", "daily cap of 2 is reached for 2026-11-02");
+    assertSuppressed(onlyDecision("c4"), "daily-cap", "daily cap of 2 is reached for 2026-11-02");
+
+    clock.advance(DAY);
+    crm.addEvent(purchase("opp-5", "c3", clock.instant().minus(HOUR)));
+    engine.syncAndTrigger(CRM);
+
+    assertThat(lastDecision("c3").rule()).isEqualTo("eligible");
+  }
+
+  @Test
+  void collapsesABurstOfEventsForOneContactIntoOneInvitation() {
+    crm.putContact(contact("c1").build());
+    for (int i = 1; i <= 3; i++) {
+      crm.addEvent(purchase("opp-" + i, "c1", T0.minus(MINUTE.multipliedBy(40 - 10L * i))));
+    }
+
+    Engine.SyncReport report = engine(config().purchase().build()).syncAndTrigger(CRM);
+
+    assertThat(report.invited()).isEqualTo(1);
+    assertThat(report.collapsed()).isEqualTo(2);
+    long invitation = onlyInvitation("c1").id();
+    assertThat(decisions("c1"))
+        .extracting(StoredDecision::outcome, StoredDecision::rule, StoredDecision::invitationId)
+        .containsExactly(
+            tuple("INVITE", "eligible", Optional.of(invitation)),
+            tuple("COLLAPSE", "collapse", Optional.of(invitation)),
+            tuple("COLLAPSE", "collapse", Optional.of(invitation)));
+    assertThat(decisions("c1").get(2).reason()).contains("collapsed into invitation " + invitation);
+  }
+
+  @Test
+  void delaysTheSendAndMovesItIntoTheSendWindowOfTheContactsTimeZone() {
+    clock.set(Instant.parse("2026-11-04T10:00:00Z")); // a Wednesday
+    Instant occurredAt = Instant.parse("2026-11-04T03:00:00Z");
+    ZoneId newYork = ZoneId.of("America/New_York");
+    crm.putContact(contact("ny").timeZone(newYork).build());
+    crm.putContact(contact("berlin").build()); // no zone of its own: the connection's, Europe/Berlin
+    crm.addEvent(purchase("opp-1", "ny", occurredAt));
+    crm.addEvent(purchase("opp-2", "berlin", occurredAt));
+    NpsConfig config = config().purchase("delay: 3d").sendWindow("20:00-09:00", "[mon, tue, wed, thu, fri]").build();
+
+    engine(config).syncAndTrigger(CRM);
+
+    // occurred + 3d is Friday 22:00 in New York (quiet) and Saturday 04:00 in Berlin: both go out on Monday 09:00
+    Invitation ny = onlyInvitation("ny");
+    Invitation berlin = onlyInvitation("berlin");
+    assertThat(ny.sendAt()).isEqualTo(Instant.parse("2026-11-09T14:00:00Z"));
+    assertThat(berlin.sendAt()).isEqualTo(Instant.parse("2026-11-09T08:00:00Z"));
+    SendWindow window = SendWindow.of(config.sendWindow());
+    assertThat(window.allows(ny.sendAt(), newYork)).isTrue();
+    assertThat(window.allows(berlin.sendAt(), ZoneId.of("Europe/Berlin"))).isTrue();
+    assertThat(ny.sendAt()).isAfter(occurredAt.plus(Duration.ofDays(3)));
+    assertThat(onlyDecision("ny").reason()).contains("America/New_York", "moved into the send window");
+    assertThat(taskTime(DbScheduler.SEND, ny.id())).contains(ny.sendAt());
+    assertThat(taskTime(DbScheduler.SEND, berlin.id())).contains(berlin.sendAt());
+  }
+
+  @Test
+  void tricklesRelationshipSurveysOverThePeriod() {
+    for (int i = 1; i <= 30; i++) {
+      crm.putContact(contact(String.format("r%02d", i)).build());
+    }
+    Engine engine = engine(config().trigger("monthly", "relationship", "period: 30d").build());
+
+    assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(1);
+    clock.advance(HOUR.multipliedBy(2));
+    Engine.SyncReport sameDay = engine.syncAndTrigger(CRM);
+
+    assertThat(sameDay.evaluated()).isZero();
+    assertThat(rows("invitations")).isEqualTo(1);
+    assertThat(rows("decisions")).isEqualTo(1);
+
+    for (int day = 1; day <= 4; day++) {
+      clock.advance(DAY);
+      assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(1);
+    }
+    List<Invitation> all = stores().invitations().inStates(CRM, InvitationState.SCHEDULED);
+    assertThat(all).hasSize(5);
+    assertThat(all).extracting(Invitation::contactId).doesNotHaveDuplicates();
+    assertThat(all).extracting(invitation -> LocalDate.ofInstant(invitation.sendAt(), ZoneOffset.UTC))
+        .doesNotHaveDuplicates();
+    assertThat(all).extracting(Invitation::eventId).containsOnly(Optional.empty());
+  }
+
+  @Test
+  void waitsForAnUnknownContactForADayThenGivesTheEventUp() {
+    crm.addEvent(purchase("opp-1", "ghost", T0.minus(HOUR)));
+    Engine engine = engine(config().purchase().build());
+
+    assertThat(engine.syncAndTrigger(CRM).evaluated()).isZero();
+    clock.advance(HOUR.multipliedBy(23));
+    assertThat(engine.syncAndTrigger(CRM).evaluated()).isZero();
+
+    assertThat(decisions("ghost")).isEmpty();
+    assertThat(stores().events().pending(CRM, 10)).hasSize(1);
+
+    clock.advance(HOUR.multipliedBy(2));
+    engine.syncAndTrigger(CRM);
+
+    assertSuppressed(onlyDecision("ghost"), "unknown-contact", "within 24 hours");
+    assertThat(invitations("ghost")).isEmpty();
+    assertThat(stores().events().pending(CRM, 10)).isEmpty();
+  }
+
+  @Test
+  void surveysAContactThatArrivesWithinTheGracePeriod() {
+    crm.addEvent(purchase("opp-1", "late", T0.minus(HOUR)));
+    Engine engine = engine(config().purchase().build());
+    engine.syncAndTrigger(CRM);
+
+    clock.advance(HOUR.multipliedBy(2));
+    crm.putContact(Contact.builder("late", clock.instant()).email("late@example.com").build());
+    engine.syncAndTrigger(CRM);
+
+    assertThat(onlyDecision("late").rule()).isEqualTo("eligible");
+    assertThat(invitations("late")).hasSize(1);
+  }
+
+  // ---- 3. sends --------------------------------------------------------------------------------------
+
+  @Test
+  void sendsOnceAndSchedulesTheReminderAndTheExpiry() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+
+    assertThat(engine.send(id)).isEqualTo("SENT");
+    assertThat(engine.send(id)).isEqualTo("ALREADY_DONE");
+
+    assertThat(channel.countFor(id)).isEqualTo(1);
+    Delivery delivery = channel.deliveries().get(0);
+    assertThat(delivery.kind()).isEqualTo(Delivery.Kind.INVITATION);
+    assertThat(delivery.idempotencyKey()).isEqualTo(DeliveryService.invitationKey(id));
+    assertThat(delivery.contact().crmId()).isEqualTo("c1");
+    assertThat(delivery.trigger()).isEqualTo("post-purchase");
+    assertThat(delivery.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(14)));
+    Invitation sent = invitation(id);
+    assertThat(sent.state()).isEqualTo(InvitationState.SENT);
+    assertThat(sent.sentAt()).contains(T0);
+    assertThat(sent.expiresAt()).contains(T0.plus(Duration.ofDays(14)));
+    assertThat(sent.attempts()).isEqualTo(1);
+    assertThat(sent.messageId()).isPresent();
+    assertThat(taskTime(DbScheduler.REMIND, id)).contains(T0.plus(Duration.ofDays(3)));
+    assertThat(taskTime(DbScheduler.EXPIRE, id)).contains(T0.plus(Duration.ofDays(14)));
+  }
+
+  @Test
+  void sendsOnceWhenTheProcessDiedAfterClaimingTheInvitation() {
+    NpsConfig config = config().purchase().build();
+    Engine first = engine(config, crashAt(EngineHooks.SEND_CLAIMED, 1));
+    long id = invite(first, "c1");
+
+    assertThatThrownBy(() -> first.send(id)).isInstanceOf(ProcessDied.class);
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENDING);
+    assertThat(channel.attempts()).isEmpty();
+
+    Engine second = restart(config);
+    assertThat(second.send(id)).isEqualTo("SENT");
+    assertThat(second.send(id)).isEqualTo("ALREADY_DONE");
+
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENT);
+    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertThat(channel.distinctKeys()).containsExactly(DeliveryService.invitationKey(id));
+  }
+
+  @Test
+  void repeatsTheSameIdempotencyKeyWhenTheProcessDiedAfterDelivering() {
+    NpsConfig config = config().purchase().build();
+    Engine first = engine(config, crashAt(EngineHooks.SEND_DELIVERED, 1));
+    long id = invite(first, "c1");
+
+    assertThatThrownBy(() -> first.send(id)).isInstanceOf(ProcessDied.class);
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENDING);
+    assertThat(channel.countFor(id)).isEqualTo(1);
+
+    Engine second = restart(config);
+    assertThat(second.send(id)).isEqualTo("SENT");
+    assertThat(second.send(id)).isEqualTo("ALREADY_DONE");
+
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENT);
+    assertThat(invitation(id).attempts()).isEqualTo(1);
+    assertThat(channel.countFor(id)).isEqualTo(2);
+    assertThat(channel.distinctKeys()).containsExactly(DeliveryService.invitationKey(id));
+  }
+
+  @Test
+  void putsTheInvitationBackWhenTheChannelFailsRetriably() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    channel.failNextSends(1);
+
+    assertThat(engine.send(id)).isEqualTo("RETRY_LATER");
+
+    Invitation waiting = invitation(id);
+    assertThat(waiting.state()).isEqualTo(InvitationState.SCHEDULED);
+    assertThat(waiting.attempts()).isEqualTo(1);
+    assertThat(waiting.lastError()).hasValueSatisfying(error -> assertThat(error)
+        .contains("attempt 1 failed", "service unavailable"));
+    assertThat(waiting.sendAt()).isEqualTo(T0.plus(MINUTE));
+    assertThat(channel.count()).isZero();
+
+    clock.advance(MINUTE);
+    assertThat(engine.send(id)).isEqualTo("SENT");
+
+    assertThat(invitation(id).attempts()).isEqualTo(2);
+    assertThat(invitation(id).lastError()).isEmpty();
+    assertThat(channel.attempts()).hasSize(2);
+    assertThat(channel.countFor(id)).isEqualTo(1);
+  }
+
+  @Test
+  void givesUpAfterTheLastRetriableAttempt() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    channel.failNextSends(DeliveryService.MAX_ATTEMPTS);
+
+    List<String> outcomes = new ArrayList<>();
+    for (int i = 0; i < DeliveryService.MAX_ATTEMPTS; i++) {
+      outcomes.add(engine.send(id));
+      clock.advance(HOUR);
+    }
+
+    assertThat(outcomes).containsExactly("RETRY_LATER", "RETRY_LATER", "RETRY_LATER", "RETRY_LATER", "FAILED");
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.FAILED);
+    assertThat(invitation(id).attempts()).isEqualTo(DeliveryService.MAX_ATTEMPTS);
+    assertThat(invitation(id).lastError()).hasValueSatisfying(error -> assertThat(error)
+        .contains("gave up after 5 attempts"));
+    assertThat(engine.send(id)).isEqualTo("ALREADY_DONE");
+  }
+
+  @Test
+  void failsAnInvitationTheChannelRefusesPermanently() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    channel.failPermanentlyFor("c1");
+
+    assertThat(engine.send(id)).isEqualTo("FAILED");
+
+    Invitation failed = invitation(id);
+    assertThat(failed.state()).isEqualTo(InvitationState.FAILED);
+    assertThat(failed.lastError()).hasValueSatisfying(error -> assertThat(error)
+        .contains("refused", "recipient rejected"));
+    assertThat(channel.count()).isZero();
+    assertThat(engine.send(id)).isEqualTo("ALREADY_DONE");
+    assertThat(channel.attempts()).hasSize(1);
+  }
+
+  @Test
+  void suppressesAtSendTimeAContactWhoOptedOutAfterScheduling() {
+    Engine engine = engine(config().purchase("delay: 2d").build());
+    long id = invite(engine, "c1");
+    clock.advance(HOUR);
+    crm.updateContact("c1", clock.instant(), EngineContract::optedOut);
+    engine.syncAndTrigger(CRM);
+
+    clock.advance(Duration.ofDays(2));
+    assertThat(engine.send(id)).isEqualTo("SUPPRESSED");
+
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SUPPRESSED);
+    assertThat(lastHistory(id).detail()).hasValueSatisfying(detail -> assertThat(detail).startsWith("opt-out"));
+    assertThat(channel.attempts()).isEmpty();
+  }
+
+  @Test
+  void remindsOnceAfterTheConfiguredDelayThenExpires() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    engine.send(id);
+    assertThat(taskTime(DbScheduler.REMIND, id)).contains(T0.plus(Duration.ofDays(3)));
+
+    clock.advance(Duration.ofDays(3));
+    engine.remind(id);
+    engine.remind(id);
+
+    List<Delivery> reminders = channel.deliveries().stream()
+        .filter(delivery -> delivery.kind() == Delivery.Kind.REMINDER).toList();
+    assertThat(reminders).hasSize(1);
+    assertThat(reminders.get(0).idempotencyKey()).isEqualTo(DeliveryService.reminderKey(id))
+        .isNotEqualTo(DeliveryService.invitationKey(id));
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.REMINDED);
+    assertThat(invitation(id).remindedAt()).contains(T0.plus(Duration.ofDays(3)));
+
+    clock.advance(Duration.ofDays(11));
+    engine.expire(id);
+
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.EXPIRED);
+    assertThat(channel.countFor(id)).isEqualTo(2);
+  }
+
+  @Test
+  void sendsNoReminderForAnAnsweredInvitation() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    engine.send(id);
+    clock.advance(HOUR);
+    engine.answer(id, 9, Optional.empty());
+
+    clock.advance(Duration.ofDays(3));
+    engine.remind(id);
+    engine.expire(id);
+
+    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.ANSWERED);
+  }
+
+  @Test
+  void sendsNoReminderToAContactWhoUnsubscribed() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    engine.send(id);
+    engine.unsubscribe(id);
+
+    clock.advance(Duration.ofDays(3));
+    engine.remind(id);
+
+    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENT);
+  }
+
+  @Test
+  void expiresAnUnansweredInvitation() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    engine.send(id);
+
+    clock.advance(Duration.ofDays(14));
+    engine.expire(id);
+    engine.remind(id);
+
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.EXPIRED);
+    assertThat(lastHistory(id).detail()).contains("no answer before expiry");
+    assertThat(channel.countFor(id)).isEqualTo(1);
+  }
+
+  // ---- 4. answers ------------------------------------------------------------------------------------
+
+  @Test
+  void storesAnAnswerAndQueuesItsWritebacks() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").account("acc-1", "Acme").build());
+
+    long answerId = engine.answer(id, 9, Optional.of("Great"));
+
+    AnswerRepository.Answer answer = stores().answers().forInvitation(id).orElseThrow();
+    assertThat(answer.id()).isEqualTo(answerId);
+    assertThat(answer.score()).isEqualTo(9);
+    assertThat(answer.comment()).contains("Great");
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.ANSWERED);
+    assertThat(pendingWritebacks()).extracting(WritebackRepository.Item::kind).containsExactlyInAnyOrder(
+        WritebackRepository.Kind.CONTACT_NPS, WritebackRepository.Kind.ACCOUNT_NPS,
+        WritebackRepository.Kind.TIMELINE_ACTIVITY);
+  }
+
+  @Test
+  void updatesTheSameAnswerWhenSubmittedAgain() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+    long first = engine.answer(id, 9, Optional.of("Great"));
+
+    clock.advance(MINUTE);
+    long second = engine.answer(id, 3, Optional.of("Actually, no"));
+
+    assertThat(second).isEqualTo(first);
+    assertThat(rows("answers")).isEqualTo(1);
+    AnswerRepository.Answer answer = stores().answers().forInvitation(id).orElseThrow();
+    assertThat(answer.score()).isEqualTo(3);
+    assertThat(answer.comment()).contains("Actually, no");
+    assertThat(answer.updatedAt()).isEqualTo(T0.plus(HOUR).plus(MINUTE));
+    assertThat(lastHistory(id).detail()).contains("answer updated: score 3");
+    // latest wins: one contact row, now a detractor's, and the follow-up task it asks for
+    assertThat(pendingWritebacks()).filteredOn(item -> item.kind() == WritebackRepository.Kind.CONTACT_NPS)
+        .singleElement()
+        .satisfies(item -> assertThat(((WriteRequest.ContactNps) item.request()).score()).isEqualTo(3));
+    assertThat(pendingWritebacks()).extracting(WritebackRepository.Item::kind)
+        .contains(WritebackRepository.Kind.FOLLOW_UP_TASK);
+  }
+
+  @Test
+  void refusesAScoreOutsideZeroToTen() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+
+    assertThatThrownBy(() -> engine.answer(id, 11, Optional.empty())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("11");
+    assertThatThrownBy(() -> engine.answer(id, -1, Optional.empty())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
+
+    assertThat(rows("answers")).isZero();
+    assertThat(rows("writeback_queue")).isZero();
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENT);
+  }
+
+  @Test
+  void refusesAnAnswerToAnExpiredInvitation() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+    clock.advance(Duration.ofDays(14));
+    engine.expire(id);
+
+    assertThatThrownBy(() -> engine.answer(id, 8, Optional.empty())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("expired");
+    assertThat(rows("answers")).isZero();
+  }
+
+  @Test
+  void refusesAnAnswerAfterTheExpiryTimeEvenBeforeTheExpiryRan() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+    clock.advance(Duration.ofDays(14));
+
+    assertThatThrownBy(() -> engine.answer(id, 8, Optional.empty())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("expired at");
+    assertThat(rows("answers")).isZero();
+  }
+
+  @Test
+  void refusesAnAnswerToAnInvitationNeverSent() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+
+    assertThatThrownBy(() -> engine.answer(id, 8, Optional.empty())).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("scheduled");
+    assertThatThrownBy(() -> engine.answer(id + 1000, 8, Optional.empty()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not exist");
+    assertThat(rows("answers")).isZero();
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SCHEDULED);
+  }
+
+  @Test
+  void writesBackAnAnswerStoredJustBeforeACrashExactlyOnce() {
+    NpsConfig config = config().purchase().build();
+    Engine first = engine(config, crashAt(EngineHooks.ANSWER_STORED, 1));
+    long id = sentInvitation(first, contact("c1").account("acc-1", "Acme").build());
+
+    assertThatThrownBy(() -> first.answer(id, 2, Optional.of("Too slow"))).isInstanceOf(ProcessDied.class);
+
+    Engine second = restart(config);
+    assertThat(stores().answers().forInvitation(id)).hasValueSatisfying(answer ->
+        assertThat(answer.score()).isEqualTo(2));
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.ANSWERED);
+    assertThat(pendingWritebacks()).hasSize(4);
+
+    Engine.FlushReport flushed = second.flushWritebacks(CRM);
+    Engine.FlushReport again = second.flushWritebacks(CRM);
+
+    assertThat(flushed.written()).isEqualTo(4);
+    assertThat(flushed.failed()).isZero();
+    assertThat(again).isEqualTo(new Engine.FlushReport(0, 0, 0, 0));
+    assertThat(crm.contactNps("c1")).hasValueSatisfying(nps -> {
+      assertThat(nps.score()).isEqualTo(2);
+      assertThat(nps.category()).isEqualTo("detractor");
+      assertThat(nps.comment()).contains("Too slow");
+    });
+    assertThat(crm.accountNps("acc-1")).hasValueSatisfying(nps -> assertThat(nps.responses()).isEqualTo(1));
+    assertThat(crm.tasks()).singleElement().satisfies(task -> {
+      assertThat(task.contactId()).isEqualTo("c1");
+      assertThat(task.ownerId()).contains("owner-1");
+      assertThat(task.subject()).isEqualTo("NPS detractor: Ada Lovelace scored 2");
+    });
+    assertThat(crm.activities()).hasSize(1);
+    assertThat(crm.appliedWrites()).hasSize(4);
+    assertThat(pendingWritebacks()).isEmpty();
+  }
+
+  @Test
+  void retriesAWriteCallTheCrmFailedRetriablyWithoutWaitingInTests() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+    engine.answer(id, 9, Optional.empty());
+    crm.failNextWrites(2);
+
+    Engine.FlushReport report = engine.flushWritebacks(CRM);
+
+    // contact NPS and timeline activity, one call each, the first one tried three times
+    assertThat(report).isEqualTo(new Engine.FlushReport(4, 2, 0, 0));
+    assertThat(crm.contactNps("c1")).hasValueSatisfying(nps -> assertThat(nps.score()).isEqualTo(9));
+    assertThat(crm.appliedWrites()).hasSize(2);
+  }
+
+  // ---- 5. reconcile ----------------------------------------------------------------------------------
+
+  @Test
+  void schedulesAgainAnInvitationWhoseSendTaskIsMissing() {
+    Engine engine = engine(config().purchase("delay: 1d").build());
+    long waiting = invite(engine, "c1");
+    long sent = invite(engine, contact("c2").build());
+    engine.send(sent);
+    Instant sendAt = invitation(waiting).sendAt();
+    assertThat(taskTime(DbScheduler.SEND, waiting)).contains(sendAt);
+    deleteTask(DbScheduler.SEND, waiting);
+    deleteTask(DbScheduler.SEND, sent);
+
+    clock.advance(MINUTE);
+    engine.syncAndTrigger(CRM);
+
+    assertThat(taskTime(DbScheduler.SEND, waiting)).contains(sendAt);
+    assertThat(taskTime(DbScheduler.SEND, sent)).isEmpty();
+    assertThat(count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = '" + DbScheduler.SEND + "'"))
+        .isEqualTo(1);
+  }
+
+  // ---- 6. explain ------------------------------------------------------------------------------------
+
+  @Test
+  void explainsAContactsStoryInTimeOrder() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    clock.advance(HOUR);
+    engine.send(id);
+    clock.advance(HOUR);
+    engine.answer(id, 9, Optional.of("Great"));
+    clock.advance(HOUR);
+    engine.flushWritebacks(CRM);
+
+    Explainer.Explanation explanation = new Explainer(database).explain(CRM, "c1");
+
+    assertThat(explanation.contact()).map(Contact::crmId).contains("c1");
+    List<Explainer.Entry> entries = explanation.entries();
+    assertThat(entries).extracting(Explainer.Entry::kind).containsExactly("event", "decision", "invitation",
+        "invitation", "invitation", "invitation", "answer", "write-back", "write-back");
+    assertThat(entries).extracting(Explainer.Entry::at).isSorted();
+    assertThat(entries.get(0).text()).isEqualTo("purchase opp-c1 (amount=5000)");
+    assertThat(entries.get(0).at()).isEqualTo(T0.minus(HOUR));
+    assertThat(entries.get(1).text()).startsWith("post-purchase: INVITE by rule 'eligible': ")
+        .endsWith("(invitation " + id + ")");
+    assertThat(entries.subList(2, 6)).extracting(Explainer.Entry::text).satisfiesExactly(
+        text -> assertThat(text).startsWith("invitation " + id + " (post-purchase, email) scheduled: send at"),
+        text -> assertThat(text).contains(" sending: attempt 1"),
+        text -> assertThat(text).contains(" sent: message "),
+        text -> assertThat(text).endsWith(" answered: score 9"));
+    assertThat(entries.get(6).text()).isEqualTo("score 9 (promoter): \"Great\"");
+    assertThat(entries.subList(7, 9)).extracting(Explainer.Entry::text)
+        .containsExactly("contact nps done after 1 attempt", "timeline activity done after 1 attempt");
+    assertThat(entries.get(8).at()).isEqualTo(T0.plus(HOUR.multipliedBy(3)));
+  }
+
+  @Test
+  void explainsASuppressionWithItsRuleAndAnUnknownContactAsNothing() {
+    crm.putContact(contact("c1").emailOptOut(true).build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    engine(config().purchase().build()).syncAndTrigger(CRM);
+
+    Explainer explainer = new Explainer(database);
+
+    assertThat(explainer.explain(CRM, "c1").entries()).extracting(Explainer.Entry::text).containsExactly(
+        "purchase opp-1 (amount=5000)",
+        "post-purchase: SUPPRESS by rule 'opt-out': the contact opted out of e-mail in the CRM");
+    Explainer.Explanation nobody = explainer.explain(CRM, "nobody");
+    assertThat(nobody.contact()).isEmpty();
+    assertThat(nobody.entries()).isEmpty();
+  }
+
+  // ---- 7. simulate -----------------------------------------------------------------------------------
+
+  @Test
+  void simulatesTheComingWeekWithoutStoringAnything() {
+    NpsConfig config = config().purchase("delay: 3d").build();
+    Engine engine = engine(config);
+    long scheduled = invite(engine, "c1");
+    clock.advance(HOUR);
+    crm.putContact(contact("c2").build());
+    crm.putContact(contact("c3").emailOptOut(true).build());
+    crm.addEvent(purchase("opp-2", "c2", clock.instant().minus(MINUTE.multipliedBy(10))));
+    crm.addEvent(purchase("opp-3", "c3", clock.instant().minus(MINUTE.multipliedBy(5))));
+    // stored, not yet decided on: what the simulation has to decide
+    new SyncService(stores(), clock, EngineHooks.NONE).sync(CRM, crm);
+    Map<String, Integer> before = tableCounts();
+
+    Simulator.Simulation simulation = new Simulator(config, database, clock).simulate(7);
+
+    assertThat(tableCounts()).isEqualTo(before);
+    assertThat(simulation.lines()).extracting(Simulator.Line::source, Simulator.Line::contactId,
+            Simulator.Line::outcome, Simulator.Line::rule)
+        .containsExactly(
+            tuple(Simulator.Source.EVENT, "c3", Decision.Outcome.SUPPRESS, "opt-out"),
+            tuple(Simulator.Source.SCHEDULED, "c1", Decision.Outcome.INVITE, "scheduled"),
+            tuple(Simulator.Source.EVENT, "c2", Decision.Outcome.INVITE, "eligible"));
+    Instant c2SendAt = clock.instant().minus(MINUTE.multipliedBy(10)).plus(Duration.ofDays(3));
+    assertThat(simulation.surveyed()).extracting(Simulator.Line::sendAt)
+        .containsExactly(Optional.of(invitation(scheduled).sendAt()), Optional.of(c2SendAt));
+    assertThat(simulation.notSurveyed()).singleElement().satisfies(line ->
+        assertThat(line.reason()).contains("opted out"));
+
+    // the real pass decides what the simulation showed
+    engine.syncAndTrigger(CRM);
+    assertThat(onlyInvitation("c2").sendAt()).isEqualTo(c2SendAt);
+    assertThat(onlyDecision("c3").rule()).isEqualTo("opt-out");
+  }
+
+  // ---- fixtures and helpers --------------------------------------------------------------------------
+
+  /** A configuration whose rules stay out of the way unless a test turns them on. */
+  static TestConfig config() {
+    return new TestConfig();
+  }
+
+  /** The YAML of a test configuration, built up part by part. */
+  static final class TestConfig {
+    private final StringBuilder triggers = new StringBuilder();
+    private String fatigue = "fatigue:\n  days: 60\n";
+    private String sendWindow = "send-window:\n  quiet-hours: none\n  weekdays: [mon, tue, wed, thu, fri, sat, sun]\n";
+
+    TestConfig trigger(String name, String on, String... settings) {
+      triggers.append("  - name: ").append(name).append("\n    on: ").append(on).append('\n');
+      for (String setting : settings) {
+        triggers.append("    ").append(setting).append('\n');
+      }
+      return this;
+    }
+
+    /** {@code post-purchase}: purchases of 1000 or more, at most 30 days old, plus {@code settings}. */
+    TestConfig purchase(String... settings) {
+      List<String> all = new ArrayList<>(List.of("filter: [\"amount >= 1000\"]", "max-event-age: 30d"));
+      all.addAll(List.of(settings));
+      return trigger("post-purchase", "purchase", all.toArray(String[]::new));
+    }
+
+    TestConfig fatigue(int days) {
+      fatigue = "fatigue:\n  days: " + days + "\n";
+      return this;
+    }
+
+    TestConfig fatigue(int days, int accountDays) {
+      fatigue = "fatigue:\n  days: " + days + "\n  account-days: " + accountDays + "\n";
+      return this;
+    }
+
+    TestConfig sendWindow(String quietHours, String weekdays) {
+      sendWindow = "send-window:\n  quiet-hours: \"" + quietHours + "\"\n  weekdays: " + weekdays + "\n";
+      return this;
+    }
+
+    NpsConfig build() {
+      String yaml = """
+          company: Acme Analytics
+          server:
+            token-secret: ${TOKEN_SECRET}
+            admin-password: ${ADMIN_PASSWORD}
+          connections:
+            - name: crm
+              type: hubspot
+              credentials:
+                token: ${CRM_TOKEN}
+              time-zone: Europe/Berlin
+          channels:
+            email:
+              host: 127.0.0.1
+              port: 2525
+              tls: none
+              from: nps@acme.example
+          reminder:
+            after: 3d
+          invitation-expiry: 14d
+          writeback:
+            follow-up-tasks:
+              detractor:
+                subject: "NPS detractor: {name} scored {score}"
+                due-in: 2d
+                priority: high
+          """ + fatigue + sendWindow + "triggers:\n" + triggers;
+      return ConfigLoader.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
+          "ADMIN_PASSWORD", "engine-test-admin", "CRM_TOKEN", "engine-test-token"));
+    }
+  }
+
+  static Contact.Builder contact(String id) {
+    return Contact.builder(id, MODIFIED).email(id + "@example.com").firstName("Ada").lastName("Lovelace")
+        .ownerId("owner-1");
+  }
+
+  static Contact optedOut(Contact contact) {
+    return new Contact(contact.crmId(), contact.email(), contact.firstName(), contact.lastName(), contact.phone(),
+        contact.locale(), contact.timeZone(), true, contact.ownerId(), contact.accountId(), contact.accountName(),
+        contact.segments(), contact.modifiedAt(), contact.deleted());
+  }
+
+  static InteractionEvent purchase(String id, String contactId, Instant at) {
+    return purchase(id, contactId, at, 5000);
+  }
+
+  static InteractionEvent purchase(String id, String contactId, Instant at, int amount) {
+    return new InteractionEvent(id, EventKind.PURCHASE, at, List.of(contactId),
+        Map.of("amount", Integer.toString(amount)));
+  }
+
+  static InteractionEvent ticket(String id, String contactId, Instant at) {
+    return new InteractionEvent(id, EventKind.SUPPORT, at, List.of(contactId), Map.of("priority", "High"));
+  }
+
+  /** Hooks under which the process "dies" the {@code nth} time it reaches {@code point}. */
+  static EngineHooks crashAt(String point, int nth) {
+    AtomicInteger reached = new AtomicInteger();
+    return at -> {
+      if (at.equals(point) && reached.incrementAndGet() == nth) {
+        throw new ProcessDied(point);
+      }
+    };
+  }
+
+  /** Stands for the process dying at a hook. */
+  static final class ProcessDied extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ProcessDied(String point) {
+      super("process died at " + point);
+    }
+  }
+
+  FakeCrmAdapter newCrm(int pageSize) {
+    return FakeCrmAdapter.builder().connection(CRM).clock(clock).pageSize(pageSize).build();
+  }
+
+  Engine engine(NpsConfig config) {
+    return engine(config, EngineHooks.NONE);
+  }
+
+  Engine engine(NpsConfig config, EngineHooks hooks) {
+    Engine engine = Engine.builder(config, database).adapter(CRM, crm).channel(channel).clock(clock).hooks(hooks)
+        .settings(EngineSettings.defaults().withInstanceName("engine-test").withWritebackRetryWait(Duration.ZERO))
+        .build();
+    engines.add(engine);
+    return engine;
+  }
+
+  /** A new process on the same database: the pool is closed and opened again, nothing in memory is kept. */
+  Engine restart(NpsConfig config) {
+    engines.forEach(Engine::close);
+    engines.clear();
+    database.close();
+    database = reopen();
+    return engine(config);
+  }
+
+  /** Puts {@code contactId} (default fields) and a purchase into the CRM, syncs, and returns the invitation. */
+  long invite(Engine engine, String contactId) {
+    return invite(engine, contact(contactId).build());
+  }
+
+  long invite(Engine engine, Contact contact) {
+    crm.putContact(contact);
+    crm.addEvent(purchase("opp-" + contact.crmId(), contact.crmId(), clock.instant().minus(HOUR)));
+    engine.syncAndTrigger(CRM);
+    return onlyInvitation(contact.crmId()).id();
+  }
+
+  long sentInvitation(Engine engine, Contact contact) {
+    long id = invite(engine, contact);
+    assertThat(engine.send(id)).isEqualTo("SENT");
+    clock.advance(HOUR);
+    return id;
+  }
+
+  void accountOfTwo() {
+    crm.putContact(contact("a1").account("acc-1", "Acme").build());
+    crm.putContact(contact("a2").account("acc-1", "Acme").build());
+    crm.addEvent(purchase("opp-1", "a1", T0.minus(HOUR.multipliedBy(2))));
+    crm.addEvent(purchase("opp-2", "a2", T0.minus(HOUR)));
+  }
+
+  /** Runs one pass over 20 contacts and returns the rule that decided each. */
+  Map<String, String> sampleRun(NpsConfig config) {
+    for (int i = 1; i <= 20; i++) {
+      crm.putContact(contact("s" + i).build());
+      crm.addEvent(purchase("opp-" + i, "s" + i, T0.minus(MINUTE.multipliedBy(i))));
+    }
+    engine(config).syncAndTrigger(CRM);
+    Map<String, String> rules = new LinkedHashMap<>();
+    for (int i = 1; i <= 20; i++) {
+      rules.put("s" + i, onlyDecision("s" + i).rule());
+    }
+    return rules;
+  }
+
+  Stores stores() {
+    return Stores.of(database);
+  }
+
+  List<StoredDecision> decisions(String contactId) {
+    return stores().decisions().forContact(CRM, contactId);
+  }
+
+  StoredDecision onlyDecision(String contactId) {
+    List<StoredDecision> decisions = decisions(contactId);
+    assertThat(decisions).as("decisions for %s", contactId).hasSize(1);
+    return decisions.get(0);
+  }
+
+  StoredDecision lastDecision(String contactId) {
+    List<StoredDecision> decisions = decisions(contactId);
+    assertThat(decisions).as("decisions for %s", contactId).isNotEmpty();
+    return decisions.get(decisions.size() - 1);
+  }
+
+  static void assertSuppressed(StoredDecision decision, String rule, String reasonPart) {
+    assertThat(decision.outcome()).isEqualTo("SUPPRESS");
+    assertThat(decision.rule()).isEqualTo(rule);
+    assertThat(decision.reason()).contains(reasonPart);
+    assertThat(decision.invitationId()).isEmpty();
+  }
+
+  List<Invitation> invitations(String contactId) {
+    return stores().invitations().forContact(CRM, contactId);
+  }
+
+  Invitation onlyInvitation(String contactId) {
+    List<Invitation> invitations = invitations(contactId);
+    assertThat(invitations).as("invitations for %s", contactId).hasSize(1);
+    return invitations.get(0);
+  }
+
+  Invitation invitation(long id) {
+    return stores().invitations().find(id).orElseThrow();
+  }
+
+  HistoryEntry lastHistory(long invitationId) {
+    List<HistoryEntry> history = stores().invitations().history(invitationId);
+    return history.get(history.size() - 1);
+  }
+
+  List<WritebackRepository.Item> pendingWritebacks() {
+    return stores().writebacks().inState(CRM, "PENDING");
+  }
+
+  int rows(String table) {
+    return count("SELECT COUNT(*) FROM " + table);
+  }
+
+  int count(String sql) {
+    return database.jdbi().withHandle(handle -> handle.createQuery(sql).mapTo(Integer.class).one());
+  }
+
+  Map<String, Integer> tableCounts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String table : List.of("invitations", "invitation_history", "decisions", "scheduled_tasks")) {
+      counts.put(table, rows(table));
+    }
+    counts.put("pending", count("SELECT COUNT(*) FROM event_contacts WHERE evaluated_at IS NULL"));
+    return counts;
+  }
+
+  /** When db-scheduler was asked to run {@code task} for the invitation; empty when it holds no such task. */
+  Optional<Instant> taskTime(String task, long invitationId) {
+    return database.jdbi().withHandle(handle -> handle.createQuery("SELECT execution_time FROM scheduled_tasks "
+            + "WHERE task_name = :task AND task_instance = :instance")
+        .bind("task", task).bind("instance", Long.toString(invitationId))
+        .mapTo(Timestamp.class).findOne().map(Timestamp::toInstant));
+  }
+
+  void deleteTask(String task, long invitationId) {
+    database.jdbi().useHandle(handle -> handle.createUpdate("DELETE FROM scheduled_tasks "
+            + "WHERE task_name = :task AND task_instance = :instance")
+        .bind("task", task).bind("instance", Long.toString(invitationId)).execute());
+  }
+}
