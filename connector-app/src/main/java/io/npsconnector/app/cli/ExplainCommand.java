@@ -1,12 +1,15 @@
 package io.npsconnector.app.cli;
 
+import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Explainer;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.store.Database;
 import java.io.PrintWriter;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +57,7 @@ final class ExplainCommand implements Callable<Integer> {
             + ", so no survey rule has looked at it.");
         return 0;
       }
-      out.println(explanation.contact().map(c -> describe(connection, c))
+      out.println(explanation.contact().map(c -> describe(loaded.connection(connection).orElseThrow(), c))
           .orElse(contact + " (not stored as a contact)"));
       for (Explainer.Entry entry : explanation.entries()) {
         out.printf("  %s  %-10s  %s%n", TIME.format(entry.at()), entry.kind(), entry.text());
@@ -66,13 +69,16 @@ final class ExplainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String describe(String connection, Contact contact) {
-    StringBuilder text = new StringBuilder(connection).append(':').append(contact.crmId()).append(" — ")
+  private static String describe(ConnectionConfig connection, Contact contact) {
+    StringBuilder text = new StringBuilder(connection.name()).append(':').append(contact.crmId()).append(" — ")
         .append(contact.displayName());
-    contact.email().ifPresent(email -> text.append(" <").append(email).append('>'));
+    text.append(contact.email().map(email -> " <" + email + ">").orElse(", no e-mail address"));
     contact.accountName().ifPresent(name -> text.append(", account ").append(name));
-    contact.timeZone().ifPresent(zone -> text.append(", time zone ").append(zone));
-    contact.locale().ifPresent(locale -> text.append(", language ").append(locale.toLanguageTag()));
+    // send times below are in the contact's zone: say which one, and when it is the connection's default
+    text.append(", time zone ").append(contact.timeZone().map(ZoneId::getId)
+        .orElse(connection.timeZone().getId() + " (connection default)"));
+    text.append(", language ").append(contact.locale().map(Locale::toLanguageTag)
+        .orElse(connection.locale().toLanguageTag() + " (connection default)"));
     if (contact.emailOptOut()) {
       text.append(", opted out of e-mail in the CRM");
     }

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,25 +64,49 @@ final class SimulateCommand implements Callable<Integer> {
     }
     out.println();
     out.printf("Would be surveyed (%d):%n", surveyed.size());
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("SEND AT", "CONTACT", "TRIGGER", "WHY"));
     for (Simulator.Line line : surveyed) {
-      out.printf("  %s  %-28s  %-18s  %s%n", TIME.format(line.sendAt().orElseThrow()), who(line), line.trigger(),
-          why(line));
+      rows.add(List.of(TIME.format(line.sendAt().orElseThrow()), who(line), line.trigger(), why(line)));
     }
+    print(out, rows);
     out.println();
     out.printf("Would not be surveyed (%d):%n", notSurveyed.size());
+    rows = new ArrayList<>();
+    rows.add(List.of("DECIDED AT", "CONTACT", "TRIGGER", "RULE", "REASON"));
     for (Simulator.Line line : notSurveyed) {
-      out.printf("  %s  %-28s  %-18s  %s: %s%n", TIME.format(line.decidedAt()), who(line), line.trigger(),
-          line.rule(), line.reason());
+      rows.add(List.of(TIME.format(line.decidedAt()), who(line), line.trigger(), line.rule(), line.reason()));
     }
+    print(out, rows);
     if (!notSurveyed.isEmpty()) {
       Map<String, Integer> byRule = new TreeMap<>();
       notSurveyed.forEach(line -> byRule.merge(line.rule(), 1, Integer::sum));
       out.println();
-      out.print("By rule:");
-      byRule.forEach((rule, count) -> out.print(" " + rule + " " + count + ";"));
-      out.println();
+      out.println("By rule: " + String.join(", ", byRule.entrySet().stream()
+          .map(entry -> entry.getKey() + " " + entry.getValue()).toList()));
     }
     return 0;
+  }
+
+  /** Prints rows as aligned columns under the first row (the headings), or "(none)" when there is no other. */
+  private static void print(PrintWriter out, List<List<String>> rows) {
+    if (rows.size() == 1) {
+      out.println("  (none)");
+      return;
+    }
+    int[] widths = new int[rows.get(0).size()];
+    for (List<String> row : rows) {
+      for (int i = 0; i < row.size(); i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    for (List<String> row : rows) {
+      StringBuilder line = new StringBuilder("  ");
+      for (int i = 0; i < row.size(); i++) {
+        line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
+      }
+      out.println(line);
+    }
   }
 
   private static String who(Simulator.Line line) {

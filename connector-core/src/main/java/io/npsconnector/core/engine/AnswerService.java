@@ -6,6 +6,7 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.Invitation;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -95,7 +95,7 @@ final class AnswerService {
     stores.writebacks().enqueue(handle, connection, new WriteRequest.ContactNps("contact:" + contact.crmId(),
         contact.crmId(), score, category, now, comment), now);
     contact.accountId().ifPresent(account -> stores.writebacks().enqueue(handle, connection,
-        new WriteRequest.AccountNps("account:" + account, account, OptionalDouble.empty(), 0), now));
+        accountRollup(handle, connection, account, now), now));
     FollowUpTaskConfig task = config.writeback().followUpTasks().get(category);
     if (task != null) {
       LocalDate due = now.plus(task.dueIn()).atZone(ZoneOffset.UTC).toLocalDate();
@@ -109,6 +109,18 @@ final class AnswerService {
           contact.crmId(), "NPS answer: " + score + " (" + category + ")",
           "Trigger " + invitation.trigger() + comment.map(text -> "\nComment: " + text).orElse(""), now), now);
     }
+  }
+
+  /**
+   * The account's roll-up with this answer. The flush computes it again when it writes; queueing the
+   * current figure makes every answer change the queued row, so that a flush writing the account at
+   * the same time cannot mark this answer's roll-up done.
+   */
+  private WriteRequest.AccountNps accountRollup(Handle handle, String connection, String account, Instant now) {
+    List<Integer> scores = stores.answers().accountScores(handle, connection, account,
+        now.minus(config.writeback().accountRollupWindow()));
+    return new WriteRequest.AccountNps("account:" + account, account,
+        NpsTally.of(scores.stream().map(Score::of).toList()).nps(), scores.size());
   }
 
   private static String subject(String template, Contact contact, int score, String category,

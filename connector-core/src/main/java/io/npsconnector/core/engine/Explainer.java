@@ -41,8 +41,8 @@ public final class Explainer {
     stores.events().forContact(connection, contactId).forEach(event -> entries.add(eventEntry(event)));
     for (DecisionRepository.StoredDecision decision : decisions) {
       entries.add(new Entry(decision.decidedAt(), "decision", decision.trigger() + ": " + decision.outcome()
-          + " by rule '" + decision.rule() + "': " + decision.reason()
-          + decision.invitationId().map(id -> " (invitation " + id + ")").orElse("")));
+          + decision.invitationId().map(id -> " (invitation " + id + ")").orElse("")
+          + " by rule '" + decision.rule() + "': " + decision.reason()));
     }
     for (Invitation invitation : stores.invitations().forContact(connection, contactId)) {
       for (InvitationRepository.HistoryEntry step : stores.invitations().history(invitation.id())) {
@@ -53,13 +53,29 @@ public final class Explainer {
       stores.answers().forInvitation(invitation.id()).ifPresent(answer -> entries.add(answerEntry(answer)));
     }
     for (WritebackRepository.Item item : stores.writebacks().forContact(connection, contactId)) {
-      entries.add(new Entry(item.updatedAt(), "write-back", item.kind().name().toLowerCase(Locale.ROOT)
-          .replace('_', ' ') + " " + item.state().toLowerCase(Locale.ROOT) + " after " + item.attempts() + " attempt"
-          + (item.attempts() == 1 ? "" : "s")
-          + item.errorCode().map(code -> ": " + code + item.errorMessage().map(m -> " " + m).orElse("")).orElse("")));
+      entries.add(new Entry(item.updatedAt(), "write-back", writeback(item)));
     }
     entries.sort(Comparator.comparing(Entry::at));
     return new Explanation(contact, entries);
+  }
+
+  /** What the row writes and where it stands: written, waiting (with its next try) or failed for good. */
+  private static String writeback(WritebackRepository.Item item) {
+    String what = switch (item.kind()) {
+      case CONTACT_NPS -> "contact NPS fields";
+      case ACCOUNT_NPS -> "account NPS roll-up";
+      case FOLLOW_UP_TASK -> "follow-up task";
+      case TIMELINE_ACTIVITY -> "timeline activity";
+    };
+    String attempts = item.attempts() + " attempt" + (item.attempts() == 1 ? "" : "s");
+    String error = item.errorCode().map(code -> ": " + code + item.errorMessage().map(m -> " " + m).orElse(""))
+        .orElse("");
+    return switch (item.state()) {
+      case "DONE" -> what + " written to the CRM" + (item.attempts() > 1 ? " after " + attempts : "");
+      case "FAILED" -> what + " FAILED after " + attempts + ", not retried" + error;
+      default -> what + (item.attempts() == 0 ? " waiting for the next write-back"
+          : " waiting after " + attempts + ", next try at " + item.nextAttemptAt() + error);
+    };
   }
 
   private static Entry eventEntry(EventRepository.StoredEvent stored) {

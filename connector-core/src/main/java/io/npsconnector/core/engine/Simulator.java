@@ -46,7 +46,7 @@ public final class Simulator {
   /**
    * One contact decided on.
    *
-   * @param decidedAt when the pass would decide (the start of the simulated day)
+   * @param decidedAt when the pass would decide: now, plus one day for each simulated day after the first
    * @param sendAt when the invitation would go out; empty for suppressions and collapses
    */
   public record Line(Source source, String connection, String trigger, String contactId, Optional<String> contact,

@@ -47,10 +47,12 @@ final class WritebackService {
     this.config = config;
     this.stores = stores;
     this.clock = clock;
+    // IntervalFunction.of refuses waits under 1 ms, so zero (tests) is a function of its own
+    IntervalFunction noWait = attempt -> 0L;
     this.retryConfig = RetryConfig.custom()
         .maxAttempts(4)
         .intervalFunction(firstRetryWait.isZero()
-            ? attempt -> 0L // IntervalFunction.of refuses intervals under 1 ms; tests pass zero
+            ? noWait
             : IntervalFunction.ofExponentialRandomBackoff(firstRetryWait, 2.0, 0.5))
         .retryExceptions(CrmException.Retriable.class)
         .build();
@@ -77,20 +79,21 @@ final class WritebackService {
         List<Item> batch = items.subList(from, Math.min(items.size(), from + batchSize));
         List<WriteRequest> requests = batch.stream().map(item -> request(connection, item, now)).toList();
         List<RecordResult> results;
+        int[] attempts = {0};
         try {
-          int[] attempts = {0};
           results = Retry.decorateSupplier(retry, () -> {
             attempts[0]++;
             return adapter.write(requests);
           }).get();
-          calls += attempts[0];
         } catch (CrmException.Retriable e) {
           LOG.warn("{}: write-back paused after retries: {}", connection, e.getMessage());
-          return new Result(calls, written, failed, later + (due.size() - written - failed));
+          // everything neither written nor failed for good waits, earlier retriable failures included
+          return new Result(calls + attempts[0], written, failed, due.size() - written - failed);
         } catch (CrmException.Data e) {
           results = requests.stream()
               .map(request -> RecordResult.failed(request.key(), e.vendorCode(), e.getMessage(), false)).toList();
         }
+        calls += attempts[0];
         Map<String, RecordResult> byKey = new HashMap<>();
         for (RecordResult result : results) {
           byKey.put(result.key(), result);

@@ -829,8 +829,8 @@ abstract class EngineContract {
     assertThat(entries).extracting(Explainer.Entry::at).isSorted();
     assertThat(entries.get(0).text()).isEqualTo("purchase opp-c1 (amount=5000)");
     assertThat(entries.get(0).at()).isEqualTo(T0.minus(HOUR));
-    assertThat(entries.get(1).text()).startsWith("post-purchase: INVITE by rule 'eligible': ")
-        .endsWith("(invitation " + id + ")");
+    assertThat(entries.get(1).text())
+        .startsWith("post-purchase: INVITE (invitation " + id + ") by rule 'eligible': all rules passed");
     assertThat(entries.subList(2, 6)).extracting(Explainer.Entry::text).satisfiesExactly(
         text -> assertThat(text).startsWith("invitation " + id + " (post-purchase, email) scheduled: send at"),
         text -> assertThat(text).contains(" sending: attempt 1"),
@@ -838,7 +838,7 @@ abstract class EngineContract {
         text -> assertThat(text).endsWith(" answered: score 9"));
     assertThat(entries.get(6).text()).isEqualTo("score 9 (promoter): \"Great\"");
     assertThat(entries.subList(7, 9)).extracting(Explainer.Entry::text)
-        .containsExactly("contact nps done after 1 attempt", "timeline activity done after 1 attempt");
+        .containsExactly("contact NPS fields written to the CRM", "timeline activity written to the CRM");
     assertThat(entries.get(8).at()).isEqualTo(T0.plus(HOUR.multipliedBy(3)));
   }
 
