@@ -3,6 +3,8 @@ package io.npsconnector.core.engine;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Channel;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
 import java.time.Clock;
@@ -81,6 +83,22 @@ public final class Engine implements AutoCloseable {
     return new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls(),
         events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),
         events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
+  }
+
+  /**
+   * Stores events pushed by the CRM (webhooks) and decides on them at once, without waiting for the
+   * next sync. Storing is idempotent (events are unique per connection, kind and CRM id), so the
+   * polling sync reading the same events later changes nothing. Contacts not stored yet are read by
+   * that sync; their events wait for them.
+   *
+   * @return the decisions made, as counts
+   */
+  public SyncReport ingest(String connection, List<Contact> contacts, List<InteractionEvent> events) {
+    adapter(connection);
+    sync.store(connection, contacts, events);
+    TriggerService.Result decided = triggers.evaluatePending(connection);
+    return new SyncReport(0, contacts.size(), events.size(), 0, decided.evaluated(), decided.invited(),
+        decided.suppressed(), decided.collapsed());
   }
 
   /** Sends one invitation now (if it is still due and eligible). */

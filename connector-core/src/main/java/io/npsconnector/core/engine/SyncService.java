@@ -7,6 +7,7 @@ import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.SyncCursor;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,15 +43,7 @@ final class SyncService {
     while (more && pages < MAX_PAGES_PER_RUN) {
       SyncCursor cursor = stores.cursors().load(connection);
       ChangePage page = adapter.readChanges(cursor);
-      Instant now = clock.instant();
-      stores.jdbi().useTransaction(handle -> {
-        for (Contact contact : page.contacts()) {
-          stores.contacts().upsert(handle, connection, contact, now);
-        }
-        for (InteractionEvent event : page.events()) {
-          stores.events().upsert(handle, connection, event, now);
-        }
-      });
+      Instant now = store(connection, page.contacts(), page.events());
       hooks.at(EngineHooks.SYNC_STORED);
       if (!page.next().equals(cursor)) {
         stores.cursors().commit(connection, page.next(), now);
@@ -66,5 +59,19 @@ final class SyncService {
           calls);
     }
     return new Result(pages, contacts, events, calls, !more);
+  }
+
+  /** Stores contacts and events in one transaction; the time it stored them at. */
+  Instant store(String connection, List<Contact> contacts, List<InteractionEvent> events) {
+    Instant now = clock.instant();
+    stores.jdbi().useTransaction(handle -> {
+      for (Contact contact : contacts) {
+        stores.contacts().upsert(handle, connection, contact, now);
+      }
+      for (InteractionEvent event : events) {
+        stores.events().upsert(handle, connection, event, now);
+      }
+    });
+    return now;
   }
 }

@@ -86,6 +86,24 @@ abstract class EngineContract {
   // ---- 1. sync ------------------------------------------------------------------------------------
 
   @Test
+  void eventsPushedByTheCrmAreDecidedAtOnceAndTheLaterSyncChangesNothing() {
+    crm.putContact(contact("c1").build());
+    InteractionEvent pushed = purchase("opp-1", "c1", T0.minus(HOUR));
+    crm.addEvent(pushed);
+    Engine engine = engine(config().purchase().build());
+
+    Engine.SyncReport early = engine.ingest(CRM, List.of(contact("c1").build()), List.of(pushed));
+    Engine.SyncReport again = engine.ingest(CRM, List.of(), List.of(pushed));
+    Engine.SyncReport polled = engine.syncAndTrigger(CRM);
+
+    assertThat(early.invited()).isEqualTo(1);
+    assertThat(again.evaluated()).isZero();
+    assertThat(polled.evaluated()).isZero();
+    assertThat(rows("invitations")).isEqualTo(1);
+    assertThat(stores().events().count(CRM)).isEqualTo(1);
+  }
+
+  @Test
   void storesContactsAndEventsThenCommitsTheCursor() {
     crm.putContacts(List.of(contact("c1").build(), contact("c2").build()));
     crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
