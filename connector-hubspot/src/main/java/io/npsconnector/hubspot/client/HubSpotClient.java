@@ -46,6 +46,8 @@ public final class HubSpotClient {
       .readTimeout(30, TimeUnit.SECONDS)
       .writeTimeout(30, TimeUnit.SECONDS)
       .callTimeout(90, TimeUnit.SECONDS)
+      // our own retries go through the rate governor and count every attempt; OkHttp's silent one would not
+      .retryOnConnectionFailure(false)
       .build();
 
   private final String connection;
@@ -181,7 +183,7 @@ public final class HubSpotClient {
       LOG.debug("{}: {} {} -> {} in {} ms{}", connection, method, url.encodedPath(), response.code(),
           (System.nanoTime() - started) / 1_000_000, correlationId.map(id -> " [" + id + "]").orElse(""));
       observe(response, budget);
-      JsonNode node = parse(text);
+      JsonNode node = parseLenient(json, text);
       Optional<Duration> retryAfter = retryAfter(response.header("Retry-After"));
       return new Outcome(response.code(), node, correlationId, retryAfter, budget, null);
     } catch (IOException e) {
@@ -189,16 +191,21 @@ public final class HubSpotClient {
     }
   }
 
-  private JsonNode parse(String text) {
+  /**
+   * An answer as JSON, or a missing node when it is not JSON (a proxy's HTML error page): the status
+   * decides then, and the parser's message, which quotes the text it choked on, goes nowhere.
+   */
+  static JsonNode parseLenient(ObjectMapper json, String text) {
     if (text.isBlank()) {
       return MissingNode.getInstance();
     }
     try {
       return json.readTree(text);
     } catch (JsonProcessingException e) {
-      return MissingNode.getInstance(); // an HTML error page from a proxy: the status says enough
+      return MissingNode.getInstance();
     }
   }
+
 
   private void observe(Response response, Budget budget) {
     governor.observeDaily(number(response.header("X-HubSpot-RateLimit-Daily")),
@@ -247,11 +254,7 @@ public final class HubSpotClient {
     boolean retriable = RETRIED.contains(status);
     if (status == 429) {
       Optional<String> policy = Optional.ofNullable(outcome.body().path("policyName").textValue());
-      if (policy.filter("DAILY"::equals).isPresent()) {
-        governor.dailyExhausted();
-      } else {
-        governor.rateLimited(outcome.budget(), policy, outcome.retryAfter());
-      }
+      governor.rateLimited(outcome.budget(), policy, outcome.retryAfter());
     } else if (status == 423 || status == 477) {
       governor.locked(outcome.budget(), outcome.retryAfter());
     }

@@ -76,11 +76,11 @@ public final class OAuthTokenSource implements TokenSource {
     try (Response response = http.newCall(request).execute()) {
       ResponseBody body = response.body();
       String text = body == null ? "" : body.string();
-      JsonNode node = text.isBlank() ? MissingNode.getInstance() : json.readTree(text);
+      JsonNode node = HubSpotClient.parseLenient(json, text);
       Optional<String> correlationId = Optional.ofNullable(response.header(HubSpotClient.CORRELATION_ID));
       if (!response.isSuccessful()) {
         boolean retriable = response.code() >= 500 || response.code() == 429;
-        throw new HubSpotApiException(OPERATION, response.code(), "HubSpot refused the refresh token",
+        throw new HubSpotApiException(OPERATION, response.code(), retriable ? "" : "HubSpot refused the refresh token",
             withoutTokens(node), correlationId, retriable, Optional.empty(), null);
       }
       String token = node.path("access_token").asText("");

@@ -24,6 +24,8 @@ public final class RateGovernor {
   static final Duration ONE_SECOND = Duration.ofSeconds(1);
   /** How long a 423 (locked) waits at least, as HubSpot asks. */
   static final Duration LOCKED_WAIT = Duration.ofSeconds(2);
+  /** How long what HubSpot said about the daily budget holds without a new answer. */
+  static final Duration DAILY_STALE_AFTER = Duration.ofHours(1);
 
   private final Map<Budget, Window> windows = new EnumMap<>(Budget.class);
   private final Map<Budget, Instant> blockedUntil = new EnumMap<>(Budget.class);
@@ -32,6 +34,7 @@ public final class RateGovernor {
   private final Sleeper sleeper;
   private OptionalLong dailyLimit = OptionalLong.empty();
   private OptionalLong dailyRemaining = OptionalLong.empty();
+  private Instant dailyObservedAt = Instant.MIN;
 
   public RateGovernor(int perTenSeconds, int searchPerSecond, int dailyReservePercent, Clock clock, Sleeper sleeper) {
     if (perTenSeconds < 1 || searchPerSecond < 1) {
@@ -64,13 +67,23 @@ public final class RateGovernor {
     }
   }
 
-  /** HubSpot answered 429 with this policy; nothing more goes out on the bucket until its window passed. */
+  /**
+   * HubSpot answered 429 with this policy: nothing more goes out on the request's bucket, nor on the
+   * bucket the policy names, until the policy's window (or {@code Retry-After}) has passed. A
+   * {@code DAILY} policy holds no window but marks the day used up (see {@link #nearDailyLimit()}).
+   */
   public synchronized void rateLimited(Budget budget, Optional<String> policyName, Optional<Duration> retryAfter) {
-    Duration wait = retryAfter.orElseGet(() -> switch (policyName.orElse("")) {
-      case "SECONDLY" -> ONE_SECOND;
-      default -> TEN_SECONDS;
-    });
+    String policy = policyName.orElse("");
+    if (policy.equals("DAILY")) {
+      dailyExhausted();
+      return;
+    }
+    Budget named = policy.equals("SECONDLY") ? Budget.SEARCH : Budget.STANDARD;
+    Duration wait = retryAfter.orElse(named == Budget.SEARCH ? ONE_SECOND : TEN_SECONDS);
     block(budget, wait);
+    if (policyName.isPresent()) {
+      block(named, wait);
+    }
   }
 
   /** The record or the portal is locked (423) or busy (477): wait at least as long as HubSpot asks. */
@@ -86,6 +99,7 @@ public final class RateGovernor {
     }
     if (remaining.isPresent()) {
       dailyRemaining = remaining;
+      dailyObservedAt = clock.instant();
     }
   }
 
@@ -97,11 +111,14 @@ public final class RateGovernor {
   /** The day's budget is used up (a 429 with policy {@code DAILY}). */
   public synchronized void dailyExhausted() {
     dailyRemaining = OptionalLong.of(0);
+    dailyObservedAt = clock.instant();
   }
 
   /** True when less than the reserve of the daily budget is left: work that can wait should wait. */
   public synchronized boolean nearDailyLimit() {
-    if (dailyRemaining.isEmpty()) {
+    // an hour after the last word on the daily budget, let work through again: it either brings fresh
+    // headers or another DAILY 429 (the day rolls over at the portal's midnight, which we cannot see)
+    if (dailyRemaining.isEmpty() || !clock.instant().isBefore(dailyObservedAt.plus(DAILY_STALE_AFTER))) {
       return false;
     }
     if (dailyRemaining.getAsLong() <= 0) {

@@ -1,0 +1,544 @@
+package io.npsconnector.hubspot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.CrmType;
+import io.npsconnector.config.WritebackConfig;
+import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.hubspot.client.Budget;
+import io.npsconnector.hubspot.client.HubSpotApiException;
+import io.npsconnector.hubspot.client.HubSpotClient;
+import io.npsconnector.hubspot.client.HubSpotResponse;
+import io.npsconnector.hubspot.dto.WriteAssociation;
+import io.npsconnector.hubspot.dto.WriteBatchResponse;
+import io.npsconnector.hubspot.dto.WriteError;
+import io.npsconnector.hubspot.dto.WriteInput;
+import io.npsconnector.hubspot.dto.WriteRecord;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes NPS results to HubSpot: contact and company properties with {@code batch/update}, follow-up tasks
+ * and timeline notes with {@code batch/create}, at most {@value #MAX_BATCH} records a call, so that a
+ * batch of one kind costs one call when nothing is wrong.
+ *
+ * <p>Values HubSpot would refuse (an enumeration value with spaces, an NPS outside -100..100) are caught
+ * before sending and come back as {@value #INVALID_VALUE} results. HubSpot refuses a whole batch with 400
+ * {@code VALIDATION_ERROR} for one bad value, so such a batch is split in halves, recursively, until the
+ * bad records stand alone: the others are written and the bad ones fail with HubSpot's category. An
+ * error about a property itself (it does not exist, it is read-only) fails the batch at once, as no
+ * record could succeed. A 207 answer becomes one result per record: its errors name records by id
+ * ({@code context.ids}) or by {@code objectWriteTraceId}, which carries the request key.
+ *
+ * <p>Errors: 401 and 403 throw {@link CrmException.Authentication}. Other failures of a call throw
+ * ({@link CrmException.Retriable} or {@link CrmException.Data}) while nothing of the batch is written;
+ * once a part is written, the rest come back as failed results instead (retriable where the failure
+ * was), so that tasks and notes already created are not created again by a retry of the whole batch.
+ *
+ * <p>Thread-safe; no per-call state is kept in fields.
+ */
+public final class HubSpotWriter {
+  /** HubSpot's limit for batch update and create. */
+  public static final int MAX_BATCH = 100;
+  /** The code of a result refused before sending. */
+  public static final String INVALID_VALUE = "INVALID_VALUE";
+  static final Set<String> CATEGORIES = Set.of("promoter", "passive", "detractor");
+  static final int TASK_TO_CONTACT = 204;
+  static final int NOTE_TO_CONTACT = 202;
+  /** A task is due at this time of its due date, in the connection's time zone. */
+  static final LocalTime TASK_DUE_TIME = LocalTime.of(9, 0);
+  /** HubSpot refuses longer text values; a longer comment is cut rather than lose the score with it. */
+  static final int MAX_TEXT = 65_536;
+  /** Errors about a property rather than a value: every record of the batch has them. */
+  static final Set<String> PROPERTY_ERRORS = Set.of("PROPERTY_DOESNT_EXIST", "READ_ONLY_VALUE");
+  /** Per-record error categories worth trying again. */
+  static final Set<String> RETRIABLE_CATEGORIES =
+      Set.of("RATE_LIMITS", "RATE_LIMIT", "LOCKED", "TIMEOUT", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE");
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final HubSpotClient client;
+  private final ZoneId timeZone;
+  private final Map<String, String> contactFields;
+  private final Map<String, String> accountFields;
+  private final AtomicLong calls = new AtomicLong();
+
+  public HubSpotWriter(HubSpotClient client, ConnectionConfig connection, WritebackConfig writeback) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.timeZone = connection.timeZone();
+    this.contactFields = fields(writeback.contactFields(), WritebackConfig.CONTACT_KEYS, "contact-fields");
+    this.accountFields = fields(writeback.accountFields(), WritebackConfig.ACCOUNT_KEYS, "account-fields");
+  }
+
+  private static Map<String, String> fields(Map<CrmType, Map<String, String>> perCrm, List<String> keys,
+      String section) {
+    Map<String, String> fields = perCrm.getOrDefault(CrmType.HUBSPOT, Map.of());
+    for (String key : keys) {
+      if (fields.get(key) == null || fields.get(key).isBlank()) {
+        throw new IllegalArgumentException("writeback." + section + ".hubspot." + key + " names no property");
+      }
+    }
+    return fields;
+  }
+
+  /** HubSpot calls made so far (a call retried inside the client counts once). */
+  public long apiCalls() {
+    return calls.get();
+  }
+
+  /**
+   * Writes up to {@value #MAX_BATCH} requests, normally all of one kind.
+   *
+   * @return one result per request, in order
+   * @throws IllegalArgumentException for more than {@value #MAX_BATCH} requests, before any call
+   */
+  public List<RecordResult> write(List<WriteRequest> requests) {
+    if (requests.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("at most " + MAX_BATCH + " requests per write, got " + requests.size());
+    }
+    RecordResult[] results = new RecordResult[requests.size()];
+    Map<Target, List<Item>> byTarget = new EnumMap<>(Target.class);
+    for (int i = 0; i < requests.size(); i++) {
+      WriteRequest request = requests.get(i);
+      Target target = Target.of(request);
+      Prepared prepared = prepare(request);
+      if (prepared.problem() != null) {
+        results[i] = RecordResult.failed(request.key(), INVALID_VALUE, prepared.problem(), false);
+      } else {
+        byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(new Item(i, request.key(), prepared.input()));
+      }
+    }
+    Call call = new Call(results);
+    byTarget.forEach((target, items) -> {
+      for (List<Item> round : target.create ? List.of(items) : rounds(items)) {
+        send(target, round, call);
+      }
+    });
+    return List.of(results);
+  }
+
+  // ---- sending ----
+
+  /** Where one kind of request goes. */
+  private enum Target {
+    CONTACTS("contacts", false, "update contacts' NPS properties"),
+    COMPANIES("companies", false, "update companies' NPS properties"),
+    TASKS("tasks", true, "create follow-up tasks"),
+    NOTES("notes", true, "create timeline notes");
+
+    final String path;
+    final boolean create;
+    final String operation;
+
+    Target(String objectType, boolean create, String operation) {
+      this.path = "/crm/v3/objects/" + objectType + (create ? "/batch/create" : "/batch/update");
+      this.create = create;
+      this.operation = operation;
+    }
+
+    static Target of(WriteRequest request) {
+      if (request instanceof WriteRequest.ContactNps) {
+        return CONTACTS;
+      }
+      if (request instanceof WriteRequest.AccountNps) {
+        return COMPANIES;
+      }
+      return request instanceof WriteRequest.FollowUpTask ? TASKS : NOTES;
+    }
+  }
+
+  /** A request ready to send, at its position in the caller's list. */
+  private record Item(int index, String key, WriteInput input) {}
+
+  /** The state of one {@link #write} call. */
+  private static final class Call {
+    final RecordResult[] results;
+    boolean wrote;
+    HubSpotApiException stopped;
+
+    Call(RecordResult[] results) {
+      this.results = results;
+    }
+  }
+
+  /**
+   * HubSpot refuses a batch that names one record twice: the second update of a record goes in a second
+   * call, after the first, so that the later request wins.
+   */
+  private static List<List<Item>> rounds(List<Item> items) {
+    List<List<Item>> rounds = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (Item item : items) {
+      int round = seen.merge(item.input().id(), 1, Integer::sum) - 1;
+      if (round == rounds.size()) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(round).add(item);
+    }
+    return rounds;
+  }
+
+  private void send(Target target, List<Item> items, Call call) {
+    if (call.stopped != null) {
+      fail(call, items, call.stopped, true);
+      return;
+    }
+    HubSpotResponse response;
+    try {
+      calls.incrementAndGet();
+      response = client.post(target.operation, target.path,
+          Map.of("inputs", items.stream().map(Item::input).toList()), Budget.STANDARD);
+    } catch (HubSpotApiException e) {
+      refused(target, items, call, e);
+      return;
+    }
+    call.wrote = true;
+    record(target, items, response, call);
+  }
+
+  /** The whole call failed. */
+  private void refused(Target target, List<Item> items, Call call, HubSpotApiException e) {
+    if (e.status() == 401 || e.status() == 403) {
+      throw crmException(client.connection(), e);
+    }
+    boolean validation = e.status() == 400 && e.category().filter("VALIDATION_ERROR"::equals).isPresent();
+    Optional<String> propertyError = validation ? Validation.of(e).propertyError() : Optional.empty();
+    if (validation && propertyError.isEmpty()) {
+      if (items.size() == 1) {
+        fail(call, items, e, false);
+        return;
+      }
+      int half = items.size() / 2;
+      send(target, items.subList(0, half), call);
+      send(target, items.subList(half, items.size()), call);
+      return;
+    }
+    if (!call.wrote) {
+      throw propertyError.<CrmException>map(code -> new CrmException.Data(client.connection(), e.operation(), code,
+              Validation.of(e).message() + " (every record of the batch has it: install the NPS properties or "
+              + "correct writeback's hubspot fields)", e))
+          .orElseGet(() -> crmException(client.connection(), e));
+    }
+    if (e.retriable()) {
+      call.stopped = e;
+    }
+    fail(call, items, e, e.retriable());
+  }
+
+  private void fail(Call call, List<Item> items, HubSpotApiException e, boolean retriable) {
+    String code = e.category().orElse(e.status() == 0 ? "IO_ERROR" : "HTTP_" + e.status());
+    String message = Validation.of(e).message();
+    for (Item item : items) {
+      call.results[item.index()] = RecordResult.failed(item.key(), code, message, retriable);
+    }
+  }
+
+  /** One result per item from a 200, 201 or 207 answer. */
+  private void record(Target target, List<Item> items, HubSpotResponse response, Call call) {
+    WriteBatchResponse answer = read(target, response.body());
+    Map<String, Item> byKey = new HashMap<>();
+    Map<String, Item> byId = new HashMap<>();
+    for (Item item : items) {
+      byKey.put(item.key(), item);
+      if (item.input().id() != null) {
+        byId.put(item.input().id(), item);
+      }
+    }
+    Map<Integer, WriteError> failures = new HashMap<>();
+    List<WriteError> unattributed = new ArrayList<>();
+    for (WriteError error : answer.errors()) {
+      List<Item> named = new ArrayList<>();
+      error.context("objectWriteTraceId").stream().map(byKey::get).filter(Objects::nonNull).forEach(named::add);
+      error.context("ids").stream().map(byId::get).filter(Objects::nonNull).forEach(named::add);
+      if (named.isEmpty()) {
+        unattributed.add(error);
+      }
+      named.forEach(item -> failures.putIfAbsent(item.index(), error));
+    }
+    Map<String, String> createdIds = new HashMap<>();
+    Set<String> returnedIds = new HashSet<>();
+    for (WriteRecord written : answer.results()) {
+      returnedIds.add(written.id());
+      if (written.objectWriteTraceId() != null) {
+        createdIds.put(written.objectWriteTraceId(), written.id());
+      }
+    }
+    if (target.create && createdIds.isEmpty() && items.size() == 1 && answer.results().size() == 1) {
+      createdIds.put(items.get(0).key(), answer.results().get(0).id());
+    }
+    for (Item item : items) {
+      WriteError error = failures.get(item.index());
+      Optional<String> recordId = Optional.ofNullable(target.create ? createdIds.get(item.key()) : item.input().id());
+      boolean answered = target.create ? recordId.isPresent() : returnedIds.contains(item.input().id());
+      if (error == null && !answered && !unattributed.isEmpty()) {
+        error = unattributed.get(0);
+      }
+      call.results[item.index()] = error == null
+          ? RecordResult.ok(item.key(), recordId.orElse(null))
+          : failed(item.key(), error);
+    }
+  }
+
+  private WriteBatchResponse read(Target target, JsonNode body) {
+    if (body == null || !body.isObject()) {
+      return new WriteBatchResponse(null, List.of(), 0, List.of());
+    }
+    try {
+      return client.json().treeToValue(body, WriteBatchResponse.class);
+    } catch (JsonProcessingException e) {
+      throw new CrmException.Data(client.connection(), target.operation, "UNREADABLE_ANSWER",
+          "HubSpot's answer does not have the shape of a batch answer: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static RecordResult failed(String key, WriteError error) {
+    String category = error.category() == null || error.category().isBlank() ? "UNKNOWN_ERROR" : error.category();
+    StringBuilder message = new StringBuilder(error.message() == null ? category : error.message());
+    for (WriteError.Detail detail : error.errors()) {
+      if (detail.message() != null && !message.toString().contains(detail.message())) {
+        message.append("; ").append(detail.in() == null ? "" : detail.in() + ": ").append(detail.message());
+      }
+    }
+    return RecordResult.failed(key, category, message.toString(), RETRIABLE_CATEGORIES.contains(category));
+  }
+
+  /**
+   * What a 400 {@code VALIDATION_ERROR} says. HubSpot lists the refused values as JSON inside its message
+   * ({@code Property values were not valid: [{"error":"INVALID_OPTION","name":"...","message":"..."}]}).
+   */
+  private record Validation(List<JsonNode> details, String message) {
+    static Validation of(HubSpotApiException e) {
+      String text = e.body().path("message").asText("");
+      List<JsonNode> details = new ArrayList<>();
+      int start = text.indexOf('[');
+      if (start >= 0) {
+        try {
+          HubSpotClient.objectMapper().readTree(text.substring(start)).forEach(details::add);
+        } catch (JsonProcessingException ignored) {
+          // not the list HubSpot usually sends: the codes in "errors" below still count
+        }
+      }
+      e.body().path("errors").forEach(details::add);
+      StringBuilder message = new StringBuilder();
+      for (JsonNode detail : details) {
+        String code = detail.path("error").asText(detail.path("code").asText(""));
+        String name = detail.path("name").asText(detail.path("in").asText(""));
+        String what = detail.path("message").asText("");
+        if (!what.isEmpty()) {
+          message.append(message.length() == 0 ? "" : "; ").append(code.isEmpty() ? "" : code + " ")
+              .append(name.isEmpty() ? "" : name + ": ").append(what);
+        }
+      }
+      return new Validation(details, message.length() == 0 ? withoutOperation(e) : message.toString());
+    }
+
+    Optional<String> propertyError() {
+      return details.stream()
+          .map(detail -> detail.path("error").asText(detail.path("code").asText("")))
+          .filter(PROPERTY_ERRORS::contains)
+          .findFirst();
+    }
+  }
+
+  // ---- values ----
+
+  /** A request as HubSpot input, or why it cannot be sent. */
+  private record Prepared(WriteInput input, String problem) {
+    static Prepared invalid(String problem) {
+      return new Prepared(null, problem);
+    }
+  }
+
+  private Prepared prepare(WriteRequest request) {
+    Objects.requireNonNull(request.key(), "request key");
+    if (request instanceof WriteRequest.ContactNps nps) {
+      return contact(nps);
+    }
+    if (request instanceof WriteRequest.AccountNps account) {
+      return account(account);
+    }
+    if (request instanceof WriteRequest.FollowUpTask task) {
+      return task(task);
+    }
+    return note((WriteRequest.TimelineActivity) request);
+  }
+
+  private Prepared contact(WriteRequest.ContactNps nps) {
+    String category = contactFields.get("category");
+    String respondedAt = contactFields.get("responded-at");
+    if (nps.contactId().isBlank()) {
+      return Prepared.invalid("contact id is blank");
+    }
+    if (nps.category() == null || !CATEGORIES.contains(nps.category())) {
+      return Prepared.invalid(category + ": must be exactly promoter, passive or detractor, got "
+          + (nps.category() == null ? "none" : "'" + nps.category() + "'"));
+    }
+    if (nps.respondedAt() == null) {
+      return Prepared.invalid(respondedAt + ": the response time is missing");
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put(contactFields.get("score"), Integer.toString(nps.score()));
+    properties.put(category, nps.category());
+    // a date property holds midnight UTC: send the UTC date of the answer
+    properties.put(respondedAt, LocalDate.ofInstant(nps.respondedAt(), ZoneOffset.UTC).toString());
+    String comment = nps.comment() == null ? "" : nps.comment().filter(text -> !text.isBlank()).orElse("");
+    properties.put(contactFields.get("comment"), cut(comment, MAX_TEXT));
+    return new Prepared(WriteInput.update(nps.contactId(), nps.key(), properties), null);
+  }
+
+  private Prepared account(WriteRequest.AccountNps account) {
+    String npsField = accountFields.get("nps");
+    if (account.accountId().isBlank()) {
+      return Prepared.invalid("company id is blank");
+    }
+    String nps = "";
+    if (account.nps() != null && account.nps().isPresent()) {
+      double value = account.nps().getAsDouble();
+      if (!Double.isFinite(value) || value < -100 || value > 100) {
+        return Prepared.invalid(npsField + ": an NPS is between -100 and 100, got " + value);
+      }
+      nps = BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+    if (account.responses() < 0) {
+      return Prepared.invalid(accountFields.get("responses") + ": a response count is not negative, got "
+          + account.responses());
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put(npsField, nps);
+    properties.put(accountFields.get("responses"), Integer.toString(account.responses()));
+    return new Prepared(WriteInput.update(account.accountId(), account.key(), properties), null);
+  }
+
+  private Prepared task(WriteRequest.FollowUpTask task) {
+    if (task.contactId().isBlank()) {
+      return Prepared.invalid("contact id is blank");
+    }
+    if (task.dueDate() == null) {
+      return Prepared.invalid("hs_timestamp: the task has no due date");
+    }
+    if (task.subject() == null || task.subject().isBlank()) {
+      return Prepared.invalid("hs_task_subject: the task has no subject");
+    }
+    Optional<String> priority = priority(task.priority());
+    if (priority.isEmpty()) {
+      return Prepared.invalid("hs_task_priority: must be high, normal or low, got '" + task.priority() + "'");
+    }
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("hs_timestamp", TIMESTAMP.format(task.dueDate().atTime(TASK_DUE_TIME).atZone(timeZone)));
+    properties.put("hs_task_subject", task.subject());
+    properties.put("hs_task_body", html(task.description() == null ? "" : task.description()));
+    properties.put("hs_task_status", "NOT_STARTED");
+    properties.put("hs_task_priority", priority.get());
+    properties.put("hs_task_type", "TODO");
+    if (task.ownerId() != null) {
+      task.ownerId().filter(owner -> !owner.isBlank()).ifPresent(owner -> properties.put("hubspot_owner_id", owner));
+    }
+    return new Prepared(WriteInput.create(task.key(), properties,
+        List.of(WriteAssociation.hubSpotDefined(task.contactId(), TASK_TO_CONTACT))), null);
+  }
+
+  private Prepared note(WriteRequest.TimelineActivity activity) {
+    if (activity.contactId().isBlank()) {
+      return Prepared.invalid("contact id is blank");
+    }
+    if (activity.at() == null) {
+      return Prepared.invalid("hs_timestamp: the activity has no time");
+    }
+    String subject = activity.subject() == null ? "" : activity.subject();
+    String body = activity.body() == null ? "" : activity.body();
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("hs_timestamp", TIMESTAMP.format(activity.at()));
+    properties.put("hs_note_body", "<p><strong>" + html(subject) + "</strong></p><p>" + html(body) + "</p>");
+    return new Prepared(WriteInput.create(activity.key(), properties,
+        List.of(WriteAssociation.hubSpotDefined(activity.contactId(), NOTE_TO_CONTACT))), null);
+  }
+
+  /** The engine's priority (high, normal, low; any case) as HubSpot's HIGH, MEDIUM or LOW. */
+  static Optional<String> priority(String priority) {
+    if (priority == null) {
+      return Optional.of("MEDIUM");
+    }
+    return switch (priority.toLowerCase(Locale.ROOT)) {
+      case "high" -> Optional.of("HIGH");
+      case "normal", "medium" -> Optional.of("MEDIUM");
+      case "low" -> Optional.of("LOW");
+      default -> Optional.empty();
+    };
+  }
+
+  /** Plain text as the HTML that notes and task bodies hold: escaped, line breaks kept. */
+  static String html(String text) {
+    StringBuilder html = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> html.append("&amp;");
+        case '<' -> html.append("&lt;");
+        case '>' -> html.append("&gt;");
+        case '"' -> html.append("&quot;");
+        case '\'' -> html.append("&#39;");
+        case '\r' -> {
+          // a CR LF pair becomes one break
+        }
+        case '\n' -> html.append("<br>");
+        default -> html.append(c);
+      }
+    }
+    return html.toString();
+  }
+
+  /** At most {@code max} characters, never half a surrogate pair. */
+  static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end);
+  }
+
+  // ---- errors (until the module has a shared HubSpotErrors) ----
+
+  /**
+   * A failed HubSpot call as the SPI's exception: 401 and 403 are authentication failures (an admin must
+   * act), retriable statuses stay retriable with HubSpot's hint, anything else is a data error with
+   * HubSpot's category (or {@code HTTP_<status>}) as its code.
+   */
+  static CrmException crmException(String connection, HubSpotApiException e) {
+    String message = withoutOperation(e);
+    if (e.status() == 401 || e.status() == 403) {
+      return new CrmException.Authentication(connection, e.operation(), message, e);
+    }
+    if (e.retriable()) {
+      return new CrmException.Retriable(connection, e.operation(), message, e.retryAfter(), e);
+    }
+    return new CrmException.Data(connection, e.operation(),
+        e.category().orElse(e.status() == 0 ? "IO_ERROR" : "HTTP_" + e.status()), message, e);
+  }
+
+  /** The exception's message without the operation it starts with (the SPI's exceptions add it). */
+  private static String withoutOperation(HubSpotApiException e) {
+    String message = String.valueOf(e.getMessage());
+    String prefix = e.operation() + ": ";
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+}
