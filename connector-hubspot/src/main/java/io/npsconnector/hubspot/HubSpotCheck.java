@@ -127,7 +127,7 @@ public final class HubSpotCheck {
       token = tokens.token();
     } catch (HubSpotApiException e) {
       if (e.retriable()) {
-        throw HubSpotWriter.crmException(client.connection(), e);
+        throw HubSpotErrors.crmException(client.connection(), e);
       }
       return Scopes.refused("HubSpot gave no access token: " + e.getMessage());
     }
@@ -143,7 +143,7 @@ public final class HubSpotCheck {
         return Scopes.refused("HubSpot refused the private app's access token: " + e.getMessage());
       }
       if (e.retriable()) {
-        throw HubSpotWriter.crmException(client.connection(), e);
+        throw HubSpotErrors.crmException(client.connection(), e);
       }
       return Scopes.unknown("The token's scopes could not be read: " + e.getMessage());
     }

@@ -212,7 +212,7 @@ public final class HubSpotFieldInstaller {
           + "/groups", new PropertyGroup(GROUP, GROUP_LABEL), Budget.STANDARD);
     } catch (HubSpotApiException e) {
       if (e.status() != 409) { // 409: it is there already
-        throw HubSpotWriter.crmException(client.connection(), e);
+        throw HubSpotErrors.crmException(client.connection(), e);
       }
     }
   }
@@ -228,7 +228,7 @@ public final class HubSpotFieldInstaller {
       answer = answer(operation, response);
     } catch (HubSpotApiException e) {
       if (e.status() != 409) {
-        throw HubSpotWriter.crmException(client.connection(), e);
+        throw HubSpotErrors.crmException(client.connection(), e);
       }
       answer = new PropertyBatchResponse(null, List.of(), List.of()); // created meanwhile: judged again below
     }
@@ -278,7 +278,7 @@ public final class HubSpotFieldInstaller {
     try {
       return call.get();
     } catch (HubSpotApiException e) {
-      throw HubSpotWriter.crmException(client.connection(), e);
+      throw HubSpotErrors.crmException(client.connection(), e);
     }
   }
 

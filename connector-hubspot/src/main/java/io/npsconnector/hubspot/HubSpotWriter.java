@@ -219,7 +219,7 @@ public final class HubSpotWriter {
   /** The whole call failed. */
   private void refused(Target target, List<Item> items, Call call, HubSpotApiException e) {
     if (e.status() == 401 || e.status() == 403) {
-      throw crmException(client.connection(), e);
+      throw HubSpotErrors.crmException(client.connection(), e);
     }
     boolean validation = e.status() == 400 && e.category().filter("VALIDATION_ERROR"::equals).isPresent();
     Optional<String> propertyError = validation ? Validation.of(e).propertyError() : Optional.empty();
@@ -237,7 +237,7 @@ public final class HubSpotWriter {
       throw propertyError.<CrmException>map(code -> new CrmException.Data(client.connection(), e.operation(), code,
               Validation.of(e).message() + " (every record of the batch has it: install the NPS properties or "
               + "correct writeback's hubspot fields)", e))
-          .orElseGet(() -> crmException(client.connection(), e));
+          .orElseGet(() -> HubSpotErrors.crmException(client.connection(), e));
     }
     if (e.retriable()) {
       call.stopped = e;
@@ -349,7 +349,7 @@ public final class HubSpotWriter {
               .append(name.isEmpty() ? "" : name + ": ").append(what);
         }
       }
-      return new Validation(details, message.length() == 0 ? withoutOperation(e) : message.toString());
+      return new Validation(details, message.length() == 0 ? HubSpotErrors.withoutOperation(e) : message.toString());
     }
 
     Optional<String> propertyError() {
@@ -514,31 +514,5 @@ public final class HubSpotWriter {
     }
     int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
     return text.substring(0, end);
-  }
-
-  // ---- errors (until the module has a shared HubSpotErrors) ----
-
-  /**
-   * A failed HubSpot call as the SPI's exception: 401 and 403 are authentication failures (an admin must
-   * act), retriable statuses stay retriable with HubSpot's hint, anything else is a data error with
-   * HubSpot's category (or {@code HTTP_<status>}) as its code.
-   */
-  static CrmException crmException(String connection, HubSpotApiException e) {
-    String message = withoutOperation(e);
-    if (e.status() == 401 || e.status() == 403) {
-      return new CrmException.Authentication(connection, e.operation(), message, e);
-    }
-    if (e.retriable()) {
-      return new CrmException.Retriable(connection, e.operation(), message, e.retryAfter(), e);
-    }
-    return new CrmException.Data(connection, e.operation(),
-        e.category().orElse(e.status() == 0 ? "IO_ERROR" : "HTTP_" + e.status()), message, e);
-  }
-
-  /** The exception's message without the operation it starts with (the SPI's exceptions add it). */
-  private static String withoutOperation(HubSpotApiException e) {
-    String message = String.valueOf(e.getMessage());
-    String prefix = e.operation() + ": ";
-    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
   }
 }

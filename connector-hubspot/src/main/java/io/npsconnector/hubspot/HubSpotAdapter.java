@@ -1,0 +1,119 @@
+package io.npsconnector.hubspot;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.ConnectionCheck;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.FieldReport;
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.hubspot.client.HubSpotClient;
+import io.npsconnector.hubspot.client.TokenSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HubSpot connection as the engine sees it: reads through {@link HubSpotReader}, writes through
+ * {@link HubSpotWriter}, fields through {@link HubSpotFieldInstaller}, the check through
+ * {@link HubSpotCheck}, all on one {@link HubSpotClient} and its rate governor.
+ *
+ * <p>Near the daily API limit, reading (periodic sync: work that can wait) pauses and returns an
+ * empty page on the same cursor, while writes of answers (the reason the connector exists) go on.
+ * The pause is lifted when HubSpot reports budget again, or an hour after it last said anything.
+ */
+public final class HubSpotAdapter implements CrmAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(HubSpotAdapter.class);
+  /** HubSpot's batch limit for updates and creates. */
+  public static final int MAX_WRITE_BATCH = 100;
+
+  private final HubSpotClient client;
+  private final HubSpotReader reader;
+  private final HubSpotWriter writer;
+  private final HubSpotFieldInstaller installer;
+  private final HubSpotCheck check;
+  private final String connection;
+  private final Clock clock;
+  private volatile Instant pausedLoggedAt = Instant.MIN;
+
+  HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
+    this.client = client;
+    this.connection = connection.name();
+    this.clock = context.clock();
+    this.reader = new HubSpotReader(client, connection, context.clock());
+    this.writer = new HubSpotWriter(client, connection, context.writeback());
+    this.installer = new HubSpotFieldInstaller(client, context.writeback());
+    this.check = new HubSpotCheck(client, connection, tokens, installer);
+  }
+
+  @Override
+  public ConnectionCheck check() {
+    return check.check();
+  }
+
+  @Override
+  public ChangePage readChanges(SyncCursor cursor) {
+    if (client.governor().nearDailyLimit()) {
+      Instant now = clock.instant();
+      if (pausedLoggedAt.plus(Duration.ofMinutes(15)).isBefore(now)) {
+        pausedLoggedAt = now;
+        LOG.warn("{}: less than the reserve of HubSpot's daily API limit is left ({} calls); the sync pauses, "
+            + "write-backs go on", connection, client.governor().dailyRemaining());
+      }
+      return new ChangePage(List.of(), List.of(), cursor, false, 0);
+    }
+    return reader.read(cursor);
+  }
+
+  @Override
+  public int maxWriteBatch() {
+    return MAX_WRITE_BATCH;
+  }
+
+  @Override
+  public List<RecordResult> write(List<WriteRequest> requests) {
+    if (requests.size() > MAX_WRITE_BATCH) {
+      throw new IllegalArgumentException(connection + ": write takes at most " + MAX_WRITE_BATCH
+          + " requests a call, got " + requests.size());
+    }
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    return writer.write(requests);
+  }
+
+  @Override
+  public FieldReport describeFields() {
+    return installer.describeFields();
+  }
+
+  @Override
+  public FieldReport installFields() {
+    return installer.installFields();
+  }
+
+  /** True when sync and relationship planning should wait for the daily budget. */
+  public boolean nearDailyLimit() {
+    return client.governor().nearDailyLimit();
+  }
+
+  /** The connection's rate governor (for the service's status and tests). */
+  public io.npsconnector.hubspot.client.RateGovernor governor() {
+    return client.governor();
+  }
+
+  @Override
+  public void close() {
+    // the OkHttp client is shared by every connection and lives as long as the process
+  }
+
+  @Override
+  public String toString() {
+    return "HubSpot adapter for " + connection;
+  }
+}

@@ -1,0 +1,266 @@
+package io.npsconnector.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.EventKind;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.hubspot.client.Budget;
+import io.npsconnector.hubspot.client.HubSpotApiException;
+import io.npsconnector.hubspot.client.HubSpotClient;
+import io.npsconnector.hubspot.mapping.ContactMapping;
+import io.npsconnector.hubspot.mapping.HubSpotCursor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a HubSpot portal's changes one page per call: contacts modified since the last sync, then won
+ * deals, then closed tickets, each with the contacts associated to it.
+ *
+ * <p>Each type is read in a window fixed when its read starts ({@code modified >= checkpoint - overlap}
+ * and {@code <= now}), sorted by {@code hs_object_id}; before the search's 10,000-result cap the search
+ * restarts with {@code hs_object_id > last id seen} (a keyset), so any number of records sharing one
+ * timestamp are read once. The checkpoint moves to the window's end only when the window is read to its
+ * end. "Won" and "closed" are read from the pipelines, never assumed.
+ *
+ * <p>Lower bound of API calls: one search per type with changes per 200 records, one association read
+ * per page of deals or tickets, and the two pipeline reads once an hour; an incremental sync with
+ * nothing new costs one search per object type.
+ */
+public final class HubSpotReader {
+  private static final Logger LOG = LoggerFactory.getLogger(HubSpotReader.class);
+  /** The search API's largest page. */
+  static final int PAGE = 200;
+  /** Results past this offset are refused by the search API. */
+  static final int SEARCH_CAP = 10_000;
+  /** Re-read this much before the checkpoint: new writes reach the search index with a short lag. */
+  static final Duration OVERLAP = Duration.ofMinutes(5);
+  static final Duration PIPELINES_FRESH_FOR = Duration.ofHours(1);
+  static final String NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND";
+  static final List<String> DEAL_PROPERTIES = List.of("dealname", "amount", "pipeline", "dealstage", "closedate",
+      "dealtype", "hs_lastmodifieddate");
+  static final List<String> TICKET_PROPERTIES = List.of("subject", "hs_pipeline", "hs_pipeline_stage",
+      "hs_ticket_priority", "hs_ticket_category", "closed_date", "hs_lastmodifieddate");
+
+  private final HubSpotClient client;
+  private final String connection;
+  private final ContactMapping contacts;
+  private final Clock clock;
+  private Stages stages;
+
+  public HubSpotReader(HubSpotClient client, ConnectionConfig connection, Clock clock) {
+    this.client = client;
+    this.connection = connection.name();
+    this.contacts = new ContactMapping(connection);
+    this.clock = clock;
+  }
+
+  /** Won deal stages and closed ticket stages, read from the pipelines. */
+  record Stages(Set<String> wonDealStages, Set<String> closedTicketStages, Instant readAt) {}
+
+  /** Reads the next page after {@code syncCursor}; see the class comment for the order. */
+  public synchronized ChangePage read(SyncCursor syncCursor) {
+    HubSpotCursor cursor = HubSpotCursor.decode(syncCursor);
+    int[] calls = {0};
+    try {
+      if (!cursor.windowOpen()) {
+        long to = clock.instant().toEpochMilli();
+        long checkpoint = cursor.checkpoint(cursor.phase());
+        cursor = cursor.open(checkpoint == 0 ? 0 : Math.max(0, checkpoint - OVERLAP.toMillis()), to);
+      }
+      return switch (cursor.phase()) {
+        case HubSpotCursor.CONTACTS -> readContacts(cursor, calls);
+        case HubSpotCursor.DEALS -> readEvents(cursor, calls, EventKind.PURCHASE);
+        default -> readEvents(cursor, calls, EventKind.SUPPORT);
+      };
+    } catch (HubSpotApiException e) {
+      throw HubSpotErrors.crmException(connection, e);
+    }
+  }
+
+  private ChangePage readContacts(HubSpotCursor cursor, int[] calls) {
+    JsonNode page = search("contacts", ContactMapping.MODIFIED, cursor, List.of(), contacts.properties(), calls);
+    List<Contact> read = new ArrayList<>();
+    for (JsonNode object : page.path("results")) {
+      read.add(contacts.contact(object));
+    }
+    return next(cursor, page, read, List.of(), calls[0], HubSpotCursor.DEALS);
+  }
+
+  private ChangePage readEvents(HubSpotCursor cursor, int[] calls, EventKind kind) {
+    boolean deals = kind == EventKind.PURCHASE;
+    Stages known = stages(calls);
+    Set<String> wanted = deals ? known.wonDealStages() : known.closedTicketStages();
+    String nextPhase = deals ? HubSpotCursor.TICKETS : HubSpotCursor.CONTACTS;
+    if (wanted.isEmpty()) {
+      LOG.warn("{}: no {} stage in any {} pipeline; no {} events are read", connection, deals ? "won" : "closed",
+          deals ? "deal" : "ticket", kind.id());
+      HubSpotCursor skipped = cursor.skipTo(nextPhase);
+      return new ChangePage(List.of(), List.of(), skipped.encode(), !nextPhase.equals(HubSpotCursor.CONTACTS),
+          calls[0]);
+    }
+    String type = deals ? "deals" : "tickets";
+    Map<String, Object> stageFilter = Map.of("propertyName", deals ? "dealstage" : "hs_pipeline_stage",
+        "operator", "IN", "values", List.copyOf(wanted));
+    JsonNode page = search(type, "hs_lastmodifieddate", cursor, List.of(stageFilter),
+        deals ? DEAL_PROPERTIES : TICKET_PROPERTIES, calls);
+    List<JsonNode> objects = new ArrayList<>();
+    page.path("results").forEach(objects::add);
+    Map<String, List<String>> contactsOf = associations(type, objects, calls);
+    List<InteractionEvent> events = new ArrayList<>();
+    for (JsonNode object : objects) {
+      String id = object.path("id").asText();
+      List<String> contactIds = contactsOf.getOrDefault(id, List.of());
+      if (contactIds.isEmpty()) {
+        LOG.debug("{}: {} {} has no contacts; nobody to survey", connection, type, id);
+        continue;
+      }
+      events.add(deals ? deal(object, contactIds) : ticket(object, contactIds));
+    }
+    return next(cursor, page, List.of(), events, calls[0], nextPhase);
+  }
+
+  /** The page after this one: the next offset, a keyset restart before the cap, or the next type. */
+  private ChangePage next(HubSpotCursor cursor, JsonNode page, List<Contact> read, List<InteractionEvent> events,
+      int calls, String nextPhase) {
+    JsonNode results = page.path("results");
+    Optional<String> after = Optional.ofNullable(page.path("paging").path("next").path("after").textValue());
+    HubSpotCursor next;
+    if (after.isPresent() && results.size() > 0) {
+      int offset = Integer.parseInt(after.get());
+      long lastId = results.get(results.size() - 1).path("id").asLong();
+      next = offset + PAGE > SEARCH_CAP ? cursor.page(lastId, 0) : cursor.page(cursor.afterId(), offset);
+    } else {
+      next = cursor.complete(nextPhase);
+    }
+    boolean passDone = !next.windowOpen() && nextPhase.equals(HubSpotCursor.CONTACTS);
+    return new ChangePage(read, events, next.encode(), !passDone, calls);
+  }
+
+  private JsonNode search(String type, String modified, HubSpotCursor cursor, List<Map<String, Object>> extra,
+      List<String> properties, int[] calls) {
+    List<Map<String, Object>> filters = new ArrayList<>();
+    filters.add(Map.of("propertyName", modified, "operator", "GTE", "value", Long.toString(cursor.from())));
+    filters.add(Map.of("propertyName", modified, "operator", "LTE", "value", Long.toString(cursor.to())));
+    if (cursor.afterId() > 0) {
+      filters.add(Map.of("propertyName", "hs_object_id", "operator", "GT", "value",
+          Long.toString(cursor.afterId())));
+    }
+    filters.addAll(extra);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("filterGroups", List.of(Map.of("filters", filters)));
+    body.put("sorts", List.of(Map.of("propertyName", "hs_object_id", "direction", "ASCENDING")));
+    body.put("properties", properties);
+    body.put("limit", PAGE);
+    if (cursor.offset() > 0) {
+      body.put("after", Integer.toString(cursor.offset()));
+    }
+    calls[0]++;
+    return client.post("search " + type + " changed since the last sync", "/crm/v3/objects/" + type + "/search",
+        body, Budget.SEARCH).body();
+  }
+
+  /** The contacts of each object, through v4 association batch reads of up to 1,000 ids. */
+  private Map<String, List<String>> associations(String type, List<JsonNode> objects, int[] calls) {
+    Map<String, List<String>> contactsOf = new LinkedHashMap<>();
+    for (int from = 0; from < objects.size(); from += 1000) {
+      List<Map<String, String>> inputs = objects.subList(from, Math.min(objects.size(), from + 1000)).stream()
+          .map(object -> Map.of("id", object.path("id").asText())).toList();
+      calls[0]++;
+      JsonNode answer = client.post("read the contacts of " + type, "/crm/v4/associations/" + type
+          + "/contacts/batch/read", Map.of("inputs", inputs), Budget.STANDARD).body();
+      for (JsonNode result : answer.path("results")) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        for (JsonNode to : result.path("to")) {
+          ids.add(to.path("toObjectId").asText()); // a number in the JSON
+        }
+        contactsOf.put(result.path("from").path("id").asText(), List.copyOf(ids));
+      }
+      for (JsonNode error : answer.path("errors")) {
+        if (!NO_ASSOCIATIONS.equals(error.path("subCategory").asText())) {
+          LOG.warn("{}: reading the contacts of {} failed in part: {} {}", connection, type,
+              error.path("category").asText(), error.path("message").asText());
+        }
+      }
+    }
+    return contactsOf;
+  }
+
+  private InteractionEvent deal(JsonNode object, List<String> contactIds) {
+    JsonNode properties = object.path("properties");
+    Instant occurred = ContactMapping.instant(ContactMapping.text(properties, "closedate"))
+        .or(() -> ContactMapping.instant(ContactMapping.text(properties, "hs_lastmodifieddate")))
+        .orElse(clock.instant());
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (String name : List.of("amount", "pipeline", "dealstage", "dealname", "dealtype")) {
+      ContactMapping.text(properties, name).ifPresent(value -> attributes.put(name, value));
+    }
+    return new InteractionEvent(object.path("id").asText(), EventKind.PURCHASE, occurred, contactIds, attributes);
+  }
+
+  private InteractionEvent ticket(JsonNode object, List<String> contactIds) {
+    JsonNode properties = object.path("properties");
+    Instant occurred = ContactMapping.instant(ContactMapping.text(properties, "closed_date"))
+        .or(() -> ContactMapping.instant(ContactMapping.text(properties, "hs_lastmodifieddate")))
+        .orElse(clock.instant());
+    Map<String, String> attributes = new LinkedHashMap<>();
+    ContactMapping.text(properties, "hs_pipeline").ifPresent(value -> attributes.put("pipeline", value));
+    ContactMapping.text(properties, "hs_pipeline_stage").ifPresent(value -> attributes.put("stage", value));
+    ContactMapping.text(properties, "hs_ticket_priority").ifPresent(value -> attributes.put("priority", value));
+    ContactMapping.text(properties, "hs_ticket_category").ifPresent(value -> attributes.put("category", value));
+    ContactMapping.text(properties, "subject").ifPresent(value -> attributes.put("subject", value));
+    return new InteractionEvent(object.path("id").asText(), EventKind.SUPPORT, occurred, contactIds, attributes);
+  }
+
+  /** The stages that count, read from the pipelines at most once an hour. */
+  private Stages stages(int[] calls) {
+    if (stages != null && stages.readAt().plus(PIPELINES_FRESH_FOR).isAfter(clock.instant())) {
+      return stages;
+    }
+    calls[0] += 2;
+    JsonNode deals = client.get("read the deal pipelines", "/crm/v3/pipelines/deals", Map.of(), Budget.STANDARD)
+        .body();
+    JsonNode tickets = client.get("read the ticket pipelines", "/crm/v3/pipelines/tickets", Map.of(),
+        Budget.STANDARD).body();
+    stages = new Stages(stageIds(deals, stage -> "1.0".equals(number(stage.path("metadata").path("probability")))),
+        stageIds(tickets, stage -> "CLOSED".equalsIgnoreCase(stage.path("metadata").path("ticketState").asText())),
+        clock.instant());
+    return stages;
+  }
+
+  /** HubSpot writes the probability as "1.0"; accept "1" too. */
+  private static String number(JsonNode value) {
+    try {
+      return Double.parseDouble(value.asText()) == 1.0 ? "1.0" : value.asText();
+    } catch (NumberFormatException e) {
+      return value.asText();
+    }
+  }
+
+  private static Set<String> stageIds(JsonNode pipelines, java.util.function.Predicate<JsonNode> counts) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (JsonNode pipeline : pipelines.path("results")) {
+      if (pipeline.path("archived").asBoolean(false)) {
+        continue;
+      }
+      for (JsonNode stage : pipeline.path("stages")) {
+        if (!stage.path("archived").asBoolean(false) && counts.test(stage)) {
+          ids.add(stage.path("id").asText());
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(ids));
+  }
+}

@@ -1,0 +1,76 @@
+package io.npsconnector.hubspot.mapping;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.npsconnector.core.spi.SyncCursor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a HubSpot sync stands, kept in {@link SyncCursor#value()} as compact JSON: for each object type
+ * the modified time up to which everything was read ({@code checkpoints}, epoch ms), and, while a type's
+ * window is being read, that window ({@code from}, {@code to}), the keyset lower bound ({@code afterId}:
+ * only {@code hs_object_id > afterId}) and the search offset within it ({@code offset}).
+ *
+ * @param phase the object type being read: {@code contacts}, {@code deals} or {@code tickets}
+ * @param from the open window's lower bound (epoch ms), or -1 when no window is open
+ */
+public record HubSpotCursor(String phase, Map<String, Long> checkpoints, long from, long to, long afterId,
+    int offset) {
+  public static final String CONTACTS = "contacts";
+  public static final String DEALS = "deals";
+  public static final String TICKETS = "tickets";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final HubSpotCursor START = new HubSpotCursor(CONTACTS, Map.of(), -1, -1, 0, 0);
+
+  public HubSpotCursor {
+    checkpoints = Map.copyOf(checkpoints);
+  }
+
+  public static HubSpotCursor decode(SyncCursor cursor) {
+    if (cursor.isStart()) {
+      return START;
+    }
+    try {
+      return JSON.readValue(cursor.value(), HubSpotCursor.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a HubSpot sync cursor: " + cursor.value(), e);
+    }
+  }
+
+  public SyncCursor encode() {
+    try {
+      return new SyncCursor(JSON.writeValueAsString(this));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public boolean windowOpen() {
+    return from >= 0;
+  }
+
+  public long checkpoint(String type) {
+    return checkpoints.getOrDefault(type, 0L);
+  }
+
+  public HubSpotCursor open(long windowFrom, long windowTo) {
+    return new HubSpotCursor(phase, checkpoints, windowFrom, windowTo, 0, 0);
+  }
+
+  public HubSpotCursor page(long lastId, int nextOffset) {
+    return new HubSpotCursor(phase, checkpoints, from, to, lastId, nextOffset);
+  }
+
+  /** The open window is read to its end: its type is checked up to {@code to}; on to {@code next}. */
+  public HubSpotCursor complete(String next) {
+    Map<String, Long> updated = new LinkedHashMap<>(checkpoints);
+    updated.put(phase, to);
+    return new HubSpotCursor(next, updated, -1, -1, 0, 0);
+  }
+
+  /** Skip a type that has nothing to read (no won or closed stages), keeping its checkpoint. */
+  public HubSpotCursor skipTo(String next) {
+    return new HubSpotCursor(next, checkpoints, -1, -1, 0, 0);
+  }
+}

@@ -1,0 +1,183 @@
+package io.npsconnector.hubspot.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * A small, stateful stand-in for one portal's search and v4 association APIs, answering as HubSpot
+ * does: filters AND-ed in one group (GTE, LTE, GT, EQ, IN on string values, dates as epoch ms), one
+ * sort, pages of {@code limit} with {@code paging.next.after} as an offset, and the 10,000-result cap
+ * (a 400 for any page reaching past it). Associations answer 207 with {@code NO_ASSOCIATIONS_FOUND}
+ * errors for ids without any, and {@code toObjectId} as a number.
+ */
+final class PortalSearch implements ResponseDefinitionTransformerV2 {
+  static final String NAME = "portal-search";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Map<String, List<ObjectNode>> objects = new ConcurrentHashMap<>();
+  private final Map<String, List<Long>> contactsOf = new ConcurrentHashMap<>();
+
+  @Override
+  public String getName() {
+    return NAME;
+  }
+
+  @Override
+  public boolean applyGlobally() {
+    return false;
+  }
+
+  /** Adds a record of a type ({@code contacts}, {@code deals}, {@code tickets}). */
+  void add(String type, long id, Instant modified, Map<String, String> properties) {
+    ObjectNode object = JSON.createObjectNode();
+    object.put("id", Long.toString(id));
+    ObjectNode props = object.putObject("properties");
+    props.put("hs_object_id", Long.toString(id));
+    props.put(type.equals("contacts") ? "lastmodifieddate" : "hs_lastmodifieddate", modified.toString());
+    properties.forEach(props::put);
+    object.put("createdAt", modified.minusSeconds(86_400).toString());
+    object.put("updatedAt", modified.toString());
+    object.put("archived", false);
+    objects.computeIfAbsent(type, key -> new ArrayList<>()).add(object);
+  }
+
+  void associate(String type, long objectId, long... contactIds) {
+    List<Long> ids = new ArrayList<>();
+    for (long contactId : contactIds) {
+      ids.add(contactId);
+    }
+    contactsOf.put(type + ":" + objectId, ids);
+  }
+
+  @Override
+  public ResponseDefinition transform(ServeEvent event) {
+    String path = event.getRequest().getUrl();
+    JsonNode request;
+    try {
+      request = JSON.readTree(event.getRequest().getBodyAsString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ResponseDefinitionBuilder answer = ResponseDefinitionBuilder.like(event.getResponseDefinition()).but()
+        .withHeader("Content-Type", "application/json;charset=utf-8");
+    if (path.startsWith("/crm/v4/associations/")) {
+      String type = path.split("/")[4];
+      return associations(type, request, answer);
+    }
+    String type = path.split("/")[4];
+    return search(type, request, answer);
+  }
+
+  private ResponseDefinition search(String type, JsonNode request, ResponseDefinitionBuilder answer) {
+    int limit = request.path("limit").asInt(10);
+    int offset = Integer.parseInt(request.path("after").asText("0"));
+    if (offset + limit > 10_000) {
+      return answer.withStatus(400).withBody("{\"status\":\"error\",\"message\":\"There was a problem with the "
+          + "request.\",\"correlationId\":\"0b8d4f6e-5a21-4c7e-9f3d-2e6a1c9b7d40\",\"category\":"
+          + "\"VALIDATION_ERROR\"}").build();
+    }
+    Predicate<JsonNode> matches = object -> true;
+    for (JsonNode filter : request.path("filterGroups").path(0).path("filters")) {
+      matches = matches.and(filter(filter));
+    }
+    List<ObjectNode> found = objects.getOrDefault(type, List.of()).stream().filter(matches)
+        .sorted(Comparator.comparingLong(object -> object.path("id").asLong())).toList();
+    List<String> wanted = new ArrayList<>();
+    request.path("properties").forEach(name -> wanted.add(name.asText()));
+    ObjectNode body = JSON.createObjectNode();
+    body.put("total", found.size());
+    ArrayNode results = body.putArray("results");
+    for (ObjectNode object : found.subList(Math.min(offset, found.size()), Math.min(found.size(), offset + limit))) {
+      ObjectNode copy = object.deepCopy();
+      ObjectNode props = (ObjectNode) copy.path("properties");
+      props.retain(wanted);
+      results.add(copy);
+    }
+    if (offset + limit < found.size()) {
+      body.putObject("paging").putObject("next").put("after", Integer.toString(offset + limit));
+    }
+    return answer.withStatus(200).withBody(body.toString()).build();
+  }
+
+  private static Predicate<JsonNode> filter(JsonNode filter) {
+    String name = filter.path("propertyName").asText();
+    String operator = filter.path("operator").asText();
+    return object -> {
+      String value = object.path("properties").path(name).asText(null);
+      if (value == null) {
+        return false;
+      }
+      if (operator.equals("IN")) {
+        for (JsonNode allowed : filter.path("values")) {
+          if (allowed.asText().equals(value)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      long actual = name.equals("hs_object_id") ? Long.parseLong(value) : Instant.parse(value).toEpochMilli();
+      long bound = Long.parseLong(filter.path("value").asText());
+      return switch (operator) {
+        case "GTE" -> actual >= bound;
+        case "LTE" -> actual <= bound;
+        case "GT" -> actual > bound;
+        case "EQ" -> actual == bound;
+        default -> throw new IllegalArgumentException("operator " + operator);
+      };
+    };
+  }
+
+  private ResponseDefinition associations(String type, JsonNode request, ResponseDefinitionBuilder answer) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("status", "COMPLETE");
+    ArrayNode results = body.putArray("results");
+    ArrayNode errors = JSON.createArrayNode();
+    for (JsonNode input : request.path("inputs")) {
+      String id = input.path("id").asText();
+      List<Long> contacts = contactsOf.get(type + ":" + id);
+      if (contacts == null || contacts.isEmpty()) {
+        ObjectNode error = errors.addObject();
+        error.put("status", "error");
+        error.put("category", "OBJECT_NOT_FOUND");
+        error.put("subCategory", "crm.associations.NO_ASSOCIATIONS_FOUND");
+        error.putObject("context").putArray("fromObjectId").add(id);
+        error.put("message", "No contact is associated with " + type.substring(0, type.length() - 1) + " " + id
+            + ".");
+        continue;
+      }
+      ObjectNode result = results.addObject();
+      result.putObject("from").put("id", id);
+      ArrayNode to = result.putArray("to");
+      for (long contact : contacts) {
+        ObjectNode target = to.addObject();
+        target.put("toObjectId", contact);
+        ObjectNode association = target.putArray("associationTypes").addObject();
+        association.put("category", "HUBSPOT_DEFINED");
+        association.put("typeId", type.equals("deals") ? 3 : 16);
+        association.putNull("label");
+      }
+    }
+    body.put("startedAt", "2024-03-02T10:15:30.201Z");
+    body.put("completedAt", "2024-03-02T10:15:30.288Z");
+    if (!errors.isEmpty()) {
+      body.put("numErrors", errors.size());
+      body.set("errors", errors);
+      return answer.withStatus(207).withBody(body.toString()).build();
+    }
+    return answer.withStatus(200).withBody(body.toString()).build();
+  }
+}
