@@ -42,10 +42,16 @@ public final class HubSpotAdapter implements CrmAdapter {
   private volatile Instant pausedLoggedAt = Instant.MIN;
 
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
+    this(client, tokens, connection, context, HubSpotReader.PAGE);
+  }
+
+  /** @param pageSize records per search page (smaller in tests) */
+  HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context,
+      int pageSize) {
     this.client = client;
     this.connection = connection.name();
     this.clock = context.clock();
-    this.reader = new HubSpotReader(client, connection, context.clock());
+    this.reader = new HubSpotReader(client, connection, context.clock(), pageSize);
     this.writer = new HubSpotWriter(client, connection, context.writeback());
     this.installer = new HubSpotFieldInstaller(client, context.writeback());
     this.check = new HubSpotCheck(client, connection, tokens, installer);

@@ -58,9 +58,19 @@ public final class HubSpotReader {
   private final String connection;
   private final ContactMapping contacts;
   private final Clock clock;
+  private final int pageSize;
   private Stages stages;
 
   public HubSpotReader(HubSpotClient client, ConnectionConfig connection, Clock clock) {
+    this(client, connection, clock, PAGE);
+  }
+
+  /** @param pageSize records per search page, at most {@value #PAGE} (smaller in tests) */
+  HubSpotReader(HubSpotClient client, ConnectionConfig connection, Clock clock, int pageSize) {
+    if (pageSize < 1 || pageSize > PAGE) {
+      throw new IllegalArgumentException("pageSize must be from 1 to " + PAGE + ", got " + pageSize);
+    }
+    this.pageSize = pageSize;
     this.client = client;
     this.connection = connection.name();
     this.contacts = new ContactMapping(connection);
@@ -70,21 +80,33 @@ public final class HubSpotReader {
   /** Won deal stages and closed ticket stages, read from the pipelines. */
   record Stages(Set<String> wonDealStages, Set<String> closedTicketStages, Instant readAt) {}
 
-  /** Reads the next page after {@code syncCursor}; see the class comment for the order. */
+  /**
+   * Reads the next page after {@code syncCursor}; see the class comment for the order. A type whose
+   * window holds nothing new is passed over within the same call, so an incremental sync with nothing
+   * new is one call that returns the cursor it was given.
+   */
   public synchronized ChangePage read(SyncCursor syncCursor) {
     HubSpotCursor cursor = HubSpotCursor.decode(syncCursor);
     int[] calls = {0};
     try {
-      if (!cursor.windowOpen()) {
-        long to = clock.instant().toEpochMilli();
-        long checkpoint = cursor.checkpoint(cursor.phase());
-        cursor = cursor.open(checkpoint == 0 ? 0 : Math.max(0, checkpoint - OVERLAP.toMillis()), to);
+      while (true) {
+        if (!cursor.windowOpen()) {
+          long to = clock.instant().toEpochMilli();
+          long checkpoint = cursor.checkpoint(cursor.phase());
+          cursor = cursor.open(checkpoint == 0 ? 0 : Math.max(0, checkpoint - OVERLAP.toMillis()), to);
+        }
+        ChangePage page = switch (cursor.phase()) {
+          case HubSpotCursor.CONTACTS -> readContacts(cursor, calls);
+          case HubSpotCursor.DEALS -> readEvents(cursor, calls, EventKind.PURCHASE);
+          default -> readEvents(cursor, calls, EventKind.SUPPORT);
+        };
+        HubSpotCursor next = HubSpotCursor.decode(page.next());
+        boolean empty = page.contacts().isEmpty() && page.events().isEmpty();
+        if (!empty || !page.hasMore() || next.windowOpen()) {
+          return page;
+        }
+        cursor = next; // this type had nothing: go on to the next in the same call
       }
-      return switch (cursor.phase()) {
-        case HubSpotCursor.CONTACTS -> readContacts(cursor, calls);
-        case HubSpotCursor.DEALS -> readEvents(cursor, calls, EventKind.PURCHASE);
-        default -> readEvents(cursor, calls, EventKind.SUPPORT);
-      };
     } catch (HubSpotApiException e) {
       throw HubSpotErrors.crmException(connection, e);
     }
@@ -108,6 +130,9 @@ public final class HubSpotReader {
       LOG.warn("{}: no {} stage in any {} pipeline; no {} events are read", connection, deals ? "won" : "closed",
           deals ? "deal" : "ticket", kind.id());
       HubSpotCursor skipped = cursor.skipTo(nextPhase);
+      if (nextPhase.equals(HubSpotCursor.CONTACTS)) {
+        return new ChangePage(List.of(), List.of(), skipped.encode(), false, calls[0]);
+      }
       return new ChangePage(List.of(), List.of(), skipped.encode(), !nextPhase.equals(HubSpotCursor.CONTACTS),
           calls[0]);
     }
@@ -136,14 +161,17 @@ public final class HubSpotReader {
   private ChangePage next(HubSpotCursor cursor, JsonNode page, List<Contact> read, List<InteractionEvent> events,
       int calls, String nextPhase) {
     JsonNode results = page.path("results");
+    boolean anything = results.size() > 0;
     Optional<String> after = Optional.ofNullable(page.path("paging").path("next").path("after").textValue());
     HubSpotCursor next;
-    if (after.isPresent() && results.size() > 0) {
+    if (after.isPresent() && anything) {
       int offset = Integer.parseInt(after.get());
       long lastId = results.get(results.size() - 1).path("id").asLong();
-      next = offset + PAGE > SEARCH_CAP ? cursor.page(lastId, 0) : cursor.page(cursor.afterId(), offset);
+      next = offset + pageSize > SEARCH_CAP
+          ? cursor.page(lastId, 0, true)
+          : cursor.page(cursor.afterId(), offset, true);
     } else {
-      next = cursor.complete(nextPhase);
+      next = cursor.complete(nextPhase, anything);
     }
     boolean passDone = !next.windowOpen() && nextPhase.equals(HubSpotCursor.CONTACTS);
     return new ChangePage(read, events, next.encode(), !passDone, calls);
@@ -163,7 +191,7 @@ public final class HubSpotReader {
     body.put("filterGroups", List.of(Map.of("filters", filters)));
     body.put("sorts", List.of(Map.of("propertyName", "hs_object_id", "direction", "ASCENDING")));
     body.put("properties", properties);
-    body.put("limit", PAGE);
+    body.put("limit", pageSize);
     if (cursor.offset() > 0) {
       body.put("after", Integer.toString(cursor.offset()));
     }

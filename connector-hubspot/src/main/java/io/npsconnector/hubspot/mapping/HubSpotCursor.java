@@ -14,14 +14,16 @@ import java.util.Map;
  *
  * @param phase the object type being read: {@code contacts}, {@code deals} or {@code tickets}
  * @param from the open window's lower bound (epoch ms), or -1 when no window is open
+ * @param seen whether the open window returned any record yet; a window that returned none leaves its
+ *     type's checkpoint where it was (the next window covers the same time again, at no extra cost)
  */
 public record HubSpotCursor(String phase, Map<String, Long> checkpoints, long from, long to, long afterId,
-    int offset) {
+    int offset, boolean seen) {
   public static final String CONTACTS = "contacts";
   public static final String DEALS = "deals";
   public static final String TICKETS = "tickets";
   private static final ObjectMapper JSON = new ObjectMapper();
-  public static final HubSpotCursor START = new HubSpotCursor(CONTACTS, Map.of(), -1, -1, 0, 0);
+  public static final HubSpotCursor START = new HubSpotCursor(CONTACTS, Map.of(), -1, -1, 0, 0, false);
 
   public HubSpotCursor {
     checkpoints = Map.copyOf(checkpoints);
@@ -39,6 +41,9 @@ public record HubSpotCursor(String phase, Map<String, Long> checkpoints, long fr
   }
 
   public SyncCursor encode() {
+    if (equals(START)) {
+      return SyncCursor.START;
+    }
     try {
       return new SyncCursor(JSON.writeValueAsString(this));
     } catch (JsonProcessingException e) {
@@ -55,22 +60,27 @@ public record HubSpotCursor(String phase, Map<String, Long> checkpoints, long fr
   }
 
   public HubSpotCursor open(long windowFrom, long windowTo) {
-    return new HubSpotCursor(phase, checkpoints, windowFrom, windowTo, 0, 0);
+    return new HubSpotCursor(phase, checkpoints, windowFrom, windowTo, 0, 0, false);
   }
 
-  public HubSpotCursor page(long lastId, int nextOffset) {
-    return new HubSpotCursor(phase, checkpoints, from, to, lastId, nextOffset);
+  public HubSpotCursor page(long lastId, int nextOffset, boolean anything) {
+    return new HubSpotCursor(phase, checkpoints, from, to, lastId, nextOffset, seen || anything);
   }
 
-  /** The open window is read to its end: its type is checked up to {@code to}; on to {@code next}. */
-  public HubSpotCursor complete(String next) {
+  /**
+   * The open window is read to its end: its type is checked up to {@code to} (when the window held
+   * anything; see {@code seen}); on to {@code next}.
+   */
+  public HubSpotCursor complete(String next, boolean anything) {
     Map<String, Long> updated = new LinkedHashMap<>(checkpoints);
-    updated.put(phase, to);
-    return new HubSpotCursor(next, updated, -1, -1, 0, 0);
+    if (seen || anything) {
+      updated.put(phase, to);
+    }
+    return new HubSpotCursor(next, updated, -1, -1, 0, 0, false);
   }
 
   /** Skip a type that has nothing to read (no won or closed stages), keeping its checkpoint. */
   public HubSpotCursor skipTo(String next) {
-    return new HubSpotCursor(next, checkpoints, -1, -1, 0, 0);
+    return new HubSpotCursor(next, checkpoints, -1, -1, 0, 0, false);
   }
 }

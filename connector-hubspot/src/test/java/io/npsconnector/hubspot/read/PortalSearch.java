@@ -25,11 +25,24 @@ import java.util.function.Predicate;
  * (a 400 for any page reaching past it). Associations answer 207 with {@code NO_ASSOCIATIONS_FOUND}
  * errors for ids without any, and {@code toObjectId} as a number.
  */
-final class PortalSearch implements ResponseDefinitionTransformerV2 {
-  static final String NAME = "portal-search";
+public final class PortalSearch implements ResponseDefinitionTransformerV2 {
+  public static final String NAME = "portal-search";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, List<ObjectNode>> objects = new ConcurrentHashMap<>();
   private final Map<String, List<Long>> contactsOf = new ConcurrentHashMap<>();
+  private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong(900_000);
+  private final List<JsonNode> written = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** The next batch update refuses this record id with this error category (a 207 for the batch). */
+  public void failUpdate(String id, String category) {
+    failures.put(id, category);
+  }
+
+  /** Every input a batch update or create received, in order. */
+  public List<JsonNode> written() {
+    return List.copyOf(written);
+  }
 
   @Override
   public String getName() {
@@ -42,7 +55,7 @@ final class PortalSearch implements ResponseDefinitionTransformerV2 {
   }
 
   /** Adds a record of a type ({@code contacts}, {@code deals}, {@code tickets}). */
-  void add(String type, long id, Instant modified, Map<String, String> properties) {
+  public void add(String type, long id, Instant modified, Map<String, String> properties) {
     ObjectNode object = JSON.createObjectNode();
     object.put("id", Long.toString(id));
     ObjectNode props = object.putObject("properties");
@@ -55,7 +68,7 @@ final class PortalSearch implements ResponseDefinitionTransformerV2 {
     objects.computeIfAbsent(type, key -> new ArrayList<>()).add(object);
   }
 
-  void associate(String type, long objectId, long... contactIds) {
+  public void associate(String type, long objectId, long... contactIds) {
     List<Long> ids = new ArrayList<>();
     for (long contactId : contactIds) {
       ids.add(contactId);
@@ -79,6 +92,9 @@ final class PortalSearch implements ResponseDefinitionTransformerV2 {
       return associations(type, request, answer);
     }
     String type = path.split("/")[4];
+    if (path.endsWith("/batch/update") || path.endsWith("/batch/create")) {
+      return write(path.endsWith("/batch/create"), request, answer);
+    }
     return search(type, request, answer);
   }
 
@@ -179,5 +195,45 @@ final class PortalSearch implements ResponseDefinitionTransformerV2 {
       return answer.withStatus(207).withBody(body.toString()).build();
     }
     return answer.withStatus(200).withBody(body.toString()).build();
+  }
+
+  /** A batch update or create: every input written, but the ids a test made fail (207). */
+  private ResponseDefinition write(boolean create, JsonNode request, ResponseDefinitionBuilder answer) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("status", "COMPLETE");
+    ArrayNode results = body.putArray("results");
+    ArrayNode errors = JSON.createArrayNode();
+    for (JsonNode input : request.path("inputs")) {
+      written.add(input);
+      String id = create ? Long.toString(nextId.incrementAndGet()) : input.path("id").asText();
+      String category = create ? null : failures.remove(id);
+      if (category != null) {
+        ObjectNode error = errors.addObject();
+        error.put("status", "error");
+        error.put("category", category);
+        error.put("message", "The record could not be written (" + category + ").");
+        error.putObject("context").putArray("ids").add(id);
+        continue;
+      }
+      ObjectNode record = results.addObject();
+      record.put("id", id);
+      if (create && input.has("objectWriteTraceId")) {
+        record.put("objectWriteTraceId", input.path("objectWriteTraceId").asText());
+      }
+      ObjectNode properties = record.putObject("properties");
+      properties.put("hs_object_id", id);
+      input.path("properties").properties().forEach(field -> properties.set(field.getKey(), field.getValue()));
+      record.put("createdAt", "2024-03-02T10:15:30.412Z");
+      record.put("updatedAt", "2024-03-02T10:15:30.412Z");
+      record.put("archived", false);
+    }
+    body.put("startedAt", "2024-03-02T10:15:30.201Z");
+    body.put("completedAt", "2024-03-02T10:15:30.455Z");
+    if (!errors.isEmpty()) {
+      body.put("numErrors", errors.size());
+      body.set("errors", errors);
+      return answer.withStatus(207).withBody(body.toString()).build();
+    }
+    return answer.withStatus(create ? 201 : 200).withBody(body.toString()).build();
   }
 }
