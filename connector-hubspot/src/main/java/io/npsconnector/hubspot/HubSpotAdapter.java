@@ -108,6 +108,20 @@ public final class HubSpotAdapter implements CrmAdapter {
     return client.governor().nearDailyLimit();
   }
 
+  @Override
+  public boolean conservingApiBudget() {
+    return nearDailyLimit();
+  }
+
+  /**
+   * The sink for this connection's webhook handler: stage changes become events at once, handed to
+   * {@code events} on {@code executor}.
+   */
+  public io.npsconnector.hubspot.webhook.StageChangeSink stageChangeSink(java.util.concurrent.Executor executor,
+      java.util.function.Consumer<List<io.npsconnector.core.model.InteractionEvent>> events) {
+    return new HubSpotStageChangeSink(connection, reader, executor, events);
+  }
+
   /** The connection's rate governor (for the service's status and tests). */
   public io.npsconnector.hubspot.client.RateGovernor governor() {
     return client.governor();

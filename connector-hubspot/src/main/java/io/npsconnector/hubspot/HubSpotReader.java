@@ -157,6 +157,47 @@ public final class HubSpotReader {
     return next(cursor, page, List.of(), events, calls[0], nextPhase);
   }
 
+  /**
+   * The events of deals or tickets HubSpot reported by id (a webhook): each record is read (batch reads
+   * of up to 100), kept only when it is now in a won or closed stage, and given its contacts.
+   */
+  public synchronized List<InteractionEvent> events(EventKind kind, List<String> ids) {
+    boolean deals = kind == EventKind.PURCHASE;
+    String type = deals ? "deals" : "tickets";
+    int[] calls = {0};
+    try {
+      Stages known = stages(calls);
+      Set<String> wanted = deals ? known.wonDealStages() : known.closedTicketStages();
+      String stageProperty = deals ? "dealstage" : "hs_pipeline_stage";
+      List<JsonNode> objects = new ArrayList<>();
+      List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
+      for (int from = 0; from < distinct.size(); from += 100) {
+        List<Map<String, String>> inputs = distinct.subList(from, Math.min(distinct.size(), from + 100)).stream()
+            .map(id -> Map.of("id", id)).toList();
+        calls[0]++;
+        JsonNode answer = client.post("read " + type + " named by a webhook", "/crm/v3/objects/" + type
+            + "/batch/read", Map.of("inputs", inputs, "properties", deals ? DEAL_PROPERTIES : TICKET_PROPERTIES),
+            Budget.STANDARD).body();
+        for (JsonNode object : answer.path("results")) {
+          if (ContactMapping.text(object.path("properties"), stageProperty).filter(wanted::contains).isPresent()) {
+            objects.add(object);
+          }
+        }
+      }
+      Map<String, List<String>> contactsOf = associations(type, objects, calls);
+      List<InteractionEvent> events = new ArrayList<>();
+      for (JsonNode object : objects) {
+        List<String> contactIds = contactsOf.getOrDefault(object.path("id").asText(), List.of());
+        if (!contactIds.isEmpty()) {
+          events.add(deals ? deal(object, contactIds) : ticket(object, contactIds));
+        }
+      }
+      return events;
+    } catch (HubSpotApiException e) {
+      throw HubSpotErrors.crmException(connection, e);
+    }
+  }
+
   /** The page after this one: the next offset, a keyset restart before the cap, or the next type. */
   private ChangePage next(HubSpotCursor cursor, JsonNode page, List<Contact> read, List<InteractionEvent> events,
       int calls, String nextPhase) {

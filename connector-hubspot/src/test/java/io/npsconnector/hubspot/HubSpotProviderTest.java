@@ -77,6 +77,7 @@ class HubSpotProviderTest {
     ChangePage page = adapter.readChanges(SyncCursor.START);
 
     assertThat(adapter.nearDailyLimit()).isTrue();
+    assertThat(adapter.conservingApiBudget()).isTrue();
     assertThat(page.contacts()).isEmpty();
     assertThat(page.next()).isEqualTo(SyncCursor.START);
     assertThat(page.hasMore()).isFalse();

@@ -78,7 +78,9 @@ public final class Engine implements AutoCloseable {
   public SyncReport syncAndTrigger(String connection) {
     SyncService.Result read = sync.sync(connection, adapter(connection));
     TriggerService.Result events = triggers.evaluatePending(connection);
-    TriggerService.Result relationship = triggers.planRelationship(connection);
+    TriggerService.Result relationship = adapter(connection).conservingApiBudget()
+        ? TriggerService.Result.EMPTY // relationship surveys can wait for the CRM's API budget
+        : triggers.planRelationship(connection);
     triggers.reconcile(connection);
     return new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls(),
         events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),

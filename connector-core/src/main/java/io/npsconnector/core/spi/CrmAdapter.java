@@ -52,6 +52,15 @@ public interface CrmAdapter extends AutoCloseable {
   /** Creates the missing fields where the CRM's API allows it, or says how to; twice changes nothing. */
   FieldReport installFields();
 
+  /**
+   * True while the CRM's API budget runs low (a daily limit nearly used up): the engine then puts off
+   * work that can wait, such as planning relationship surveys. Answers from what the adapter already
+   * knows, without a call.
+   */
+  default boolean conservingApiBudget() {
+    return false;
+  }
+
   /** Releases connections; never throws. */
   @Override
   void close();

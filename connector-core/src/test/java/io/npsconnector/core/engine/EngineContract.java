@@ -383,6 +383,34 @@ abstract class EngineContract {
   }
 
   @Test
+  void relationshipSurveysWaitWhileTheCrmConservesItsApiBudget() {
+    crm.putContact(contact("r01").build());
+    boolean[] conserving = {true};
+    io.npsconnector.core.spi.CrmAdapter budgeted = new io.npsconnector.core.spi.CrmAdapter() {
+      @Override public io.npsconnector.core.spi.ConnectionCheck check() { return crm.check(); }
+      @Override public io.npsconnector.core.spi.ChangePage readChanges(SyncCursor cursor) {
+        return crm.readChanges(cursor);
+      }
+      @Override public int maxWriteBatch() { return crm.maxWriteBatch(); }
+      @Override public List<io.npsconnector.core.spi.RecordResult> write(
+          List<io.npsconnector.core.spi.WriteRequest> requests) { return crm.write(requests); }
+      @Override public io.npsconnector.core.spi.FieldReport describeFields() { return crm.describeFields(); }
+      @Override public io.npsconnector.core.spi.FieldReport installFields() { return crm.installFields(); }
+      @Override public boolean conservingApiBudget() { return conserving[0]; }
+      @Override public void close() {}
+    };
+    NpsConfig config = config().trigger("monthly", "relationship", "period: 30d").build();
+    Engine engine = Engine.builder(config, database).adapter(CRM, budgeted).channel(channel).clock(clock)
+        .settings(EngineSettings.defaults().withInstanceName("engine-test").withWritebackRetryWait(Duration.ZERO))
+        .build();
+    engines.add(engine);
+
+    assertThat(engine.syncAndTrigger(CRM).evaluated()).isZero();
+    conserving[0] = false;
+    assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(1);
+  }
+
+  @Test
   void tricklesRelationshipSurveysOverThePeriod() {
     for (int i = 1; i <= 30; i++) {
       crm.putContact(contact(String.format("r%02d", i)).build());

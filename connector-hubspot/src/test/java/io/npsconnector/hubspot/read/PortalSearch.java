@@ -92,6 +92,9 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
       return associations(type, request, answer);
     }
     String type = path.split("/")[4];
+    if (path.endsWith("/batch/read")) {
+      return batchRead(type, request, answer);
+    }
     if (path.endsWith("/batch/update") || path.endsWith("/batch/create")) {
       return write(path.endsWith("/batch/create"), request, answer);
     }
@@ -235,5 +238,26 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
       return answer.withStatus(207).withBody(body.toString()).build();
     }
     return answer.withStatus(create ? 201 : 200).withBody(body.toString()).build();
+  }
+
+  /** A batch read by id: the records found, with the properties asked for. */
+  private ResponseDefinition batchRead(String type, JsonNode request, ResponseDefinitionBuilder answer) {
+    List<String> wanted = new ArrayList<>();
+    request.path("properties").forEach(name -> wanted.add(name.asText()));
+    ObjectNode body = JSON.createObjectNode();
+    body.put("status", "COMPLETE");
+    ArrayNode results = body.putArray("results");
+    for (JsonNode input : request.path("inputs")) {
+      objects.getOrDefault(type, List.of()).stream()
+          .filter(object -> object.path("id").asText().equals(input.path("id").asText()))
+          .findFirst().ifPresent(object -> {
+            ObjectNode copy = object.deepCopy();
+            ((ObjectNode) copy.path("properties")).retain(wanted);
+            results.add(copy);
+          });
+    }
+    body.put("startedAt", "2024-03-02T10:15:30.201Z");
+    body.put("completedAt", "2024-03-02T10:15:30.240Z");
+    return answer.withStatus(200).withBody(body.toString()).build();
   }
 }
