@@ -45,10 +45,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
     String connection = contact.substring(0, colon);
     String crmId = contact.substring(colon + 1);
-    if (loaded.connection(connection).isEmpty()) {
-      throw new CommandFailure("no connection named '" + connection + "' in " + config.file + "; connections: "
-          + String.join(", ", loaded.connections().stream().map(c -> c.name()).toList()));
-    }
+    Adapters.connection(loaded, connection, config.file); // fails naming the connections there are
     PrintWriter out = spec.commandLine().getOut();
     try (Database database = Database.open(loaded.store())) {
       Explainer.Explanation explanation = new Explainer(database).explain(connection, crmId);

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       ReportCommand.class,
       ExplainCommand.class,
       SimulateCommand.class,
+      CheckCommand.class,
+      InstallFieldsCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,34 @@
+package io.npsconnector.app.cli;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.CrmProvider;
+import java.time.Clock;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** The CRM adapters this build has (found through {@link ServiceLoader}), for the commands that call a CRM. */
+final class Adapters {
+  private Adapters() {}
+
+  /** The named connection of the file, or a failure naming the connections there are. */
+  static ConnectionConfig connection(NpsConfig config, String name, Object file) {
+    return config.connection(name).orElseThrow(() -> new CommandFailure("no connection named '" + name + "' in "
+        + file + "; connections: " + String.join(", ", config.connections().stream()
+            .map(ConnectionConfig::name).toList())));
+  }
+
+  /** A new adapter for the connection (it connects on its first call), or a failure naming the type. */
+  static CrmAdapter open(NpsConfig config, ConnectionConfig connection) {
+    List<CrmProvider> providers = ServiceLoader.load(CrmProvider.class).stream().map(ServiceLoader.Provider::get)
+        .toList();
+    CrmProvider provider = providers.stream().filter(candidate -> candidate.type().equals(connection.type().id()))
+        .findFirst()
+        .orElseThrow(() -> new CommandFailure("connection '" + connection.name() + "': this build has no "
+            + connection.type().id() + " adapter yet (it has: " + String.join(", ", providers.stream()
+                .map(CrmProvider::type).toList()) + ")"));
+    return provider.create(connection, new AdapterContext(Clock.systemUTC(), config.writeback()));
+  }
+}
