@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param timeZone for contacts without a time zone of their own
  * @param locale for contacts without a language of their own
  * @param hubspot settings of a HubSpot connection ({@link HubSpotSettings#DEFAULTS} for other types)
+ * @param salesforce settings of a Salesforce connection ({@link SalesforceSettings#DEFAULTS} for other types)
  */
 public record ConnectionConfig(
     String name,
@@ -37,7 +38,8 @@ public record ConnectionConfig(
     Map<String, String> segments,
     ZoneId timeZone,
     Locale locale,
-    HubSpotSettings hubspot) {
+    HubSpotSettings hubspot,
+    SalesforceSettings salesforce) {
 
   /** The contact fields a connection may map to CRM fields of its own choosing. */
   public static final List<String> CONTACT_FIELDS = List.of("email", "first-name", "last-name", "phone", "locale",
@@ -53,6 +55,21 @@ public record ConnectionConfig(
     fieldMapping = Map.copyOf(fieldMapping);
     segments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(segments));
     java.util.Objects.requireNonNull(hubspot, "hubspot");
+    java.util.Objects.requireNonNull(salesforce, "salesforce");
+  }
+
+  /** A connection with the HubSpot settings given and the default Salesforce settings. */
+  public ConnectionConfig(String name, CrmType type, boolean enabled, Credentials credentials, Optional<URI> baseUrl,
+      Optional<URI> loginUrl, Optional<String> apiVersion, Duration syncInterval, Map<String, String> fieldMapping,
+      Map<String, String> segments, ZoneId timeZone, Locale locale, HubSpotSettings hubspot) {
+    this(name, type, enabled, credentials, baseUrl, loginUrl, apiVersion, syncInterval, fieldMapping, segments,
+        timeZone, locale, hubspot, SalesforceSettings.DEFAULTS);
+  }
+
+  /** This connection with other Salesforce settings. */
+  public ConnectionConfig withSalesforce(SalesforceSettings settings) {
+    return new ConnectionConfig(name, type, enabled, credentials, baseUrl, loginUrl, apiVersion, syncInterval,
+        fieldMapping, segments, timeZone, locale, hubspot, settings);
   }
 
   /** A connection with the default settings of its CRM type. */
@@ -60,7 +77,7 @@ public record ConnectionConfig(
       Optional<URI> loginUrl, Optional<String> apiVersion, Duration syncInterval, Map<String, String> fieldMapping,
       Map<String, String> segments, ZoneId timeZone, Locale locale) {
     this(name, type, enabled, credentials, baseUrl, loginUrl, apiVersion, syncInterval, fieldMapping, segments,
-        timeZone, locale, HubSpotSettings.DEFAULTS);
+        timeZone, locale, HubSpotSettings.DEFAULTS, SalesforceSettings.DEFAULTS);
   }
 
   static ConnectionConfig read(Section connection) {
@@ -111,9 +128,11 @@ public record ConnectionConfig(
     Locale locale = connection.parsed("locale", ConnectionConfig::locale).orElse(Locale.ENGLISH);
     boolean enabled = connection.bool("enabled").orElse(true);
     HubSpotSettings hubspot = type == CrmType.HUBSPOT ? HubSpotSettings.read(connection) : HubSpotSettings.DEFAULTS;
+    SalesforceSettings salesforce = type == CrmType.SALESFORCE
+        ? SalesforceSettings.read(connection) : SalesforceSettings.DEFAULTS;
     connection.finish();
     return new ConnectionConfig(name, type == null ? CrmType.HUBSPOT : type, enabled, credentials, baseUrl, loginUrl,
-        apiVersion, syncInterval, fieldMapping, segments, timeZone, locale, hubspot);
+        apiVersion, syncInterval, fieldMapping, segments, timeZone, locale, hubspot, salesforce);
   }
 
   private static void checkCrmField(Section section, String key, String crmField) {

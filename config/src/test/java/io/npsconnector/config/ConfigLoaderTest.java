@@ -276,6 +276,52 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsSalesforceSettingsWithDefaultsForWhatIsLeftOut() {
+    String salesforce = String.join("\n",
+        "    type: salesforce",
+        "    auth: static-token",
+        "    credentials:",
+        "      token: ${SF_TOKEN}",
+        "    base-url: https://example.my.salesforce.com",
+        "    contact-roles: all",
+        "    api-limit:",
+        "      pause-at-percent: 95",
+        "      limit-exceeded-wait: 30m",
+        "    timeouts:",
+        "      read: 45s",
+        "");
+    String yaml = MINIMAL.replace("    type: hubspot\n    credentials:\n      token: ${HUBSPOT_TOKEN}\n", salesforce);
+    NpsConfig config = ConfigLoader.parse("test.yaml", yaml, Map.of("TOKEN_SECRET", ENV.get("TOKEN_SECRET"),
+        "ADMIN_PASSWORD", "correct-horse", "SF_TOKEN", "00D!token"));
+
+    SalesforceSettings settings = config.connections().get(0).salesforce();
+    assertThat(settings.contactRoles()).isEqualTo(SalesforceSettings.ContactRoles.ALL);
+    assertThat(settings.pauseAtPercent()).isEqualTo(95);
+    assertThat(settings.resumeBelowPercent()).isEqualTo(80);
+    assertThat(settings.limitExceededWait()).isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(settings.readTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
+    assertThat(settings.connectTimeout()).isEqualTo(SalesforceSettings.DEFAULT_CONNECT_TIMEOUT);
+    assertThat(settings.queryPageSize()).isEqualTo(2000);
+    assertThat(settings.windowLag()).isEqualTo(SalesforceSettings.DEFAULT_WINDOW_LAG);
+  }
+
+  @Test
+  void refusesAResumeMarkAboveThePauseMark() {
+    String salesforce = String.join("\n",
+        "    type: salesforce",
+        "    auth: static-token",
+        "    credentials:",
+        "      token: ${HUBSPOT_TOKEN}",
+        "    api-limit:",
+        "      pause-at-percent: 70",
+        "      resume-below-percent: 85",
+        "");
+    assertThat(problems(MINIMAL.replace("    type: hubspot\n    credentials:\n      token: ${HUBSPOT_TOKEN}\n",
+        salesforce), ENV)).singleElement().asString()
+        .contains("connections[0].api-limit.resume-below-percent: must not be above pause-at-percent (70), got 85");
+  }
+
+  @Test
   void refusesAFieldNameThatCouldInjectIntoAQuery() {
     assertThat(problems(MINIMAL.replace("      token: ${HUBSPOT_TOKEN}\n",
         "      token: ${HUBSPOT_TOKEN}\n    segments:\n      region: \"Name' OR Id != '\"\n"), ENV))
