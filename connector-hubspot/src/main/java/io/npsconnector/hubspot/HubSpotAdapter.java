@@ -2,18 +2,18 @@ package io.npsconnector.hubspot;
 
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.Batches;
 import io.npsconnector.core.spi.ChangePage;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.FieldReport;
+import io.npsconnector.core.spi.OncePer;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.hubspot.client.HubSpotClient;
 import io.npsconnector.hubspot.client.TokenSource;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +38,7 @@ public final class HubSpotAdapter implements CrmAdapter {
   private final HubSpotFieldInstaller installer;
   private final HubSpotCheck check;
   private final String connection;
-  private final Clock clock;
-  private volatile Instant pausedLoggedAt = Instant.MIN;
+  private final OncePer pauseWarning;
 
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
     this(client, tokens, connection, context, HubSpotReader.PAGE);
@@ -50,7 +49,7 @@ public final class HubSpotAdapter implements CrmAdapter {
       int pageSize) {
     this.client = client;
     this.connection = connection.name();
-    this.clock = context.clock();
+    this.pauseWarning = new OncePer(Duration.ofMinutes(15), context.clock());
     this.reader = new HubSpotReader(client, connection, context.clock(), pageSize);
     this.writer = new HubSpotWriter(client, connection, context.writeback());
     this.installer = new HubSpotFieldInstaller(client, context.writeback());
@@ -65,13 +64,11 @@ public final class HubSpotAdapter implements CrmAdapter {
   @Override
   public ChangePage readChanges(SyncCursor cursor) {
     if (client.governor().nearDailyLimit()) {
-      Instant now = clock.instant();
-      if (pausedLoggedAt.plus(Duration.ofMinutes(15)).isBefore(now)) {
-        pausedLoggedAt = now;
+      if (pauseWarning.due()) {
         LOG.warn("{}: less than the reserve of HubSpot's daily API limit is left ({} calls); the sync pauses, "
             + "write-backs go on", connection, client.governor().dailyRemaining());
       }
-      return new ChangePage(List.of(), List.of(), cursor, false, 0);
+      return ChangePage.paused(cursor);
     }
     return reader.read(cursor);
   }
@@ -83,10 +80,7 @@ public final class HubSpotAdapter implements CrmAdapter {
 
   @Override
   public List<RecordResult> write(List<WriteRequest> requests) {
-    if (requests.size() > MAX_WRITE_BATCH) {
-      throw new IllegalArgumentException(connection + ": write takes at most " + MAX_WRITE_BATCH
-          + " requests a call, got " + requests.size());
-    }
+    Batches.requireAtMost(connection, requests, MAX_WRITE_BATCH);
     if (requests.isEmpty()) {
       return List.of();
     }

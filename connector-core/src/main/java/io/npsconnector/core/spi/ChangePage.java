@@ -22,4 +22,9 @@ public record ChangePage(
       throw new IllegalArgumentException("apiCalls < 0: " + apiCalls);
     }
   }
+
+  /** Nothing read, the cursor kept: what an adapter answers while it holds its sync back (an API budget). */
+  public static ChangePage paused(SyncCursor cursor) {
+    return new ChangePage(List.of(), List.of(), cursor, false, 0);
+  }
 }

@@ -1,7 +1,6 @@
 package io.npsconnector.hubspot.mapping;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.npsconnector.core.spi.JsonCursors;
 import io.npsconnector.core.spi.SyncCursor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +21,6 @@ public record HubSpotCursor(String phase, Map<String, Long> checkpoints, long fr
   public static final String CONTACTS = "contacts";
   public static final String DEALS = "deals";
   public static final String TICKETS = "tickets";
-  private static final ObjectMapper JSON = new ObjectMapper();
   public static final HubSpotCursor START = new HubSpotCursor(CONTACTS, Map.of(), -1, -1, 0, 0, false);
 
   public HubSpotCursor {
@@ -30,25 +28,11 @@ public record HubSpotCursor(String phase, Map<String, Long> checkpoints, long fr
   }
 
   public static HubSpotCursor decode(SyncCursor cursor) {
-    if (cursor.isStart()) {
-      return START;
-    }
-    try {
-      return JSON.readValue(cursor.value(), HubSpotCursor.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a HubSpot sync cursor: " + cursor.value(), e);
-    }
+    return JsonCursors.decode(cursor, HubSpotCursor.class, START, "a HubSpot sync cursor");
   }
 
   public SyncCursor encode() {
-    if (equals(START)) {
-      return SyncCursor.START;
-    }
-    try {
-      return new SyncCursor(JSON.writeValueAsString(this));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonCursors.encode(this, START);
   }
 
   public boolean windowOpen() {

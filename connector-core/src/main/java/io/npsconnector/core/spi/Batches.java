@@ -1,0 +1,20 @@
+package io.npsconnector.core.spi;
+
+import java.util.List;
+
+/** Checks adapters share on what the engine hands them. */
+public final class Batches {
+  private Batches() {}
+
+  /**
+   * Refuses a write batch above the adapter's {@link CrmAdapter#maxWriteBatch()}, before any CRM call.
+   *
+   * @throws IllegalArgumentException naming the connection and both sizes
+   */
+  public static void requireAtMost(String connection, List<WriteRequest> requests, int max) {
+    if (requests.size() > max) {
+      throw new IllegalArgumentException(connection + ": write takes at most " + max + " requests a call, got "
+          + requests.size());
+    }
+  }
+}
