@@ -1,0 +1,118 @@
+package io.npsconnector.salesforce;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.Batches;
+import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.ConnectionCheck;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.FieldReport;
+import io.npsconnector.core.spi.OncePer;
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.salesforce.client.SalesforceSession;
+import io.npsconnector.salesforce.read.SalesforceReader;
+import io.npsconnector.salesforce.write.SalesforceWriter;
+
+/**
+ * The Salesforce connection as the engine sees it: reads through {@link SalesforceReader}, writes through
+ * {@link SalesforceWriter}, fields and the check through {@link SalesforceFields}, all on one
+ * {@link SalesforceSession}.
+ *
+ * <p>Above the configured share of the org's daily API requests, the periodic sync (work that can wait)
+ * pauses and returns an empty page on the same cursor until usage falls below the lower mark, while
+ * write-backs of answers go on. After {@code REQUEST_LIMIT_EXCEEDED} no call is made at all for the
+ * configured wait; every operation throws a retriable error that says until when.
+ */
+public final class SalesforceAdapter implements CrmAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(SalesforceAdapter.class);
+  /** Salesforce's limit of records per create or update call. */
+  public static final int MAX_WRITE_BATCH = SalesforceWriter.MAX_RECORDS_PER_CALL;
+
+  private final SalesforceSession session;
+  private final SalesforceReader reader;
+  private final SalesforceWriter writer;
+  private final SalesforceFields fields;
+  private final String connection;
+  private final OncePer pauseWarning;
+
+  SalesforceAdapter(SalesforceSession session, ConnectionConfig connection, AdapterContext context,
+      SalesforceWriter.Pause pause) {
+    this.session = session;
+    this.connection = connection.name();
+    this.pauseWarning = new OncePer(Duration.ofMinutes(15), context.clock());
+    this.reader = new SalesforceReader(session, connection, context.clock());
+    this.writer = new SalesforceWriter(session, context.writeback(), connection.timeZone(), pause);
+    this.fields = new SalesforceFields(session, connection, context.writeback());
+  }
+
+  @Override
+  public ConnectionCheck check() {
+    return fields.check();
+  }
+
+  @Override
+  public ChangePage readChanges(SyncCursor cursor) {
+    if (session.limits().conserving()) {
+      if (pauseWarning.due()) {
+        LOG.warn("{}: {}; the sync pauses{}", connection, session.limits().blockedUntil()
+            .map(until -> "the daily Salesforce API request limit was exceeded, no call until " + until)
+            .orElse(session.limits().used() + " of " + session.limits().limit() + " daily Salesforce API requests "
+                + "used"), session.limits().blockedUntil().isPresent() ? "" : ", write-backs go on");
+      }
+      return ChangePage.paused(cursor);
+    }
+    return reader.read(cursor);
+  }
+
+  @Override
+  public int maxWriteBatch() {
+    return MAX_WRITE_BATCH;
+  }
+
+  @Override
+  public List<RecordResult> write(List<WriteRequest> requests) {
+    Batches.requireAtMost(connection, requests, MAX_WRITE_BATCH);
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    return writer.write(requests);
+  }
+
+  @Override
+  public FieldReport describeFields() {
+    return fields.describeFields();
+  }
+
+  @Override
+  public FieldReport installFields() {
+    return fields.installFields();
+  }
+
+  @Override
+  public boolean conservingApiBudget() {
+    return session.limits().conserving();
+  }
+
+  /** Calls made so far per Partner API operation. */
+  public java.util.Map<String, Long> calls() {
+    return session.calls();
+  }
+
+  @Override
+  public void close() {
+    // WSC opens one HTTP connection per call; nothing stays open
+  }
+
+  @Override
+  public String toString() {
+    return "Salesforce adapter for " + connection;
+  }
+}

@@ -1,0 +1,265 @@
+package io.npsconnector.salesforce.write;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sforce.soap.partner.SaveResult;
+import com.sforce.soap.partner.sobject.SObject;
+
+import io.npsconnector.config.CrmType;
+import io.npsconnector.config.WritebackConfig;
+import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.salesforce.client.SalesforceSession;
+
+/**
+ * Write-back to Salesforce: contact NPS fields and account roll-ups through {@code update}, follow-up tasks
+ * and activity-history entries through {@code create} of {@code Task} records, in calls of at most 200
+ * records per object. Each {@code SaveResult} becomes the result of its request; records refused with
+ * {@code UNABLE_TO_LOCK_ROW} are sent again, and reported retriable if the lock persists. Dates go out as
+ * {@code yyyy-MM-dd}; cleared values through {@code fieldsToNull}.
+ */
+public final class SalesforceWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(SalesforceWriter.class);
+  /** Salesforce's limit of records per create or update call. */
+  public static final int MAX_RECORDS_PER_CALL = 200;
+  static final String LOCKED = "UNABLE_TO_LOCK_ROW";
+  /** Long text areas hold at most 131,072 characters; the shipped field holds 32,768. */
+  static final int MAX_LONG_TEXT = 32_768;
+  static final int MAX_SUBJECT = 255;
+  static final int LOCK_RETRIES = 2;
+
+  /** Waits between lock retries; replaced by a no-op in tests. */
+  @FunctionalInterface
+  public interface Pause {
+    void sleep(Duration duration);
+
+    Pause SYSTEM = duration -> {
+      try {
+        Thread.sleep(duration.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting to retry a locked row", e);
+      }
+    };
+  }
+
+  private final SalesforceSession session;
+  private final Map<String, String> contactFields;
+  private final Map<String, String> accountFields;
+  private final ZoneId zone;
+  private final Pause pause;
+
+  public SalesforceWriter(SalesforceSession session, WritebackConfig writeback, ZoneId zone, Pause pause) {
+    this.session = session;
+    this.contactFields = writeback.contactFields().get(CrmType.SALESFORCE);
+    this.accountFields = writeback.accountFields().get(CrmType.SALESFORCE);
+    this.zone = zone;
+    this.pause = pause;
+  }
+
+  /** One record to send, with the request it came from. */
+  private record Out(WriteRequest request, SObject record) {}
+
+  /** Writes the requests, any number, and returns one result per request in their order. */
+  public List<RecordResult> write(List<WriteRequest> requests) {
+    Map<String, List<Out>> updates = new LinkedHashMap<>();
+    Map<String, List<Out>> creates = new LinkedHashMap<>();
+    for (WriteRequest request : requests) {
+      if (request instanceof WriteRequest.ContactNps nps) {
+        updates.computeIfAbsent("Contact", k -> new ArrayList<>()).add(new Out(request, contact(nps)));
+      } else if (request instanceof WriteRequest.AccountNps account) {
+        updates.computeIfAbsent("Account", k -> new ArrayList<>()).add(new Out(request, account(account)));
+      } else if (request instanceof WriteRequest.FollowUpTask task) {
+        creates.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, followUp(task)));
+      } else if (request instanceof WriteRequest.TimelineActivity activity) {
+        creates.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, activity(activity)));
+      }
+    }
+    Map<String, RecordResult> results = new LinkedHashMap<>();
+    boolean[] anyCallDone = {false};
+    try {
+      updates.forEach((type, outs) -> send(type, outs, false, results, anyCallDone));
+      creates.forEach((type, outs) -> send(type, outs, true, results, anyCallDone));
+    } catch (CrmException.Retriable e) {
+      if (!anyCallDone[0]) {
+        throw e; // nothing was written: the whole call may be tried again
+      }
+      // some calls went through: never send those again (tasks would double); the rest waits
+      LOG.warn("{}: write-back stopped part way: {}", session.connection(), e.getMessage());
+      for (WriteRequest request : requests) {
+        results.putIfAbsent(request.key(), RecordResult.failed(request.key(), "NOT_SENT",
+            "not sent: " + e.getMessage(), true));
+      }
+    }
+    return requests.stream().map(request -> results.get(request.key())).toList();
+  }
+
+  private void send(String type, List<Out> outs, boolean create, Map<String, RecordResult> results,
+      boolean[] anyCallDone) {
+    for (int from = 0; from < outs.size(); from += MAX_RECORDS_PER_CALL) {
+      List<Out> pending = outs.subList(from, Math.min(outs.size(), from + MAX_RECORDS_PER_CALL));
+      for (int attempt = 0; !pending.isEmpty(); attempt++) {
+        if (attempt > 0) {
+          pause.sleep(Duration.ofSeconds(attempt));
+        }
+        SObject[] records = pending.stream().map(Out::record).toArray(SObject[]::new);
+        String operation = (create ? "create " : "update ") + records.length + " " + type + " record"
+            + (records.length == 1 ? "" : "s");
+        SaveResult[] saved;
+        try {
+          saved = session.call(create ? "create" : "update", operation,
+              partner -> create ? partner.create(records) : partner.update(records));
+        } catch (CrmException.Data e) {
+          throw namingTheConfiguration(type, e);
+        }
+        anyCallDone[0] = true;
+        if (saved.length != records.length) {
+          throw new CrmException.Data(session.connection(), operation, "RESULT_COUNT", "Salesforce answered with "
+              + saved.length + " results for " + records.length + " records", null);
+        }
+        List<Out> locked = new ArrayList<>();
+        for (int i = 0; i < saved.length; i++) {
+          Out out = pending.get(i);
+          String key = out.request().key();
+          SaveResult result = saved[i];
+          if (result.isSuccess()) {
+            results.put(key, RecordResult.ok(key, result.getId()));
+            continue;
+          }
+          com.sforce.soap.partner.Error[] errors = result.getErrors() == null
+              ? new com.sforce.soap.partner.Error[0] : result.getErrors();
+          String code = errors.length == 0 || errors[0].getStatusCode() == null ? "UNKNOWN"
+              : errors[0].getStatusCode().name();
+          String message = Arrays.stream(errors).map(SalesforceWriter::describe).collect(Collectors.joining("; "));
+          boolean lock = LOCKED.equals(code);
+          if (lock && attempt < LOCK_RETRIES) {
+            locked.add(out);
+          }
+          results.put(key, RecordResult.failed(key, code, message, lock));
+        }
+        pending = locked;
+      }
+    }
+  }
+
+  private static String describe(com.sforce.soap.partner.Error error) {
+    String fields = error.getFields() == null || error.getFields().length == 0 ? ""
+        : " (" + String.join(", ", error.getFields()) + ")";
+    return (error.getStatusCode() == null ? "" : error.getStatusCode().name() + ": ") + error.getMessage() + fields;
+  }
+
+  private SObject contact(WriteRequest.ContactNps nps) {
+    SObject contact = new SObject("Contact");
+    contact.setId(nps.contactId());
+    List<String> cleared = new ArrayList<>();
+    contact.setField(contactFields.get("score"), Integer.toString(nps.score()));
+    contact.setField(contactFields.get("category"), categoryLabel(nps.category()));
+    contact.setField(contactFields.get("responded-at"), date(nps.respondedAt().atZone(zone).toLocalDate()));
+    Optional<String> comment = nps.comment().map(String::strip).filter(text -> !text.isEmpty());
+    if (comment.isPresent()) {
+      contact.setField(contactFields.get("comment"), truncate(comment.get(), MAX_LONG_TEXT));
+    } else {
+      cleared.add(contactFields.get("comment"));
+    }
+    if (!cleared.isEmpty()) {
+      contact.setFieldsToNull(cleared.toArray(String[]::new));
+    }
+    return contact;
+  }
+
+  private SObject account(WriteRequest.AccountNps nps) {
+    SObject account = new SObject("Account");
+    account.setId(nps.accountId());
+    account.setField(accountFields.get("responses"), Integer.toString(nps.responses()));
+    if (nps.nps().isPresent()) {
+      account.setField(accountFields.get("nps"), String.format(Locale.ROOT, "%.1f", nps.nps().getAsDouble()));
+    } else {
+      account.setFieldsToNull(new String[] {accountFields.get("nps")});
+    }
+    return account;
+  }
+
+  private SObject followUp(WriteRequest.FollowUpTask task) {
+    SObject record = new SObject("Task");
+    record.setField("WhoId", task.contactId());
+    task.ownerId().ifPresent(owner -> record.setField("OwnerId", owner));
+    record.setField("Subject", truncate(task.subject(), MAX_SUBJECT));
+    record.setField("Description", truncate(task.description(), MAX_LONG_TEXT));
+    record.setField("ActivityDate", date(task.dueDate()));
+    record.setField("Priority", priority(task.priority()));
+    record.setField("Status", "Not Started");
+    return record;
+  }
+
+  private SObject activity(WriteRequest.TimelineActivity activity) {
+    SObject record = new SObject("Task");
+    record.setField("WhoId", activity.contactId());
+    record.setField("Subject", truncate(activity.subject(), MAX_SUBJECT));
+    record.setField("Description", truncate(activity.body(), MAX_LONG_TEXT));
+    record.setField("ActivityDate", date(activity.at().atZone(zone).toLocalDate()));
+    record.setField("Priority", "Normal");
+    record.setField("Status", "Completed");
+    return record;
+  }
+
+  /** Date fields take {@code yyyy-MM-dd} strings; a java.util.Date would go out as a dateTime. */
+  static String date(LocalDate date) {
+    return date.toString();
+  }
+
+  /** The picklist values of the shipped category field: Promoter, Passive, Detractor. */
+  static String categoryLabel(String category) {
+    String lower = category.toLowerCase(Locale.ROOT);
+    return lower.isEmpty() ? lower : Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
+  }
+
+  /** Salesforce's standard Task priorities: High, Normal, Low. */
+  static String priority(String priority) {
+    return switch (priority.toLowerCase(Locale.ROOT)) {
+      case "high" -> "High";
+      case "low" -> "Low";
+      default -> "Normal";
+    };
+  }
+
+  private static String truncate(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end);
+  }
+
+  /** A field refused as a whole ({@code INVALID_FIELD}) is one the configuration named: say which key. */
+  private CrmException namingTheConfiguration(String type, CrmException.Data e) {
+    Map<String, String> fields = switch (type) {
+      case "Contact" -> contactFields;
+      case "Account" -> accountFields;
+      default -> Map.of();
+    };
+    String section = type.equals("Contact") ? "contact-fields" : "account-fields";
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      if (e.getMessage().contains("'" + field.getValue() + "'") || e.getMessage().contains(" " + field.getValue())) {
+        return new CrmException.Data(session.connection(), e.operation(), e.vendorCode(), "writeback." + section
+            + ".salesforce." + field.getKey() + " names " + type + "." + field.getValue() + ", which Salesforce "
+            + "refused; deploy the connector's fields (install-fields) or fix the configuration. " + e.getMessage(),
+            e);
+      }
+    }
+    return e;
+  }
+}

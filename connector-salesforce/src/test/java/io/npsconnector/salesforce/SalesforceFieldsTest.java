@@ -1,0 +1,130 @@
+package io.npsconnector.salesforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.sforce.soap.partner.DescribeSObjectResult;
+import com.sforce.soap.partner.Field;
+import com.sforce.soap.partner.FieldType;
+
+import io.npsconnector.core.spi.ConnectionCheck;
+import io.npsconnector.core.spi.FieldReport;
+import io.npsconnector.core.spi.FieldReport.State;
+
+/** The describe-based field check and the install instructions, against the org stand-in. */
+class SalesforceFieldsTest {
+  private final OrgFixture fixture = new OrgFixture();
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+  }
+
+  @Test
+  void anOrgWithEveryFieldPassesTheCheckInOneDescribeCall() {
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()));
+
+    ConnectionCheck check = fixture.adapter().check();
+
+    assertThat(check.problems()).isEmpty();
+    assertThat(check.ok()).isTrue();
+    assertThat(fixture.org.callsByOperation()).containsExactlyEntriesOf(java.util.Map.of("describeSObjects", 1));
+  }
+
+  @Test
+  void theCheckNamesEveryMissingOrReadOnlyField() {
+    fixture.org.describe(contact(Set.of("NPS_Score__c", "NPS_Last_Comment__c"), Set.of("NPS_Category__c")),
+        account(Set.of("NPS_Response_Count__c")), task(Set.of("ActivityDate")));
+
+    ConnectionCheck check = fixture.adapter().check();
+
+    assertThat(check.authenticated()).isTrue();
+    assertThat(check.problems()).containsExactlyInAnyOrder(
+        "Contact.NPS_Score__c is missing (or hidden from the integration user by field-level security); run "
+            + "install-fields --connection sf to see how to deploy it",
+        "Contact.NPS_Last_Comment__c is missing (or hidden from the integration user by field-level security); run "
+            + "install-fields --connection sf to see how to deploy it",
+        "Contact.NPS_Category__c is not updateable by the integration user; assign the NPS_Connector permission set",
+        "Account.NPS_Response_Count__c is missing (or hidden from the integration user by field-level security); run "
+            + "install-fields --connection sf to see how to deploy it",
+        "Task.ActivityDate is not createable by the integration user; assign the NPS_Connector permission set and "
+            + "the Edit Tasks permission");
+  }
+
+  @Test
+  void configuredReadFieldsAreCheckedTooThroughTheAccountRelationship() {
+    fixture.connectionSettings("""
+            segments:
+              industry: Account.Industry
+              tier: Account.Tier__c
+              region: MailingCountry
+              team: Owner.Department
+        """);
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()));
+
+    FieldReport report = fixture.adapter().describeFields();
+
+    assertThat(report.fields()).contains(new FieldReport.Field("Contact", "Account.Industry", State.PRESENT),
+        new FieldReport.Field("Contact", "Account.Tier__c", State.MISSING),
+        new FieldReport.Field("Contact", "MailingCountry", State.PRESENT),
+        new FieldReport.Field("Contact", "Owner.Department", State.PRESENT));
+  }
+
+  @Test
+  void aFieldOfTheWrongTypeIsIncompatible() {
+    DescribeSObjectResult contact = contact(Set.of(), Set.of());
+    for (Field field : contact.getFields()) {
+      if (field.getName().equals("NPS_Last_Response_Date__c")) {
+        field.setType(FieldType.datetime);
+      }
+    }
+    fixture.org.describe(contact, account(Set.of()), task(Set.of()));
+
+    FieldReport report = fixture.adapter().describeFields();
+
+    assertThat(report.fields()).contains(new FieldReport.Field("Contact", "NPS_Last_Response_Date__c",
+        State.INCOMPATIBLE));
+    assertThat(report.complete()).isFalse();
+  }
+
+  @Test
+  void installFieldsSaysExactlyHowToDeployTheShippedSource() {
+    fixture.org.describe(contact(Set.of("NPS_Score__c"), Set.of()), account(Set.of()), task(Set.of()));
+
+    FieldReport report = fixture.adapter().installFields();
+
+    assertThat(report.complete()).isFalse();
+    assertThat(report.instructions()).contains("  cd connector-salesforce/src/main/salesforce",
+        "  sf project deploy start --manifest manifest/package.xml --target-org nps-org",
+        "  sf org assign permset --name NPS_Connector --target-org nps-org --on-behalf-of <integration user's "
+            + "username>");
+    assertThat(fixture.org.totalCalls()).as("describe only: nothing is created through the API").isEqualTo(1);
+  }
+
+  @Test
+  void installFieldsOnACompleteOrgHasNothingToSay() {
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()));
+
+    FieldReport report = fixture.adapter().installFields();
+
+    assertThat(report.complete()).isTrue();
+    assertThat(report.instructions()).isEmpty();
+  }
+
+  private static DescribeSObjectResult contact(Set<String> missing, Set<String> readOnly) {
+    return SalesforceFieldsFixtures.contact(missing, readOnly);
+  }
+
+  private static DescribeSObjectResult account(Set<String> missing) {
+    return SalesforceFieldsFixtures.account(missing);
+  }
+
+  private static DescribeSObjectResult task(Set<String> readOnly) {
+    return SalesforceFieldsFixtures.task(readOnly);
+  }
+}

@@ -1,0 +1,265 @@
+package io.npsconnector.salesforce.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * The Salesforce DX source in {@code src/main/salesforce} (the NPS fields and the permission set an
+ * admin deploys) is well formed and consistent: the manifest, the permission set and the field files
+ * name the same fields.
+ */
+class DxSourceTest {
+  private static final Path ROOT = Path.of("src", "main", "salesforce");
+  private static final Path DEFAULT_DIR = ROOT.resolve(Path.of("force-app", "main", "default"));
+  private static final Path OBJECTS = DEFAULT_DIR.resolve("objects");
+  private static final Path PERMISSION_SETS = DEFAULT_DIR.resolve("permissionsets");
+  private static final Path PACKAGE_XML = ROOT.resolve(Path.of("manifest", "package.xml"));
+  private static final Path PROJECT_JSON = ROOT.resolve("sfdx-project.json");
+  private static final String NS = "http://soap.sforce.com/2006/04/metadata";
+  private static final String FIELD_SUFFIX = ".field-meta.xml";
+  private static final String PERMSET_SUFFIX = ".permissionset-meta.xml";
+
+  @Test
+  void everyXmlFileIsWellFormedMetadata() throws IOException {
+    List<Path> files = xmlFiles();
+    // six fields, one permission set, the manifest
+    assertThat(files).hasSizeGreaterThanOrEqualTo(8);
+    for (Path file : files) {
+      Element root = parse(file).getDocumentElement();
+      assertThat(root.getNamespaceURI()).as("namespace of %s", file).isEqualTo(NS);
+      String name = file.getFileName().toString();
+      String expectedRoot = name.endsWith(FIELD_SUFFIX) ? "CustomField"
+          : name.endsWith(PERMSET_SUFFIX) ? "PermissionSet"
+          : name.equals("package.xml") ? "Package"
+          : null;
+      assertThat(expectedRoot).as("unexpected XML file %s", file).isNotNull();
+      assertThat(root.getLocalName()).as("root element of %s", file).isEqualTo(expectedRoot);
+    }
+  }
+
+  @Test
+  void fieldFilesAreNamedAfterTheirFullName() throws IOException {
+    Map<String, Path> fields = fieldFiles();
+    assertThat(fields.keySet()).filteredOn(field -> field.startsWith("Contact.")).hasSize(4);
+    assertThat(fields.keySet()).filteredOn(field -> field.startsWith("Account.")).hasSize(2);
+    for (Map.Entry<String, Path> field : fields.entrySet()) {
+      Element root = parse(field.getValue()).getDocumentElement();
+      String apiName = field.getKey().substring(field.getKey().indexOf('.') + 1);
+      assertThat(apiName).endsWith("__c");
+      assertThat(text(root, "fullName")).as("fullName in %s", field.getValue()).isEqualTo(apiName);
+      assertThat(text(root, "label")).as("label in %s", field.getValue()).isNotBlank();
+      assertThat(text(root, "description")).as("description in %s", field.getValue()).isNotBlank();
+      assertThat(text(root, "inlineHelpText")).as("help text in %s", field.getValue()).isNotBlank();
+      assertThat(text(root, "required")).as("required in %s", field.getValue()).isEqualTo("false");
+    }
+  }
+
+  @Test
+  void manifestListsExactlyTheFieldFilesAndThePermissionSet() throws IOException {
+    Map<String, Set<String>> types = manifestTypes();
+    assertThat(types.keySet()).containsExactlyInAnyOrder("CustomField", "PermissionSet");
+    assertThat(types.get("CustomField")).isNotEmpty().isEqualTo(fieldFiles().keySet());
+    assertThat(types.get("PermissionSet")).containsExactly("NPS_Connector").isEqualTo(permissionSetNames());
+  }
+
+  @Test
+  void permissionSetGrantsEditOnExactlyTheFields() throws IOException {
+    Element root = parse(PERMISSION_SETS.resolve("NPS_Connector" + PERMSET_SUFFIX)).getDocumentElement();
+    assertThat(text(root, "label")).isEqualTo("NPS Connector");
+    assertThat(text(root, "hasActivationRequired")).isEqualTo("false");
+
+    Set<String> granted = new TreeSet<>();
+    for (Element permission : children(root, "fieldPermissions")) {
+      String field = text(permission, "field");
+      assertThat(text(permission, "editable")).as("editable on %s", field).isEqualTo("true");
+      assertThat(text(permission, "readable")).as("readable on %s", field).isEqualTo("true");
+      assertThat(granted.add(field)).as("%s listed twice", field).isTrue();
+    }
+    assertThat(granted).isNotEmpty().isEqualTo(fieldFiles().keySet());
+
+    Map<String, Element> objects = new TreeMap<>();
+    for (Element permission : children(root, "objectPermissions")) {
+      objects.put(text(permission, "object"), permission);
+    }
+    // Task has no object permissions in a permission set: the Edit Tasks user permission grants it
+    assertThat(objects.keySet()).containsExactlyInAnyOrder("Contact", "Account");
+    for (String object : List.of("Contact", "Account")) {
+      assertThat(text(objects.get(object), "allowRead")).as("read on %s", object).isEqualTo("true");
+      assertThat(text(objects.get(object), "allowEdit")).as("edit on %s", object).isEqualTo("true");
+      assertThat(text(objects.get(object), "allowDelete")).as("delete on %s", object).isEqualTo("false");
+      assertThat(text(objects.get(object), "modifyAllRecords")).as("modify all on %s", object).isEqualTo("false");
+      assertThat(text(objects.get(object), "viewAllRecords")).as("view all on %s", object).isEqualTo("false");
+    }
+    Set<String> userPermissions = new TreeSet<>();
+    for (Element permission : children(root, "userPermissions")) {
+      assertThat(text(permission, "enabled")).isEqualTo("true");
+      userPermissions.add(text(permission, "name"));
+    }
+    assertThat(userPermissions).containsExactly("ApiEnabled", "EditTask");
+  }
+
+  @Test
+  void categoryIsARestrictedPicklistOfTheThreeCategories() throws IOException {
+    Element root = parse(OBJECTS.resolve(Path.of("Contact", "fields", "NPS_Category__c" + FIELD_SUFFIX)))
+        .getDocumentElement();
+    assertThat(text(root, "type")).isEqualTo("Picklist");
+    Element valueSet = single(root, "valueSet");
+    assertThat(text(valueSet, "restricted")).isEqualTo("true");
+    Element definition = single(valueSet, "valueSetDefinition");
+    assertThat(text(definition, "sorted")).isEqualTo("false");
+
+    List<String> values = new ArrayList<>();
+    for (Element value : children(definition, "value")) {
+      assertThat(text(value, "label")).isEqualTo(text(value, "fullName"));
+      assertThat(text(value, "default")).isEqualTo("false");
+      values.add(text(value, "fullName"));
+    }
+    assertThat(values).containsExactly("Promoter", "Passive", "Detractor");
+  }
+
+  @Test
+  void projectApiVersionMatchesTheManifest() throws IOException {
+    JsonNode project = new ObjectMapper().readTree(PROJECT_JSON.toFile());
+    JsonNode sourceApiVersion = project.path("sourceApiVersion");
+    assertThat(sourceApiVersion.isTextual()).as("sourceApiVersion is a string").isTrue();
+    String version = text(parse(PACKAGE_XML).getDocumentElement(), "version");
+    assertThat(sourceApiVersion.asText()).matches("\\d+\\.0").isEqualTo(version);
+
+    JsonNode directories = project.path("packageDirectories");
+    assertThat(directories.isArray()).isTrue();
+    assertThat(directories.size()).isEqualTo(1);
+    assertThat(directories.get(0).path("path").asText()).isEqualTo("force-app");
+    assertThat(directories.get(0).path("default").asBoolean()).isTrue();
+  }
+
+  // --- files
+
+  private static List<Path> xmlFiles() throws IOException {
+    assertThat(ROOT).as("run from the module directory").isDirectory();
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      return files.filter(Files::isRegularFile).filter(file -> file.toString().endsWith(".xml")).sorted().toList();
+    }
+  }
+
+  /** {@code Object.Field__c} to the file, for every {@code objects/<Object>/fields/<Field__c>.field-meta.xml}. */
+  private static Map<String, Path> fieldFiles() throws IOException {
+    Map<String, Path> fields = new TreeMap<>();
+    try (Stream<Path> objects = Files.list(OBJECTS)) {
+      for (Path object : objects.filter(Files::isDirectory).sorted().toList()) {
+        Path fieldDir = object.resolve("fields");
+        if (!Files.isDirectory(fieldDir)) {
+          continue;
+        }
+        try (Stream<Path> files = Files.list(fieldDir)) {
+          for (Path file : files.sorted().toList()) {
+            String name = file.getFileName().toString();
+            assertThat(name).as("file in %s", fieldDir).endsWith(FIELD_SUFFIX);
+            String field = name.substring(0, name.length() - FIELD_SUFFIX.length());
+            fields.put(object.getFileName() + "." + field, file);
+          }
+        }
+      }
+    }
+    return fields;
+  }
+
+  private static Set<String> permissionSetNames() throws IOException {
+    try (Stream<Path> files = Files.list(PERMISSION_SETS)) {
+      Set<String> names = new TreeSet<>();
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        assertThat(name).as("file in %s", PERMISSION_SETS).endsWith(PERMSET_SUFFIX);
+        names.add(name.substring(0, name.length() - PERMSET_SUFFIX.length()));
+      }
+      return names;
+    }
+  }
+
+  private static Map<String, Set<String>> manifestTypes() throws IOException {
+    Element root = parse(PACKAGE_XML).getDocumentElement();
+    Map<String, Set<String>> types = new TreeMap<>();
+    for (Element type : children(root, "types")) {
+      String name = text(type, "name");
+      Set<String> members = new TreeSet<>();
+      for (Element member : children(type, "members")) {
+        assertThat(members.add(member.getTextContent().trim())).as("%s listed twice", member.getTextContent()).isTrue();
+      }
+      assertThat(types.put(name, members)).as("type %s listed twice", name).isNull();
+    }
+    return types;
+  }
+
+  // --- XML
+
+  private static Document parse(Path file) throws IOException {
+    try {
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      factory.setExpandEntityReferences(false);
+      DocumentBuilder builder = factory.newDocumentBuilder();
+      // fail instead of printing "[Fatal Error]" to stderr
+      builder.setErrorHandler(new DefaultHandler() {
+        @Override
+        public void warning(SAXParseException e) {}
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+          throw e;
+        }
+      });
+      return builder.parse(file.toFile());
+    } catch (SAXException e) {
+      return fail("%s is not well-formed XML: %s", file, e.getMessage());
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The child elements named {@code name} in the metadata namespace. */
+  private static List<Element> children(Element parent, String name) {
+    List<Element> found = new ArrayList<>();
+    for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
+      if (node instanceof Element element && NS.equals(element.getNamespaceURI())
+          && name.equals(element.getLocalName())) {
+        found.add(element);
+      }
+    }
+    return found;
+  }
+
+  private static Element single(Element parent, String name) {
+    List<Element> found = children(parent, name);
+    assertThat(found).as("<%s> in <%s>", name, parent.getLocalName()).hasSize(1);
+    return found.get(0);
+  }
+
+  private static String text(Element parent, String name) {
+    return single(parent, name).getTextContent().trim();
+  }
+}

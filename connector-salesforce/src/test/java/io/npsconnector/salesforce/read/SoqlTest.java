@@ -1,0 +1,58 @@
+package io.npsconnector.salesforce.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.CrmType;
+import io.npsconnector.config.Credentials;
+
+class SoqlTest {
+  @Test
+  void stringLiteralsEscapeEveryCharacterSoqlTreatsSpecially() {
+    assertThat(Soql.literal("O'Brien")).isEqualTo("'O\\'Brien'");
+    assertThat(Soql.literal("back\\slash")).isEqualTo("'back\\\\slash'");
+    assertThat(Soql.literal("say \"hi\"")).isEqualTo("'say \\\"hi\\\"'");
+    assertThat(Soql.literal("a\nb\rc\td\be\ff")).isEqualTo("'a\\nb\\rc\\td\\be\\ff'");
+    assertThat(Soql.literal("' OR Id != '")).isEqualTo("'\\' OR Id != \\''");
+    assertThat(Soql.literal("Ünal ✓")).isEqualTo("'Ünal ✓'");
+  }
+
+  @Test
+  void dateTimeLiteralsAreUnquotedUtcToTheSecond() {
+    assertThat(Soql.dateTime(Instant.parse("2025-01-15T10:30:00.999Z"))).isEqualTo("2025-01-15T10:30:00Z");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Email", "Account.Industry", "Account.Owner.Department", "Customer_Tier__c",
+      "Account.Customer_Tier__c"})
+  void plainFieldPathsPass(String path) {
+    assertThat(Soql.field(path)).isEqualTo(path);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Name' OR Id != '", "Email, (SELECT Id FROM Cases)", "Email FROM User --", "Email WHERE",
+      "", ".Email", "Email.", "Account..Name", "1Email", "Em ail", "Email;", "Email\n"})
+  void anythingElseIsRefused(String path) {
+    assertThatThrownBy(() -> Soql.field(path)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a Salesforce field name");
+  }
+
+  @Test
+  void contactFieldsRefuseAMappingThatIsNotAFieldPathEvenWhenMadeInCode() {
+    ConnectionConfig connection = new ConnectionConfig("sf", CrmType.SALESFORCE, true,
+        new Credentials("static-token", Map.of(), Map.of()), java.util.Optional.empty(), java.util.Optional.empty(),
+        java.util.Optional.empty(), java.time.Duration.ofMinutes(5), Map.of(),
+        Map.of("region", "MailingCountry FROM User WHERE Id != null --"), java.time.ZoneOffset.UTC,
+        java.util.Locale.ENGLISH);
+
+    assertThatThrownBy(() -> new ContactFields(connection)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
