@@ -113,12 +113,13 @@ class CheckAndInstallFieldsCommandTest {
   }
 
   @Test
-  void checkOfACrmThisBuildCannotReachYetSaysSo() {
+  void checkOfACrmThatCannotBeReachedSaysSoWithoutTheToken() {
     CommandRun run = CommandRun.of(ENV, "check", "--config", config.toString(), "--connection", "salesforce");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("salesforce (salesforce): cannot check: connection 'salesforce': this build "
-        + "has no salesforce adapter yet");
+    assertThat(run.out()).contains("salesforce (salesforce): cannot check: salesforce: describe Contact, Account "
+        + "and Task: ");
+    assertThat(run.out() + run.err()).doesNotContain("sf-token");
   }
 
   @Test
