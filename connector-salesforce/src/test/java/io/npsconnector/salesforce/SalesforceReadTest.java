@@ -168,6 +168,23 @@ class SalesforceReadTest {
   }
 
   @Test
+  void contactRolesBeyondTheFirstSubQueryPageAreFetchedWithQueryMore() {
+    fixture.connectionSettings("    contact-roles: all\n");
+    org.subPageSize(2);
+    for (int i = 1; i <= 5; i++) {
+      contact(i, DAY, Map.of());
+      role(i, 1, i, i == 1);
+    }
+    org.put("Opportunity", id("006", 1), DAY, Map.of("IsWon", "true", "CloseDate", "2025-01-15"));
+
+    List<InteractionEvent> events = events(readPass(SyncCursor.START));
+
+    assertThat(events).singleElement().satisfies(event -> assertThat(event.contactIds())
+        .containsExactly(id("003", 1), id("003", 2), id("003", 3), id("003", 4), id("003", 5)));
+    assertThat(org.calls("queryMore")).as("two more sub-query pages of the roles").isEqualTo(2);
+  }
+
+  @Test
   void aWonOpportunityEditedLongAfterItsCloseDateHappenedOnItsCloseDate() {
     contact(1, DAY, Map.of());
     org.put("Opportunity", id("006", 1), DAY, Map.of("IsWon", "true", "CloseDate", "2024-11-02"));

@@ -84,6 +84,7 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
   private final AtomicLong apiUsed = new AtomicLong(1000);
   private volatile long apiLimit = 100_000;
   private volatile int pageSize = 2000;
+  private volatile int subPageSize = 200;
   private volatile DescribeSObjectResult[] describe = new DescribeSObjectResult[0];
 
   public SoapOrg(String... tokens) {
@@ -105,6 +106,12 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
   /** Records per query page (Salesforce: up to 2,000, fewer when the server likes). */
   public SoapOrg pageSize(int size) {
     pageSize = size;
+    return this;
+  }
+
+  /** Records of a sub-query carried in its parent record; the rest come through queryMore. */
+  public SoapOrg subPageSize(int size) {
+    subPageSize = size;
     return this;
   }
 
@@ -338,11 +345,20 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
       xml.append("<sf:").append(sub.relationship()).append(" xsi:nil=\"true\"/>");
       return;
     }
-    xml.append("<sf:").append(sub.relationship()).append(" xsi:type=\"QueryResult\"><done>true</done>"
-        + "<queryLocator xsi:nil=\"true\"/>");
-    for (Rec role : roles) {
+    List<String> select = List.of("Id", "ContactId", "IsPrimary", "Role");
+    boolean done = roles.size() <= subPageSize;
+    xml.append("<sf:").append(sub.relationship()).append(" xsi:type=\"QueryResult\"><done>").append(done)
+        .append("</done>");
+    if (done) {
+      xml.append("<queryLocator xsi:nil=\"true\"/>");
+    } else {
+      String id = "01gSTAND" + queries.incrementAndGet();
+      open.put(id, new OpenQuery(List.copyOf(roles), select, Optional.empty(), subPageSize));
+      xml.append("<queryLocator>").append(id).append("-").append(subPageSize).append("</queryLocator>");
+    }
+    for (Rec role : roles.subList(0, Math.min(roles.size(), subPageSize))) {
       xml.append("<records xsi:type=\"sf:sObject\">");
-      record(xml, role, List.of("Id", "ContactId", "IsPrimary", "Role"));
+      record(xml, role, select);
       xml.append("</records>");
     }
     xml.append("<size>").append(roles.size()).append("</size></sf:").append(sub.relationship()).append(">");
