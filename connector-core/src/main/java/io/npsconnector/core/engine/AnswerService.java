@@ -22,7 +22,7 @@ import org.jdbi.v3.core.Handle;
  * causes are committed in one transaction, so none can be lost without the others.
  */
 final class AnswerService {
-  private static final List<InvitationState> ANSWERABLE = List.of(InvitationState.SENDING, InvitationState.SENT,
+  static final List<InvitationState> ANSWERABLE = List.of(InvitationState.SENDING, InvitationState.SENT,
       InvitationState.REMINDED, InvitationState.ANSWERED);
 
   private final NpsConfig config;

@@ -32,9 +32,11 @@ public final class Engine implements AutoCloseable {
   private final AnswerService answers;
   private final WritebackService writeback;
   private final DbScheduler scheduler;
+  private final java.time.Clock clock;
 
   private Engine(Builder builder) {
     this.config = builder.config;
+    this.clock = builder.clock;
     this.adapters = Map.copyOf(builder.adapters);
     this.stores = Stores.of(builder.database);
     this.scheduler = new DbScheduler(builder.database.dataSource(), builder.settings, this);
@@ -139,6 +141,24 @@ public final class Engine implements AutoCloseable {
 
   public void unsubscribe(long invitationId) {
     answers.unsubscribe(invitationId);
+  }
+
+  /** The invitation as its survey page shows it, or empty when there is no such invitation or contact. */
+  public Optional<SurveyView> surveyView(long invitationId) {
+    return stores.invitations().find(invitationId).flatMap(invitation -> stores.contacts()
+        .find(invitation.connection(), invitation.contactId()).map(contact -> {
+          Optional<io.npsconnector.core.store.AnswerRepository.Answer> answer =
+              stores.answers().forInvitation(invitationId);
+          boolean expired = invitation.expiresAt().map(at -> !clock.instant().isBefore(at)).orElse(false);
+          boolean answerable = AnswerService.ANSWERABLE.contains(invitation.state()) && !expired;
+          String template = config.triggers().stream().filter(trigger -> trigger.name().equals(invitation.trigger()))
+              .findFirst().map(io.npsconnector.config.TriggerConfig::template)
+              .orElse(io.npsconnector.config.TriggerConfig.DEFAULT_TEMPLATE);
+          return new SurveyView(invitationId, invitation.connection(), template, contact, invitation.state(),
+              invitation.expiresAt(), answerable, answer.map(io.npsconnector.core.store.AnswerRepository.Answer::score),
+              answer.flatMap(io.npsconnector.core.store.AnswerRepository.Answer::comment),
+              stores.unsubscribes().contains(invitation.connection(), contact.crmId(), contact.email()));
+        }));
   }
 
   /** What one flush did. */

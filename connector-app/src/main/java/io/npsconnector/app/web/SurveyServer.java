@@ -1,0 +1,376 @@
+package io.npsconnector.app.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.TemplateConfig;
+import io.npsconnector.config.TriggerConfig;
+import io.npsconnector.core.delivery.SurveyLinks;
+import io.npsconnector.core.delivery.SurveyTokens;
+import io.npsconnector.core.engine.Engine;
+import io.npsconnector.core.engine.SurveyView;
+
+/**
+ * The respondent's side over HTTP: survey pages ({@code /s/TOKEN}), thank-you pages and unsubscribe pages
+ * ({@code /u/TOKEN}). The routes only translate requests; answers and unsubscribes go through the
+ * {@link Engine}.
+ *
+ * <p>A GET never records anything (mail scanners open links): the answer is stored on POST, which needs
+ * the form's CSRF field matching the browser's cookie. Tokens are signed and expiring; a forged, altered
+ * or expired one gets a friendly page and nothing is stored. Every response carries a strict
+ * Content-Security-Policy (no script at all), {@code frame-ancestors 'none'}, {@code no-referrer} and
+ * {@code nosniff}; request bodies are limited; the answer routes are rate-limited per address; unknown
+ * routes and bad parameters get a 4xx page, never a stack trace.
+ */
+public final class SurveyServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SurveyServer.class);
+  /** The longest comment kept, in characters. */
+  public static final int MAX_COMMENT = 2000;
+  /** Request bodies larger than this are refused (a comment of 2,000 characters of 4 bytes fits). */
+  static final long MAX_BODY = 16 * 1024;
+  static final String CSRF_COOKIE = "nps_csrf";
+  static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+      + "frame-ancestors 'none'; base-uri 'none'";
+  private static final Pattern SCORE = Pattern.compile("10|[0-9]");
+  private static final String ONE_CLICK = "List-Unsubscribe=One-Click";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Engine engine;
+  private final NpsConfig config;
+  private final SurveyLinks links;
+  private final SurveyTokens tokens;
+  private final RateLimiter limiter;
+  private final boolean secureCookies;
+  private final byte[] css;
+  private Javalin app;
+
+  /**
+   * @param requestsPerMinute per client address on the survey and unsubscribe routes
+   */
+  public SurveyServer(Engine engine, NpsConfig config, SurveyLinks links, Clock clock, int requestsPerMinute) {
+    this.engine = engine;
+    this.config = config;
+    this.links = links;
+    this.tokens = links.tokens();
+    this.limiter = new RateLimiter(requestsPerMinute, Duration.ofMinutes(1), clock);
+    this.secureCookies = "https".equalsIgnoreCase(config.server().publicUrl().getScheme());
+    this.css = resource("survey.css");
+  }
+
+  /** Starts on {@code host}:{@code port} (0: any free port); returns the port. */
+  public synchronized int start(String host, int port) {
+    app = Javalin.create(javalin -> {
+      javalin.showJavalinBanner = false;
+      javalin.startupWatcherEnabled = false;
+      javalin.http.maxRequestSize = MAX_BODY;
+      javalin.http.generateEtags = false;
+    });
+    app.before(this::securityHeaders);
+    app.before("/s/*", this::limit);
+    app.before("/u/*", this::limit);
+    app.get("/assets/survey.css", ctx -> ctx.contentType("text/css; charset=utf-8")
+        .header("Cache-Control", "public, max-age=3600").result(css));
+    app.get("/s/{token}", this::surveyPage);
+    app.post("/s/{token}", this::answer);
+    app.get("/s/{token}/thanks", this::thanks);
+    app.get("/u/{token}", this::unsubscribePage);
+    app.post("/u/{token}", this::unsubscribe);
+    app.error(404, ctx -> {
+      String result = ctx.result();
+      if (result == null || !result.startsWith("<!doctype")) {
+        page(ctx, 404, message(ctx, ui(ctx).notFound()));
+      }
+    });
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      UiText ui = ui(ctx);
+      String text = switch (e.getStatus()) {
+        case 413 -> String.format(Locale.ROOT, ui.commentHint(), MAX_COMMENT);
+        case 404, 405 -> ui.notFound();
+        default -> ui.badRequest();
+      };
+      page(ctx, e.getStatus() == 405 ? 404 : e.getStatus(), message(ctx, text));
+    });
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("{} {} failed", ctx.method(), ctx.path().replaceAll("/[su]/[^/]+", "/?/TOKEN"), e);
+      page(ctx, 500, message(ctx, ui(ctx).failed()));
+    });
+    app.start(host, port);
+    return app.port();
+  }
+
+  public synchronized int port() {
+    return app == null ? -1 : app.port();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (app != null) {
+      app.stop();
+      app = null;
+    }
+  }
+
+  // ---- routes ----
+
+  private void surveyPage(Context ctx) {
+    Optional<SurveyView> view = view(ctx, SurveyTokens.Purpose.SURVEY);
+    if (view.isEmpty()) {
+      return;
+    }
+    String param = ctx.queryParam("score");
+    Optional<Integer> chosen = Optional.ofNullable(param).filter(text -> SCORE.matcher(text).matches())
+        .map(Integer::valueOf).or(view.get()::score);
+    boolean badScore = param != null && !SCORE.matcher(param).matches();
+    if (!view.get().answerable()) {
+      closed(ctx, view.get());
+      return;
+    }
+    renderForm(ctx, view.get(), chosen, view.get().comment().orElse(""),
+        badScore ? Optional.of(UiText.of(locale(view.get())).badRequest()) : Optional.empty(), badScore ? 400 : 200);
+  }
+
+  private void answer(Context ctx) {
+    Optional<SurveyView> found = view(ctx, SurveyTokens.Purpose.SURVEY);
+    if (found.isEmpty()) {
+      return;
+    }
+    SurveyView view = found.get();
+    UiText ui = UiText.of(locale(view));
+    if (!csrfValid(ctx)) {
+      page(ctx, 403, Html.message(lang(view), ui.formExpired(), config.company(), ui.formExpired()));
+      return;
+    }
+    if (!view.answerable()) {
+      closed(ctx, view);
+      return;
+    }
+    String comment = plainText(Optional.ofNullable(ctx.formParam("comment")).orElse(""));
+    String score = Optional.ofNullable(ctx.formParam("score")).orElse("");
+    if (!SCORE.matcher(score).matches()) {
+      renderForm(ctx, view, Optional.empty(), comment, Optional.of(ui.badRequest()), 400);
+      return;
+    }
+    if (comment.length() > MAX_COMMENT) {
+      renderForm(ctx, view, Optional.of(Integer.valueOf(score)), comment,
+          Optional.of(String.format(Locale.ROOT, ui.commentHint(), MAX_COMMENT)), 400);
+      return;
+    }
+    try {
+      engine.answer(view.invitationId(), Integer.parseInt(score),
+          comment.isBlank() ? Optional.empty() : Optional.of(comment));
+    } catch (IllegalStateException e) {
+      closed(ctx, view);
+      return;
+    }
+    ctx.status(303).header("Location", "/s/" + ctx.pathParam("token") + "/thanks");
+  }
+
+  private void thanks(Context ctx) {
+    Optional<SurveyView> found = view(ctx, SurveyTokens.Purpose.SURVEY);
+    if (found.isEmpty()) {
+      return;
+    }
+    SurveyView view = found.get();
+    if (view.score().isEmpty()) {
+      ctx.status(303).header("Location", "/s/" + ctx.pathParam("token"));
+      return;
+    }
+    TemplateConfig.Texts texts = texts(view);
+    page(ctx, 200, SurveyPages.thanks(lang(view), config.company(), texts, UiText.of(locale(view)),
+        view.score().get(), view.comment(), "/s/" + ctx.pathParam("token")));
+  }
+
+  private void unsubscribePage(Context ctx) {
+    Optional<SurveyView> found = view(ctx, SurveyTokens.Purpose.UNSUBSCRIBE);
+    if (found.isEmpty()) {
+      return;
+    }
+    SurveyView view = found.get();
+    UiText ui = UiText.of(locale(view));
+    if (view.unsubscribed()) {
+      page(ctx, 200, Html.message(lang(view), ui.unsubscribeTitle(), ui.unsubscribeTitle(), ui.unsubscribed()));
+      return;
+    }
+    page(ctx, 200, SurveyPages.unsubscribe(lang(view), ui, "/u/" + ctx.pathParam("token"), csrfField(ctx),
+        view.contact().email().orElse(config.company())));
+  }
+
+  private void unsubscribe(Context ctx) {
+    Optional<SurveyView> found = view(ctx, SurveyTokens.Purpose.UNSUBSCRIBE);
+    if (found.isEmpty()) {
+      return;
+    }
+    SurveyView view = found.get();
+    UiText ui = UiText.of(locale(view));
+    // RFC 8058: a mail client's one-click POST carries no cookie; the signed link is its authority
+    boolean oneClick = ONE_CLICK.equals(ctx.body().strip());
+    if (!oneClick && !csrfValid(ctx)) {
+      page(ctx, 403, Html.message(lang(view), ui.formExpired(), ui.unsubscribeTitle(), ui.formExpired()));
+      return;
+    }
+    engine.unsubscribe(view.invitationId());
+    page(ctx, 200, Html.message(lang(view), ui.unsubscribeTitle(), ui.unsubscribeTitle(), ui.unsubscribed()));
+  }
+
+  // ---- parts ----
+
+  private void renderForm(Context ctx, SurveyView view, Optional<Integer> chosen, String comment,
+      Optional<String> error, int status) {
+    String token = ctx.pathParam("token");
+    String unsubscribe = view.expiresAt().map(at -> links.unsubscribe(view.invitationId(), at).getRawPath())
+        .orElse("/u/" + tokens.issue(view.invitationId(), SurveyTokens.Purpose.UNSUBSCRIBE,
+            java.time.Instant.now().plus(Duration.ofDays(365))));
+    page(ctx, status, SurveyPages.survey(new SurveyPages.Form("/s/" + token, csrfField(ctx), config.company(),
+        texts(view), UiText.of(locale(view)), lang(view), chosen, comment, MAX_COMMENT, view.score().isPresent(),
+        error, unsubscribe)));
+  }
+
+  private void closed(Context ctx, SurveyView view) {
+    UiText ui = UiText.of(locale(view));
+    page(ctx, 410, Html.message(lang(view), ui.closed(), config.company(), ui.linkExpired()));
+  }
+
+  /** The invitation a valid token names, or empty after answering with the page that says why not. */
+  private Optional<SurveyView> view(Context ctx, SurveyTokens.Purpose purpose) {
+    SurveyTokens.Claims claims;
+    try {
+      claims = tokens.verify(ctx.pathParam("token"), purpose);
+    } catch (SurveyTokens.InvalidToken e) {
+      LOG.info("{} {}: refused a {} token: {}", ctx.method(), purpose == SurveyTokens.Purpose.SURVEY ? "/s" : "/u",
+          purpose.name().toLowerCase(Locale.ROOT), e.reason());
+      UiText ui = ui(ctx);
+      boolean expired = e.reason() == SurveyTokens.Reason.EXPIRED;
+      page(ctx, expired ? 410 : 404, message(ctx, expired ? ui.linkExpired() : ui.linkInvalid()));
+      return Optional.empty();
+    }
+    Optional<SurveyView> view = engine.surveyView(claims.invitationId());
+    if (view.isEmpty()) {
+      page(ctx, 404, message(ctx, ui(ctx).linkInvalid()));
+    }
+    return view;
+  }
+
+  private void limit(Context ctx) {
+    if (!limiter.allow(ctx.ip())) {
+      page(ctx, 429, message(ctx, ui(ctx).tooMany()));
+      ctx.header("Retry-After", "60");
+      ctx.skipRemainingHandlers();
+    }
+  }
+
+  private void securityHeaders(Context ctx) {
+    ctx.header("Content-Security-Policy", CSP);
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+    ctx.header("Cache-Control", "no-store");
+  }
+
+  /** The CSRF field for this browser: a MAC of its cookie (set now if it has none) and the page's path. */
+  private String csrfField(Context ctx) {
+    String cookie = ctx.cookie(CSRF_COOKIE);
+    if (cookie == null || cookie.length() < 20 || cookie.length() > 64) {
+      byte[] random = new byte[24];
+      RANDOM.nextBytes(random);
+      cookie = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+      ctx.header("Set-Cookie", CSRF_COOKIE + "=" + cookie + "; Path=/; Max-Age=86400; HttpOnly; SameSite=Strict"
+          + (secureCookies ? "; Secure" : ""));
+    }
+    return tokens.sign("csrf|" + cookie + "|" + ctx.pathParam("token"));
+  }
+
+  private boolean csrfValid(Context ctx) {
+    String cookie = ctx.cookie(CSRF_COOKIE);
+    String field = ctx.formParam("csrf");
+    if (cookie == null || field == null) {
+      return false;
+    }
+    String expected = tokens.sign("csrf|" + cookie + "|" + ctx.pathParam("token"));
+    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        field.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private TemplateConfig.Texts texts(SurveyView view) {
+    TemplateConfig template = config.templates().getOrDefault(view.template(),
+        config.templates().get(TriggerConfig.DEFAULT_TEMPLATE));
+    TemplateConfig.Texts texts = template.texts(locale(view));
+    String first = view.contact().firstName().orElse("");
+    return new TemplateConfig.Texts(fill(texts.subject(), first), fill(texts.intro(), first),
+        fill(texts.question(), first), fill(texts.thankYou(), first));
+  }
+
+  private String fill(String text, String firstName) {
+    return text.replace("{company}", config.company()).replace("{first_name}", firstName)
+        .replaceAll(" +,", ",").strip();
+  }
+
+  private static Locale locale(SurveyView view) {
+    return view.contact().locale().orElse(Locale.ENGLISH);
+  }
+
+  private static String lang(SurveyView view) {
+    return UiText.languageTag(locale(view));
+  }
+
+  /** The texts for a page shown before the invitation is known: the browser's first language. */
+  private static UiText ui(Context ctx) {
+    return UiText.of(browserLocale(ctx));
+  }
+
+  private static Locale browserLocale(Context ctx) {
+    String header = ctx.header("Accept-Language");
+    if (header == null || header.isBlank()) {
+      return Locale.ENGLISH;
+    }
+    String first = header.split(",")[0].split(";")[0].strip();
+    Locale locale = Locale.forLanguageTag(first);
+    return locale.getLanguage().isEmpty() ? Locale.ENGLISH : locale;
+  }
+
+  private String message(Context ctx, String text) {
+    Locale locale = browserLocale(ctx);
+    return Html.message(UiText.languageTag(locale), text, config.company(), text);
+  }
+
+  private static void page(Context ctx, int status, String html) {
+    ctx.status(status).contentType("text/html; charset=utf-8").result(html);
+  }
+
+  /** A comment as plain text: line breaks kept as \n, other control characters dropped, ends trimmed. */
+  static String plainText(String text) {
+    String normalized = text.replace("\r\n", "\n").replace('\r', '\n');
+    StringBuilder kept = new StringBuilder(normalized.length());
+    normalized.codePoints().filter(c -> c == '\n' || c == '\t' || !Character.isISOControl(c))
+        .forEach(kept::appendCodePoint);
+    return kept.toString().strip();
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = SurveyServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
