@@ -14,13 +14,15 @@ import java.util.Map;
  * @param accountRollupWindow the trailing window the account's NPS is computed over
  * @param timelineActivity one activity (note, completed task) per answer on the contact's timeline
  * @param followUpTasks per category (detractor, passive, promoter): the task for the contact's owner
+ * @param emailOptOut an unsubscribe from the survey pages also opts the contact out of e-mail in the CRM
  */
 public record WritebackConfig(
     Map<CrmType, Map<String, String>> contactFields,
     Map<CrmType, Map<String, String>> accountFields,
     Duration accountRollupWindow,
     boolean timelineActivity,
-    Map<String, FollowUpTaskConfig> followUpTasks) {
+    Map<String, FollowUpTaskConfig> followUpTasks,
+    boolean emailOptOut) {
 
   public static final List<String> CONTACT_KEYS = List.of("score", "category", "responded-at", "comment");
   public static final List<String> ACCOUNT_KEYS = List.of("nps", "responses");
@@ -42,6 +44,12 @@ public record WritebackConfig(
     followUpTasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(followUpTasks));
   }
 
+  /** Without the CRM opt-out on unsubscribe (the default). */
+  public WritebackConfig(Map<CrmType, Map<String, String>> contactFields, Map<CrmType, Map<String, String>> accountFields,
+      Duration accountRollupWindow, boolean timelineActivity, Map<String, FollowUpTaskConfig> followUpTasks) {
+    this(contactFields, accountFields, accountRollupWindow, timelineActivity, followUpTasks, false);
+  }
+
   static WritebackConfig read(Section writeback) {
     Map<CrmType, Map<String, String>> contactFields =
         fields(writeback.section("contact-fields"), DEFAULT_CONTACT_FIELDS, CONTACT_KEYS);
@@ -49,6 +57,7 @@ public record WritebackConfig(
         fields(writeback.section("account-fields"), DEFAULT_ACCOUNT_FIELDS, ACCOUNT_KEYS);
     Duration window = writeback.duration("account-rollup-window", Duration.ofDays(1)).orElse(DEFAULT_ROLLUP_WINDOW);
     boolean timeline = writeback.bool("timeline-activity").orElse(true);
+    boolean emailOptOut = writeback.bool("email-opt-out").orElse(false);
     Map<String, FollowUpTaskConfig> tasks = new LinkedHashMap<>();
     if (writeback.has("follow-up-tasks")) {
       Section section = writeback.section("follow-up-tasks");
@@ -63,7 +72,7 @@ public record WritebackConfig(
       tasks.put("detractor", FollowUpTaskConfig.DEFAULT_DETRACTOR);
     }
     writeback.finish();
-    return new WritebackConfig(contactFields, accountFields, window, timeline, tasks);
+    return new WritebackConfig(contactFields, accountFields, window, timeline, tasks, emailOptOut);
   }
 
   /** Per CRM, the defaults overridden key by key by what the file says. */

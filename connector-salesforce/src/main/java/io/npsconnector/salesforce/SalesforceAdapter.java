@@ -49,7 +49,8 @@ public final class SalesforceAdapter implements CrmAdapter {
     this.connection = connection.name();
     this.pauseWarning = new OncePer(Duration.ofMinutes(15), context.clock());
     this.reader = new SalesforceReader(session, connection, context.clock());
-    this.writer = new SalesforceWriter(session, context.writeback(), connection.timeZone(), pause);
+    this.writer = new SalesforceWriter(session, context.writeback(), connection.timeZone(), pause,
+        connection.fieldMapping().getOrDefault("email-opt-out", "HasOptedOutOfEmail"));
     this.fields = new SalesforceFields(session, connection, context.writeback());
   }
 

@@ -142,6 +142,18 @@ class SalesforceWriteTest {
   }
 
   @Test
+  void anUnsubscribeOptsTheContactOutOfEmail() {
+    contacts(1);
+
+    List<RecordResult> results = fixture.adapter().write(List.of(new WriteRequest.EmailOptOut("o1", contactId(1),
+        Optional.of("c1@example.com"))));
+
+    assertThat(results).singleElement().satisfies(result -> assertThat(result.success()).isTrue());
+    assertThat(org.written().get(0)).containsEntry("type", "Contact").containsEntry("Id", contactId(1))
+        .containsEntry("HasOptedOutOfEmail", "true");
+  }
+
+  @Test
   void mixedSaveResultsBecomeOneResultPerRequestInOrder() {
     contacts(4);
     org.delete("Contact", contactId(2), Instant.EPOCH);

@@ -59,6 +59,11 @@ final class SurveyFixture implements AutoCloseable {
   }
 
   SurveyFixture(Path dir, int requestsPerMinute, Channel channel) {
+    this(dir, requestsPerMinute, channel, "");
+  }
+
+  /** @param extraYaml more top-level configuration, such as a {@code writeback:} section */
+  SurveyFixture(Path dir, int requestsPerMinute, Channel channel, String extraYaml) {
     config = ConfigLoader.parse("test.yaml", """
         company: Acme & Sons
         store:
@@ -85,7 +90,8 @@ final class SurveyFixture implements AutoCloseable {
             delay: 0d
         send-window:
           quiet-hours: none
-        """.formatted(dir.resolve("store").toString().replace('\\', '/')), Map.of("TOKEN_SECRET", SECRET,
+        %s
+        """.formatted(dir.resolve("store").toString().replace('\\', '/'), extraYaml), Map.of("TOKEN_SECRET", SECRET,
         "ADMIN_PASSWORD", "correct-horse-battery", "HUBSPOT_TOKEN", "pat-test"));
     database = Database.open(config.store());
     crm = FakeCrmAdapter.builder().connection(CONNECTION).clock(clock).build();

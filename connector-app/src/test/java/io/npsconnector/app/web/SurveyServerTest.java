@@ -248,6 +248,28 @@ class SurveyServerTest {
   }
 
   @Test
+  void anUnsubscribeIsQueuedForTheCrmOnlyWhenTheConfigurationAsks() {
+    String unsubscribe = fixture.unsubscribePath(invitation);
+    fixture.post(unsubscribe, form("csrf", csrf(fixture.get(unsubscribe).body())));
+    assertThat(writebacks()).isEmpty();
+
+    fixture.close();
+    fixture = new SurveyFixture(dir.resolve("opt-out"), 1000, new io.npsconnector.core.testing.RecordingChannel(),
+        "writeback:\n  email-opt-out: true\n");
+    invitation = fixture.sentInvitation("c-1", "Ada", Locale.ENGLISH);
+    unsubscribe = fixture.unsubscribePath(invitation);
+    fixture.post(unsubscribe, form("csrf", csrf(fixture.get(unsubscribe).body())));
+
+    assertThat(writebacks()).singleElement().satisfies(item -> {
+      assertThat(item.kind()).isEqualTo(WritebackRepository.Kind.EMAIL_OPT_OUT);
+      assertThat(item.request()).isEqualTo(new io.npsconnector.core.spi.WriteRequest.EmailOptOut("opt-out:c-1", "c-1",
+          java.util.Optional.of("c-1@example.com")));
+    });
+    assertThat(fixture.engine.flushWritebacks(SurveyFixture.CONNECTION).written()).isEqualTo(1);
+    assertThat(fixture.crm.contact("c-1").orElseThrow().emailOptOut()).isTrue();
+  }
+
+  @Test
   void aMailClientsOneClickUnsubscribeWorksWithoutACookie() {
     String unsubscribe = fixture.unsubscribePath(invitation);
     java.net.http.HttpClient mailClient = java.net.http.HttpClient.newHttpClient();

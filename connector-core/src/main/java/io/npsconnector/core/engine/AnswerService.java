@@ -84,7 +84,12 @@ final class AnswerService {
           .orElseThrow(() -> new AnswerRefused("invitation " + invitationId + " does not exist"));
       Optional<String> email = stores.contacts().find(handle, invitation.connection(), invitation.contactId())
           .flatMap(Contact::email);
-      stores.unsubscribes().add(handle, invitation.connection(), invitation.contactId(), email, clock.instant());
+      Instant now = clock.instant();
+      stores.unsubscribes().add(handle, invitation.connection(), invitation.contactId(), email, now);
+      if (config.writeback().emailOptOut()) {
+        stores.writebacks().enqueue(handle, invitation.connection(), new WriteRequest.EmailOptOut(
+            "opt-out:" + invitation.contactId(), invitation.contactId(), email), now);
+      }
     });
   }
 

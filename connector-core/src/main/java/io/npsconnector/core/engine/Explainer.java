@@ -66,6 +66,7 @@ public final class Explainer {
       case ACCOUNT_NPS -> "account NPS roll-up";
       case FOLLOW_UP_TASK -> "follow-up task";
       case TIMELINE_ACTIVITY -> "timeline activity";
+      case EMAIL_OPT_OUT -> "e-mail opt-out";
     };
     String attempts = item.attempts() + " attempt" + (item.attempts() == 1 ? "" : "s");
     String error = item.errorCode().map(code -> ": " + code + item.errorMessage().map(m -> " " + m).orElse(""))

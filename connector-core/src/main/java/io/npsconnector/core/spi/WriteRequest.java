@@ -47,4 +47,16 @@ public sealed interface WriteRequest {
       Objects.requireNonNull(contactId, "contactId");
     }
   }
+
+  /**
+   * The contact unsubscribed on the survey pages and the configuration asks for the CRM to know: opt it
+   * out of e-mail there ({@code writeback.email-opt-out}).
+   *
+   * @param email the contact's address, for CRMs that keep opt-outs by address
+   */
+  record EmailOptOut(String key, String contactId, Optional<String> email) implements WriteRequest {
+    public EmailOptOut {
+      Objects.requireNonNull(contactId, "contactId");
+    }
+  }
 }

@@ -26,7 +26,8 @@ public final class WritebackRepository {
     CONTACT_NPS(WriteRequest.ContactNps.class),
     ACCOUNT_NPS(WriteRequest.AccountNps.class),
     FOLLOW_UP_TASK(WriteRequest.FollowUpTask.class),
-    TIMELINE_ACTIVITY(WriteRequest.TimelineActivity.class);
+    TIMELINE_ACTIVITY(WriteRequest.TimelineActivity.class),
+    EMAIL_OPT_OUT(WriteRequest.EmailOptOut.class);
 
     private final Class<? extends WriteRequest> type;
 
@@ -84,6 +85,9 @@ public final class WritebackRepository {
     }
     if (request instanceof WriteRequest.TimelineActivity activity) {
       return Optional.of(activity.contactId());
+    }
+    if (request instanceof WriteRequest.EmailOptOut optOut) {
+      return Optional.of(optOut.contactId());
     }
     return Optional.empty();
   }

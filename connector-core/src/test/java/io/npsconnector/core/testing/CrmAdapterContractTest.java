@@ -246,7 +246,8 @@ public abstract class CrmAdapterContractTest {
         List.of(new WriteRequest.FollowUpTask("task-0", contactId(0), Optional.empty(), "Call back: NPS 4",
             "Score 4: too slow", LocalDate.of(2024, 3, 4), "High")),
         List.of(new WriteRequest.TimelineActivity("activity-0", contactId(0), "NPS answer: 4", "Score 4: too slow",
-            T0.plus(Duration.ofDays(1)))));
+            T0.plus(Duration.ofDays(1)))),
+        List.of(new WriteRequest.EmailOptOut("opt-out-1", contactId(1), Optional.of("person-1@example.com"))));
 
     for (List<WriteRequest> batch : batches) {
       List<RecordResult> results = adapter().write(batch);

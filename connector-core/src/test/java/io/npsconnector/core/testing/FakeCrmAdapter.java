@@ -463,6 +463,18 @@ public final class FakeCrmAdapter implements CrmAdapter {
       tasks.putIfAbsent(task.key(), task);
       return applied(task, createdRecordIds.computeIfAbsent(task.key(), key -> "task-" + ++lastRecordId));
     }
+    if (request instanceof WriteRequest.EmailOptOut optOut) {
+      Optional<RecordResult> refused = refuseUnlessLive(optOut.key(), optOut.contactId());
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+      Contact contact = contacts.get(optOut.contactId());
+      putContact(new Contact(contact.crmId(), contact.email(), contact.firstName(), contact.lastName(),
+          contact.phone(), contact.locale(), contact.timeZone(), true, contact.ownerId(), contact.accountId(),
+          contact.accountName(), contact.segments(), touchContactsOnWrite ? clock.instant() : contact.modifiedAt(),
+          contact.deleted()));
+      return applied(optOut, optOut.contactId());
+    }
     WriteRequest.TimelineActivity activity = (WriteRequest.TimelineActivity) request;
     Optional<RecordResult> refused = refuseUnlessLive(activity.key(), activity.contactId());
     if (refused.isPresent()) {

@@ -62,8 +62,16 @@ public final class SalesforceWriter {
   private final Map<String, String> accountFields;
   private final ZoneId zone;
   private final Pause pause;
+  private final String optOutField;
 
   public SalesforceWriter(SalesforceSession session, WritebackConfig writeback, ZoneId zone, Pause pause) {
+    this(session, writeback, zone, pause, "HasOptedOutOfEmail");
+  }
+
+  /** @param optOutField the Contact field of the e-mail opt-out (the connection's {@code fields.email-opt-out}) */
+  public SalesforceWriter(SalesforceSession session, WritebackConfig writeback, ZoneId zone, Pause pause,
+      String optOutField) {
+    this.optOutField = optOutField;
     this.session = session;
     this.contactFields = writeback.contactFields().get(CrmType.SALESFORCE);
     this.accountFields = writeback.accountFields().get(CrmType.SALESFORCE);
@@ -85,6 +93,8 @@ public final class SalesforceWriter {
         updates.computeIfAbsent("Account", k -> new ArrayList<>()).add(new Out(request, account(account)));
       } else if (request instanceof WriteRequest.FollowUpTask task) {
         creates.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, followUp(task)));
+      } else if (request instanceof WriteRequest.EmailOptOut optOut) {
+        updates.computeIfAbsent("Contact", k -> new ArrayList<>()).add(new Out(request, optOut(optOut)));
       } else if (request instanceof WriteRequest.TimelineActivity activity) {
         creates.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, activity(activity)));
       }
@@ -178,6 +188,13 @@ public final class SalesforceWriter {
     if (!cleared.isEmpty()) {
       contact.setFieldsToNull(cleared.toArray(String[]::new));
     }
+    return contact;
+  }
+
+  private SObject optOut(WriteRequest.EmailOptOut optOut) {
+    SObject contact = new SObject("Contact");
+    contact.setId(optOut.contactId());
+    contact.setField(optOutField, "true");
     return contact;
   }
 
