@@ -53,7 +53,7 @@ public final class HubSpotAdapter implements CrmAdapter {
     this.reader = new HubSpotReader(client, connection, context.clock(), pageSize);
     this.writer = new HubSpotWriter(client, connection, context.writeback());
     this.installer = new HubSpotFieldInstaller(client, context.writeback());
-    this.check = new HubSpotCheck(client, connection, tokens, installer);
+    this.check = new HubSpotCheck(client, connection, tokens, installer, context.writeback());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.npsconnector.hubspot;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.FieldReport;
@@ -25,7 +26,9 @@ import okhttp3.ResponseBody;
 
 /**
  * Checks a HubSpot connection without changing anything: whether HubSpot takes the token, which of the
- * scopes the connector needs it lacks, and which properties are missing or unusable.
+ * scopes the connector needs it lacks, and which properties are missing or unusable. When the configuration
+ * opts unsubscribed contacts out of e-mail ({@code writeback.email-opt-out}), the scope to write
+ * communication preferences ({@value #EMAIL_OPT_OUT_SCOPE}) is needed as well.
  *
  * <p>A private app's token is described by {@code POST /oauth/v2/private-apps/get/access-token-info}; an
  * OAuth access token by {@code GET /oauth/v1/access-tokens/{token}}. As that path holds the token, the
@@ -50,18 +53,33 @@ public final class HubSpotCheck {
       List.of("crm.schemas.contacts.write"),
       List.of("crm.schemas.companies.read"),
       List.of("crm.schemas.companies.write"));
+  /** Needed to opt contacts out of e-mail (Communication Preferences v4, batch unsubscribe-all). */
+  static final String EMAIL_OPT_OUT_SCOPE = "communication_preferences.statuses.batch.write";
 
   private final HubSpotClient client;
   private final TokenSource tokens;
   private final boolean privateApp;
   private final HubSpotFieldInstaller installer;
+  private final List<List<String>> requiredScopes;
 
+  /** @param writeback decides the scopes needed beyond {@link #REQUIRED_SCOPES} */
   public HubSpotCheck(HubSpotClient client, ConnectionConfig connection, TokenSource tokens,
-      HubSpotFieldInstaller installer) {
+      HubSpotFieldInstaller installer, WritebackConfig writeback) {
     this.client = Objects.requireNonNull(client, "client");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.privateApp = PRIVATE_APP.equals(connection.credentials().auth());
     this.installer = Objects.requireNonNull(installer, "installer");
+    this.requiredScopes = requiredScopes(Objects.requireNonNull(writeback, "writeback"));
+  }
+
+  /** The scopes the connector needs with this configuration; each entry lists names granting the same access. */
+  static List<List<String>> requiredScopes(WritebackConfig writeback) {
+    if (!writeback.emailOptOut()) {
+      return REQUIRED_SCOPES;
+    }
+    List<List<String>> scopes = new ArrayList<>(REQUIRED_SCOPES);
+    scopes.add(List.of(EMAIL_OPT_OUT_SCOPE));
+    return List.copyOf(scopes);
   }
 
   /** Signs in, compares the token's scopes with those needed, and describes the properties. */
@@ -72,7 +90,7 @@ public final class HubSpotCheck {
       return new ConnectionCheck(false, List.of(scopes.refused().get()));
     }
     scopes.unknown().ifPresent(problems::add);
-    scopes.granted().ifPresent(granted -> missing(granted).ifPresent(problems::add));
+    scopes.granted().ifPresent(granted -> missing(granted, requiredScopes).ifPresent(problems::add));
     try {
       FieldReport fields = installer.describeFields();
       problems.addAll(fields.instructions());
@@ -88,8 +106,8 @@ public final class HubSpotCheck {
   }
 
   /** One sentence naming the needed scopes the token lacks, if any. */
-  static Optional<String> missing(Set<String> granted) {
-    List<String> missing = REQUIRED_SCOPES.stream()
+  static Optional<String> missing(Set<String> granted, List<List<String>> required) {
+    List<String> missing = required.stream()
         .filter(names -> names.stream().noneMatch(granted::contains))
         .map(names -> names.size() == 1 ? names.get(0) : names.get(0) + " (or " + String.join(" or ",
             names.subList(1, names.size())) + ")")

@@ -12,6 +12,8 @@ import io.npsconnector.hubspot.client.Budget;
 import io.npsconnector.hubspot.client.HubSpotApiException;
 import io.npsconnector.hubspot.client.HubSpotClient;
 import io.npsconnector.hubspot.client.HubSpotResponse;
+import io.npsconnector.hubspot.dto.SubscriptionBatchResponse;
+import io.npsconnector.hubspot.dto.SubscriptionStatus;
 import io.npsconnector.hubspot.dto.WriteAssociation;
 import io.npsconnector.hubspot.dto.WriteBatchResponse;
 import io.npsconnector.hubspot.dto.WriteError;
@@ -36,11 +38,20 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Writes NPS results to HubSpot: contact and company properties with {@code batch/update}, follow-up tasks
- * and timeline notes with {@code batch/create}, at most {@value #MAX_BATCH} records a call, so that a
- * batch of one kind costs one call when nothing is wrong.
+ * and timeline notes with {@code batch/create}, e-mail opt-outs with the Communication Preferences v4
+ * {@code batch/unsubscribe-all} ({@code channel=EMAIL}; HubSpot keeps {@code hs_email_optout} read-only),
+ * at most {@value #MAX_BATCH} records a call, so that a batch of one kind costs one call when nothing is
+ * wrong.
+ *
+ * <p>HubSpot keeps opt-outs by address: an {@link WriteRequest.EmailOptOut} without one fails with
+ * {@value #NO_EMAIL} before sending; addresses are sent once each (compared without case) and the
+ * answer's statuses and errors are mapped back to every request with that address. An address the answer
+ * names nowhere fails with {@value #NO_RESULT}, retriable.
  *
  * <p>Values HubSpot would refuse (an enumeration value with spaces, an NPS outside -100..100) are caught
  * before sending and come back as {@value #INVALID_VALUE} results. HubSpot refuses a whole batch with 400
@@ -62,6 +73,13 @@ public final class HubSpotWriter {
   public static final int MAX_BATCH = 100;
   /** The code of a result refused before sending. */
   public static final String INVALID_VALUE = "INVALID_VALUE";
+  /** The code of an e-mail opt-out without an address: HubSpot keeps opt-outs by address. */
+  public static final String NO_EMAIL = "NO_EMAIL";
+  /** The code of an opt-out whose address HubSpot's answer names neither among results nor errors. */
+  public static final String NO_RESULT = "NO_RESULT";
+  /** Opts addresses out of every e-mail subscription ({@code ?channel=EMAIL}). */
+  static final String UNSUBSCRIBE_ALL = "/communication-preferences/v4/statuses/batch/unsubscribe-all";
+  static final String OPT_OUT_OPERATION = "opt contacts out of e-mail";
   static final Set<String> CATEGORIES = Set.of("promoter", "passive", "detractor");
   static final int TASK_TO_CONTACT = 204;
   static final int NOTE_TO_CONTACT = 202;
@@ -107,10 +125,11 @@ public final class HubSpotWriter {
   }
 
   /**
-   * Writes up to {@value #MAX_BATCH} requests, normally all of one kind.
+   * Writes up to {@value #MAX_BATCH} requests, normally all of one kind; each kind goes in its own calls.
    *
    * @return one result per request, in order
-   * @throws IllegalArgumentException for more than {@value #MAX_BATCH} requests, before any call
+   * @throws IllegalArgumentException for more than {@value #MAX_BATCH} requests, or a kind of request this
+   *     writer does not know, before any call
    */
   public List<RecordResult> write(List<WriteRequest> requests) {
     if (requests.size() > MAX_BATCH) {
@@ -118,8 +137,21 @@ public final class HubSpotWriter {
     }
     RecordResult[] results = new RecordResult[requests.size()];
     Map<Target, List<Item>> byTarget = new EnumMap<>(Target.class);
+    Map<String, Subscriber> optOuts = new LinkedHashMap<>();
     for (int i = 0; i < requests.size(); i++) {
-      WriteRequest request = requests.get(i);
+      WriteRequest request = Objects.requireNonNull(requests.get(i), "request");
+      if (request instanceof WriteRequest.EmailOptOut optOut) {
+        Objects.requireNonNull(optOut.key(), "request key");
+        Optional<String> address = address(optOut);
+        if (address.isEmpty()) {
+          results[i] = RecordResult.failed(optOut.key(), NO_EMAIL,
+              "the contact has no e-mail address, and HubSpot keeps e-mail opt-outs by address", false);
+        } else {
+          optOuts.computeIfAbsent(lower(address.get()), id -> new Subscriber(address.get(), new ArrayList<>()))
+              .requests().add(new OptOutItem(i, optOut.key(), optOut.contactId()));
+        }
+        continue;
+      }
       Target target = Target.of(request);
       Prepared prepared = prepare(request);
       if (prepared.problem() != null) {
@@ -134,7 +166,16 @@ public final class HubSpotWriter {
         send(target, round, call);
       }
     });
+    if (!optOuts.isEmpty()) {
+      unsubscribe(List.copyOf(optOuts.values()), call);
+    }
     return List.of(results);
+  }
+
+  /** A request kind this writer does not know (a newer SPI than the adapter): refused before any call. */
+  private static IllegalArgumentException unsupported(WriteRequest request) {
+    return new IllegalArgumentException("the HubSpot writer cannot write a " + request.getClass().getName()
+        + " (request " + request.key() + ")");
   }
 
   // ---- sending ----
@@ -163,12 +204,31 @@ public final class HubSpotWriter {
       if (request instanceof WriteRequest.AccountNps) {
         return COMPANIES;
       }
-      return request instanceof WriteRequest.FollowUpTask ? TASKS : NOTES;
+      if (request instanceof WriteRequest.FollowUpTask) {
+        return TASKS;
+      }
+      if (request instanceof WriteRequest.TimelineActivity) {
+        return NOTES;
+      }
+      throw unsupported(request);
     }
   }
 
+  /** A request's place in the caller's list and in the results. */
+  private interface Slot {
+    int index();
+
+    String key();
+  }
+
   /** A request ready to send, at its position in the caller's list. */
-  private record Item(int index, String key, WriteInput input) {}
+  private record Item(int index, String key, WriteInput input) implements Slot {}
+
+  /** An e-mail opt-out, at its position in the caller's list. */
+  private record OptOutItem(int index, String key, String contactId) implements Slot {}
+
+  /** One address to opt out, as first given, and every request for it. */
+  private record Subscriber(String address, List<OptOutItem> requests) {}
 
   /** The state of one {@link #write} call. */
   private static final class Call {
@@ -209,28 +269,36 @@ public final class HubSpotWriter {
       response = client.post(target.operation, target.path,
           Map.of("inputs", items.stream().map(Item::input).toList()), Budget.STANDARD);
     } catch (HubSpotApiException e) {
-      refused(target, items, call, e);
+      refused(items, all -> all, call, e, part -> send(target, part, call));
       return;
     }
     call.wrote = true;
     record(target, items, response, call);
   }
 
-  /** The whole call failed. */
-  private void refused(Target target, List<Item> items, Call call, HubSpotApiException e) {
+  /**
+   * The whole call failed.
+   *
+   * @param units what the call sent (records, or addresses); a refused value splits them in halves
+   * @param slots the requests behind some units
+   * @param resend sends some units again
+   */
+  private <T> void refused(List<T> units, Function<List<T>, List<? extends Slot>> slots, Call call,
+      HubSpotApiException e, Consumer<List<T>> resend) {
     if (e.status() == 401 || e.status() == 403) {
       throw HubSpotErrors.crmException(client.connection(), e);
     }
     boolean validation = e.status() == 400 && e.category().filter("VALIDATION_ERROR"::equals).isPresent();
     Optional<String> propertyError = validation ? Validation.of(e).propertyError() : Optional.empty();
+    List<? extends Slot> items = slots.apply(units);
     if (validation && propertyError.isEmpty()) {
-      if (items.size() == 1) {
+      if (units.size() == 1) {
         fail(call, items, e, false);
         return;
       }
-      int half = items.size() / 2;
-      send(target, items.subList(0, half), call);
-      send(target, items.subList(half, items.size()), call);
+      int half = units.size() / 2;
+      resend.accept(units.subList(0, half));
+      resend.accept(units.subList(half, units.size()));
       return;
     }
     if (!call.wrote) {
@@ -245,10 +313,10 @@ public final class HubSpotWriter {
     fail(call, items, e, e.retriable());
   }
 
-  private void fail(Call call, List<Item> items, HubSpotApiException e, boolean retriable) {
+  private void fail(Call call, List<? extends Slot> items, HubSpotApiException e, boolean retriable) {
     String code = e.category().orElse(e.status() == 0 ? "IO_ERROR" : "HTTP_" + e.status());
     String message = Validation.of(e).message();
-    for (Item item : items) {
+    for (Slot item : items) {
       call.results[item.index()] = RecordResult.failed(item.key(), code, message, retriable);
     }
   }
@@ -300,15 +368,126 @@ public final class HubSpotWriter {
   }
 
   private WriteBatchResponse read(Target target, JsonNode body) {
+    return read(target.operation, body, WriteBatchResponse.class, new WriteBatchResponse(null, List.of(), 0, List.of()));
+  }
+
+  private <T> T read(String operation, JsonNode body, Class<T> type, T empty) {
     if (body == null || !body.isObject()) {
-      return new WriteBatchResponse(null, List.of(), 0, List.of());
+      return empty;
     }
     try {
-      return client.json().treeToValue(body, WriteBatchResponse.class);
+      return client.json().treeToValue(body, type);
     } catch (JsonProcessingException e) {
-      throw new CrmException.Data(client.connection(), target.operation, "UNREADABLE_ANSWER",
+      throw new CrmException.Data(client.connection(), operation, "UNREADABLE_ANSWER",
           "HubSpot's answer does not have the shape of a batch answer: " + e.getOriginalMessage(), e);
     }
+  }
+
+  // ---- e-mail opt-outs ----
+
+  /** Opts the addresses out of all e-mail in one call; the results go to every request of each address. */
+  private void unsubscribe(List<Subscriber> subscribers, Call call) {
+    List<OptOutItem> items = requestsOf(subscribers);
+    if (call.stopped != null) {
+      fail(call, items, call.stopped, true);
+      return;
+    }
+    HubSpotResponse response;
+    try {
+      calls.incrementAndGet();
+      response = client.post(OPT_OUT_OPERATION, UNSUBSCRIBE_ALL, Map.of("channel", "EMAIL"),
+          Map.of("inputs", subscribers.stream().map(Subscriber::address).toList()), Budget.STANDARD);
+    } catch (HubSpotApiException e) {
+      refused(subscribers, HubSpotWriter::requestsOf, call, e, part -> unsubscribe(part, call));
+      return;
+    }
+    call.wrote = true;
+    recordOptOuts(subscribers, response, call);
+  }
+
+  private static List<OptOutItem> requestsOf(List<Subscriber> subscribers) {
+    return subscribers.stream().flatMap(subscriber -> subscriber.requests().stream()).toList();
+  }
+
+  /** One result per request from a 200 or 207 answer: by address, an error before a status. */
+  private void recordOptOuts(List<Subscriber> subscribers, HubSpotResponse response, Call call) {
+    SubscriptionBatchResponse answer = read(OPT_OUT_OPERATION, response.body(), SubscriptionBatchResponse.class,
+        new SubscriptionBatchResponse(null, List.of(), List.of()));
+    Set<String> answered = new HashSet<>();
+    for (SubscriptionStatus status : answer.results()) {
+      if (status != null && status.subscriberIdString() != null) {
+        answered.add(lower(status.subscriberIdString().strip()));
+      }
+    }
+    Map<String, WriteError> failures = new HashMap<>();
+    int unattributed = 0;
+    for (WriteError error : answer.errors()) {
+      boolean named = false;
+      for (Subscriber subscriber : subscribers) {
+        if (names(error, subscriber.address())) {
+          failures.putIfAbsent(lower(subscriber.address()), error);
+          named = true;
+        }
+      }
+      unattributed += named ? 0 : 1;
+    }
+    String noResult = "HubSpot's answer names the address neither among its results nor among its errors"
+        + (unattributed == 0 ? "" : " (" + unattributed + " error" + (unattributed == 1 ? "" : "s")
+            + " of the answer named no address)");
+    for (Subscriber subscriber : subscribers) {
+      String address = lower(subscriber.address());
+      WriteError error = failures.get(address);
+      for (OptOutItem item : subscriber.requests()) {
+        call.results[item.index()] = error != null
+            ? failed(item.key(), error)
+            : answered.contains(address)
+                ? RecordResult.ok(item.key(), item.contactId().isBlank() ? null : item.contactId())
+                : RecordResult.failed(item.key(), NO_RESULT, noResult, true);
+      }
+    }
+  }
+
+  /** True when an error's context (as {@code subscriberIdString} does) or its message names the address. */
+  static boolean names(WriteError error, String address) {
+    if (error.context() != null) {
+      for (JsonNode values : error.context()) {
+        for (JsonNode value : values.isArray() ? values : List.of(values)) {
+          if (value.isValueNode() && value.asText().strip().equalsIgnoreCase(address)) {
+            return true;
+          }
+        }
+      }
+    }
+    return error.message() != null && mentions(error.message(), address);
+  }
+
+  /** True when {@code text} holds the address as a whole (not inside a longer address), in any case. */
+  static boolean mentions(String text, String address) {
+    String haystack = lower(text);
+    String needle = lower(address);
+    for (int at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) {
+      int end = at + needle.length();
+      if ((at == 0 || !addressChar(haystack.charAt(at - 1)))
+          && (end == haystack.length() || !addressChar(haystack.charAt(end)) || haystack.charAt(end) == '.'
+              && (end + 1 == haystack.length() || !addressChar(haystack.charAt(end + 1))))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean addressChar(char c) {
+    return Character.isLetterOrDigit(c) || "._%+-@".indexOf(c) >= 0;
+  }
+
+  /** The request's address, stripped; empty when it has none. */
+  private static Optional<String> address(WriteRequest.EmailOptOut optOut) {
+    return optOut.email() == null ? Optional.empty()
+        : optOut.email().map(String::strip).filter(address -> !address.isEmpty());
+  }
+
+  private static String lower(String text) {
+    return text.toLowerCase(Locale.ROOT);
   }
 
   private static RecordResult failed(String key, WriteError error) {
@@ -380,7 +559,10 @@ public final class HubSpotWriter {
     if (request instanceof WriteRequest.FollowUpTask task) {
       return task(task);
     }
-    return note((WriteRequest.TimelineActivity) request);
+    if (request instanceof WriteRequest.TimelineActivity activity) {
+      return note(activity);
+    }
+    throw unsupported(request);
   }
 
   private Prepared contact(WriteRequest.ContactNps nps) {

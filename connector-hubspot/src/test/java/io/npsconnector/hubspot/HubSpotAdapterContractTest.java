@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.npsconnector.config.ConfigLoader;
@@ -15,6 +16,7 @@ import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.testing.CrmAdapterContractTest;
 import io.npsconnector.core.testing.TestClock;
@@ -32,14 +34,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared adapter contract against a stateful HubSpot stand-in on WireMock: contacts, won deals and
  * closed tickets in its search index, their contacts in its v4 associations, pipelines from fixture
- * files of our own, batch updates and creates answered per record.
+ * files of our own, batch updates and creates answered per record, e-mail opt-outs (batch unsubscribe-all)
+ * answered per address.
  */
 class HubSpotAdapterContractTest extends CrmAdapterContractTest {
   private static final int PAGE_SIZE = 4;
@@ -85,6 +90,22 @@ class HubSpotAdapterContractTest extends CrmAdapterContractTest {
     }
     wireMock.stubFor(post(urlPathMatching("/crm/v3/objects/[a-z]+/batch/(update|create)"))
         .willReturn(aResponse().withTransformers(PortalSearch.NAME)));
+    wireMock.stubFor(post(urlEqualTo("/communication-preferences/v4/statuses/batch/unsubscribe-all?channel=EMAIL"))
+        .willReturn(aResponse().withTransformers(PortalSearch.NAME)));
+  }
+
+  @Test
+  void optsContactsOutOfEmailByAddressOncePerAddress() {
+    List<RecordResult> results = adapter().write(List.of(
+        new WriteRequest.EmailOptOut("opt-out-1", contactId(1), Optional.of("person-1@example.com")),
+        new WriteRequest.EmailOptOut("opt-out-2", contactId(2), Optional.of("Person-1@Example.com")),
+        new WriteRequest.EmailOptOut("opt-out-3", contactId(3), Optional.of("person-3@example.com"))));
+
+    assertThat(results).extracting(RecordResult::key).containsExactly("opt-out-1", "opt-out-2", "opt-out-3");
+    assertThat(results).allSatisfy(result -> assertThat(result.success()).as(result.toString()).isTrue());
+    assertThat(results.get(1).crmRecordId()).contains(contactId(2));
+    assertThat(portal.unsubscribed()).containsExactly("person-1@example.com", "person-3@example.com");
+    assertThat(crmRequestCount()).isEqualTo(1);
   }
 
   @AfterEach

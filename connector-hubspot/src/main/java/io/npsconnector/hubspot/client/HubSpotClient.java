@@ -131,6 +131,11 @@ public final class HubSpotClient {
     return execute(operation, "POST", url(path, Map.of()), serialize(operation, body), budget);
   }
 
+  /** A POST with query parameters, such as {@code ?channel=EMAIL}. */
+  public HubSpotResponse post(String operation, String path, Map<String, String> query, Object body, Budget budget) {
+    return execute(operation, "POST", url(path, query), serialize(operation, body), budget);
+  }
+
   public HubSpotResponse patch(String operation, String path, Object body, Budget budget) {
     return execute(operation, "PATCH", url(path, Map.of()), serialize(operation, body), budget);
   }

@@ -23,7 +23,9 @@ import java.util.function.Predicate;
  * does: filters AND-ed in one group (GTE, LTE, GT, EQ, IN on string values, dates as epoch ms), one
  * sort, pages of {@code limit} with {@code paging.next.after} as an offset, and the 10,000-result cap
  * (a 400 for any page reaching past it). Associations answer 207 with {@code NO_ASSOCIATIONS_FOUND}
- * errors for ids without any, and {@code toObjectId} as a number.
+ * errors for ids without any, and {@code toObjectId} as a number. Communication Preferences v4's
+ * {@code batch/unsubscribe-all} answers 200 with one {@code UNSUBSCRIBED} status per address, and records
+ * the addresses ({@link #unsubscribed()}).
  */
 public final class PortalSearch implements ResponseDefinitionTransformerV2 {
   public static final String NAME = "portal-search";
@@ -33,6 +35,7 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
   private final Map<String, String> failures = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong(900_000);
   private final List<JsonNode> written = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<String> unsubscribed = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** The next batch update refuses this record id with this error category (a 207 for the batch). */
   public void failUpdate(String id, String category) {
@@ -42,6 +45,11 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
   /** Every input a batch update or create received, in order. */
   public List<JsonNode> written() {
     return List.copyOf(written);
+  }
+
+  /** Every address a batch unsubscribe-all received, in order. */
+  public List<String> unsubscribed() {
+    return List.copyOf(unsubscribed);
   }
 
   @Override
@@ -87,6 +95,9 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
     }
     ResponseDefinitionBuilder answer = ResponseDefinitionBuilder.like(event.getResponseDefinition()).but()
         .withHeader("Content-Type", "application/json;charset=utf-8");
+    if (path.startsWith("/communication-preferences/v4/statuses/batch/unsubscribe-all")) {
+      return unsubscribeAll(request, answer);
+    }
     if (path.startsWith("/crm/v4/associations/")) {
       String type = path.split("/")[4];
       return associations(type, request, answer);
@@ -238,6 +249,25 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
       return answer.withStatus(207).withBody(body.toString()).build();
     }
     return answer.withStatus(create ? 201 : 200).withBody(body.toString()).build();
+  }
+
+  /** Opts every address out of all e-mail: one status per address, portal-wide. */
+  private ResponseDefinition unsubscribeAll(JsonNode request, ResponseDefinitionBuilder answer) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("status", "COMPLETE");
+    ArrayNode results = body.putArray("results");
+    for (JsonNode input : request.path("inputs")) {
+      unsubscribed.add(input.asText());
+      ObjectNode status = results.addObject();
+      status.put("subscriberIdString", input.asText());
+      status.put("wideStatusType", "PORTAL_WIDE");
+      status.put("status", "UNSUBSCRIBED");
+      status.put("channel", "EMAIL");
+      status.put("timestamp", "2024-03-02T10:15:30.412Z");
+    }
+    body.put("startedAt", "2024-03-02T10:15:30.201Z");
+    body.put("completedAt", "2024-03-02T10:15:30.455Z");
+    return answer.withStatus(200).withBody(body.toString()).build();
   }
 
   /** A batch read by id: the records found, with the properties asked for. */

@@ -1,5 +1,6 @@
 package io.npsconnector.hubspot.write;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -12,6 +13,7 @@ import static io.npsconnector.hubspot.write.WriteFixtures.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.hubspot.HubSpotCheck;
@@ -78,15 +80,80 @@ class HubSpotCheckTest {
     wireMock.stubFor(get(urlPathEqualTo("/crm/v3/properties/companies"))
         .willReturn(answer(200, "properties-companies-with-nps.json")));
 
-    ConnectionCheck check = new HubSpotCheck(client, WriteFixtures.oauth(), TokenSource.fixed(WriteFixtures.TOKEN),
-        installer).check();
+    ConnectionCheck check = oauthCheck(WriteFixtures.writeback()).check();
 
     assertThat(check.problems()).isEmpty();
     assertThat(check.ok()).isTrue();
   }
 
+  @Test
+  void optingOutOfEmailNeedsTheCommunicationPreferencesScope() {
+    stubOAuthTokenAndProperties(WriteFixtures.fixture("oauth-access-token-info.json"));
+
+    ConnectionCheck check = oauthCheck(WriteFixtures.writebackWithEmailOptOut()).check();
+
+    assertThat(check.authenticated()).isTrue();
+    assertThat(check.ok()).isFalse();
+    assertThat(check.problems()).singleElement().satisfies(problem -> assertThat(problem)
+        .startsWith("The access token lacks the scope communication_preferences.statuses.batch.write")
+        .contains("add it to the HubSpot app")
+        .doesNotContain("crm.objects", WriteFixtures.TOKEN));
+  }
+
+  @Test
+  void theCommunicationPreferencesScopeIsNamedWithTheOtherMissingScopes() {
+    wireMock.stubFor(post(urlEqualTo(TOKEN_INFO)).willReturn(answer(200, "private-app-token-info-missing-scopes.json")));
+    wireMock.stubFor(get(urlPathEqualTo("/crm/v3/properties/contacts"))
+        .willReturn(answer(200, "properties-contacts-with-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo("/crm/v3/properties/companies"))
+        .willReturn(answer(200, "properties-companies-with-nps.json")));
+
+    ConnectionCheck check = new HubSpotCheck(client, WriteFixtures.privateApp(ZoneId.of("UTC")),
+        TokenSource.fixed(WriteFixtures.TOKEN), installer, WriteFixtures.writebackWithEmailOptOut()).check();
+
+    assertThat(check.problems()).singleElement().satisfies(problem -> assertThat(problem)
+        .startsWith("The access token lacks the scopes ")
+        .contains("crm.objects.companies.write", "communication_preferences.statuses.batch.write"));
+  }
+
+  @Test
+  void aTokenWithTheCommunicationPreferencesScopePassesTheCheckWithOptOuts() {
+    stubOAuthTokenAndProperties(WriteFixtures.fixture("oauth-access-token-info.json")
+        .replace("\"crm.objects.contacts.read\",", "\"crm.objects.contacts.read\", "
+            + "\"communication_preferences.statuses.batch.write\","));
+
+    ConnectionCheck check = oauthCheck(WriteFixtures.writebackWithEmailOptOut()).check();
+
+    assertThat(check.problems()).isEmpty();
+    assertThat(check.ok()).isTrue();
+  }
+
+  @Test
+  void withoutOptOutsTheCommunicationPreferencesScopeIsNotNeeded() {
+    stubOAuthTokenAndProperties(WriteFixtures.fixture("oauth-access-token-info.json"));
+
+    ConnectionCheck check = oauthCheck(WriteFixtures.writeback()).check();
+
+    assertThat(check.problems()).noneSatisfy(problem -> assertThat(problem).contains("communication_preferences"));
+    assertThat(check.ok()).isTrue();
+  }
+
+  private void stubOAuthTokenAndProperties(String tokenInfo) {
+    wireMock.stubFor(get(urlEqualTo("/oauth/v1/access-tokens/test-token")).willReturn(aResponse().withStatus(200)
+        .withHeader("Content-Type", "application/json;charset=utf-8").withBody(tokenInfo)));
+    wireMock.stubFor(get(urlPathEqualTo("/crm/v3/properties/contacts"))
+        .willReturn(answer(200, "properties-contacts-with-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo("/crm/v3/properties/companies"))
+        .willReturn(answer(200, "properties-companies-with-nps.json")));
+  }
+
+  private HubSpotCheck oauthCheck(WritebackConfig writeback) {
+    return new HubSpotCheck(client, WriteFixtures.oauth(), TokenSource.fixed(WriteFixtures.TOKEN), installer,
+        writeback);
+  }
+
   private HubSpotCheck privateAppCheck() {
     return new HubSpotCheck(client, WriteFixtures.privateApp(ZoneId.of("UTC")), TokenSource.fixed(WriteFixtures.TOKEN),
-        installer);
+        installer, WriteFixtures.writeback());
   }
 }

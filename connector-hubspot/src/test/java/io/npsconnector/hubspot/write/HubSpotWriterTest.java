@@ -35,6 +35,8 @@ class HubSpotWriterTest {
   private static final String COMPANIES = "/crm/v3/objects/companies/batch/update";
   private static final String TASKS = "/crm/v3/objects/tasks/batch/create";
   private static final String NOTES = "/crm/v3/objects/notes/batch/create";
+  private static final String UNSUBSCRIBE_ALL =
+      "/communication-preferences/v4/statuses/batch/unsubscribe-all?channel=EMAIL";
   private static final Instant ANSWERED = Instant.parse("2024-03-02T10:15:00Z");
 
   @RegisterExtension
@@ -385,6 +387,185 @@ class HubSpotWriterTest {
         ]}""")));
   }
 
+  // ---- e-mail opt-outs ----
+
+  @Test
+  void optsAddressesOutOfAllEmailInOneCallSendingEachAddressOnce() {
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL))
+        .willReturn(answer(200, "communication-preferences-unsubscribe-all-200.json")));
+
+    List<RecordResult> results = writer.write(List.of(
+        optOut("optout:1", "51001", "ada@example.com"),
+        optOut("optout:2", "51002", " grace@example.com "),
+        optOut("optout:3", "51003", "ADA@Example.COM")));
+
+    assertThat(results).extracting(RecordResult::key).containsExactly("optout:1", "optout:2", "optout:3");
+    assertThat(results).allSatisfy(result -> assertThat(result.success()).as(result.toString()).isTrue());
+    assertThat(results).extracting(result -> result.crmRecordId().orElseThrow())
+        .containsExactly("51001", "51002", "51003");
+    // the channel in the query, each address once (the first spelling), in the order given
+    wireMock.verify(1, postRequestedFor(urlEqualTo(UNSUBSCRIBE_ALL)).withRequestBody(equalToJson("""
+        {"inputs": ["ada@example.com", "grace@example.com"]}""")));
+    assertThat(wireMock.getAllServeEvents()).singleElement().satisfies(event -> {
+      assertThat(event.getRequest().getUrl()).isEqualTo(UNSUBSCRIBE_ALL);
+      assertThat(event.getRequest().getHeader("Authorization")).isEqualTo("Bearer " + WriteFixtures.TOKEN);
+    });
+    assertThat(writer.apiCalls()).isEqualTo(1);
+  }
+
+  @Test
+  void turnsAMultiStatusOptOutAnswerIntoOneResultPerRequest() {
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL))
+        .willReturn(answer(207, "communication-preferences-unsubscribe-all-207.json")));
+
+    List<RecordResult> results = writer.write(List.of(
+        optOut("optout:1", "51001", "ada@example.com"),
+        optOut("optout:2", "51002", "grace@example"),
+        optOut("optout:3", "51003", "linus@example.com"),
+        optOut("optout:4", "51004", "nils@example.com"),
+        optOut("optout:5", "51005", "Grace@Example")));
+
+    assertThat(results).extracting(RecordResult::key)
+        .containsExactly("optout:1", "optout:2", "optout:3", "optout:4", "optout:5");
+    assertThat(results).extracting(RecordResult::success).containsExactly(true, false, false, false, false);
+    assertThat(results.get(0).crmRecordId()).contains("51001");
+    // named in the error's context: HubSpot's category, not worth retrying
+    assertThat(results.get(1).errorCode()).contains("VALIDATION_ERROR");
+    assertThat(results.get(1).message()).contains("Invalid email address");
+    assertThat(results.get(1).retriable()).isFalse();
+    assertThat(results.get(4)).isEqualTo(RecordResult.failed("optout:5", "VALIDATION_ERROR", "Invalid email address",
+        false));
+    // named in the error's message only; a rate limit is worth retrying
+    assertThat(results.get(2).errorCode()).contains("RATE_LIMITS");
+    assertThat(results.get(2).retriable()).isTrue();
+    // named nowhere: the error naming no address is not taken for it
+    assertThat(results.get(3).errorCode()).contains(HubSpotWriter.NO_RESULT);
+    assertThat(results.get(3).retriable()).isTrue();
+    wireMock.verify(1, postRequestedFor(urlEqualTo(UNSUBSCRIBE_ALL)).withRequestBody(equalToJson("""
+        {"inputs": ["ada@example.com", "grace@example", "linus@example.com", "nils@example.com"]}""")));
+  }
+
+  @Test
+  void anAddressInsideALongerOneInAnErrorMessageIsNotNamed() {
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL)).willReturn(aResponse().withStatus(207)
+        .withHeader("Content-Type", "application/json").withBody("""
+            {"status": "COMPLETE",
+             "results": [{"subscriberIdString": "bo@example.com", "status": "UNSUBSCRIBED", "channel": "EMAIL"}],
+             "errors": [{"status": "error", "category": "VALIDATION_ERROR",
+               "message": "Invalid email address: jbo@example.com.au"}]}""")));
+
+    List<RecordResult> results = writer.write(List.of(optOut("optout:1", "51001", "bo@example.com")));
+
+    assertThat(results).singleElement().satisfies(result -> assertThat(result.success()).isTrue());
+  }
+
+  @Test
+  void anOptOutWithoutAnAddressFailsWithoutAnyCall() {
+    List<RecordResult> results = writer.write(List.of(
+        new WriteRequest.EmailOptOut("optout:1", "51001", Optional.empty()),
+        optOut("optout:2", "51002", "   ")));
+
+    assertThat(results).extracting(RecordResult::key).containsExactly("optout:1", "optout:2");
+    assertThat(results).allSatisfy(result -> {
+      assertThat(result.success()).isFalse();
+      assertThat(result.errorCode()).contains(HubSpotWriter.NO_EMAIL);
+      assertThat(result.retriable()).isFalse();
+    });
+    assertThat(wireMock.getAllServeEvents()).isEmpty();
+    assertThat(writer.apiCalls()).isZero();
+  }
+
+  @Test
+  void writesOptOutsAndContactUpdatesEachInTheirOwnCallWithResultsInRequestOrder() {
+    echoContactUpdates();
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL))
+        .willReturn(answer(200, "communication-preferences-unsubscribe-all-200.json")));
+
+    List<RecordResult> results = writer.write(List.of(
+        optOut("optout:1", "51001", "ada@example.com"),
+        contact(1, 10, ANSWERED, "fast"),
+        new WriteRequest.EmailOptOut("optout:3", "51003", Optional.empty()),
+        contact(2, 3, ANSWERED, "slow"),
+        optOut("optout:2", "51002", "grace@example.com")));
+
+    assertThat(results).extracting(RecordResult::key)
+        .containsExactly("optout:1", "contact:51001", "optout:3", "contact:51002", "optout:2");
+    assertThat(results).extracting(RecordResult::success).containsExactly(true, true, false, true, true);
+    assertThat(results).extracting(result -> result.crmRecordId().orElse(null))
+        .containsExactly("51001", "51001", null, "51002", "51002");
+    assertThat(results.get(2).errorCode()).contains(HubSpotWriter.NO_EMAIL);
+    List<LoggedRequest> contactCalls = wireMock.findAll(postRequestedFor(urlEqualTo(CONTACTS)));
+    assertThat(contactCalls).singleElement().satisfies(call ->
+        assertThat(json(call.getBodyAsString()).path("inputs")).hasSize(2));
+    wireMock.verify(1, postRequestedFor(urlEqualTo(UNSUBSCRIBE_ALL)).withRequestBody(equalToJson("""
+        {"inputs": ["ada@example.com", "grace@example.com"]}""")));
+    assertThat(wireMock.getAllServeEvents()).hasSize(2);
+    assertThat(writer.apiCalls()).isEqualTo(2);
+  }
+
+  @Test
+  void aFailedOptOutCallBeforeAnythingIsWrittenPropagatesLikeOtherCalls() {
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL)).willReturn(aResponse().withStatus(503)));
+
+    assertThatThrownBy(() -> writer.write(List.of(optOut("optout:1", "51001", "ada@example.com"))))
+        .isInstanceOf(CrmException.Retriable.class)
+        .hasMessageContaining("HTTP 503");
+    // the client's own retries: three attempts in all
+    assertThat(wireMock.findAll(postRequestedFor(urlEqualTo(UNSUBSCRIBE_ALL)))).hasSize(3);
+  }
+
+  @Test
+  void aTokenWithoutTheCommunicationPreferencesScopeIsAnAuthenticationFailure() {
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL)).willReturn(aResponse().withStatus(403)
+        .withHeader("Content-Type", "application/json").withBody("""
+            {"status": "error", "category": "MISSING_SCOPES",
+             "message": "This app hasn't been granted all required scopes to make this call."}""")));
+
+    assertThatThrownBy(() -> writer.write(List.of(optOut("optout:1", "51001", "ada@example.com"))))
+        .isInstanceOf(CrmException.Authentication.class)
+        .hasMessageContaining("MISSING_SCOPES")
+        .hasMessageNotContaining(WriteFixtures.TOKEN);
+  }
+
+  @Test
+  void onceContactsAreWrittenAFailedOptOutCallComesBackAsRetriableResults() {
+    echoContactUpdates();
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL)).willReturn(aResponse().withStatus(503)));
+
+    List<RecordResult> results = writer.write(List.of(
+        contact(1, 10, ANSWERED, "fast"),
+        optOut("optout:1", "51001", "ada@example.com"),
+        optOut("optout:2", "51002", "ADA@example.com")));
+
+    assertThat(results).extracting(RecordResult::success).containsExactly(true, false, false);
+    assertThat(results.subList(1, 3)).allSatisfy(result -> {
+      assertThat(result.errorCode()).contains("HTTP_503");
+      assertThat(result.retriable()).isTrue();
+    });
+  }
+
+  @Test
+  void aRefusedAddressIsSplitOffSoThatTheOthersAreOptedOut() {
+    // HubSpot refuses the whole call for one address it will not take
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL)).atPriority(1)
+        .withRequestBody(matchingJsonPath("$.inputs[?(@ == 'not-an-address')]"))
+        .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+            {"status": "error", "category": "VALIDATION_ERROR", "message": "Invalid input: not-an-address"}""")));
+    wireMock.stubFor(post(urlEqualTo(UNSUBSCRIBE_ALL)).atPriority(5)
+        .willReturn(answer(200, "communication-preferences-unsubscribe-all-200.json")));
+
+    List<RecordResult> results = writer.write(List.of(
+        optOut("optout:1", "51001", "ada@example.com"),
+        optOut("optout:2", "51002", "not-an-address"),
+        optOut("optout:3", "51003", "grace@example.com")));
+
+    assertThat(results).extracting(RecordResult::success).containsExactly(true, false, true);
+    assertThat(results.get(1).errorCode()).contains("VALIDATION_ERROR");
+    assertThat(results.get(1).retriable()).isFalse();
+    // 3 refused, 1 written, 2 refused, 1 refused (alone), 1 written
+    assertThat(writer.apiCalls()).isEqualTo(5);
+  }
+
   // ---- helpers ----
 
   private static void echoContactUpdates() {
@@ -401,6 +582,10 @@ class HubSpotWriterTest {
     String category = score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
     return new WriteRequest.ContactNps("contact:" + contactId(index), contactId(index), score, category, at,
         Optional.ofNullable(comment));
+  }
+
+  private static WriteRequest.EmailOptOut optOut(String key, String contactId, String email) {
+    return new WriteRequest.EmailOptOut(key, contactId, Optional.of(email));
   }
 
   private static JsonNode json(String text) {

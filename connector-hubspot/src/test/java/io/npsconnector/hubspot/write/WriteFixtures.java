@@ -77,6 +77,13 @@ final class WriteFixtures {
         WritebackConfig.DEFAULT_ROLLUP_WINDOW, true, Map.of());
   }
 
+  /** The default property names, with unsubscribes opted out of e-mail in HubSpot ({@code email-opt-out}). */
+  static WritebackConfig writebackWithEmailOptOut() {
+    WritebackConfig writeback = writeback();
+    return new WritebackConfig(writeback.contactFields(), writeback.accountFields(),
+        writeback.accountRollupWindow(), writeback.timelineActivity(), writeback.followUpTasks(), true);
+  }
+
   static ConnectionConfig privateApp(ZoneId timeZone) {
     return connection(new Credentials("private-app", Map.of(), Map.of("token", new Secret("${HUBSPOT_TOKEN}", TOKEN))),
         timeZone);
