@@ -1,0 +1,442 @@
+package io.npsconnector.core.delivery.email;
+
+import io.npsconnector.config.EmailChannelConfig;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.Secret;
+import io.npsconnector.config.TemplateConfig;
+import io.npsconnector.core.delivery.Channel;
+import io.npsconnector.core.delivery.Delivery;
+import io.npsconnector.core.delivery.DeliveryException;
+import io.npsconnector.core.delivery.DeliveryReceipt;
+import io.npsconnector.core.delivery.SurveyLinks;
+import io.npsconnector.core.model.Contact;
+import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.InterruptedIOException;
+import java.io.UnsupportedEncodingException;
+import java.net.IDN;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.util.MailConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers invitations and reminders as e-mail over SMTP (Angus Mail).
+ *
+ * <p>Each mail is {@code multipart/alternative}: a plain-text part and an HTML part (UTF-8), in the contact's
+ * language, with the 0-10 scale as eleven links ({@link SurveyLinks#survey(long, java.time.Instant, int)}) and an
+ * unsubscribe link, which the headers {@code List-Unsubscribe} and {@code List-Unsubscribe-Post} (RFC 8058
+ * one-click) repeat. The {@code Message-ID} is derived from the delivery's idempotency key and the sender's
+ * domain, {@code <nps-KEY@domain>}, so a resend after a crash carries the same id and receivers can drop it.
+ *
+ * <p>Failures: a recipient the server refuses with a 5xx reply (or no valid address at all) is permanent; 4xx
+ * replies, connection failures, timeouts and any other error are retriable. The SMTP password appears in no
+ * message and no log. Thread-safe: one {@link Session}, one {@link Transport} per send.
+ */
+public final class EmailChannel implements Channel {
+  public static final String ID = "email";
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  static final String LIST_UNSUBSCRIBE = "List-Unsubscribe";
+  static final String LIST_UNSUBSCRIBE_POST = "List-Unsubscribe-Post";
+  static final String ONE_CLICK = "List-Unsubscribe=One-Click";
+  static final String MESSAGE_ID_PREFIX = "nps-";
+  static final String FALLBACK_DOMAIN = "npsconnector.invalid";
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmailChannel.class);
+  private static final String UTF_8 = StandardCharsets.UTF_8.name();
+  /** A bare address: no display name, brackets, spaces, commas or quotes (those need no support in CRM data). */
+  private static final Pattern BARE_ADDRESS =
+      Pattern.compile("[^\\s@<>()\\[\\],;:\"\\\\]+@[^\\s@<>()\\[\\],;:\"\\\\]+\\.[^\\s@<>()\\[\\],;:\"\\\\]+");
+  private static final int MAX_KEY_LENGTH = 96;
+  private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
+  private final String host;
+  private final int port;
+  private final Optional<String> user;
+  private final Optional<Secret> password;
+  private final InternetAddress from;
+  private final Optional<InternetAddress> replyTo;
+  private final String domain;
+  private final String company;
+  private final Map<String, TemplateConfig> templates;
+  private final SurveyLinks links;
+  private final Clock clock;
+  private final Session session;
+
+  /**
+   * A channel sending through {@code smtp}, with a 10 s connection and a 30 s read/write timeout.
+   *
+   * @param company the company's name ({company} in templates)
+   * @param templates by name, as {@link NpsConfig#templates()}; a delivery names its template
+   * @param links builds the survey and unsubscribe links
+   * @param clock for the {@code Date} header
+   * @throws IllegalArgumentException when the configured {@code from} or {@code reply-to} is not an address
+   */
+  public EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates,
+      SurveyLinks links, Clock clock) {
+    this(smtp, company, templates, links, clock, CONNECT_TIMEOUT, READ_TIMEOUT);
+  }
+
+  EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates, SurveyLinks links,
+      Clock clock, Duration connectTimeout, Duration readTimeout) {
+    Objects.requireNonNull(smtp, "smtp");
+    this.host = Objects.requireNonNull(smtp.host(), "host");
+    this.port = smtp.port();
+    this.user = smtp.user() == null ? Optional.empty() : smtp.user().filter(value -> !value.isBlank());
+    this.password = smtp.password() == null ? Optional.empty() : smtp.password();
+    this.from = address("from", smtp.from());
+    this.replyTo = smtp.replyTo() == null ? Optional.empty()
+        : smtp.replyTo().filter(value -> !value.isBlank()).map(value -> address("reply-to", value));
+    this.domain = domainOf(from);
+    this.company = Objects.requireNonNull(company, "company");
+    this.templates = Map.copyOf(Objects.requireNonNull(templates, "templates"));
+    this.links = Objects.requireNonNull(links, "links");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.session = Session.getInstance(properties(smtp.tls(), connectTimeout, readTimeout));
+  }
+
+  /**
+   * The e-mail channel of a configuration file: its {@code channels.email}, company and templates.
+   *
+   * @throws IllegalStateException when the file configures no e-mail channel
+   */
+  public static EmailChannel create(NpsConfig config, SurveyLinks links, Clock clock) {
+    EmailChannelConfig smtp = config.email()
+        .orElseThrow(() -> new IllegalStateException("no e-mail channel is configured (channels.email)"));
+    return new EmailChannel(smtp, config.company(), config.templates(), links, clock);
+  }
+
+  private Properties properties(EmailChannelConfig.TlsMode tls, Duration connectTimeout, Duration readTimeout) {
+    Properties props = new Properties();
+    props.setProperty("mail.transport.protocol", "smtp");
+    props.setProperty("mail.smtp.host", host);
+    props.setProperty("mail.smtp.port", Integer.toString(port));
+    props.setProperty("mail.smtp.connectiontimeout", Long.toString(connectTimeout.toMillis()));
+    props.setProperty("mail.smtp.timeout", Long.toString(readTimeout.toMillis()));
+    props.setProperty("mail.smtp.writetimeout", Long.toString(readTimeout.toMillis()));
+    props.setProperty("mail.smtp.auth", Boolean.toString(user.isPresent()));
+    switch (tls == null ? EmailChannelConfig.TlsMode.STARTTLS : tls) {
+      case STARTTLS -> {
+        props.setProperty("mail.smtp.starttls.enable", "true");
+        props.setProperty("mail.smtp.starttls.required", "true");
+        props.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+      }
+      case SMTPS -> {
+        props.setProperty("mail.smtp.ssl.enable", "true");
+        props.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+      }
+      case NONE -> props.setProperty("mail.smtp.starttls.enable", "false");
+    }
+    return props;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public DeliveryReceipt send(Delivery delivery) {
+    String invitation = "invitation " + delivery.invitationId();
+    if (delivery.expiresAt() == null) {
+      throw new DeliveryException(invitation + " has no expiry, so its links cannot be signed", false, null);
+    }
+    InternetAddress recipient = recipient(delivery.contact(), invitation);
+    TemplateConfig template = templates.get(delivery.template());
+    if (template == null || template.locales().isEmpty()) {
+      throw new DeliveryException(invitation + " uses the template '" + delivery.template()
+          + "', which is not configured", false, null);
+    }
+    EmailContent content = EmailContent.render(template, delivery, company, links);
+    String messageId = messageId(delivery.idempotencyKey(), domain);
+
+    MimeMessage message;
+    try {
+      message = message(messageId, recipient, content);
+    } catch (MessagingException e) {
+      throw new DeliveryException(invitation + ": could not build the e-mail: " + redact(e.getMessage()), false, e);
+    }
+
+    Transport transport = null;
+    try {
+      transport = session.getTransport("smtp");
+      transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
+      transport.sendMessage(message, new Address[] {recipient});
+    } catch (MessagingException e) {
+      throw failure(invitation, e);
+    } catch (RuntimeException e) {
+      throw new DeliveryException(invitation + ": sending through SMTP server " + host + ":" + port + " failed: "
+          + e.getClass().getSimpleName(), true, e);
+    } finally {
+      close(transport);
+    }
+    LOG.debug("sent {} ({}) by e-mail as {}", invitation, delivery.kind(), messageId);
+    return DeliveryReceipt.of(messageId);
+  }
+
+  private MimeMessage message(String messageId, InternetAddress recipient, EmailContent content)
+      throws MessagingException {
+    MimeMessage message = new FixedIdMessage(session, messageId);
+    message.setFrom(from);
+    if (replyTo.isPresent()) {
+      message.setReplyTo(new Address[] {replyTo.get()});
+    }
+    message.setRecipient(Message.RecipientType.TO, recipient);
+    message.setSubject(content.subject(), UTF_8);
+    message.setSentDate(Date.from(clock.instant()));
+    message.setHeader("Content-Language", content.languageTag());
+    message.setHeader(LIST_UNSUBSCRIBE, "<" + content.unsubscribe() + ">");
+    message.setHeader(LIST_UNSUBSCRIBE_POST, ONE_CLICK);
+
+    MimeBodyPart text = new MimeBodyPart();
+    text.setText(content.text(), UTF_8, "plain");
+    MimeBodyPart html = new MimeBodyPart();
+    html.setText(content.html(), UTF_8, "html");
+    MimeMultipart alternative = new MimeMultipart("alternative");
+    alternative.addBodyPart(text);
+    alternative.addBodyPart(html);
+    message.setContent(alternative);
+    message.saveChanges();
+    return message;
+  }
+
+  /** The contact's address, with the name as display name; a permanent failure when there is none or it is bad. */
+  private static InternetAddress recipient(Contact contact, String invitation) {
+    String email = contact.email().map(String::strip).orElse("");
+    if (email.isEmpty()) {
+      throw new DeliveryException(invitation + ": contact " + contact.crmId() + " has no e-mail address", false,
+          null);
+    }
+    String ascii = asciiDomain(email);
+    if (ascii == null || !BARE_ADDRESS.matcher(ascii).matches()) {
+      throw new DeliveryException(invitation + ": contact " + contact.crmId() + " has an invalid e-mail address",
+          false, null);
+    }
+    try {
+      InternetAddress address = new InternetAddress(ascii, true);
+      address.validate();
+      String name = (contact.firstName().orElse("") + " " + contact.lastName().orElse(""))
+          .replaceAll("\\p{Cntrl}+", " ").strip();
+      if (!name.isEmpty()) {
+        address.setPersonal(name, UTF_8);
+      }
+      return address;
+    } catch (AddressException | UnsupportedEncodingException e) {
+      throw new DeliveryException(invitation + ": contact " + contact.crmId() + " has an invalid e-mail address",
+          false, e);
+    }
+  }
+
+  /** {@code email} with an internationalized domain in its ASCII (punycode) form; null when that fails. */
+  private static String asciiDomain(String email) {
+    int at = email.lastIndexOf('@');
+    if (at <= 0 || at == email.length() - 1) {
+      return email;
+    }
+    try {
+      return email.substring(0, at + 1) + IDN.toASCII(email.substring(at + 1), IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static InternetAddress address(String key, String value) {
+    try {
+      InternetAddress address = new InternetAddress(Objects.requireNonNull(value, key), true);
+      address.validate();
+      return address;
+    } catch (AddressException e) {
+      throw new IllegalArgumentException("channels.email." + key + " is not an e-mail address: " + value, e);
+    }
+  }
+
+  private static String domainOf(InternetAddress address) {
+    String text = address.getAddress();
+    int at = text.lastIndexOf('@');
+    String domain = at < 0 ? "" : text.substring(at + 1).toLowerCase(Locale.ROOT);
+    return domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?") ? domain : FALLBACK_DOMAIN;
+  }
+
+  /**
+   * {@code <nps-KEY@domain>}: letters, digits, '-' and '_' of the key kept, every other character (also '.' and
+   * '=') written as {@code =XX} per UTF-8 byte, so that different keys never give the same id; a key that would
+   * be longer than 96 characters is replaced by {@code h} and its SHA-256.
+   */
+  static String messageId(String idempotencyKey, String domain) {
+    StringBuilder key = new StringBuilder(idempotencyKey.length() + 16);
+    for (byte b : idempotencyKey.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+        key.append(c);
+      } else {
+        key.append('=').append(HEX.toHexDigits(b));
+      }
+    }
+    String safe = key.length() <= MAX_KEY_LENGTH ? key.toString() : "h" + sha256(idempotencyKey);
+    return "<" + MESSAGE_ID_PREFIX + safe + "@" + domain + ">";
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** Maps a failed send: a 5xx reply refusing the recipient is permanent, everything else retriable. */
+  private DeliveryException failure(String invitation, MessagingException e) {
+    String server = "SMTP server " + host + ":" + port;
+    List<Exception> chain = chain(e);
+    for (Exception link : chain) {
+      if (link instanceof SMTPAddressFailedException refused) {
+        int code = refused.getReturnCode();
+        String reply = reply(refused.getMessage(), code);
+        if (code >= 500 && code < 600) {
+          return new DeliveryException(invitation + ": " + server + " refused the recipient: " + reply, false, e);
+        }
+        return new DeliveryException(invitation + ": " + server + " deferred the recipient: " + reply, true, e);
+      }
+    }
+    for (Exception link : chain) {
+      if (link instanceof SMTPSenderFailedException refused) {
+        return new DeliveryException(invitation + ": " + server + " refused the sender " + from.getAddress() + ": "
+            + reply(refused.getMessage(), refused.getReturnCode()), true, e);
+      }
+      if (link instanceof SMTPSendFailedException refused) {
+        return new DeliveryException(invitation + ": " + server + " did not accept the message: "
+            + reply(refused.getMessage(), refused.getReturnCode()), true, e);
+      }
+    }
+    for (Exception link : chain) {
+      if (link instanceof SocketTimeoutException || link instanceof InterruptedIOException) {
+        return new DeliveryException(invitation + ": " + server + " timed out", true, e);
+      }
+    }
+    if (e instanceof AuthenticationFailedException) {
+      return new DeliveryException(invitation + ": " + server + " refused the login of user "
+          + user.orElse("(none)") + ": " + redact(e.getMessage()), true, e);
+    }
+    if (e instanceof MailConnectException) {
+      return new DeliveryException(invitation + ": could not connect to " + server, true, e);
+    }
+    return new DeliveryException(invitation + ": sending through " + server + " failed: "
+        + redact(describe(e)), true, e);
+  }
+
+  /** {@code e}, its next exceptions and causes, each once, nearest first. */
+  private static List<Exception> chain(Exception e) {
+    List<Exception> chain = new ArrayList<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Throwable> queue = new ArrayDeque<>();
+    queue.add(e);
+    while (!queue.isEmpty() && chain.size() < 32) {
+      Throwable next = queue.poll();
+      if (!seen.add(next)) {
+        continue;
+      }
+      if (next instanceof Exception exception) {
+        chain.add(exception);
+      }
+      if (next instanceof MessagingException messaging && messaging.getNextException() != null) {
+        queue.add(messaging.getNextException());
+      }
+      if (next.getCause() != null) {
+        queue.add(next.getCause());
+      }
+    }
+    return chain;
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip();
+  }
+
+  /** The server's reply, one line, with its code in front if the text lacks it. */
+  private String reply(String message, int code) {
+    String text = message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    if (!text.startsWith(Integer.toString(code))) {
+      text = code + " " + text;
+    }
+    return redact(text.strip());
+  }
+
+  /** {@code text} without the SMTP password, should a server ever echo it. */
+  private String redact(String text) {
+    if (text == null) {
+      return "";
+    }
+    String result = text;
+    String secret = password.map(Secret::reveal).orElse("");
+    if (!secret.isEmpty()) {
+      result = result.replace(secret, "***");
+    }
+    return result;
+  }
+
+  private static void close(Transport transport) {
+    if (transport == null || !transport.isConnected()) {
+      return;
+    }
+    try {
+      transport.close();
+    } catch (MessagingException e) {
+      LOG.debug("closing the SMTP connection failed: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EmailChannel[" + host + ":" + port + "]";
+  }
+
+  /** A message whose {@code Message-ID} stays the one given: Jakarta Mail would make up a new one per save. */
+  static final class FixedIdMessage extends MimeMessage {
+    private final String messageId;
+
+    FixedIdMessage(Session session, String messageId) {
+      super(session);
+      this.messageId = messageId;
+    }
+
+    @Override
+    protected void updateMessageID() throws MessagingException {
+      setHeader("Message-ID", messageId);
+    }
+  }
+}
