@@ -58,6 +58,7 @@ public final class SurveyServer implements AutoCloseable {
   private final SurveyTokens tokens;
   private final RateLimiter limiter;
   private final boolean secureCookies;
+  private final Clock clock;
   private final byte[] css;
   private Javalin app;
 
@@ -70,6 +71,7 @@ public final class SurveyServer implements AutoCloseable {
     this.links = links;
     this.tokens = links.tokens();
     this.limiter = new RateLimiter(requestsPerMinute, Duration.ofMinutes(1), clock);
+    this.clock = clock;
     this.secureCookies = "https".equalsIgnoreCase(config.server().publicUrl().getScheme());
     this.css = resource("survey.css");
   }
@@ -236,7 +238,7 @@ public final class SurveyServer implements AutoCloseable {
     String token = ctx.pathParam("token");
     String unsubscribe = view.expiresAt().map(at -> links.unsubscribe(view.invitationId(), at).getRawPath())
         .orElse("/u/" + tokens.issue(view.invitationId(), SurveyTokens.Purpose.UNSUBSCRIBE,
-            java.time.Instant.now().plus(Duration.ofDays(365))));
+            clock.instant().plus(Duration.ofDays(365))));
     page(ctx, status, SurveyPages.survey(new SurveyPages.Form("/s/" + token, csrfField(ctx), config.company(),
         texts(view), UiText.of(locale(view)), lang(view), chosen, comment, MAX_COMMENT, view.score().isPresent(),
         error, unsubscribe)));

@@ -59,11 +59,19 @@ final class SurveyFixture implements AutoCloseable {
   }
 
   SurveyFixture(Path dir, int requestsPerMinute, Channel channel) {
-    this(dir, requestsPerMinute, channel, "");
+    this(dir, requestsPerMinute, (config, links) -> channel, "");
   }
 
-  /** @param extraYaml more top-level configuration, such as a {@code writeback:} section */
   SurveyFixture(Path dir, int requestsPerMinute, Channel channel, String extraYaml) {
+    this(dir, requestsPerMinute, (config, links) -> channel, extraYaml);
+  }
+
+  /**
+   * @param channel makes the channel from the fixture's configuration and links
+   * @param extraYaml more top-level configuration, such as a {@code writeback:} section
+   */
+  SurveyFixture(Path dir, int requestsPerMinute, java.util.function.BiFunction<NpsConfig, SurveyLinks, Channel> channel,
+      String extraYaml) {
     config = ConfigLoader.parse("test.yaml", """
         company: Acme & Sons
         store:
@@ -93,11 +101,11 @@ final class SurveyFixture implements AutoCloseable {
         %s
         """.formatted(dir.resolve("store").toString().replace('\\', '/'), extraYaml), Map.of("TOKEN_SECRET", SECRET,
         "ADMIN_PASSWORD", "correct-horse-battery", "HUBSPOT_TOKEN", "pat-test"));
+    links = new SurveyLinks(URI.create("http://127.0.0.1"), new SurveyTokens(SECRET, clock));
     database = Database.open(config.store());
     crm = FakeCrmAdapter.builder().connection(CONNECTION).clock(clock).build();
-    engine = Engine.builder(config, database).adapter(CONNECTION, crm).channel(channel).clock(clock)
-        .settings(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO)).build();
-    links = new SurveyLinks(URI.create("http://127.0.0.1"), new SurveyTokens(SECRET, clock));
+    engine = Engine.builder(config, database).adapter(CONNECTION, crm).channel(channel.apply(config, links))
+        .clock(clock).settings(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO)).build();
     server = new SurveyServer(engine, config, links, clock, requestsPerMinute);
     port = server.start("127.0.0.1", 0);
   }
