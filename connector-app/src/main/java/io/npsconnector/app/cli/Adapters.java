@@ -22,6 +22,11 @@ final class Adapters {
 
   /** A new adapter for the connection (it connects on its first call), or a failure naming the type. */
   static CrmAdapter open(NpsConfig config, ConnectionConfig connection) {
+    return open(config, connection, Clock.systemUTC());
+  }
+
+  /** A new adapter whose clock is {@code clock}. */
+  static CrmAdapter open(NpsConfig config, ConnectionConfig connection, Clock clock) {
     List<CrmProvider> providers = ServiceLoader.load(CrmProvider.class).stream().map(ServiceLoader.Provider::get)
         .toList();
     CrmProvider provider = providers.stream().filter(candidate -> candidate.type().equals(connection.type().id()))
@@ -29,6 +34,6 @@ final class Adapters {
         .orElseThrow(() -> new CommandFailure("connection '" + connection.name() + "': this build has no "
             + connection.type().id() + " adapter yet (it has: " + String.join(", ", providers.stream()
                 .map(CrmProvider::type).toList()) + ")"));
-    return provider.create(connection, new AdapterContext(Clock.systemUTC(), config.writeback()));
+    return provider.create(connection, new AdapterContext(clock, config.writeback()));
   }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       SimulateCommand.class,
       CheckCommand.class,
       InstallFieldsCommand.class,
+      RunCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -60,6 +60,7 @@ public final class SurveyServer implements AutoCloseable {
   private final boolean secureCookies;
   private final Clock clock;
   private final byte[] css;
+  private final java.util.List<java.util.function.Consumer<Javalin>> extraRoutes = new java.util.ArrayList<>();
   private Javalin app;
 
   /**
@@ -74,6 +75,15 @@ public final class SurveyServer implements AutoCloseable {
     this.clock = clock;
     this.secureCookies = "https".equalsIgnoreCase(config.server().publicUrl().getScheme());
     this.css = resource("survey.css");
+  }
+
+  /**
+   * More routes on the same server (health, metrics), registered when it starts; they get the same
+   * security headers and error pages.
+   */
+  public synchronized SurveyServer routes(java.util.function.Consumer<Javalin> routes) {
+    extraRoutes.add(routes);
+    return this;
   }
 
   /** Starts on {@code host}:{@code port} (0: any free port); returns the port. */
@@ -94,6 +104,7 @@ public final class SurveyServer implements AutoCloseable {
     app.get("/s/{token}/thanks", this::thanks);
     app.get("/u/{token}", this::unsubscribePage);
     app.post("/u/{token}", this::unsubscribe);
+    extraRoutes.forEach(routes -> routes.accept(app));
     app.error(404, ctx -> {
       String result = ctx.result();
       if (result == null || !result.startsWith("<!doctype")) {

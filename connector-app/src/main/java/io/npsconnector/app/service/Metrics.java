@@ -1,0 +1,81 @@
+package io.npsconnector.app.service;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.InvitationRepository;
+import io.npsconnector.core.store.WritebackRepository;
+
+/**
+ * The service's metrics in Prometheus format (Micrometer): the JVM's, and per connection the invitations by
+ * state, the write-back queue by state and whether the adapter is saving its API budget. Store figures are
+ * read when Prometheus scrapes, not on a timer.
+ */
+final class Metrics implements AutoCloseable {
+  private static final java.util.List<String> QUEUE_STATES = java.util.List.of("PENDING", "DONE", "FAILED");
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final InvitationRepository invitations;
+  private final WritebackRepository writebacks;
+  private final Map<String, CrmAdapter> adapters;
+  private final Map<String, Integer> invitationCounts = new ConcurrentHashMap<>();
+  private final Map<String, Integer> queueCounts = new ConcurrentHashMap<>();
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  Metrics(Database database, Map<String, CrmAdapter> adapters) {
+    this.invitations = new InvitationRepository(database.jdbi());
+    this.writebacks = new WritebackRepository(database.jdbi());
+    this.adapters = adapters;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    adapters.forEach((connection, adapter) -> {
+      for (InvitationState state : InvitationState.values()) {
+        String key = connection + "|" + state.name();
+        Gauge.builder("nps_invitations", invitationCounts, counts -> counts.getOrDefault(key, 0))
+            .description("Invitations by state").tags(Tags.of("connection", connection, "state",
+                state.name().toLowerCase(java.util.Locale.ROOT))).register(registry);
+      }
+      for (String state : QUEUE_STATES) {
+        String key = connection + "|" + state;
+        Gauge.builder("nps_writeback_queue", queueCounts, counts -> counts.getOrDefault(key, 0))
+            .description("Write-back queue rows by state").tags(Tags.of("connection", connection, "state",
+                state.toLowerCase(java.util.Locale.ROOT))).register(registry);
+      }
+      Gauge.builder("nps_crm_conserving_api_budget", adapter, crm -> crm.conservingApiBudget() ? 1 : 0)
+          .description("1 while the CRM's daily API budget runs low and syncs pause")
+          .tags(Tags.of("connection", connection)).register(registry);
+    });
+  }
+
+  /** The Prometheus text, with the store figures read now. */
+  String scrape() {
+    adapters.keySet().forEach(connection -> {
+      invitations.countByState(connection).forEach((state, count) ->
+          invitationCounts.put(connection + "|" + state.name(), count));
+      writebacks.countByState(connection).forEach((state, count) ->
+          queueCounts.put(connection + "|" + state, count));
+    });
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,125 @@
+package io.npsconnector.app.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.engine.EngineSettings;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.salesforce.OrgFixture;
+import io.npsconnector.salesforce.SalesforceFieldsFixtures;
+
+/** The whole service against the Salesforce org stand-in: it starts, reports health and metrics, stops. */
+class ServiceTest {
+  @TempDir Path dir;
+  private final OrgFixture org = new OrgFixture();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Service service;
+
+  @AfterEach
+  void stop() {
+    if (service != null) {
+      service.close();
+    }
+    org.close();
+  }
+
+  @Test
+  void startsServesHealthAndMetricsAndStopsGracefully() throws Exception {
+    org.org.describe(SalesforceFieldsFixtures.contact(Set.of(), Set.of()), SalesforceFieldsFixtures.account(Set.of()),
+        SalesforceFieldsFixtures.task(Set.of()));
+    service = Service.start(config(), options(), ServiceTest::adapter);
+
+    HttpResponse<String> live = get("/health/live");
+    HttpResponse<String> health = get("/health");
+    HttpResponse<String> metrics = get("/metrics");
+
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+    JsonNode body = new ObjectMapper().readTree(health.body());
+    assertThat(body.path("status").asText()).isEqualTo("UP");
+    assertThat(body.path("checks").path("store").path("status").asText()).isEqualTo("UP");
+    assertThat(body.path("checks").path("crm:sf").path("status").asText()).isEqualTo("UP");
+    assertThat(health.headers().firstValue("Content-Security-Policy")).isPresent();
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    assertThat(metrics.body()).contains("nps_invitations{connection=\"sf\",state=\"sent\"}")
+        .contains("nps_writeback_queue{connection=\"sf\",state=\"pending\"}")
+        .contains("nps_crm_conserving_api_budget{connection=\"sf\"} 0.0").contains("jvm_memory_used_bytes");
+    assertThat(get("/health").body()).isEqualTo(health.body());
+    assertThat(org.org.calls("describeSObjects")).as("the CRM check is kept a while").isEqualTo(1);
+
+    int port = service.port();
+    service.close();
+    service.close();
+
+    assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
+        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void aCrmThatRefusesTheTokenMakesTheServiceNotReady() throws Exception {
+    org.org.revokeToken(OrgFixture.TOKEN);
+    service = Service.start(config(), options(), ServiceTest::adapter);
+
+    HttpResponse<String> health = get("/health");
+
+    assertThat(health.statusCode()).isEqualTo(503);
+    JsonNode body = new ObjectMapper().readTree(health.body());
+    assertThat(body.path("status").asText()).isEqualTo("DOWN");
+    assertThat(body.path("checks").path("store").path("status").asText()).isEqualTo("UP");
+    assertThat(body.path("checks").path("crm:sf").path("detail").asText()).contains("INVALID_SESSION_ID")
+        .doesNotContain(OrgFixture.TOKEN);
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anUnusableStoreStopsTheStartAndLeavesNothingOpen() throws Exception {
+    Path blocked = dir.resolve("not-a-directory");
+    Files.writeString(blocked, "a file where the store's directory should be");
+    NpsConfig config = ConfigLoader.parse("test.yaml", org.yaml().replace("connections:",
+        "store:\n  type: h2\n  path: " + blocked.resolve("store") + "\nconnections:"), OrgFixture.ENV);
+
+    assertThatThrownBy(() -> Service.start(config, options(), ServiceTest::adapter))
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  private NpsConfig config() {
+    return ConfigLoader.parse("test.yaml", org.yaml().replace("connections:",
+        "store:\n  type: h2\n  path: " + dir.resolve("store") + "\nconnections:"), OrgFixture.ENV);
+  }
+
+  private static Service.Options options() {
+    return new Service.Options("127.0.0.1", 0, Clock.systemUTC(), EngineSettings.defaults());
+  }
+
+  private static io.npsconnector.core.spi.CrmAdapter adapter(NpsConfig config,
+      io.npsconnector.config.ConnectionConfig connection, Clock clock) {
+    return new io.npsconnector.salesforce.SalesforceProvider().create(connection,
+        new AdapterContext(clock, config.writeback()));
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
