@@ -47,11 +47,31 @@ final class DbScheduler implements Scheduling {
         .execute((instance, context) -> engine.expire(Long.parseLong(instance.getId())));
     for (ConnectionConfig connection : engine.enabledConnections()) {
       recurring.add(Tasks.recurring("sync-" + connection.name(), FixedDelay.of(connection.syncInterval()))
-          .execute((instance, context) -> engine.syncAndTrigger(connection.name())));
+          .execute((instance, context) -> crmCall(connection, "sync", connection.syncInterval(),
+              () -> engine.syncAndTrigger(connection.name()))));
       recurring.add(Tasks.recurring("writeback-" + connection.name(), FixedDelay.of(settings.writebackInterval()))
-          .execute((instance, context) -> engine.flushWritebacks(connection.name())));
+          .execute((instance, context) -> crmCall(connection, "write-back", settings.writebackInterval(),
+              () -> engine.flushWritebacks(connection.name()))));
     }
     this.client = SchedulerClient.Builder.create(dataSource, tasks()).build();
+  }
+
+  /**
+   * A recurring run that the CRM refused: one log line naming the connection and the CRM's reason (its
+   * messages never hold a secret), no stack trace; the next run comes at its interval.
+   */
+  private static void crmCall(ConnectionConfig connection, String what, java.time.Duration interval,
+      Runnable run) {
+    try {
+      run.run();
+    } catch (io.npsconnector.core.spi.CrmException e) {
+      String when = e instanceof io.npsconnector.core.spi.CrmException.Retriable retriable
+          && retriable.retryAfter().isPresent()
+          ? "the CRM asks to wait " + retriable.retryAfter().get() + "; next run in " + interval
+          : "next run in " + interval;
+      org.slf4j.LoggerFactory.getLogger(DbScheduler.class).warn("{}: {} failed ({}): {}; {}", connection.name(), what,
+          e.getClass().getSimpleName(), e.getMessage(), when);
+    }
   }
 
   private List<Task<?>> tasks() {
