@@ -72,7 +72,10 @@ public final class Service implements AutoCloseable {
       this.engine = builder.build();
       this.metrics = new Metrics(opened, made);
       Health health = new Health(opened, made, options.clock());
+      io.npsconnector.app.web.Dashboard dashboard = new io.npsconnector.app.web.Dashboard(config,
+          new io.npsconnector.core.store.ReportRepository(opened.jdbi()), links.tokens(), options.clock());
       this.server = new SurveyServer(engine, config, links, options.clock(), SURVEY_REQUESTS_PER_MINUTE)
+          .routes(dashboard::register)
           .routes(app -> {
             app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             app.get("/health", ctx -> {

@@ -3,12 +3,8 @@ package io.npsconnector.app.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -45,19 +41,17 @@ public final class SurveyServer implements AutoCloseable {
   public static final int MAX_COMMENT = 2000;
   /** Request bodies larger than this are refused (a comment of 2,000 characters of 4 bytes fits). */
   static final long MAX_BODY = 16 * 1024;
-  static final String CSRF_COOKIE = "nps_csrf";
   static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
       + "frame-ancestors 'none'; base-uri 'none'";
   private static final Pattern SCORE = Pattern.compile("10|[0-9]");
   private static final String ONE_CLICK = "List-Unsubscribe=One-Click";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Engine engine;
   private final NpsConfig config;
   private final SurveyLinks links;
   private final SurveyTokens tokens;
   private final RateLimiter limiter;
-  private final boolean secureCookies;
+  private final Csrf csrf;
   private final Clock clock;
   private final byte[] css;
   private final java.util.List<java.util.function.Consumer<Javalin>> extraRoutes = new java.util.ArrayList<>();
@@ -73,7 +67,7 @@ public final class SurveyServer implements AutoCloseable {
     this.tokens = links.tokens();
     this.limiter = new RateLimiter(requestsPerMinute, Duration.ofMinutes(1), clock);
     this.clock = clock;
-    this.secureCookies = "https".equalsIgnoreCase(config.server().publicUrl().getScheme());
+    this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
     this.css = resource("survey.css");
   }
 
@@ -297,28 +291,12 @@ public final class SurveyServer implements AutoCloseable {
     ctx.header("Cache-Control", "no-store");
   }
 
-  /** The CSRF field for this browser: a MAC of its cookie (set now if it has none) and the page's path. */
   private String csrfField(Context ctx) {
-    String cookie = ctx.cookie(CSRF_COOKIE);
-    if (cookie == null || cookie.length() < 20 || cookie.length() > 64) {
-      byte[] random = new byte[24];
-      RANDOM.nextBytes(random);
-      cookie = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      ctx.header("Set-Cookie", CSRF_COOKIE + "=" + cookie + "; Path=/; Max-Age=86400; HttpOnly; SameSite=Strict"
-          + (secureCookies ? "; Secure" : ""));
-    }
-    return tokens.sign("csrf|" + cookie + "|" + ctx.pathParam("token"));
+    return csrf.field(ctx, ctx.pathParam("token"));
   }
 
   private boolean csrfValid(Context ctx) {
-    String cookie = ctx.cookie(CSRF_COOKIE);
-    String field = ctx.formParam("csrf");
-    if (cookie == null || field == null) {
-      return false;
-    }
-    String expected = tokens.sign("csrf|" + cookie + "|" + ctx.pathParam("token"));
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-        field.getBytes(StandardCharsets.US_ASCII));
+    return csrf.valid(ctx, ctx.pathParam("token"));
   }
 
   private TemplateConfig.Texts texts(SurveyView view) {

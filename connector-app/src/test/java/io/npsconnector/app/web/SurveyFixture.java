@@ -107,6 +107,9 @@ final class SurveyFixture implements AutoCloseable {
     engine = Engine.builder(config, database).adapter(CONNECTION, crm).channel(channel.apply(config, links))
         .clock(clock).settings(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO)).build();
     server = new SurveyServer(engine, config, links, clock, requestsPerMinute);
+    Dashboard dashboard = new Dashboard(config, new io.npsconnector.core.store.ReportRepository(database.jdbi()),
+        links.tokens(), clock);
+    server.routes(dashboard::register);
     port = server.start("127.0.0.1", 0);
   }
 

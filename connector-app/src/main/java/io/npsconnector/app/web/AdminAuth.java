@@ -1,0 +1,79 @@
+package io.npsconnector.app.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * The admin's sign-in: the password from the configuration is kept only as a salted PBKDF2 hash, compared in
+ * constant time; a sign-in opens a session (a random id in an HttpOnly cookie) that ends after
+ * {@link #SESSION_LENGTH} or at sign-out.
+ */
+final class AdminAuth {
+  static final Duration SESSION_LENGTH = Duration.ofHours(8);
+  static final String SESSION_COOKIE = "nps_session";
+  private static final int ITERATIONS = 210_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final byte[] salt = new byte[16];
+  private final byte[] hash;
+  private final Clock clock;
+  private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+
+  AdminAuth(String password, Clock clock) {
+    RANDOM.nextBytes(salt);
+    this.hash = pbkdf2(password);
+    this.clock = clock;
+  }
+
+  /** A new session id when the password is right. */
+  Optional<String> signIn(String password) {
+    if (password == null || !MessageDigest.isEqual(hash, pbkdf2(password))) {
+      return Optional.empty();
+    }
+    byte[] id = new byte[32];
+    RANDOM.nextBytes(id);
+    String session = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    sessions.put(session, clock.instant().plus(SESSION_LENGTH));
+    sessions.entrySet().removeIf(entry -> entry.getValue().isBefore(clock.instant()));
+    return Optional.of(session);
+  }
+
+  boolean valid(String session) {
+    if (session == null) {
+      return false;
+    }
+    Instant until = sessions.get(session);
+    return until != null && until.isAfter(clock.instant());
+  }
+
+  void signOut(String session) {
+    if (session != null) {
+      sessions.remove(session);
+    }
+  }
+
+  private byte[] pbkdf2(String password) {
+    try {
+      PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256);
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
+    }
+  }
+
+  static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

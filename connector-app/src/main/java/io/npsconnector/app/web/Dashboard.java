@@ -1,0 +1,394 @@
+package io.npsconnector.app.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.TriggerConfig;
+import io.npsconnector.core.delivery.SurveyTokens;
+import io.npsconnector.core.model.Score;
+import io.npsconnector.core.stats.ConfidenceInterval;
+import io.npsconnector.core.stats.NpsTally;
+import io.npsconnector.core.store.ReportRepository;
+import io.npsconnector.core.store.ReportRepository.AnswerRow;
+
+/**
+ * The admin dashboard, server-rendered with inline SVG charts (no script): NPS over time with its 95 %
+ * interval band; NPS by trigger, channel, CRM and segment with n and interval; the score distribution; the
+ * response rate; suppressions by reason; detractors awaiting follow-up; write-back failures; the active
+ * triggers. Behind the admin sign-in, as are the CSV export of the answers and the JSON API.
+ */
+public final class Dashboard {
+  static final Duration WINDOW = Duration.ofDays(365);
+  static final int WEEKS = 26;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final NpsConfig config;
+  private final ReportRepository reports;
+  private final AdminAuth auth;
+  private final Csrf csrf;
+  private final RateLimiter logins;
+  private final Clock clock;
+  private final byte[] css;
+
+  public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock) {
+    this.config = config;
+    this.reports = reports;
+    this.auth = new AdminAuth(config.server().adminPassword().reveal(), clock);
+    this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
+    this.logins = new RateLimiter(10, Duration.ofMinutes(1), clock);
+    this.clock = clock;
+    this.css = resource("dashboard.css");
+  }
+
+  /** Adds the dashboard's routes to the server. */
+  public void register(Javalin app) {
+    app.get("/", ctx -> ctx.status(303).header("Location", "/admin"));
+    app.get("/assets/dashboard.css", ctx -> ctx.contentType("text/css; charset=utf-8")
+        .header("Cache-Control", "public, max-age=3600").result(css));
+    app.get("/admin/login", ctx -> loginPage(ctx, 200, Optional.empty()));
+    app.post("/admin/login", this::signIn);
+    app.post("/admin/logout", this::signOut);
+    app.get("/admin", ctx -> {
+      if (signedIn(ctx)) {
+        html(ctx, 200, page(ctx));
+      }
+    });
+    app.get("/admin/answers.csv", ctx -> {
+      if (signedIn(ctx)) {
+        ctx.contentType("text/csv; charset=utf-8")
+            .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"").result(csv());
+      }
+    });
+    app.get("/api/summary", ctx -> {
+      if (auth.valid(ctx.cookie(AdminAuth.SESSION_COOKIE))) {
+        ctx.contentType("application/json").result(JSON.writeValueAsString(summary()));
+      } else {
+        ctx.status(401).contentType("application/json").result("{\"error\":\"sign in at /admin/login\"}");
+      }
+    });
+  }
+
+  // ---- sign-in ----
+
+  private boolean signedIn(Context ctx) {
+    if (auth.valid(ctx.cookie(AdminAuth.SESSION_COOKIE))) {
+      return true;
+    }
+    ctx.status(303).header("Location", "/admin/login");
+    return false;
+  }
+
+  private void signIn(Context ctx) {
+    if (!logins.allow(ctx.ip())) {
+      ctx.header("Retry-After", "60");
+      loginPage(ctx, 429, Optional.of("Too many attempts. Wait a minute."));
+      return;
+    }
+    if (!csrf.valid(ctx, "admin")) {
+      loginPage(ctx, 403, Optional.of("This page has expired. Please sign in again."));
+      return;
+    }
+    Optional<String> session = auth.signIn(ctx.formParam("password"));
+    if (session.isEmpty()) {
+      loginPage(ctx, 401, Optional.of("Wrong password."));
+      return;
+    }
+    ctx.header("Set-Cookie", csrf.cookie(AdminAuth.SESSION_COOKIE, session.get(),
+        AdminAuth.SESSION_LENGTH.toSeconds()));
+    ctx.status(303).header("Location", "/admin");
+  }
+
+  private void signOut(Context ctx) {
+    if (csrf.valid(ctx, "admin")) {
+      auth.signOut(ctx.cookie(AdminAuth.SESSION_COOKIE));
+    }
+    ctx.header("Set-Cookie", csrf.cookie(AdminAuth.SESSION_COOKIE, "", 0));
+    ctx.status(303).header("Location", "/admin/login");
+  }
+
+  private void loginPage(Context ctx, int status, Optional<String> error) {
+    StringBuilder body = new StringBuilder("<h1>").append(Html.escape(config.company()))
+        .append(" — NPS</h1>\n");
+    error.ifPresent(text -> body.append("<p class=\"error\" role=\"alert\">").append(Html.escape(text))
+        .append("</p>\n"));
+    body.append("<form method=\"post\" action=\"/admin/login\">\n<input type=\"hidden\" name=\"csrf\" value=\"")
+        .append(Html.escape(csrf.field(ctx, "admin"))).append("\">\n<label class=\"comment\" for=\"password\">"
+            + "Admin password</label>\n<input id=\"password\" name=\"password\" type=\"password\" "
+            + "autocomplete=\"current-password\" required>\n<button type=\"submit\">Sign in</button>\n</form>");
+    html(ctx, status, Html.page("en", "Sign in", body.toString()));
+  }
+
+  // ---- the page ----
+
+  private String page(Context ctx) {
+    Instant now = clock.instant();
+    List<AnswerRow> answers = reports.answers(now.minus(WINDOW));
+    NpsTally overall = tally(answers);
+    int sent = reports.sentSince(now.minus(WINDOW)).values().stream().mapToInt(Integer::intValue).sum();
+    StringBuilder body = new StringBuilder();
+    body.append("<header class=\"top\"><h1>").append(Html.escape(config.company()))
+        .append(" — Net Promoter Score</h1><form method=\"post\" action=\"/admin/logout\"><input type=\"hidden\" "
+            + "name=\"csrf\" value=\"").append(Html.escape(csrf.field(ctx, "admin")))
+        .append("\"><button type=\"submit\" class=\"quiet\">Sign out</button></form></header>\n");
+    body.append("<section class=\"tiles\">")
+        .append(tile("NPS, last 365 days", overall.nps().isPresent()
+            ? String.format(Locale.ROOT, "%+.0f", overall.nps().getAsDouble()) : "—", interval(overall)))
+        .append(tile("Answers", Integer.toString(overall.n()), overall.promoters() + " promoters · "
+            + overall.passives() + " passives · " + overall.detractors() + " detractors"))
+        .append(tile("Response rate", sent == 0 ? "—" : String.format(Locale.ROOT, "%.0f %%",
+            100.0 * overall.n() / sent), overall.n() + " of " + sent + " sent"))
+        .append("</section>\n");
+    body.append("<section><h2>NPS over time (weekly, 95 % interval)</h2>")
+        .append(Charts.npsOverTime("NPS by week with its 95 % interval", weekly(answers, now))).append("</section>\n");
+    body.append("<section><h2>Score distribution</h2>").append(distribution(answers)).append("</section>\n");
+    body.append("<section class=\"grid\">")
+        .append(breakdown("By trigger", answers, AnswerRow::trigger))
+        .append(breakdown("By channel", answers, AnswerRow::channel))
+        .append(breakdown("By CRM connection", answers, AnswerRow::connection));
+    for (String segment : segmentNames(answers)) {
+      body.append(breakdown("By " + segment, answers, row -> row.segments().getOrDefault(segment, "(none)")));
+    }
+    body.append("</section>\n");
+    body.append("<section class=\"grid\">").append(suppressions()).append(triggers()).append("</section>\n");
+    body.append(detractors(answers)).append(failures());
+    body.append("<p class=\"small\"><a href=\"/admin/answers.csv\">Download every answer as CSV</a> · "
+        + "<a href=\"/api/summary\">JSON summary</a></p>");
+    return Html.page("en", "NPS dashboard", body.toString()).replace("/assets/survey.css\">",
+        "/assets/survey.css\">\n<link rel=\"stylesheet\" href=\"/assets/dashboard.css\">");
+  }
+
+  private static String tile(String label, String value, String detail) {
+    return "<div class=\"tile\"><div class=\"label\">" + Html.escape(label) + "</div><div class=\"value\">"
+        + Html.escape(value) + "</div><div class=\"detail\">" + Html.escape(detail) + "</div></div>";
+  }
+
+  private static String interval(NpsTally tally) {
+    return tally.ci95().map(ci -> String.format(Locale.ROOT, "95 %% interval %+.0f to %+.0f (n=%d)", ci.low(),
+        ci.high(), tally.n())).orElse("n=" + tally.n());
+  }
+
+  private List<Charts.Point> weekly(List<AnswerRow> answers, Instant now) {
+    LocalDate thisWeek = now.atZone(ZoneOffset.UTC).toLocalDate()
+        .with(TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+    Map<LocalDate, NpsTally> byWeek = new TreeMap<>();
+    for (int i = WEEKS - 1; i >= 0; i--) {
+      byWeek.put(thisWeek.minusWeeks(i), NpsTally.EMPTY);
+    }
+    for (AnswerRow answer : answers) {
+      LocalDate week = answer.answeredAt().atZone(ZoneOffset.UTC).toLocalDate()
+          .with(TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+      byWeek.computeIfPresent(week, (key, tally) -> tally.plus(Score.of(answer.score())));
+    }
+    List<Charts.Point> points = new ArrayList<>();
+    byWeek.forEach((week, tally) -> {
+      Optional<ConfidenceInterval> ci = tally.ci95();
+      points.add(new Charts.Point(week.toString().substring(5), tally.nps(),
+          ci.map(c -> OptionalDouble.of(c.low())).orElse(OptionalDouble.empty()),
+          ci.map(c -> OptionalDouble.of(c.high())).orElse(OptionalDouble.empty()), tally.n()));
+    });
+    return points;
+  }
+
+  private static String distribution(List<AnswerRow> answers) {
+    List<String> labels = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    List<String> colours = new ArrayList<>();
+    for (int score = 0; score <= 10; score++) {
+      labels.add(Integer.toString(score));
+      int s = score;
+      counts.add((int) answers.stream().filter(answer -> answer.score() == s).count());
+      colours.add(score >= 9 ? "#2f9e44" : score >= 7 ? "#f0b429" : "#d64545");
+    }
+    return Charts.bars("Answers by score, 0 to 10", labels, counts, colours);
+  }
+
+  private static String breakdown(String title, List<AnswerRow> answers,
+      java.util.function.Function<AnswerRow, String> key) {
+    Map<String, NpsTally> groups = new TreeMap<>();
+    for (AnswerRow answer : answers) {
+      groups.merge(key.apply(answer), NpsTally.EMPTY.plus(Score.of(answer.score())), NpsTally::plus);
+    }
+    StringBuilder table = new StringBuilder("<div class=\"panel\"><h2>").append(Html.escape(title))
+        .append("</h2><table><thead><tr><th scope=\"col\"></th><th scope=\"col\">NPS</th><th scope=\"col\">95 % "
+            + "interval</th><th scope=\"col\">n</th></tr></thead><tbody>");
+    groups.forEach((name, tally) -> table.append("<tr><th scope=\"row\">").append(Html.escape(name))
+        .append("</th><td>").append(tally.nps().isPresent() ? String.format(Locale.ROOT, "%+.0f",
+            tally.nps().getAsDouble()) : "—").append("</td><td>")
+        .append(tally.ci95().map(ci -> String.format(Locale.ROOT, "%+.0f to %+.0f", ci.low(), ci.high()))
+            .orElse("—")).append("</td><td>").append(tally.n()).append("</td></tr>"));
+    if (groups.isEmpty()) {
+      table.append("<tr><td colspan=\"4\">No answers yet.</td></tr>");
+    }
+    return table.append("</tbody></table></div>").toString();
+  }
+
+  private static List<String> segmentNames(List<AnswerRow> answers) {
+    TreeSet<String> names = new TreeSet<>();
+    answers.forEach(answer -> names.addAll(answer.segments().keySet()));
+    return List.copyOf(names);
+  }
+
+  private String suppressions() {
+    StringBuilder table = new StringBuilder("<div class=\"panel\"><h2>Suppressed, by reason</h2><table><tbody>");
+    Map<String, Integer> byRule = reports.suppressionsByRule();
+    byRule.forEach((rule, count) -> table.append("<tr><th scope=\"row\">").append(Html.escape(rule))
+        .append("</th><td>").append(count).append("</td></tr>"));
+    if (byRule.isEmpty()) {
+      table.append("<tr><td>None.</td></tr>");
+    }
+    return table.append("</tbody></table></div>").toString();
+  }
+
+  private String triggers() {
+    StringBuilder list = new StringBuilder("<div class=\"panel\"><h2>Active triggers</h2><ul>");
+    for (TriggerConfig trigger : config.triggers()) {
+      list.append("<li><strong>").append(Html.escape(trigger.name())).append("</strong> ")
+          .append(Html.escape(String.valueOf(trigger.on()).toLowerCase(Locale.ROOT))).append("</li>");
+    }
+    if (config.triggers().isEmpty()) {
+      list.append("<li>None configured.</li>");
+    }
+    return list.append("</ul></div>").toString();
+  }
+
+  private String detractors(List<AnswerRow> answers) {
+    Map<Long, String> taskStates = reports.followUpStates();
+    StringBuilder table = new StringBuilder("<section><h2>Detractors awaiting follow-up</h2><table><thead><tr>"
+        + "<th scope=\"col\">Answered</th><th scope=\"col\">Contact</th><th scope=\"col\">CRM</th>"
+        + "<th scope=\"col\">Score</th><th scope=\"col\">Comment</th><th scope=\"col\">Follow-up task</th>"
+        + "</tr></thead><tbody>");
+    int rows = 0;
+    for (int i = answers.size() - 1; i >= 0 && rows < 50; i--) {
+      AnswerRow answer = answers.get(i);
+      String state = taskStates.get(answer.answerId());
+      if (answer.score() > 6 || "DONE".equals(state)) {
+        continue;
+      }
+      rows++;
+      table.append("<tr><td>").append(answer.answeredAt().truncatedTo(ChronoUnit.MINUTES)).append("</td><td>")
+          .append(Html.escape(answer.contactName())).append("</td><td>").append(Html.escape(answer.connection()))
+          .append("</td><td>").append(answer.score()).append("</td><td>")
+          .append(Html.escape(answer.comment().orElse(""))).append("</td><td>")
+          .append(state == null ? "none configured" : state.equals("FAILED") ? "failed" : "waiting")
+          .append("</td></tr>");
+    }
+    if (rows == 0) {
+      table.append("<tr><td colspan=\"6\">None.</td></tr>");
+    }
+    return table.append("</tbody></table></section>\n").toString();
+  }
+
+  private String failures() {
+    List<ReportRepository.FailedWrite> failed = reports.failedWrites(50);
+    StringBuilder table = new StringBuilder("<section><h2>Write-back failures</h2><table><thead><tr>"
+        + "<th scope=\"col\">When</th><th scope=\"col\">CRM</th><th scope=\"col\">What</th>"
+        + "<th scope=\"col\">Contact</th><th scope=\"col\">Error</th></tr></thead><tbody>");
+    for (ReportRepository.FailedWrite write : failed) {
+      table.append("<tr><td>").append(write.at().truncatedTo(ChronoUnit.MINUTES)).append("</td><td>")
+          .append(Html.escape(write.connection())).append("</td><td>")
+          .append(Html.escape(write.kind().toLowerCase(Locale.ROOT).replace('_', ' '))).append("</td><td>")
+          .append(Html.escape(write.contactId().orElse(""))).append("</td><td>")
+          .append(Html.escape(write.errorCode().orElse("") + " " + write.errorMessage().orElse(""))).append("</td></tr>");
+    }
+    if (failed.isEmpty()) {
+      table.append("<tr><td colspan=\"5\">None.</td></tr>");
+    }
+    return table.append("</tbody></table></section>\n").toString();
+  }
+
+  // ---- export and API ----
+
+  /** Every answer of the window as CSV; cells that a spreadsheet would run as formulas are quoted inert. */
+  String csv() {
+    StringBuilder csv = new StringBuilder("answered_at,connection,trigger,channel,score,category,comment,contact_id,"
+        + "contact_name,email,segments\n");
+    for (AnswerRow answer : reports.answers(clock.instant().minus(WINDOW))) {
+      String category = Score.of(answer.score()).category().id();
+      csv.append(String.join(",", cell(answer.answeredAt().toString()), cell(answer.connection()),
+          cell(answer.trigger()), cell(answer.channel()), Integer.toString(answer.score()), cell(category),
+          cell(answer.comment().orElse("")), cell(answer.contactId()), cell(answer.contactName()),
+          cell(answer.email().orElse("")), cell(segments(answer.segments())))).append('\n');
+    }
+    return csv.toString();
+  }
+
+  private static String segments(Map<String, String> segments) {
+    StringBuilder text = new StringBuilder();
+    new TreeMap<>(segments).forEach((key, value) -> text.append(text.length() == 0 ? "" : "; ").append(key)
+        .append('=').append(value));
+    return text.toString();
+  }
+
+  static String cell(String value) {
+    String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    return "\"" + safe.replace("\"", "\"\"") + "\"";
+  }
+
+  Map<String, Object> summary() {
+    List<AnswerRow> answers = reports.answers(clock.instant().minus(WINDOW));
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("window_days", WINDOW.toDays());
+    summary.put("overall", tallyJson(tally(answers)));
+    Map<String, Object> byConnection = new TreeMap<>();
+    Map<String, NpsTally> groups = new TreeMap<>();
+    answers.forEach(answer -> groups.merge(answer.connection(), NpsTally.EMPTY.plus(Score.of(answer.score())),
+        NpsTally::plus));
+    groups.forEach((connection, tally) -> byConnection.put(connection, tallyJson(tally)));
+    summary.put("by_connection", byConnection);
+    summary.put("sent", reports.sentSince(clock.instant().minus(WINDOW)));
+    summary.put("suppressed_by_rule", reports.suppressionsByRule());
+    return summary;
+  }
+
+  private static Map<String, Object> tallyJson(NpsTally tally) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("n", tally.n());
+    json.put("nps", tally.nps().isPresent() ? tally.nps().getAsDouble() : null);
+    json.put("ci95", tally.ci95().map(ci -> List.of(ci.low(), ci.high())).orElse(null));
+    json.put("promoters", tally.promoters());
+    json.put("passives", tally.passives());
+    json.put("detractors", tally.detractors());
+    return json;
+  }
+
+  private static NpsTally tally(List<AnswerRow> answers) {
+    return NpsTally.of(answers.stream().map(answer -> Score.of(answer.score())).toList());
+  }
+
+  private static void html(Context ctx, int status, String html) {
+    ctx.status(status).contentType("text/html; charset=utf-8").result(html);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = Dashboard.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
