@@ -1,0 +1,581 @@
+package io.npsconnector.sandbox.hubspot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stateful HubSpot-compatible API on {@code 127.0.0.1} for the demo and end-to-end tests: seeded,
+ * deterministic synthetic contacts, companies, deals and tickets, answering exactly the calls the
+ * HubSpot adapter makes, in HubSpot's shapes.
+ *
+ * <p>Endpoints: CRM search ({@code POST /crm/v3/objects/{type}/search}: filter groups with EQ, NEQ, LT,
+ * LTE, GT, GTE, BETWEEN, IN, NOT_IN, HAS_PROPERTY, NOT_HAS_PROPERTY, CONTAINS_TOKEN; one sort; limit up to
+ * 200; {@code after} offsets; a 400 for any page reaching past 10,000 results), batch read, update and
+ * create of objects (at most 100 inputs; 207 with per-record errors; one invalid value refuses the whole
+ * batch with 400 {@code VALIDATION_ERROR}), v4 association batch reads (207 with
+ * {@code NO_ASSOCIATIONS_FOUND}), pipelines of deals and tickets, contact and company property definitions
+ * and groups (list, create, batch create), the private app's token info, the OAuth access-token info, and
+ * Communication Preferences v4 {@code batch/unsubscribe-all?channel=EMAIL}.
+ *
+ * <p>Limits, as HubSpot enforces them per token: a rolling 10-second budget (default 100, not counting
+ * searches), searches per rolling second (default 5) and a daily budget (default 250,000; the day is the
+ * clock's UTC day). Exceeding one answers 429 with HubSpot's body ({@code policyName}
+ * {@code TEN_SECONDLY_ROLLING}, {@code SECONDLY} or {@code DAILY}); non-search answers carry the
+ * {@code X-HubSpot-RateLimit-*} headers. Rate windows run on the real time (not the injected clock), so a
+ * client that waits really recovers. Refused requests do not count against a window.
+ *
+ * <p>Every request is counted per operation ({@link #calls()}); {@link #faults(double, Duration)} injects
+ * 502/503/504 answers at a rate, deterministic for the seed, and latency. Data timestamps come from the
+ * injected {@link Clock}. Thread-safe.
+ */
+public final class HubSpotSandbox implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HubSpotSandbox.class);
+  public static final String DEFAULT_TOKEN = "pat-na1-sandbox-0000-0000-000000000000";
+  public static final int DEFAULT_PER_TEN_SECONDS = 100;
+  public static final int DEFAULT_SEARCH_PER_SECOND = 5;
+  public static final long DEFAULT_DAILY_LIMIT = 250_000;
+  /** Every scope the HubSpot adapter asks for. */
+  public static final Set<String> ALL_SCOPES = Set.of("oauth", "crm.objects.contacts.read",
+      "crm.objects.contacts.write", "crm.objects.companies.read", "crm.objects.companies.write",
+      "crm.objects.deals.read", "tickets", "crm.schemas.contacts.read", "crm.schemas.contacts.write",
+      "crm.schemas.companies.read", "crm.schemas.companies.write",
+      "communication_preferences.statuses.batch.write");
+  private static final long TEN_SECONDS_NANOS = Duration.ofSeconds(10).toNanos();
+  private static final long ONE_SECOND_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** A task or a note created through the API, with the contacts it is associated to. */
+  public record Engagement(String id, Map<String, String> properties, List<String> contactIds) {}
+
+  private final Portal portal;
+  private final Clock clock;
+  private final long seed;
+  private final int seededContacts;
+  private final Map<String, Integer> calls = new TreeMap<>();
+  private final Map<String, Deque<Long>> standardWindows = new HashMap<>();
+  private final Map<String, Deque<Long>> searchWindows = new HashMap<>();
+  private final Map<String, Long> dailyUsed = new HashMap<>();
+  private final AtomicLong correlations = new AtomicLong();
+  private final AtomicLong rateLimited = new AtomicLong();
+  private final AtomicLong faulted = new AtomicLong();
+  private LocalDate day;
+  private Random faultRandom;
+  private double errorRate;
+  private Duration latency = Duration.ZERO;
+  private volatile String token = DEFAULT_TOKEN;
+  private volatile Set<String> scopes = ALL_SCOPES;
+  private volatile int perTenSeconds = DEFAULT_PER_TEN_SECONDS;
+  private volatile int searchPerSecond = DEFAULT_SEARCH_PER_SECOND;
+  private volatile long dailyLimit = DEFAULT_DAILY_LIMIT;
+  private double eventsPerHour;
+  private Javalin server;
+
+  private HubSpotSandbox(long seed, int contacts, Clock clock) {
+    this.seed = seed;
+    this.seededContacts = contacts;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.portal = new Portal(clock, seed);
+    this.portal.seed(contacts);
+    this.faultRandom = new Random(seed ^ 0x5DEECE66DL);
+    this.eventsPerHour = Math.max(1, contacts / 20.0);
+  }
+
+  /** A portal with {@code contacts} synthetic contacts (and their companies, deals, tickets) on the system clock. */
+  public static HubSpotSandbox seeded(long seed, int contacts) {
+    return seeded(seed, contacts, Clock.systemUTC());
+  }
+
+  /**
+   * A portal with {@code contacts} synthetic contacts, about one company per 8 contacts, 0.4 deals (55%
+   * won) and 0.3 tickets (60% closed) per contact; every seeded change lies 1 hour to 180 days before
+   * the clock's time. The same seed gives the same portal.
+   */
+  public static HubSpotSandbox seeded(long seed, int contacts, Clock clock) {
+    if (contacts < 0) {
+      throw new IllegalArgumentException("contacts must not be negative, got " + contacts);
+    }
+    return new HubSpotSandbox(seed, contacts, clock);
+  }
+
+  // ================================================================ configuration
+
+  /** The only access token accepted (as {@code Authorization: Bearer <token>}). */
+  public HubSpotSandbox token(String accepted) {
+    this.token = Objects.requireNonNull(accepted, "token");
+    return this;
+  }
+
+  public String token() {
+    return token;
+  }
+
+  /** The scopes the token-info endpoints report. */
+  public HubSpotSandbox scopes(Collection<String> granted) {
+    this.scopes = Set.copyOf(granted);
+    return this;
+  }
+
+  /** Requests per rolling 10 seconds per token, searches excluded (HubSpot: 100, 190 or 250). */
+  public HubSpotSandbox rateLimit(int perTenSeconds) {
+    if (perTenSeconds < 1) {
+      throw new IllegalArgumentException("perTenSeconds must be at least 1");
+    }
+    this.perTenSeconds = perTenSeconds;
+    return this;
+  }
+
+  /** Searches per rolling second per token (HubSpot: about 5). */
+  public HubSpotSandbox searchLimit(int perSecond) {
+    if (perSecond < 1) {
+      throw new IllegalArgumentException("perSecond must be at least 1");
+    }
+    this.searchPerSecond = perSecond;
+    return this;
+  }
+
+  /** Requests per UTC day of the clock, all kinds. */
+  public HubSpotSandbox dailyLimit(long perDay) {
+    this.dailyLimit = perDay;
+    return this;
+  }
+
+  /** How many events {@link #advance(Duration)} creates per hour; by default one per 20 seeded contacts. */
+  public synchronized HubSpotSandbox eventsPerHour(double rate) {
+    this.eventsPerHour = rate;
+    return this;
+  }
+
+  /**
+   * From now on, answers a share {@code errorRate} of requests with 502, 503 or 504 (deterministic for the
+   * seed and the order of requests), and delays every answer by {@code latency}.
+   */
+  public synchronized HubSpotSandbox faults(double errorRate, Duration latency) {
+    if (errorRate < 0 || errorRate > 1) {
+      throw new IllegalArgumentException("errorRate must be from 0 to 1, got " + errorRate);
+    }
+    this.errorRate = errorRate;
+    this.latency = Objects.requireNonNull(latency, "latency");
+    this.faultRandom = new Random(seed ^ 0x5DEECE66DL);
+    return this;
+  }
+
+  /** No more injected faults or latency. */
+  public synchronized HubSpotSandbox clearFaults() {
+    return faults(0, Duration.ZERO);
+  }
+
+  /** Forgets counted calls, rate windows and daily use, and clears faults; the data stays. */
+  public synchronized HubSpotSandbox reset() {
+    calls.clear();
+    standardWindows.clear();
+    searchWindows.clear();
+    dailyUsed.clear();
+    rateLimited.set(0);
+    faulted.set(0);
+    return clearFaults();
+  }
+
+  // ================================================================ lifecycle
+
+  /** Starts the server on a free port of 127.0.0.1; returns its base URL {@code http://127.0.0.1:PORT}. */
+  public synchronized String start() {
+    if (server != null) {
+      return url();
+    }
+    Javalin app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.http.defaultContentType = "application/json";
+    });
+    routes(app);
+    app.start("127.0.0.1", 0);
+    server = app;
+    LOG.info("HubSpot sandbox with {} seeded contacts on {}", seededContacts, url());
+    return url();
+  }
+
+  public synchronized String url() {
+    if (server == null) {
+      throw new IllegalStateException("the sandbox is not started");
+    }
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (server != null) {
+      server.stop();
+      server = null;
+    }
+  }
+
+  // ================================================================ time passes
+
+  /**
+   * The portal lives through {@code duration} ending at the clock's time: {@link #eventsPerHour(double)}
+   * events (new and changed contacts, deals won, tickets closed), spread over that span.
+   *
+   * @return what happened, one line per event
+   */
+  public List<String> advance(Duration duration) {
+    synchronized (portal) {
+      Instant end = clock.instant();
+      int count;
+      synchronized (this) {
+        count = (int) Math.round(eventsPerHour * duration.toMillis() / 3_600_000.0);
+      }
+      List<String> events = new ArrayList<>();
+      for (int i = 1; i <= count; i++) {
+        events.add(portal.event(end.minusMillis(duration.toMillis() * (count - i) / count)));
+      }
+      return events;
+    }
+  }
+
+  /** {@code n} events now (at the clock's time). */
+  public List<String> addEventsNow(int n) {
+    synchronized (portal) {
+      List<String> events = new ArrayList<>();
+      Instant now = clock.instant();
+      for (int i = 0; i < n; i++) {
+        events.add(portal.event(now));
+      }
+      return events;
+    }
+  }
+
+  // ================================================================ what happened
+
+  /** Requests received per operation (such as {@code search contacts}, {@code batch update contacts}). */
+  public synchronized Map<String, Integer> calls() {
+    return Map.copyOf(calls);
+  }
+
+  /** Requests received in all. */
+  public synchronized int totalCalls() {
+    return calls.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  public synchronized void resetCalls() {
+    calls.clear();
+  }
+
+  /** How many requests were answered 429. */
+  public long rateLimited() {
+    return rateLimited.get();
+  }
+
+  /** How many requests were answered with an injected 5xx. */
+  public long faultsInjected() {
+    return faulted.get();
+  }
+
+  /** A contact's properties as stored now, or an empty map when there is no such contact. */
+  public Map<String, String> contact(String id) {
+    return object("contacts", id);
+  }
+
+  public Map<String, String> company(String id) {
+    return object("companies", id);
+  }
+
+  /** Any record's properties ({@code contacts}, {@code companies}, {@code deals}, {@code tickets}, ...). */
+  public Map<String, String> object(String type, String id) {
+    synchronized (portal) {
+      return portal.properties(type, id).orElse(Map.of());
+    }
+  }
+
+  /** The ids of one type's records, ascending. */
+  public List<String> ids(String type) {
+    synchronized (portal) {
+      return portal.ids(type);
+    }
+  }
+
+  /** Deals in a stage with probability 1.0 (as the pipelines endpoint says). */
+  public List<String> wonDealIds() {
+    Set<String> won = Portal.wonDealStages();
+    synchronized (portal) {
+      return portal.ids("deals", p -> won.contains(p.get("dealstage")));
+    }
+  }
+
+  /** Tickets in a stage whose ticket state is CLOSED. */
+  public List<String> closedTicketIds() {
+    Set<String> closed = Portal.closedTicketStages();
+    synchronized (portal) {
+      return portal.ids("tickets", p -> closed.contains(p.get("hs_pipeline_stage")));
+    }
+  }
+
+  /** The ids of {@code to} records associated with one record. */
+  public List<String> associated(String fromType, String id, String toType) {
+    synchronized (portal) {
+      return portal.associated(fromType, id, toType);
+    }
+  }
+
+  public List<Engagement> tasks() {
+    return engagements("tasks");
+  }
+
+  public List<Engagement> notes() {
+    return engagements("notes");
+  }
+
+  private List<Engagement> engagements(String type) {
+    synchronized (portal) {
+      return portal.ids(type).stream().map(id -> new Engagement(id, portal.properties(type, id).orElse(Map.of()),
+          portal.associated(type, id, "contacts"))).toList();
+    }
+  }
+
+  /** Addresses opted out of all e-mail through the API, lower case, in order, each once. */
+  public List<String> unsubscribed() {
+    synchronized (portal) {
+      return portal.unsubscribed();
+    }
+  }
+
+  /** The names of the properties defined on {@code contacts} or {@code companies}. */
+  public Set<String> propertyNames(String object) {
+    synchronized (portal) {
+      return portal.propertyNames(object);
+    }
+  }
+
+  // ================================================================ routes
+
+  private void routes(Javalin app) {
+    app.post("/crm/v3/objects/{type}/search", ctx -> serve(ctx, "search " + ctx.pathParam("type"), true,
+        body -> portal.search(ctx.pathParam("type"), body, ctx.body().length())));
+    app.post("/crm/v3/objects/{type}/batch/read", ctx -> serve(ctx, "batch read " + ctx.pathParam("type"), false,
+        body -> portal.batchRead(ctx.pathParam("type"), body)));
+    app.post("/crm/v3/objects/{type}/batch/update", ctx -> serve(ctx, "batch update " + ctx.pathParam("type"),
+        false, body -> portal.batchUpdate(ctx.pathParam("type"), body)));
+    app.post("/crm/v3/objects/{type}/batch/create", ctx -> serve(ctx, "batch create " + ctx.pathParam("type"),
+        false, body -> portal.batchCreate(ctx.pathParam("type"), body)));
+    app.post("/crm/v4/associations/{from}/{to}/batch/read", ctx -> serve(ctx, "read associations "
+        + ctx.pathParam("from") + " to " + ctx.pathParam("to"), false,
+        body -> portal.readAssociations(ctx.pathParam("from"), ctx.pathParam("to"), body)));
+    app.get("/crm/v3/pipelines/{type}", ctx -> serve(ctx, "pipelines " + ctx.pathParam("type"), false,
+        body -> portal.pipelines(ctx.pathParam("type"))));
+    app.get("/crm/v3/properties/{object}", ctx -> serve(ctx, "properties " + ctx.pathParam("object"), false,
+        body -> portal.listProperties(ctx.pathParam("object"))));
+    app.get("/crm/v3/properties/{object}/groups", ctx -> serve(ctx, "property groups " + ctx.pathParam("object"),
+        false, body -> portal.listGroups(ctx.pathParam("object"))));
+    app.post("/crm/v3/properties/{object}/groups", ctx -> serve(ctx, "create property group "
+        + ctx.pathParam("object"), false, body -> portal.createGroup(ctx.pathParam("object"), body)));
+    app.post("/crm/v3/properties/{object}/batch/create", ctx -> serve(ctx, "create properties "
+        + ctx.pathParam("object"), false, body -> portal.createProperties(ctx.pathParam("object"), body)));
+    app.post("/communication-preferences/v4/statuses/batch/unsubscribe-all", ctx -> serve(ctx, "unsubscribe all",
+        false, body -> portal.unsubscribeAll(ctx.queryParam("channel"), body)));
+    app.post("/oauth/v2/private-apps/get/access-token-info", ctx -> serve(ctx, "access token info", false,
+        this::privateAppTokenInfo));
+    // the OAuth token info holds the token in its path and needs no Authorization header
+    app.get("/oauth/v1/access-tokens/{token}", this::oauthTokenInfo);
+  }
+
+  private Portal.Reply privateAppTokenInfo(JsonNode body) {
+    if (!token.equals(body.path("tokenKey").asText())) {
+      return Portal.error(401, "INVALID_AUTHENTICATION", "The token key is not valid or has been revoked.");
+    }
+    ObjectNode info = Portal.JSON.createObjectNode();
+    info.put("userId", 9_100_231);
+    info.put("hubId", Portal.PORTAL_ID);
+    info.put("appId", 3_011_877);
+    ArrayNode list = info.putArray("scopes");
+    scopes.stream().sorted().forEach(list::add);
+    return new Portal.Reply(200, info);
+  }
+
+  private void oauthTokenInfo(Context ctx) {
+    count("access token info");
+    String correlation = correlationId();
+    ctx.header("X-HubSpot-Correlation-Id", correlation);
+    if (!token.equals(ctx.pathParam("token"))) {
+      answer(ctx, Portal.error(404, "OBJECT_NOT_FOUND", "The access token does not exist."), correlation);
+      return;
+    }
+    ObjectNode info = Portal.JSON.createObjectNode();
+    info.put("token", token);
+    info.put("user", "ops@example.com");
+    info.put("hub_domain", "sandbox.example.com");
+    ArrayNode list = info.putArray("scopes");
+    scopes.stream().sorted().forEach(list::add);
+    info.put("hub_id", Portal.PORTAL_ID);
+    info.put("app_id", 3_011_877);
+    info.put("expires_in", 1_612);
+    info.put("user_id", 9_100_231);
+    info.put("token_type", "access");
+    answer(ctx, new Portal.Reply(200, info), correlation);
+  }
+
+  // ================================================================ one request
+
+  private enum Admission { OK, TEN_SECONDLY, SECONDLY, DAILY }
+
+  private void serve(Context ctx, String operation, boolean search, Function<JsonNode, Portal.Reply> action)
+      throws InterruptedException {
+    count(operation);
+    String correlation = correlationId();
+    ctx.header("X-HubSpot-Correlation-Id", correlation);
+    String header = Optional.ofNullable(ctx.header("Authorization")).orElse("");
+    String presented = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    if (presented == null) {
+      answer(ctx, Portal.error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found. This API "
+          + "supports OAuth 2.0 and private app access tokens."), correlation);
+      return;
+    }
+    if (!presented.equals(token)) {
+      answer(ctx, Portal.error(401, "INVALID_AUTHENTICATION", "The access token is expired or not valid."),
+          correlation);
+      return;
+    }
+    Duration delay;
+    boolean fault;
+    int faultStatus = 0;
+    Admission admission;
+    long[] headers;
+    synchronized (this) {
+      delay = latency;
+      admission = admit(presented, search);
+      fault = admission == Admission.OK && errorRate > 0 && faultRandom.nextDouble() < errorRate;
+      if (fault) {
+        faultStatus = List.of(502, 503, 504).get(faultRandom.nextInt(3));
+      }
+      headers = new long[] {perTenSeconds, Math.max(0, perTenSeconds - window(standardWindows, presented,
+          TEN_SECONDS_NANOS).size()), dailyLimit, Math.max(0, dailyLimit - dailyUsed.getOrDefault(presented, 0L))};
+    }
+    if (!delay.isZero()) {
+      Thread.sleep(delay.toMillis());
+    }
+    if (!search) {
+      ctx.header("X-HubSpot-RateLimit-Max", Long.toString(headers[0]));
+      ctx.header("X-HubSpot-RateLimit-Remaining", Long.toString(headers[1]));
+      ctx.header("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
+      ctx.header("X-HubSpot-RateLimit-Daily", Long.toString(headers[2]));
+      ctx.header("X-HubSpot-RateLimit-Daily-Remaining", Long.toString(headers[3]));
+    }
+    if (admission != Admission.OK) {
+      rateLimited.incrementAndGet();
+      answer(ctx, new Portal.Reply(429, rateLimitBody(admission, correlation)), correlation);
+      return;
+    }
+    if (fault) {
+      faulted.incrementAndGet();
+      answer(ctx, Portal.error(faultStatus, faultStatus == 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_ERROR",
+          faultStatus == 504 ? "The request timed out." : "Something went wrong; try again later."), correlation);
+      return;
+    }
+    JsonNode body;
+    try {
+      String text = ctx.body();
+      body = text.isBlank() ? Portal.JSON.createObjectNode() : Portal.JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      answer(ctx, Portal.error(400, "VALIDATION_ERROR", "Invalid input JSON on line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr()), correlation);
+      return;
+    }
+    Portal.Reply reply;
+    synchronized (portal) {
+      reply = action.apply(body);
+    }
+    answer(ctx, reply, correlation);
+  }
+
+  private synchronized void count(String operation) {
+    calls.merge(operation, 1, Integer::sum);
+  }
+
+  /** Counts the request against its windows, or says which policy refuses it (refusals are not counted). */
+  private Admission admit(String presented, boolean search) {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    if (!today.equals(day)) {
+      day = today;
+      dailyUsed.clear();
+    }
+    long used = dailyUsed.getOrDefault(presented, 0L);
+    if (used >= dailyLimit) {
+      return Admission.DAILY;
+    }
+    Deque<Long> window = search ? window(searchWindows, presented, ONE_SECOND_NANOS)
+        : window(standardWindows, presented, TEN_SECONDS_NANOS);
+    if (window.size() >= (search ? searchPerSecond : perTenSeconds)) {
+      return search ? Admission.SECONDLY : Admission.TEN_SECONDLY;
+    }
+    window.addLast(System.nanoTime());
+    dailyUsed.put(presented, used + 1);
+    return Admission.OK;
+  }
+
+  private static Deque<Long> window(Map<String, Deque<Long>> windows, String key, long length) {
+    Deque<Long> window = windows.computeIfAbsent(key, k -> new ArrayDeque<>());
+    long now = System.nanoTime();
+    while (!window.isEmpty() && now - window.peekFirst() >= length) {
+      window.pollFirst();
+    }
+    return window;
+  }
+
+  private static ObjectNode rateLimitBody(Admission admission, String correlation) {
+    ObjectNode body = Portal.JSON.createObjectNode();
+    body.put("status", "error");
+    body.put("message", switch (admission) {
+      case SECONDLY -> "You have reached your secondly limit.";
+      case DAILY -> "You have reached your daily limit.";
+      default -> "You have reached your ten_secondly_rolling limit.";
+    });
+    body.put("errorType", "RATE_LIMIT");
+    body.put("correlationId", correlation);
+    body.put("policyName", switch (admission) {
+      case SECONDLY -> "SECONDLY";
+      case DAILY -> "DAILY";
+      default -> "TEN_SECONDLY_ROLLING";
+    });
+    body.put("groupName", "publicapi:private-app:" + Portal.PORTAL_ID);
+    return body;
+  }
+
+  private void answer(Context ctx, Portal.Reply reply, String correlation) {
+    JsonNode body = reply.body();
+    if (body instanceof ObjectNode object && "error".equals(object.path("status").asText())
+        && !object.has("correlationId")) {
+      object.put("correlationId", correlation);
+    }
+    ctx.status(reply.status());
+    ctx.contentType("application/json;charset=utf-8");
+    ctx.result(Portal.write(body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String correlationId() {
+    long n = correlations.incrementAndGet();
+    return UUID.nameUUIDFromBytes((seed + ":" + n).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+}

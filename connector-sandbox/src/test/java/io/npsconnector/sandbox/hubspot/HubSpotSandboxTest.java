@@ -1,0 +1,456 @@
+package io.npsconnector.sandbox.hubspot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.EventKind;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.ConnectionCheck;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.FieldReport;
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.hubspot.HubSpotProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The HubSpot sandbox driven by the real HubSpot adapter, built from a YAML configuration. */
+class HubSpotSandboxTest {
+  private static final String YAML = """
+      company: Acme
+      server:
+        token-secret: ${TOKEN_SECRET}
+        admin-password: ${ADMIN_PASSWORD}
+      connections:
+        - name: hubspot-sandbox
+          type: hubspot
+          base-url: ${BASE_URL}
+          credentials:
+            token: ${HUBSPOT_TOKEN}
+      channels:
+        email:
+          host: smtp.example.com
+          from: nps@example.com
+      """;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Clock clock = Clock.systemUTC();
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable closeable : open) {
+      closeable.close();
+    }
+  }
+
+  private HubSpotSandbox sandbox(long seed, int contacts) {
+    HubSpotSandbox sandbox = HubSpotSandbox.seeded(seed, contacts, clock);
+    open.add(sandbox);
+    sandbox.start();
+    return sandbox;
+  }
+
+  private CrmAdapter adapter(HubSpotSandbox sandbox, String token) {
+    return adapter(sandbox, token, clock);
+  }
+
+  private CrmAdapter adapter(HubSpotSandbox sandbox, String token, Clock clock) {
+    NpsConfig config = ConfigLoader.parse("sandbox.yaml", YAML, Map.of("TOKEN_SECRET",
+        "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", token,
+        "BASE_URL", sandbox.url()));
+    CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
+        new AdapterContext(clock, config.writeback()));
+    open.add(adapter);
+    return adapter;
+  }
+
+  /** The system clock moved forward on demand: the portal's time passes, and waits still end. */
+  private static final class OffsetClock extends Clock {
+    private volatile Duration offset = Duration.ZERO;
+
+    void skip(Duration duration) {
+      offset = offset.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** Everything one sync returns, and where it stopped. */
+  private record Sync(List<Contact> contacts, List<InteractionEvent> events, SyncCursor cursor, int apiCalls,
+      int pages) {}
+
+  private static Sync sync(CrmAdapter adapter, SyncCursor from) {
+    List<Contact> contacts = new ArrayList<>();
+    List<InteractionEvent> events = new ArrayList<>();
+    SyncCursor cursor = from;
+    int calls = 0;
+    int pages = 0;
+    while (true) {
+      ChangePage page = adapter.readChanges(cursor);
+      pages++;
+      contacts.addAll(page.contacts());
+      events.addAll(page.events());
+      calls += page.apiCalls();
+      cursor = page.next();
+      if (!page.hasMore()) {
+        return new Sync(contacts, events, cursor, calls, pages);
+      }
+    }
+  }
+
+  private static int pages(int records) {
+    return (records + 199) / 200;
+  }
+
+  @Test
+  void firstSyncReadsEverySeededContactWithTheExpectedCalls() {
+    HubSpotSandbox sandbox = sandbox(42, 1_000);
+    CrmAdapter adapter = adapter(sandbox, sandbox.token());
+
+    Sync sync = sync(adapter, SyncCursor.START);
+
+    assertThat(sync.contacts()).extracting(Contact::crmId).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(sandbox.ids("contacts"));
+    assertThat(sync.contacts()).hasSize(1_000).allSatisfy(contact -> {
+      assertThat(contact.email()).hasValueSatisfying(email -> assertThat(email).matches(".+@(example\\.com|.+\\.test)"));
+      assertThat(contact.firstName()).isPresent();
+      assertThat(contact.locale()).isPresent();
+      assertThat(contact.timeZone()).isPresent();
+    });
+    assertThat(sync.contacts()).anyMatch(Contact::emailOptOut).anyMatch(contact -> !contact.emailOptOut());
+    assertThat(sync.contacts()).anyMatch(contact -> contact.accountId().isPresent() && contact.ownerId().isPresent());
+    assertThat(sync.contacts()).extracting(contact -> contact.locale().orElseThrow().toLanguageTag())
+        .contains("en", "de", "fr", "es", "pt-BR");
+
+    List<String> won = sandbox.wonDealIds();
+    List<String> closed = sandbox.closedTicketIds();
+    assertThat(won).isNotEmpty();
+    assertThat(closed).isNotEmpty();
+    List<String> wonWithContacts = won.stream()
+        .filter(id -> !sandbox.associated("deals", id, "contacts").isEmpty()).toList();
+    List<String> closedWithContacts = closed.stream()
+        .filter(id -> !sandbox.associated("tickets", id, "contacts").isEmpty()).toList();
+    assertThat(sync.events()).filteredOn(event -> event.kind() == EventKind.PURCHASE)
+        .extracting(InteractionEvent::crmId).containsExactlyInAnyOrderElementsOf(wonWithContacts);
+    assertThat(sync.events()).filteredOn(event -> event.kind() == EventKind.SUPPORT)
+        .extracting(InteractionEvent::crmId).containsExactlyInAnyOrderElementsOf(closedWithContacts);
+    InteractionEvent deal = sync.events().stream().filter(event -> event.kind() == EventKind.PURCHASE)
+        .findFirst().orElseThrow();
+    assertThat(deal.attributes()).containsKeys("amount", "pipeline", "dealstage");
+    assertThat(deal.contactIds()).containsExactlyInAnyOrderElementsOf(
+        sandbox.associated("deals", deal.crmId(), "contacts"));
+
+    // one search per 200 records of each type, one association read per page of deals or tickets, 2 pipelines
+    int expected = pages(1_000) + 2 * pages(won.size()) + 2 * pages(closed.size()) + 2;
+    assertThat(sandbox.totalCalls()).isEqualTo(expected);
+    assertThat(sync.apiCalls()).isEqualTo(expected);
+    assertThat(sandbox.calls()).containsEntry("search contacts", 5)
+        .containsEntry("search deals", pages(won.size()))
+        .containsEntry("search tickets", pages(closed.size()))
+        .containsEntry("read associations deals to contacts", pages(won.size()))
+        .containsEntry("read associations tickets to contacts", pages(closed.size()))
+        .containsEntry("pipelines deals", 1)
+        .containsEntry("pipelines tickets", 1);
+    assertThat(sandbox.rateLimited()).isZero();
+  }
+
+  @Test
+  void incrementalSyncWithNothingNewCostsOneSearchPerTypeAndNewEventsAreRead() {
+    OffsetClock time = new OffsetClock();
+    // skipping the clock frees the adapter's search window while the sandbox's (real time) one is still full
+    HubSpotSandbox sandbox = HubSpotSandbox.seeded(7, 300, time).eventsPerHour(6).searchLimit(20);
+    open.add(sandbox);
+    sandbox.start();
+    CrmAdapter adapter = adapter(sandbox, sandbox.token(), time);
+    Sync first = sync(adapter, SyncCursor.START);
+    assertThat(first.contacts()).hasSize(300);
+    sandbox.resetCalls();
+
+    Sync nothing = sync(adapter, first.cursor());
+
+    assertThat(nothing.contacts()).isEmpty();
+    assertThat(nothing.events()).isEmpty();
+    assertThat(nothing.pages()).isEqualTo(1);
+    assertThat(nothing.apiCalls()).isEqualTo(3);
+    assertThat(sandbox.calls()).isEqualTo(Map.of("search contacts", 1, "search deals", 1, "search tickets", 1));
+
+    // two hours pass in the portal: the next sync reads what happened in them
+    time.skip(Duration.ofHours(2));
+    List<String> happened = new ArrayList<>(sandbox.advance(Duration.ofHours(2)));
+    assertThat(happened).hasSize(12);
+    SyncCursor after = assertSyncReads(adapter, nothing.cursor(), happened);
+
+    // the next sync re-reads the reader's 5-minute overlap, and moves its checkpoint past it
+    time.skip(Duration.ofMinutes(10));
+    SyncCursor settled = sync(adapter, after).cursor();
+    time.skip(Duration.ofMinutes(10));
+
+    // events made now are read by the sync after them
+    List<String> now = sandbox.addEventsNow(5);
+    time.skip(Duration.ofSeconds(1));
+    assertSyncReads(adapter, settled, now);
+    assertThat(sandbox.rateLimited()).isZero();
+  }
+
+  /** Reads to the end from {@code cursor}; what it read must be exactly what {@code happened} names. */
+  private SyncCursor assertSyncReads(CrmAdapter adapter, SyncCursor cursor, List<String> happened) {
+    Set<String> contacts = new HashSet<>();
+    Set<String> deals = new HashSet<>();
+    Set<String> tickets = new HashSet<>();
+    for (String event : happened) {
+      String[] words = event.split(" ");
+      (switch (words[0]) {
+        case "contact" -> contacts;
+        case "deal" -> deals;
+        default -> tickets;
+      }).add(words[1]);
+    }
+    Sync later = sync(adapter, cursor);
+    assertThat(later.contacts()).extracting(Contact::crmId).containsExactlyInAnyOrderElementsOf(contacts);
+    assertThat(later.events()).filteredOn(event -> event.kind() == EventKind.PURCHASE)
+        .extracting(InteractionEvent::crmId).containsExactlyInAnyOrderElementsOf(deals);
+    assertThat(later.events()).filteredOn(event -> event.kind() == EventKind.SUPPORT)
+        .extracting(InteractionEvent::crmId).containsExactlyInAnyOrderElementsOf(tickets);
+    return later.cursor();
+  }
+
+  @Test
+  void installFieldsCreatesThePropertiesOnceAndTheCheckPasses() {
+    HubSpotSandbox sandbox = sandbox(3, 20);
+    CrmAdapter adapter = adapter(sandbox, sandbox.token());
+    assertThat(adapter.describeFields().fields()).extracting(FieldReport.Field::state)
+        .containsOnly(FieldReport.State.MISSING);
+    assertThat(adapter.check().ok()).isFalse();
+
+    FieldReport installed = adapter.installFields();
+
+    assertThat(installed.fields()).hasSize(6).extracting(FieldReport.Field::state)
+        .containsOnly(FieldReport.State.CREATED);
+    assertThat(sandbox.propertyNames("contacts"))
+        .contains("nps_score", "nps_category", "nps_last_response_date", "nps_last_comment");
+    assertThat(sandbox.propertyNames("companies")).contains("nps_account_score", "nps_response_count");
+    assertThat(sandbox.calls()).containsEntry("create property group contacts", 1)
+        .containsEntry("create properties contacts", 1).containsEntry("create properties companies", 1);
+
+    sandbox.resetCalls();
+    FieldReport again = adapter.installFields();
+
+    assertThat(again.fields()).extracting(FieldReport.Field::state).containsOnly(FieldReport.State.PRESENT);
+    assertThat(sandbox.calls()).isEqualTo(Map.of("properties contacts", 1, "properties companies", 1));
+
+    ConnectionCheck check = adapter.check();
+    assertThat(check.problems()).isEmpty();
+    assertThat(check.ok()).isTrue();
+
+    ConnectionCheck refused = adapter(sandbox, "pat-na1-wrong").check();
+    assertThat(refused.authenticated()).isFalse();
+    sandbox.scopes(List.of("crm.objects.contacts.read"));
+    assertThat(adapter.check().problems()).anyMatch(problem -> problem.contains("crm.objects.contacts.write"));
+  }
+
+  @Test
+  void writeBacksLandInTheSandbox() {
+    HubSpotSandbox sandbox = sandbox(11, 40);
+    CrmAdapter adapter = adapter(sandbox, sandbox.token());
+    adapter.installFields();
+    List<String> contacts = sandbox.ids("contacts");
+    String first = contacts.get(0);
+    String second = contacts.get(1);
+    String third = contacts.get(2);
+    String email = sandbox.contact(third).get("email");
+    String company = sandbox.ids("companies").get(0);
+    Instant responded = Instant.parse("2026-03-02T10:15:30Z");
+    sandbox.resetCalls();
+
+    List<RecordResult> results = adapter.write(List.of(
+        new WriteRequest.ContactNps("nps-1", first, 9, "promoter", responded, Optional.of("Great support")),
+        new WriteRequest.ContactNps("nps-2", second, 3, "detractor", responded, Optional.empty()),
+        new WriteRequest.ContactNps("nps-3", "99999999", 7, "passive", responded, Optional.empty()),
+        new WriteRequest.FollowUpTask("task-1", second, Optional.of("61200452"), "Call back: scored 3",
+            "Support never called back", LocalDate.of(2026, 3, 4), "high"),
+        new WriteRequest.TimelineActivity("note-1", first, "NPS 9 (promoter)", "Great support", responded),
+        new WriteRequest.AccountNps("account-1", company, OptionalDouble.of(50.0), 4),
+        new WriteRequest.EmailOptOut("opt-out-1", third, Optional.of(email.toUpperCase()))));
+
+    assertThat(results).extracting(RecordResult::key)
+        .containsExactly("nps-1", "nps-2", "nps-3", "task-1", "note-1", "account-1", "opt-out-1");
+    assertThat(results).filteredOn(result -> !result.key().equals("nps-3"))
+        .allSatisfy(result -> assertThat(result.success()).as(result.toString()).isTrue());
+    assertThat(results.get(2).success()).isFalse();
+    assertThat(results.get(2).errorCode()).contains("OBJECT_NOT_FOUND");
+
+    assertThat(sandbox.contact(first)).containsEntry("nps_score", "9").containsEntry("nps_category", "promoter")
+        .containsEntry("nps_last_response_date", "2026-03-02").containsEntry("nps_last_comment", "Great support");
+    assertThat(sandbox.contact(second)).containsEntry("nps_score", "3").containsEntry("nps_category", "detractor");
+    assertThat(sandbox.tasks()).singleElement().satisfies(task -> {
+      assertThat(task.contactIds()).containsExactly(second);
+      assertThat(task.properties()).containsEntry("hs_task_subject", "Call back: scored 3")
+          .containsEntry("hs_task_priority", "HIGH").containsEntry("hubspot_owner_id", "61200452");
+      assertThat(results.get(3).crmRecordId()).contains(task.id());
+    });
+    assertThat(sandbox.notes()).singleElement().satisfies(note -> {
+      assertThat(note.contactIds()).containsExactly(first);
+      assertThat(note.properties().get("hs_note_body")).contains("NPS 9 (promoter)");
+    });
+    assertThat(sandbox.company(company)).containsEntry("nps_account_score", "50")
+        .containsEntry("nps_response_count", "4");
+    assertThat(sandbox.unsubscribed()).containsExactly(email.toLowerCase());
+    assertThat(sandbox.contact(third)).containsEntry("hs_email_optout", "true");
+    assertThat(sandbox.calls()).isEqualTo(Map.of("batch update contacts", 1, "batch update companies", 1,
+        "batch create tasks", 1, "batch create notes", 1, "unsubscribe all", 1));
+  }
+
+  @Test
+  void exceedingTheTenSecondLimitAnswers429AndTheClientRecovers() throws Exception {
+    HubSpotSandbox sandbox = sandbox(5, 10).rateLimit(3);
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest pipelines = HttpRequest.newBuilder(URI.create(sandbox.url() + "/crm/v3/pipelines/deals"))
+        .header("Authorization", "Bearer " + sandbox.token()).GET().build();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> ok = http.send(pipelines, HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.headers().firstValue("X-HubSpot-RateLimit-Remaining")).contains(Integer.toString(2 - i));
+      assertThat(ok.headers().firstValue("X-HubSpot-RateLimit-Daily")).contains("250000");
+    }
+    HttpResponse<String> limited = http.send(pipelines, HttpResponse.BodyHandlers.ofString());
+    assertThat(limited.statusCode()).isEqualTo(429);
+    JsonNode body = JSON.readTree(limited.body());
+    assertThat(body.path("status").asText()).isEqualTo("error");
+    assertThat(body.path("errorType").asText()).isEqualTo("RATE_LIMIT");
+    assertThat(body.path("policyName").asText()).isEqualTo("TEN_SECONDLY_ROLLING");
+    assertThat(body.path("message").asText()).isEqualTo("You have reached your ten_secondly_rolling limit.");
+    assertThat(body.path("correlationId").asText()).isNotEmpty()
+        .isEqualTo(limited.headers().firstValue("X-HubSpot-Correlation-Id").orElseThrow());
+    assertThat(limited.headers().firstValue("X-HubSpot-RateLimit-Remaining")).contains("0");
+
+    // another client of the same token used the budget up: the adapter's first call meets a 429 and waits
+    FieldReport report = adapter(sandbox, sandbox.token()).describeFields();
+
+    assertThat(report.fields()).hasSize(6);
+    assertThat(sandbox.rateLimited()).isGreaterThanOrEqualTo(2);
+    assertThat(sandbox.calls().get("properties contacts")).isGreaterThanOrEqualTo(2);
+    assertThat(sandbox.calls()).containsEntry("properties companies", 1);
+  }
+
+  @Test
+  void faultsAreDeterministicForTheSeedAndTheAdapterRetriesThem() throws Exception {
+    List<Integer> runs = new ArrayList<>();
+    List<List<Integer>> sequences = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      HubSpotSandbox sandbox = sandbox(99, 5).faults(0.5, Duration.ZERO);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.url() + "/crm/v3/pipelines/tickets"))
+          .header("Authorization", "Bearer " + sandbox.token()).GET().build();
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        statuses.add(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+      }
+      sequences.add(statuses);
+      runs.add((int) sandbox.faultsInjected());
+    }
+    assertThat(sequences.get(0)).isEqualTo(sequences.get(1)).contains(200)
+        .anyMatch(status -> status == 502 || status == 503 || status == 504);
+    assertThat(runs.get(0)).isEqualTo(runs.get(1)).isPositive();
+
+    HubSpotSandbox sandbox = sandbox(1, 5).faults(0.3, Duration.ofMillis(2));
+    assertThat(adapter(sandbox, sandbox.token()).describeFields().fields()).hasSize(6);
+    sandbox.reset();
+    assertThat(sandbox.calls()).isEmpty();
+  }
+
+  @Test
+  void theSameSeedGivesTheSamePortalAndWrongTokensGet401() throws Exception {
+    Clock fixed = Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), java.time.ZoneOffset.UTC);
+    HubSpotSandbox a = HubSpotSandbox.seeded(21, 50, fixed);
+    HubSpotSandbox b = HubSpotSandbox.seeded(21, 50, fixed);
+    assertThat(a.ids("contacts")).isEqualTo(b.ids("contacts"));
+    String id = a.ids("contacts").get(7);
+    assertThat(a.contact(id)).isEqualTo(b.contact(id));
+    assertThat(a.wonDealIds()).isEqualTo(b.wonDealIds());
+
+    HubSpotSandbox sandbox = sandbox(21, 5);
+    HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(sandbox.url() + "/crm/v3/objects/contacts/search"))
+        .header("Authorization", "Bearer wrong").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"limit\":10}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    JsonNode body = JSON.readTree(refused.body());
+    assertThat(body.path("category").asText()).isEqualTo("INVALID_AUTHENTICATION");
+    assertThat(body.path("correlationId").asText()).isNotEmpty();
+    assertThat(sandbox.calls()).containsEntry("search contacts", 1);
+  }
+
+  @Test
+  void searchesHaveTheirOwnSecondlyLimitAndTheDayHasItsBudget() throws Exception {
+    HubSpotSandbox sandbox = sandbox(8, 30).dailyLimit(8);
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest search = HttpRequest.newBuilder(URI.create(sandbox.url() + "/crm/v3/objects/contacts/search"))
+        .header("Authorization", "Bearer " + sandbox.token()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"filterGroups\":[{\"filters\":[{\"propertyName\":"
+            + "\"hs_language\",\"operator\":\"IN\",\"values\":[\"de\",\"fr\"]}]}],\"properties\":[\"email\",\"hs_language\"],"
+            + "\"limit\":5}"))
+        .build();
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      answers.add(http.send(search, HttpResponse.BodyHandlers.ofString()));
+    }
+    assertThat(answers.subList(0, 5)).allSatisfy(answer -> {
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.headers().firstValue("X-HubSpot-RateLimit-Remaining")).isEmpty();
+    });
+    JsonNode page = JSON.readTree(answers.get(0).body());
+    assertThat(page.path("results").size()).isEqualTo(5);
+    page.path("results").forEach(result -> assertThat(result.path("properties").path("hs_language").asText())
+        .isIn("de", "fr"));
+    assertThat(page.path("paging").path("next").path("after").asText()).isEqualTo("5");
+    assertThat(answers.get(5).statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(answers.get(5).body()).path("policyName").asText()).isEqualTo("SECONDLY");
+
+    HttpRequest pipelines = HttpRequest.newBuilder(URI.create(sandbox.url() + "/crm/v3/pipelines/deals"))
+        .header("Authorization", "Bearer " + sandbox.token()).GET().build();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> ok = http.send(pipelines, HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.headers().firstValue("X-HubSpot-RateLimit-Daily-Remaining")).contains(Integer.toString(2 - i));
+    }
+    HttpResponse<String> spent = http.send(pipelines, HttpResponse.BodyHandlers.ofString());
+    assertThat(spent.statusCode()).isEqualTo(429);
+    assertThat(JSON.readTree(spent.body()).path("policyName").asText()).isEqualTo("DAILY");
+  }
+}

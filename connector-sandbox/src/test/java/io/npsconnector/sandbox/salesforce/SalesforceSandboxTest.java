@@ -1,0 +1,494 @@
+package io.npsconnector.sandbox.salesforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.EventKind;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.ConnectionCheck;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.core.testing.TestClock;
+import io.npsconnector.salesforce.SalesforceProvider;
+
+/** The sandbox driven by the real Salesforce adapter (WSC on the wire), as the demo and end-to-end tests use it. */
+class SalesforceSandboxTest {
+  private static final Instant NOW = Instant.parse("2025-03-10T09:00:00Z");
+  private static final Map<String, String> ENV = Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
+      "ADMIN_PASSWORD", "correct-horse-battery", "SF_SECRET", SalesforceSandbox.DEFAULT_CLIENT_SECRET,
+      "SF_TOKEN", "unused");
+
+  private final TestClock clock = new TestClock(NOW);
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable closeable : open) {
+      closeable.close();
+    }
+  }
+
+  private SalesforceSandbox started(SalesforceSandbox sandbox) {
+    open.add(sandbox);
+    sandbox.start();
+    return sandbox;
+  }
+
+  private static String yaml(String connection, String industry) {
+    return """
+        company: Acme
+        server:
+          token-secret: ${TOKEN_SECRET}
+          admin-password: ${ADMIN_PASSWORD}
+        connections:
+          - name: sf
+            type: salesforce
+        %s
+            api-version: "65.0"
+            time-zone: UTC
+            fields:
+              locale: Preferred_Language__c
+              time-zone: Time_Zone__c
+            segments:
+              industry: %s
+        channels:
+          email:
+            host: smtp.example.com
+            from: nps@example.com
+        """.formatted(connection.stripTrailing(), industry);
+  }
+
+  private CrmAdapter adapter(String connection, Map<String, String> env) {
+    return adapter(connection, env, "Account.Industry");
+  }
+
+  private CrmAdapter adapter(String connection, Map<String, String> env, String industry) {
+    NpsConfig config = ConfigLoader.parse("sandbox.yaml", yaml(connection, industry), env);
+    CrmAdapter adapter = new SalesforceProvider().create(config.connections().get(0),
+        new AdapterContext(clock, config.writeback()));
+    open.add(adapter);
+    return adapter;
+  }
+
+  /** A client-credentials connection signing in at the sandbox's token endpoint. */
+  private CrmAdapter adapter(SalesforceSandbox sandbox) {
+    return adapter("""
+            auth: client-credentials
+            credentials:
+              client-id: %s
+              client-secret: ${SF_SECRET}
+            login-url: %s
+        """.formatted(SalesforceSandbox.DEFAULT_CLIENT_ID, sandbox.baseUrl()), ENV);
+  }
+
+  private CrmAdapter staticTokenAdapter(SalesforceSandbox sandbox, String token) {
+    Map<String, String> env = new HashMap<>(ENV);
+    env.put("SF_TOKEN", token);
+    return adapter("""
+            auth: static-token
+            credentials:
+              token: ${SF_TOKEN}
+            base-url: %s
+        """.formatted(sandbox.baseUrl()), env);
+  }
+
+  /** What one sync (pages until no more) brought. */
+  private record Sync(List<Contact> contacts, List<InteractionEvent> events, SyncCursor cursor, int calls) {}
+
+  private static Sync sync(CrmAdapter adapter, SyncCursor from) {
+    List<Contact> contacts = new ArrayList<>();
+    List<InteractionEvent> events = new ArrayList<>();
+    SyncCursor cursor = from;
+    int calls = 0;
+    ChangePage page;
+    do {
+      page = adapter.readChanges(cursor);
+      contacts.addAll(page.contacts());
+      events.addAll(page.events());
+      calls += page.apiCalls();
+      cursor = page.next();
+    } while (page.hasMore());
+    return new Sync(contacts, events, cursor, calls);
+  }
+
+  private static int delta(Map<String, Integer> before, Map<String, Integer> after, String operation) {
+    return after.getOrDefault(operation, 0) - before.getOrDefault(operation, 0);
+  }
+
+  @Test
+  void syncsFiveThousandContactsEventsAndWritesBackThroughTheRealAdapter() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(42, 5000, clock));
+    CrmAdapter adapter = adapter(sandbox);
+
+    Sync first = sync(adapter, SyncCursor.START);
+
+    Map<String, Integer> calls = sandbox.calls();
+    assertThat(first.contacts()).hasSize(5000);
+    assertThat(first.contacts().stream().map(Contact::crmId).distinct()).hasSize(5000);
+    assertThat(calls.get("queryAll")).isEqualTo(1);
+    assertThat(calls.get("queryMore")).isEqualTo(2);
+    assertThat(calls.get("query")).isEqualTo(2); // opportunities and cases; roles come with their opportunities
+    assertThat(first.calls()).isEqualTo(5);
+    assertThat(first.contacts()).allSatisfy(contact -> {
+      assertThat(contact.email().orElseThrow()).matches(".+@(example\\.com|.+\\.test)");
+      assertThat(contact.segments()).containsKey("industry");
+      assertThat(contact.accountId()).isPresent();
+      assertThat(contact.ownerId().orElseThrow()).startsWith("005");
+    });
+    assertThat(first.contacts().stream().flatMap(contact -> contact.locale().stream())
+        .map(java.util.Locale::toLanguageTag).distinct())
+        .containsExactlyInAnyOrder("en", "de", "fr", "es", "pt-BR");
+    assertThat(first.contacts()).anySatisfy(contact -> assertThat(contact.timeZone()).isPresent());
+    assertThat(first.contacts()).anySatisfy(contact -> assertThat(contact.emailOptOut()).isTrue());
+    Set<String> eventIds = new HashSet<>();
+    first.events().forEach(event -> eventIds.add(event.crmId()));
+    assertThat(eventIds).containsAll(sandbox.wonOpportunityIds()).containsAll(sandbox.closedCaseIds())
+        .hasSize(sandbox.wonOpportunityIds().size() + sandbox.closedCaseIds().size());
+
+    // nothing new: one query per object
+    clock.advance(Duration.ofMinutes(10));
+    Map<String, Integer> before = sandbox.calls();
+    Sync idle = sync(adapter, first.cursor());
+    assertThat(idle.contacts()).isEmpty();
+    assertThat(idle.events()).isEmpty();
+    assertThat(sandbox.totalCalls() - before.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+    assertThat(idle.calls()).isEqualTo(4);
+
+    // new events arrive in the next sync
+    List<String> created = sandbox.addEventsNow(6);
+    clock.advance(Duration.ofMinutes(5));
+    Sync later = sync(adapter, idle.cursor());
+    assertThat(later.events()).extracting(InteractionEvent::crmId).containsExactlyInAnyOrderElementsOf(created);
+    assertThat(later.events()).filteredOn(event -> event.kind() == EventKind.PURCHASE).hasSize(3)
+        .allSatisfy(event -> assertThat(event.contactIds()).isNotEmpty());
+    assertThat(later.events()).filteredOn(event -> event.kind() == EventKind.SUPPORT).hasSize(3);
+
+    // 201 contact updates: two update calls, and the values land in the org
+    List<String> ids = sandbox.contactIds().subList(0, 201);
+    List<WriteRequest> updates = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      updates.add(new WriteRequest.ContactNps("nps-" + i, ids.get(i), 9, "promoter", clock.instant(),
+          i == 0 ? Optional.of("Great <service> & support") : Optional.empty()));
+    }
+    before = sandbox.calls();
+    List<RecordResult> results = new ArrayList<>(adapter.write(updates.subList(0, 200)));
+    results.addAll(adapter.write(updates.subList(200, 201)));
+    assertThat(results).hasSize(201).allMatch(RecordResult::success);
+    assertThat(delta(before, sandbox.calls(), "update")).isEqualTo(2);
+    Map<String, String> written = sandbox.contact(ids.get(0)).orElseThrow();
+    assertThat(written).containsEntry("NPS_Score__c", "9.0").containsEntry("NPS_Category__c", "Promoter")
+        .containsEntry("NPS_Last_Response_Date__c", LocalDate.of(2025, 3, 10).toString())
+        .containsEntry("NPS_Last_Comment__c", "Great <service> & support")
+        .containsEntry("SystemModstamp", "2025-03-10T09:15:00.000Z");
+    assertThat(sandbox.contact(ids.get(200)).orElseThrow()).containsEntry("NPS_Score__c", "9.0")
+        .doesNotContainKey("NPS_Last_Comment__c");
+
+    // follow-up tasks are created
+    before = sandbox.calls();
+    List<RecordResult> tasks = adapter.write(List.of(
+        new WriteRequest.FollowUpTask("task-1", ids.get(1), Optional.of("005000000000002AAA"), "Call back a detractor",
+            "Score 3: slow support", LocalDate.of(2025, 3, 12), "high"),
+        new WriteRequest.TimelineActivity("activity-1", ids.get(2), "NPS answer: 9", "Loved it", clock.instant())));
+    assertThat(tasks).allMatch(RecordResult::success);
+    assertThat(delta(before, sandbox.calls(), "create")).isEqualTo(1);
+    assertThat(sandbox.tasks()).hasSize(2);
+    assertThat(sandbox.tasks().get(0)).containsEntry("WhoId", ids.get(1)).containsEntry("Priority", "High")
+        .containsEntry("Status", "Not Started").containsEntry("OwnerId", "005000000000002AAA")
+        .containsEntry("ActivityDate", "2025-03-12").containsEntry("Subject", "Call back a detractor");
+    assertThat(sandbox.tasks().get(1)).containsEntry("Status", "Completed").containsEntry("WhoId", ids.get(2));
+    assertThat(tasks.get(0).crmRecordId()).contains(sandbox.tasks().get(0).get("Id"));
+
+    // the contacts written are changes for the next sync
+    clock.advance(Duration.ofMinutes(5));
+    Sync afterWrites = sync(adapter, later.cursor());
+    assertThat(afterWrites.contacts()).extracting(Contact::crmId).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void theCheckPassesOnTheSeededOrg() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(7, 50, clock));
+    CrmAdapter adapter = adapter(sandbox);
+
+    ConnectionCheck check = adapter.check();
+
+    assertThat(check.ok()).isTrue();
+    assertThat(check.problems()).isEmpty();
+    assertThat(adapter.describeFields().complete()).isTrue();
+    assertThat(sandbox.calls().get("describeSObjects")).isEqualTo(2);
+    assertThat(sandbox.tokenRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void aStaticTokenWorksAndAnUnknownSessionIsRefused() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(7, 30, clock));
+
+    assertThat(sync(staticTokenAdapter(sandbox, sandbox.staticToken()), SyncCursor.START).contacts()).hasSize(30);
+    assertThatThrownBy(() -> staticTokenAdapter(sandbox, "00D000000000001EAA!forged").readChanges(SyncCursor.START))
+        .isInstanceOf(CrmException.Authentication.class).hasMessageContaining("INVALID_SESSION_ID");
+  }
+
+  @Test
+  void wrongClientCredentialsAreRefusedByTheTokenEndpoint() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(7, 10, clock)
+        .clientCredentials(SalesforceSandbox.DEFAULT_CLIENT_ID, "another-secret"));
+
+    ConnectionCheck check = adapter(sandbox).check();
+
+    assertThat(check.ok()).isFalse();
+    assertThat(String.join(" ", check.problems())).contains("invalid_grant");
+    assertThat(sandbox.totalCalls()).isZero();
+  }
+
+  @Test
+  void refusesRequestsPastTheDailyLimit() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(7, 10, clock).dailyLimit(3));
+    CrmAdapter adapter = adapter(sandbox);
+    String contact = sandbox.contactIds().get(0);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(adapter.write(List.of(new WriteRequest.EmailOptOut("o" + i, contact, Optional.empty()))))
+          .allMatch(RecordResult::success);
+    }
+    assertThatThrownBy(() -> adapter.write(List.of(new WriteRequest.EmailOptOut("o3", contact, Optional.empty()))))
+        .isInstanceOf(CrmException.Retriable.class).hasMessageContaining("REQUEST_LIMIT_EXCEEDED");
+    assertThat(sandbox.apiUsed()).isEqualTo(3);
+    assertThat(sandbox.calls().get("update")).isEqualTo(4);
+    assertThat(sandbox.contact(contact).orElseThrow()).containsEntry("HasOptedOutOfEmail", "true");
+  }
+
+  @Test
+  void theDefaultLimitIsADeveloperEditionsAndReportedInEveryAnswer() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(7, 10, clock).apiUsage(14_999));
+    CrmAdapter adapter = adapter(sandbox);
+
+    assertThat(adapter.conservingApiBudget()).isFalse();
+    adapter.readChanges(SyncCursor.START);
+
+    assertThat(sandbox.dailyLimit()).isEqualTo(15_000);
+    assertThat(adapter.conservingApiBudget()).isTrue(); // it read 15,000 of 15,000 in the LimitInfoHeader
+  }
+
+  @Test
+  void injectedFaultsAreDeterministicForASeed() {
+    List<Boolean> first = outcomes(started(SalesforceSandbox.seeded(3, 10, clock).faults(0.4, Duration.ZERO)));
+    List<Boolean> second = outcomes(started(SalesforceSandbox.seeded(3, 10, clock).faults(0.4, Duration.ZERO)));
+
+    assertThat(first).isEqualTo(second).contains(true, false);
+  }
+
+  private List<Boolean> outcomes(SalesforceSandbox sandbox) {
+    CrmAdapter adapter = adapter(sandbox);
+    List<Boolean> outcomes = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      try {
+        adapter.describeFields();
+        outcomes.add(true);
+      } catch (CrmException.Retriable e) {
+        outcomes.add(false);
+      }
+    }
+    assertThat(sandbox.injectedFaults()).isEqualTo(outcomes.stream().filter(ok -> !ok).count());
+    return outcomes;
+  }
+
+  @Test
+  void deletedContactsComeWithTheSyncAndRefuseWrites() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(11, 20, clock));
+    CrmAdapter adapter = adapter(sandbox);
+    Sync first = sync(adapter, SyncCursor.START);
+    String gone = sandbox.contactIds().get(3);
+
+    sandbox.deleteContactNow(gone);
+    clock.advance(Duration.ofMinutes(5));
+    Sync next = sync(adapter, first.cursor());
+    List<RecordResult> results = adapter.write(List.of(new WriteRequest.ContactNps("k", gone, 3, "detractor",
+        clock.instant(), Optional.empty())));
+
+    assertThat(next.contacts()).singleElement().satisfies(contact -> {
+      assertThat(contact.crmId()).isEqualTo(gone);
+      assertThat(contact.deleted()).isTrue();
+    });
+    assertThat(results).singleElement().satisfies(result -> {
+      assertThat(result.success()).isFalse();
+      assertThat(result.errorCode()).contains("ENTITY_IS_DELETED");
+    });
+  }
+
+  @Test
+  void anExpiredQueryLocatorMakesTheReaderStartAgainWithoutLosingContacts() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 4500, clock));
+    CrmAdapter adapter = adapter(sandbox);
+
+    ChangePage page = adapter.readChanges(SyncCursor.START);
+    sandbox.expireQueryLocators();
+    Set<String> ids = new HashSet<>();
+    page.contacts().forEach(contact -> ids.add(contact.crmId()));
+    Sync rest = sync(adapter, page.next());
+    rest.contacts().forEach(contact -> ids.add(contact.crmId()));
+
+    assertThat(page.contacts()).hasSize(2000);
+    assertThat(ids).hasSize(4500);
+    assertThat(sandbox.calls().get("queryAll")).isEqualTo(2);
+  }
+
+  @Test
+  void anUnknownSegmentFieldIsAnInvalidFieldFaultNamingTheConfiguration() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+    Map<String, String> env = new HashMap<>(ENV);
+    env.put("SF_TOKEN", sandbox.staticToken());
+    CrmAdapter adapter = adapter("""
+            auth: static-token
+            credentials:
+              token: ${SF_TOKEN}
+            base-url: %s
+        """.formatted(sandbox.baseUrl()), env, "Account.Regio__c");
+
+    assertThatThrownBy(() -> adapter.readChanges(SyncCursor.START)).isInstanceOf(CrmException.Data.class)
+        .hasMessageContaining("INVALID_FIELD").hasMessageContaining("connections.sf.segments.industry");
+  }
+
+  @Test
+  void aCallOfMoreThanTwoHundredRecordsIsRefusedAsAWhole() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+    StringBuilder records = new StringBuilder();
+    for (int i = 0; i < 201; i++) {
+      records.append("<sObjects><sf:type>Task</sf:type><sf:Subject>s").append(i).append("</sf:Subject></sObjects>");
+    }
+
+    java.net.http.HttpResponse<String> response = soap(sandbox, sandbox.staticToken(),
+        "<create xmlns=\"urn:partner.soap.sforce.com\">" + records + "</create>");
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+        .startsWith("text/xml"));
+    assertThat(response.body()).contains("<faultcode>sf:EXCEEDED_ID_LIMIT</faultcode>")
+        .contains("xsi:type=\"sf:UnexpectedErrorFault\"");
+    assertThat(sandbox.tasks()).isEmpty();
+  }
+
+  @Test
+  void aMalformedQueryAndAnUnknownSessionAreFaults() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+
+    java.net.http.HttpResponse<String> malformed = soap(sandbox, sandbox.staticToken(),
+        "<query xmlns=\"urn:partner.soap.sforce.com\"><queryString>SELECT FROM Contact</queryString></query>");
+    java.net.http.HttpResponse<String> unknownField = soap(sandbox, sandbox.staticToken(),
+        "<query xmlns=\"urn:partner.soap.sforce.com\"><queryString>SELECT Id, Nope__c FROM Contact</queryString>"
+            + "</query>");
+    java.net.http.HttpResponse<String> session = soap(sandbox, "00D!nope",
+        "<query xmlns=\"urn:partner.soap.sforce.com\"><queryString>SELECT Id FROM Contact</queryString></query>");
+
+    assertThat(malformed.body()).contains("sf:MALFORMED_QUERY").contains("sf:MalformedQueryFault");
+    assertThat(unknownField.body()).contains("sf:INVALID_FIELD").contains("No such column &apos;Nope__c&apos;");
+    assertThat(session.statusCode()).isEqualTo(500);
+    assertThat(session.body()).contains("sf:INVALID_SESSION_ID");
+    assertThat(sandbox.calls().get("query")).isEqualTo(3);
+  }
+
+  @Test
+  void theTokenEndpointAnswersLikeSalesforce() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+    java.net.http.HttpResponse<String> ok = http.send(form(sandbox, "grant_type=client_credentials&client_id="
+        + SalesforceSandbox.DEFAULT_CLIENT_ID + "&client_secret=" + SalesforceSandbox.DEFAULT_CLIENT_SECRET),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> bad = http.send(form(sandbox, "grant_type=client_credentials&client_id="
+        + SalesforceSandbox.DEFAULT_CLIENT_ID + "&client_secret=wrong"),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).contains("\"access_token\":\"00D").contains("\"instance_url\":\"" + sandbox.baseUrl() + "\"")
+        .contains("\"token_type\":\"Bearer\"");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("\"error\":\"invalid_grant\"");
+  }
+
+  private static java.net.http.HttpRequest form(SalesforceSandbox sandbox, String body) {
+    return java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUrl() + "/services/oauth2/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  private static java.net.http.HttpResponse<String> soap(SalesforceSandbox sandbox, String session, String call)
+      throws Exception {
+    String envelope = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><env:Envelope "
+        + "xmlns:env=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:sf=\"urn:sobject.partner.soap.sforce.com\">"
+        + "<env:Header><SessionHeader xmlns=\"urn:partner.soap.sforce.com\"><sessionId>" + session
+        + "</sessionId></SessionHeader></env:Header><env:Body>" + call + "</env:Body></env:Envelope>";
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(sandbox.soapEndpoint())).header("Content-Type", "text/xml; charset=UTF-8")
+        .header("SOAPAction", "\"\"").POST(java.net.http.HttpRequest.BodyPublishers.ofString(envelope)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theJwtBearerFlowChecksTheAssertionsSignature() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair app = generator.generateKeyPair();
+    java.security.KeyPair other = generator.generateKeyPair();
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock).jwtPublicKey(app.getPublic()));
+
+    ConnectionCheck signed = jwtAdapter(sandbox, app).check();
+    ConnectionCheck forged = jwtAdapter(sandbox, other).check();
+
+    assertThat(signed.ok()).isTrue();
+    assertThat(signed.problems()).isEmpty();
+    assertThat(forged.ok()).isFalse();
+    assertThat(String.join(" ", forged.problems())).contains("invalid_grant");
+  }
+
+  private CrmAdapter jwtAdapter(SalesforceSandbox sandbox, java.security.KeyPair key) {
+    String pem = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+        .encodeToString(key.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    Map<String, String> env = new HashMap<>(ENV);
+    env.put("SF_KEY", pem);
+    return adapter("""
+            auth: jwt
+            credentials:
+              client-id: %s
+              username: %s
+              private-key: ${SF_KEY}
+            login-url: %s
+        """.formatted(SalesforceSandbox.DEFAULT_CLIENT_ID, SalesforceSandbox.DEFAULT_USERNAME, sandbox.baseUrl()), env);
+  }
+
+  @Test
+  void oneSeedMakesTheSameOrg() {
+    SalesforceSandbox one = SalesforceSandbox.seeded(99, 200, clock);
+    SalesforceSandbox two = SalesforceSandbox.seeded(99, 200, clock);
+    SalesforceSandbox other = SalesforceSandbox.seeded(100, 200, clock);
+
+    for (String type : List.of("Account", "Contact", "Opportunity", "OpportunityContactRole", "Case")) {
+      assertThat(one.records(type)).as(type).isEqualTo(two.records(type));
+    }
+    assertThat(one.records("Contact")).isNotEqualTo(other.records("Contact"));
+    assertThat(one.records("Contact")).allSatisfy(contact -> assertThat(contact.get("Email"))
+        .matches("[a-z0-9.]+@(example\\.com|customer\\d+\\.test)"));
+    assertThat(one.addEventsNow(4)).hasSize(4);
+    assertThat(one.wonOpportunityIds()).hasSizeGreaterThan(two.wonOpportunityIds().size());
+  }
+}
