@@ -1,15 +1,88 @@
 package io.npsconnector.app.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
+import java.util.concurrent.CountDownLatch;
 
-/** Placeholder until the CRM sandboxes exist: says so and fails, so scripts never mistake it for a run. */
-@Command(name = "demo", description = "Runs the whole product self-contained (not available in this build).")
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.npsconnector.app.demo.Demo;
+import io.npsconnector.app.demo.DemoReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code demo}: the whole product on this machine, with CRM sandboxes and simulated respondents. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Runs the whole product on this machine: HubSpot and Salesforce sandboxes, an embedded SMTP "
+        + "server that captures every mail, the service with its store under data/demo, and simulated respondents "
+        + "who answer through the real survey pages. Prints a summary, then serves the dashboard until stopped.")
 final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--exit", description = "Stop after the summary instead of serving the dashboard.")
+  boolean exit;
+
+  @Option(names = "--summary", paramLabel = "FILE", description = "Also write the summary as JSON to FILE.")
+  Path summaryFile;
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+      description = "The port of the survey pages and the dashboard (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/demo",
+      description = "Where the demo keeps its store (default: ${DEFAULT-VALUE}).")
+  Path data;
+
   @Override
-  public Integer call() {
-    throw new CommandFailure(
-        "demo is not available yet in this build: it needs the CRM sandboxes (connector-sandbox). "
-            + "Try 'nps-connector validate-config config/examples/demo.yaml' or 'nps-connector report --help'.");
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("npsconnector demo: starting the CRM sandboxes, the mail server and the service ...");
+    out.flush();
+    Demo demo;
+    try {
+      demo = Demo.start(Demo.Options.defaults(data, port), Adapters::open);
+    } catch (RuntimeException e) {
+      throw new CommandFailure("the demo cannot start: " + e.getMessage());
+    }
+    DemoReport report;
+    try {
+      report = demo.run(line -> {
+        out.println("  " + line);
+        out.flush();
+      });
+    } catch (Exception e) {
+      demo.close();
+      throw new CommandFailure("the demo failed: " + e.getMessage());
+    }
+    out.print(report.text());
+    out.flush();
+    if (summaryFile != null) {
+      if (summaryFile.getParent() != null) {
+        Files.createDirectories(summaryFile.getParent());
+      }
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summaryFile.toFile(), report.json());
+      out.println("summary written to " + summaryFile);
+    }
+    if (exit) {
+      demo.close();
+      return 0;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      demo.close();
+      stopped.countDown();
+    }, "npsconnector-demo-shutdown"));
+    out.printf("%nDashboard: http://localhost:%d/admin (password: $NPS_ADMIN_PASSWORD, default demo-admin). "
+        + "Ctrl-C stops.%n", demo.port());
+    out.flush();
+    stopped.await();
+    return 0;
   }
 }

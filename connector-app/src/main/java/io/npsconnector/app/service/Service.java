@@ -36,14 +36,24 @@ public final class Service implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How to start: where to listen, and the engine's timing. */
-  public record Options(String host, int port, Clock clock, EngineSettings settings) {
+  public record Options(String host, int port, Clock clock, EngineSettings settings, boolean scheduler) {
+    /** With the scheduler running. */
+    public Options(String host, int port, Clock clock, EngineSettings settings) {
+      this(host, port, clock, settings, true);
+    }
+
     /** The configured port on every interface, the system clock, the engine's defaults. */
     public static Options of(NpsConfig config) {
       return new Options("0.0.0.0", config.server().port(), Clock.systemUTC(), EngineSettings.defaults());
     }
 
     public Options withPort(String newHost, int newPort) {
-      return new Options(newHost, newPort, clock, settings);
+      return new Options(newHost, newPort, clock, settings, scheduler);
+    }
+
+    /** Without the scheduler: the caller drives syncs, sends and write-backs (the demo). */
+    public Options withoutScheduler() {
+      return new Options(host, port, clock, settings, false);
     }
   }
 
@@ -100,7 +110,9 @@ public final class Service implements AutoCloseable {
     this.database = opened;
     this.adapters = made;
     try {
-      engine.start();
+      if (options.scheduler()) {
+        engine.start();
+      }
       this.port = server.start(options.host(), options.port());
     } catch (RuntimeException e) {
       close();
@@ -136,6 +148,11 @@ public final class Service implements AutoCloseable {
 
   public Engine engine() {
     return engine;
+  }
+
+  /** The store the service runs on (reports, the demo's summary). */
+  public Database database() {
+    return database;
   }
 
   /** Stops taking requests, lets running work finish, releases claims, closes the store. Twice is fine. */

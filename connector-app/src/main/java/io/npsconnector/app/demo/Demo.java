@@ -1,0 +1,358 @@
+package io.npsconnector.app.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import io.npsconnector.app.service.Service;
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.engine.Engine;
+import io.npsconnector.core.engine.EngineSettings;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.model.Score;
+import io.npsconnector.core.stats.NpsTally;
+import io.npsconnector.core.store.AnswerRepository;
+import io.npsconnector.core.store.ContactRepository;
+import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.EventRepository;
+import io.npsconnector.core.store.DecisionRepository;
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository;
+import io.npsconnector.core.store.ReportRepository;
+import io.npsconnector.core.store.WritebackRepository;
+import io.npsconnector.sandbox.hubspot.HubSpotSandbox;
+import io.npsconnector.sandbox.salesforce.SalesforceSandbox;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * The whole product on one machine: both CRM sandboxes, an embedded SMTP server that captures every mail,
+ * the real service (store under {@code data/demo}, scheduler, survey pages, dashboard), and simulated
+ * respondents who answer a realistic share of the mails through the real survey pages over HTTP.
+ */
+public final class Demo implements AutoCloseable {
+  static final String HUBSPOT = "hubspot-demo";
+  static final String SALESFORCE = "salesforce-demo";
+
+  /** What to run. */
+  public record Options(Path dataDir, int port, long seed, int contactsPerCrm, int newEventsPerCrm,
+      double answerShare) {
+    public static Options defaults(Path dataDir, int port) {
+      return new Options(dataDir, port, 42, 300, 40, 0.6);
+    }
+  }
+
+  private final Options options;
+  private final Service.AdapterFactory adapters;
+  private final HubSpotSandbox hubspot;
+  private final SalesforceSandbox salesforce;
+  private final GreenMail smtp;
+  private final Service service;
+  private final NpsConfig config;
+  private final Database database;
+  private final Instant started = Instant.now();
+
+  private Demo(Options requested, Service.AdapterFactory adapters) throws IOException {
+    Options options = requested;
+    if (options.port() == 0) { // any free port: the survey links must name the real one
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+        options = new Options(options.dataDir(), free.getLocalPort(), options.seed(), options.contactsPerCrm(),
+            options.newEventsPerCrm(), options.answerShare());
+      }
+    }
+    this.options = options;
+    this.adapters = adapters;
+    Files.createDirectories(options.dataDir());
+    hubspot = HubSpotSandbox.seeded(options.seed(), options.contactsPerCrm());
+    salesforce = SalesforceSandbox.seeded(options.seed() + 1, options.contactsPerCrm());
+    smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp"));
+    try {
+      String hubspotUrl = hubspot.start();
+      String salesforceUrl = salesforce.start();
+      smtp.start();
+      config = ConfigLoader.parse("demo configuration", yaml(hubspotUrl, salesforceUrl,
+          smtp.getSmtp().getPort()), System.getenv());
+      service = Service.start(config, new Service.Options("127.0.0.1", options.port(), Clock.systemUTC(),
+          EngineSettings.defaults()).withoutScheduler(), adapters);
+      database = service.database();
+    } catch (RuntimeException e) {
+      closeSandboxes();
+      throw e;
+    }
+  }
+
+  /** Starts the sandboxes, the mail server and the service. */
+  public static Demo start(Options options, Service.AdapterFactory adapters) throws IOException {
+    return new Demo(options, adapters);
+  }
+
+  /** Syncs, sends, lets the respondents answer, writes back; the figures. */
+  public DemoReport run(java.util.function.Consumer<String> progress) throws Exception {
+    Engine engine = service.engine();
+    progress.accept("installing the NPS properties in the HubSpot sandbox ...");
+    Map<String, Integer> before = hubspot.calls();
+    try (var adapter = adapters.open(config, config.connection(HUBSPOT).orElseThrow(), Clock.systemUTC())) {
+      adapter.installFields();
+    }
+    Map<String, Integer> installCalls = new LinkedHashMap<>();
+    hubspot.calls().forEach((operation, count) -> {
+      int made = count - before.getOrDefault(operation, 0);
+      if (made > 0) {
+        installCalls.put(operation, made);
+      }
+    });
+    Map<String, List<int[]>> passes = new LinkedHashMap<>(); // per pass: contacts, purchase events, support events
+    progress.accept("first sync of both CRMs (a backfill: old events are too old to survey) ...");
+    for (String connection : List.of(HUBSPOT, SALESFORCE)) {
+      passes.put(connection, new ArrayList<>());
+      sync(engine, connection, passes.get(connection));
+    }
+    progress.accept("new purchases and closed tickets happen in both CRMs; syncing them ...");
+    hubspot.addEventsNow(options.newEventsPerCrm());
+    salesforce.addEventsNow(options.newEventsPerCrm());
+    Thread.sleep(1_100); // the new events lie after the first pass's window
+    for (String connection : List.of(HUBSPOT, SALESFORCE)) {
+      sync(engine, connection, passes.get(connection));
+    }
+    progress.accept("sending the due invitations ...");
+    InvitationRepository invitations = new InvitationRepository(database.jdbi());
+    for (String connection : List.of(HUBSPOT, SALESFORCE)) {
+      for (Invitation invitation : invitations.inStates(connection, InvitationState.SCHEDULED)) {
+        if (!invitation.sendAt().isAfter(Instant.now())) {
+          engine.send(invitation.id());
+        }
+      }
+    }
+    List<MimeMessage> mails = Arrays.asList(smtp.getReceivedMessages());
+    progress.accept(mails.size() + " mails captured; simulated respondents answer through the survey pages ...");
+    new Respondents(URI.create("http://127.0.0.1:" + service.port()), options.answerShare(), options.seed())
+        .respond(mails);
+    progress.accept("writing the answers back to both CRMs ...");
+    Map<String, Map<String, Integer>> written = new LinkedHashMap<>();
+    for (String connection : List.of(HUBSPOT, SALESFORCE)) {
+      written.put(connection, queuedByKind(connection));
+      engine.flushWritebacks(connection);
+    }
+    return report(passes, written, installCalls, mails.size());
+  }
+
+  /** One sync pass; records what it read per object. */
+  private void sync(Engine engine, String connection, List<int[]> passes) {
+    Map<String, Integer> before = eventsByKind(connection);
+    Engine.SyncReport report = engine.syncAndTrigger(connection);
+    Map<String, Integer> after = eventsByKind(connection);
+    passes.add(new int[] {report.contacts(), after.getOrDefault("PURCHASE", 0) - before.getOrDefault("PURCHASE", 0),
+        after.getOrDefault("SUPPORT", 0) - before.getOrDefault("SUPPORT", 0)});
+  }
+
+  private Map<String, Integer> eventsByKind(String connection) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    database.jdbi().useHandle(handle -> handle.createQuery("SELECT kind, COUNT(*) AS n FROM events "
+            + "WHERE connection = :c GROUP BY kind").bind("c", connection)
+        .map((rs, ctx) -> Map.entry(rs.getString("kind"), rs.getInt("n")))
+        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+    return counts;
+  }
+
+  /** Write-backs waiting, by kind, before the flush: what the flush has to write. */
+  private Map<String, Integer> queuedByKind(String connection) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    database.jdbi().useHandle(handle -> handle.createQuery("SELECT kind, COUNT(*) AS n FROM writeback_queue "
+            + "WHERE connection = :c AND state = 'PENDING' GROUP BY kind").bind("c", connection)
+        .map((rs, ctx) -> Map.entry(rs.getString("kind"), rs.getInt("n")))
+        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+    return counts;
+  }
+
+  /**
+   * The fewest calls that could have done the demo's work: per pass and object one search or query per full
+   * page (and one per object even when nothing changed), an association read per page of deals or tickets,
+   * the pipelines once, and one write per batch the CRM allows (HubSpot 100, Salesforce 200).
+   */
+  static Map<String, Integer> lowerBounds(boolean isHubSpot, List<int[]> passes, Map<String, Integer> written,
+      Map<String, Integer> installCalls) {
+    Map<String, Integer> bounds = new LinkedHashMap<>(installCalls);
+    if (isHubSpot) {
+      for (int[] pass : passes) {
+        bounds.merge("search contacts", pages(pass[0], 200), Integer::sum);
+        bounds.merge("search deals", pages(pass[1], 200), Integer::sum);
+        bounds.merge("search tickets", pages(pass[2], 200), Integer::sum);
+        bounds.merge("read associations deals to contacts", pass[1] == 0 ? 0 : pages(pass[1], 200), Integer::sum);
+        bounds.merge("read associations tickets to contacts", pass[2] == 0 ? 0 : pages(pass[2], 200),
+            Integer::sum);
+      }
+      bounds.put("pipelines deals", 1);
+      bounds.put("pipelines tickets", 1);
+      bounds.put("batch update contacts", batches(written.get("CONTACT_NPS"), 100));
+      bounds.put("batch update companies", batches(written.get("ACCOUNT_NPS"), 100));
+      bounds.put("batch create tasks", batches(written.get("FOLLOW_UP_TASK"), 100));
+      bounds.put("batch create notes", batches(written.get("TIMELINE_ACTIVITY"), 100));
+    } else {
+      for (int i = 0; i < passes.size(); i++) {
+        int[] pass = passes.get(i);
+        bounds.merge("queryAll", 1, Integer::sum);
+        bounds.merge("queryMore", pages(pass[0], 2000) - 1, Integer::sum);
+        // opportunities and cases each pass; contact roles from the second pass on
+        bounds.merge("query", pages(pass[1], 2000) + pages(pass[2], 2000) + (i == 0 ? 0 : 1), Integer::sum);
+      }
+      bounds.put("update", batches(written.get("CONTACT_NPS"), 200) + batches(written.get("ACCOUNT_NPS"), 200));
+      bounds.put("create", batches(written.get("FOLLOW_UP_TASK"), 200) + batches(written.get("TIMELINE_ACTIVITY"),
+          200));
+    }
+    bounds.values().removeIf(count -> count == 0);
+    return bounds;
+  }
+
+  private static int pages(int records, int pageSize) {
+    return Math.max(1, (records + pageSize - 1) / pageSize);
+  }
+
+  private static int batches(Integer records, int batchSize) {
+    return records == null ? 0 : (records + batchSize - 1) / batchSize;
+  }
+
+  private DemoReport report(Map<String, List<int[]>> passes, Map<String, Map<String, Integer>> written,
+      Map<String, Integer> installCalls, int mails) {
+    InvitationRepository invitations = new InvitationRepository(database.jdbi());
+    DecisionRepository decisions = new DecisionRepository(database.jdbi());
+    AnswerRepository answers = new AnswerRepository(database.jdbi());
+    WritebackRepository writebacks = new WritebackRepository(database.jdbi());
+    ContactRepository contacts = new ContactRepository(database.jdbi());
+    EventRepository events = new EventRepository(database.jdbi());
+    List<DemoReport.Crm> crms = new ArrayList<>();
+    for (String connection : List.of(HUBSPOT, SALESFORCE)) {
+      boolean isHubSpot = connection.equals(HUBSPOT);
+      int sent = (int) invitations.inStates(connection, InvitationState.values()).stream()
+          .filter(invitation -> invitation.sentAt().isPresent()).count();
+      Map<String, Integer> calls = new java.util.TreeMap<>(isHubSpot ? hubspot.calls() : salesforce.calls());
+      calls.values().removeIf(count -> count == 0);
+      crms.add(new DemoReport.Crm(connection, isHubSpot ? "hubspot" : "salesforce", contacts.count(connection),
+          events.count(connection), sent, decisions.suppressionsByRule(connection), answers.count(connection),
+          writebacks.countByState(connection).getOrDefault("DONE", 0),
+          isHubSpot ? hubspot.tasks().size() : salesforce.tasks().size(), calls,
+          new java.util.TreeMap<>(lowerBounds(isHubSpot, passes.get(connection), written.get(connection),
+              isHubSpot ? installCalls : Map.of()))));
+    }
+    List<Integer> scores = new ReportRepository(database.jdbi()).answers(started.minus(Duration.ofDays(1))).stream()
+        .map(ReportRepository.AnswerRow::score).toList();
+    NpsTally tally = NpsTally.of(scores.stream().map(Score::of).toList());
+    return new DemoReport(crms, tally.n(), tally.nps().isPresent() ? tally.nps().getAsDouble() : null,
+        tally.ci95().map(ci -> ci.low()).orElse(null), tally.ci95().map(ci -> ci.high()).orElse(null), mails,
+        Duration.between(started, Instant.now()).toSeconds());
+  }
+
+  public int port() {
+    return service.port();
+  }
+
+  /** The HubSpot sandbox, for checks of what the demo wrote. */
+  public HubSpotSandbox hubspot() {
+    return hubspot;
+  }
+
+  public SalesforceSandbox salesforce() {
+    return salesforce;
+  }
+
+  /** The store the demo ran on. */
+  public Database database() {
+    return database;
+  }
+
+  @Override
+  public void close() {
+    try {
+      service.close();
+    } finally {
+      closeSandboxes();
+    }
+  }
+
+  private void closeSandboxes() {
+    smtp.stop();
+    hubspot.close();
+    salesforce.close();
+  }
+
+  private String yaml(String hubspotUrl, String salesforceUrl, int smtpPort) {
+    return """
+        # The demo: both CRM sandboxes, an embedded SMTP server and an embedded H2 store, on this machine.
+        company: Acme Analytics
+        store:
+          type: h2
+          path: %s
+        server:
+          port: %d
+          public-url: http://localhost:%d
+          token-secret: ${NPS_TOKEN_SECRET:-demo-only-token-secret-0123456789abcdef}
+          admin-password: ${NPS_ADMIN_PASSWORD:-demo-admin}
+        connections:
+          - name: hubspot-demo
+            type: hubspot
+            credentials:
+              token: ${HUBSPOT_TOKEN:-%s}
+            base-url: %s
+            sync-interval: 1h
+            time-zone: Europe/Berlin
+            segments:
+              industry: industry
+              region: region
+          - name: salesforce-demo
+            type: salesforce
+            auth: client-credentials
+            credentials:
+              client-id: %s
+              client-secret: ${SALESFORCE_CLIENT_SECRET:-%s}
+            login-url: %s
+            sync-interval: 1h
+            window-lag: 0s
+            time-zone: America/New_York
+            fields:
+              locale: Preferred_Language__c
+              time-zone: Time_Zone__c
+            segments:
+              industry: Account.Industry
+              region: MailingCountry
+        channels:
+          email:
+            host: 127.0.0.1
+            port: %d
+            tls: none
+            from: "Acme Analytics <nps@acme.example>"
+        triggers:
+          - name: post-purchase
+            on: purchase
+            delay: 0d
+            max-event-age: 30d
+          - name: post-ticket
+            on: support
+            delay: 0d
+            max-event-age: 14d
+        send-window:
+          quiet-hours: none
+          weekdays: [mon, tue, wed, thu, fri, sat, sun]
+        fatigue:
+          days: 60
+        writeback:
+          follow-up-tasks:
+            detractor:
+              subject: "NPS detractor: {name} scored {score}"
+              due-in: 2d
+              priority: high
+        """.formatted(options.dataDir().resolve("npsconnector").toString().replace('\\', '/'), options.port(),
+        options.port(), HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl, SalesforceSandbox.DEFAULT_CLIENT_ID,
+        SalesforceSandbox.DEFAULT_CLIENT_SECRET, salesforceUrl, smtpPort);
+  }
+}
