@@ -35,7 +35,8 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     NpsConfig loaded = config.load(parent.environment());
-    Service.Options options = Service.Options.of(loaded).withPort(host, port == null ? loaded.server().port() : port);
+    Service.Options options = Service.Options.of(loaded).withPort(host, port == null ? loaded.server().port() : port)
+        .withProgress(ProgressDisplay.forThisProcess());
     Service service;
     try {
       service = Service.start(loaded, options, Adapters::open);

@@ -36,10 +36,16 @@ public final class Service implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How to start: where to listen, and the engine's timing. */
-  public record Options(String host, int port, Clock clock, EngineSettings settings, boolean scheduler) {
-    /** With the scheduler running. */
+  public record Options(String host, int port, Clock clock, EngineSettings settings, boolean scheduler,
+      io.npsconnector.core.engine.SyncProgress progress) {
+    /** With the scheduler running and no progress display. */
     public Options(String host, int port, Clock clock, EngineSettings settings) {
-      this(host, port, clock, settings, true);
+      this(host, port, clock, settings, true, io.npsconnector.core.engine.SyncProgress.NONE);
+    }
+
+    /** Long syncs and backfills report to {@code display}. */
+    public Options withProgress(io.npsconnector.core.engine.SyncProgress display) {
+      return new Options(host, port, clock, settings, scheduler, display);
     }
 
     /** The configured port on every interface, the system clock, the engine's defaults. */
@@ -48,12 +54,12 @@ public final class Service implements AutoCloseable {
     }
 
     public Options withPort(String newHost, int newPort) {
-      return new Options(newHost, newPort, clock, settings, scheduler);
+      return new Options(newHost, newPort, clock, settings, scheduler, progress);
     }
 
     /** Without the scheduler: the caller drives syncs, sends and write-backs (the demo). */
     public Options withoutScheduler() {
-      return new Options(host, port, clock, settings, false);
+      return new Options(host, port, clock, settings, false, progress);
     }
   }
 
@@ -76,7 +82,8 @@ public final class Service implements AutoCloseable {
       }
       SurveyLinks links = new SurveyLinks(config.server().publicUrl(),
           new SurveyTokens(config.server().tokenSecret().reveal(), options.clock()));
-      Engine.Builder builder = Engine.builder(config, opened).clock(options.clock()).settings(options.settings());
+      Engine.Builder builder = Engine.builder(config, opened).clock(options.clock()).settings(options.settings())
+          .progress(options.progress());
       made.forEach(builder::adapter);
       channels(config, links, options.clock()).forEach(builder::channel);
       this.engine = builder.build();

@@ -54,6 +54,7 @@ public final class SurveyServer implements AutoCloseable {
   private final Csrf csrf;
   private final Clock clock;
   private final byte[] css;
+  private final byte[] favicon;
   private final java.util.List<java.util.function.Consumer<Javalin>> extraRoutes = new java.util.ArrayList<>();
   private Javalin app;
 
@@ -69,6 +70,7 @@ public final class SurveyServer implements AutoCloseable {
     this.clock = clock;
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
     this.css = resource("survey.css");
+    this.favicon = resource("favicon.svg");
   }
 
   /**
@@ -93,6 +95,10 @@ public final class SurveyServer implements AutoCloseable {
     app.before("/u/*", this::limit);
     app.get("/assets/survey.css", ctx -> ctx.contentType("text/css; charset=utf-8")
         .header("Cache-Control", "public, max-age=3600").result(css));
+    for (String path : java.util.List.of("/assets/favicon.svg", "/favicon.ico")) {
+      app.get(path, ctx -> ctx.contentType("image/svg+xml").header("Cache-Control", "public, max-age=86400")
+          .result(favicon));
+    }
     app.get("/s/{token}", this::surveyPage);
     app.post("/s/{token}", this::answer);
     app.get("/s/{token}/thanks", this::thanks);

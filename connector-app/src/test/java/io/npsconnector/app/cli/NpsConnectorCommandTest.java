@@ -46,10 +46,31 @@ class NpsConnectorCommandTest {
   }
 
   @Test
-  void demoSaysItIsNotAvailableYetAndFails() {
-    CommandRun run = CommandRun.of("demo");
+  void demoDescribesItsOptions() {
+    CommandRun run = CommandRun.of("demo", "--help");
 
-    assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).contains("demo is not available yet");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("--exit", "--summary=FILE", "--port=N", "--data=DIR", "simulated respondents");
+  }
+
+  @Test
+  void demoRunsToItsSummaryAndWritesItAsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path summary = dir.resolve("summary.json");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+
+    CommandRun run = CommandRun.of("demo", "--exit", "--port", Integer.toString(port), "--data",
+        dir.resolve("data").toString(), "--summary", summary.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("npsconnector demo — summary", "hubspot-demo (hubspot)",
+        "salesforce-demo (salesforce)", "Overall: NPS", "summary written to");
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(summary.toFile());
+    assertThat(json.path("crms")).hasSize(2);
+    assertThat(json.path("overall").path("answers").asInt()).isPositive();
   }
 }

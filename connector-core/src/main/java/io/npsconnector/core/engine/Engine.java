@@ -40,7 +40,7 @@ public final class Engine implements AutoCloseable {
     this.adapters = Map.copyOf(builder.adapters);
     this.stores = Stores.of(builder.database);
     this.scheduler = new DbScheduler(builder.database.dataSource(), builder.settings, this);
-    this.sync = new SyncService(stores, builder.clock, builder.hooks);
+    this.sync = new SyncService(stores, builder.clock, builder.hooks, builder.progress);
     this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
     this.answers = new AnswerService(config, stores, builder.clock, builder.hooks);
@@ -186,6 +186,7 @@ public final class Engine implements AutoCloseable {
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private EngineHooks hooks = EngineHooks.NONE;
+    private SyncProgress progress = SyncProgress.NONE;
     private EngineSettings settings = EngineSettings.defaults();
 
     private Builder(NpsConfig config, Database database) {
@@ -208,6 +209,12 @@ public final class Engine implements AutoCloseable {
 
     public Builder clock(Clock value) {
       clock = value;
+      return this;
+    }
+
+    /** Told after every sync page (progress bars, log lines). */
+    public Builder progress(SyncProgress value) {
+      progress = value;
       return this;
     }
 

@@ -24,11 +24,13 @@ final class SyncService {
   private final Stores stores;
   private final Clock clock;
   private final EngineHooks hooks;
+  private final SyncProgress progress;
 
-  SyncService(Stores stores, Clock clock, EngineHooks hooks) {
+  SyncService(Stores stores, Clock clock, EngineHooks hooks, SyncProgress progress) {
     this.stores = stores;
     this.clock = clock;
     this.hooks = hooks;
+    this.progress = progress;
   }
 
   /** What one run did. */
@@ -40,6 +42,7 @@ final class SyncService {
     int events = 0;
     int calls = 0;
     boolean more = true;
+    long started = System.nanoTime();
     while (more && pages < MAX_PAGES_PER_RUN) {
       SyncCursor cursor = stores.cursors().load(connection);
       ChangePage page = adapter.readChanges(cursor);
@@ -53,6 +56,8 @@ final class SyncService {
       events += page.events().size();
       calls += page.apiCalls();
       more = page.hasMore();
+      progress.update(connection, new SyncProgress.Page(pages, contacts, events, calls,
+          java.time.Duration.ofNanos(System.nanoTime() - started)), !more);
     }
     if (contacts + events > 0) {
       LOG.info("{}: synced {} contacts and {} events in {} pages ({} API calls)", connection, contacts, events, pages,

@@ -917,7 +917,7 @@ abstract class EngineContract {
     crm.addEvent(purchase("opp-2", "c2", clock.instant().minus(MINUTE.multipliedBy(10))));
     crm.addEvent(purchase("opp-3", "c3", clock.instant().minus(MINUTE.multipliedBy(5))));
     // stored, not yet decided on: what the simulation has to decide
-    new SyncService(stores(), clock, EngineHooks.NONE).sync(CRM, crm);
+    new SyncService(stores(), clock, EngineHooks.NONE, SyncProgress.NONE).sync(CRM, crm);
     Map<String, Integer> before = tableCounts();
 
     Simulator.Simulation simulation = new Simulator(config, database, clock).simulate(7);
