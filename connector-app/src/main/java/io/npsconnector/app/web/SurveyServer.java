@@ -39,8 +39,10 @@ public final class SurveyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SurveyServer.class);
   /** The longest comment kept, in characters. */
   public static final int MAX_COMMENT = 2000;
-  /** Request bodies larger than this are refused (a comment of 2,000 characters of 4 bytes fits). */
+  /** Form bodies larger than this are refused (a comment of 2,000 characters of 4 bytes fits). */
   static final long MAX_BODY = 16 * 1024;
+  /** Any body larger than this is refused (HubSpot's webhook batches of up to 100 events fit). */
+  static final long MAX_ANY_BODY = 512 * 1024;
   static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
       + "frame-ancestors 'none'; base-uri 'none'";
   private static final Pattern SCORE = Pattern.compile("10|[0-9]");
@@ -87,12 +89,19 @@ public final class SurveyServer implements AutoCloseable {
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;
       javalin.startupWatcherEnabled = false;
-      javalin.http.maxRequestSize = MAX_BODY;
+      javalin.http.maxRequestSize = MAX_ANY_BODY;
       javalin.http.generateEtags = false;
     });
     app.before(this::securityHeaders);
     app.before("/s/*", this::limit);
     app.before("/u/*", this::limit);
+    for (String forms : java.util.List.of("/s/*", "/u/*", "/admin/*")) {
+      app.before(forms, ctx -> {
+        if (ctx.contentLength() > MAX_BODY) {
+          throw new io.javalin.http.ContentTooLargeResponse();
+        }
+      });
+    }
     app.get("/assets/survey.css", ctx -> ctx.contentType("text/css; charset=utf-8")
         .header("Cache-Control", "public, max-age=3600").result(css));
     for (String path : java.util.List.of("/assets/favicon.svg", "/favicon.ico")) {

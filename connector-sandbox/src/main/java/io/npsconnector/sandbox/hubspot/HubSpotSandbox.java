@@ -89,6 +89,11 @@ public final class HubSpotSandbox implements AutoCloseable {
   private double errorRate;
   private Duration latency = Duration.ZERO;
   private volatile String token = DEFAULT_TOKEN;
+  private String oauthClientId;
+  private String oauthClientSecret;
+  private String oauthRefreshToken;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON_MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private volatile Set<String> scopes = ALL_SCOPES;
   private volatile int perTenSeconds = DEFAULT_PER_TEN_SECONDS;
   private volatile int searchPerSecond = DEFAULT_SEARCH_PER_SECOND;
@@ -400,6 +405,9 @@ public final class HubSpotSandbox implements AutoCloseable {
         this::privateAppTokenInfo));
     // the OAuth token info holds the token in its path and needs no Authorization header
     app.get("/oauth/v1/access-tokens/{token}", this::oauthTokenInfo);
+    // the OAuth refresh: a form with the app's credentials and the refresh token; the new access token
+    // replaces the accepted one, as HubSpot's does after expiry
+    app.post("/oauth/v1/token", this::oauthRefresh);
   }
 
   private Portal.Reply privateAppTokenInfo(JsonNode body) {
@@ -413,6 +421,43 @@ public final class HubSpotSandbox implements AutoCloseable {
     ArrayNode list = info.putArray("scopes");
     scopes.stream().sorted().forEach(list::add);
     return new Portal.Reply(200, info);
+  }
+
+  /** The OAuth app's client id, client secret and refresh token the token endpoint accepts. */
+  public synchronized HubSpotSandbox oauthApp(String clientId, String clientSecret, String refreshToken) {
+    this.oauthClientId = Objects.requireNonNull(clientId, "clientId");
+    this.oauthClientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+    this.oauthRefreshToken = Objects.requireNonNull(refreshToken, "refreshToken");
+    return this;
+  }
+
+  private void oauthRefresh(Context ctx) {
+    count("oauth token");
+    String correlation = correlationId();
+    ctx.header("X-HubSpot-Correlation-Id", correlation);
+    String grant = Optional.ofNullable(ctx.formParam("grant_type")).orElse("");
+    boolean valid;
+    synchronized (this) {
+      valid = grant.equals("refresh_token") && oauthClientId != null
+          && oauthClientId.equals(ctx.formParam("client_id")) && oauthClientSecret.equals(ctx.formParam("client_secret"))
+          && oauthRefreshToken.equals(ctx.formParam("refresh_token"));
+    }
+    if (!valid) {
+      ObjectNode error = JSON_MAPPER.createObjectNode();
+      error.put("status", "BAD_REFRESH_TOKEN");
+      error.put("message", "missing or unknown refresh token");
+      error.put("correlationId", correlation);
+      ctx.status(400).contentType("application/json").result(error.toString());
+      return;
+    }
+    String issued = "CNb-oauth-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    token(issued);
+    ObjectNode answer = JSON_MAPPER.createObjectNode();
+    answer.put("token_type", "bearer");
+    answer.put("refresh_token", oauthRefreshToken);
+    answer.put("access_token", issued);
+    answer.put("expires_in", 1800);
+    ctx.status(200).contentType("application/json").result(answer.toString());
   }
 
   private void oauthTokenInfo(Context ctx) {

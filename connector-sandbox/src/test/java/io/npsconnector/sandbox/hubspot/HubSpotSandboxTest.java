@@ -139,6 +139,25 @@ class HubSpotSandboxTest {
   }
 
   @Test
+  void anOAuthConnectionRefreshesItsTokenAtTheSandboxAndSyncs() {
+    HubSpotSandbox sandbox = sandbox(11, 50).oauthApp("client-1", "secret-1", "refresh-1");
+    NpsConfig config = ConfigLoader.parse("sandbox.yaml", YAML.replace(
+        "    credentials:\n      token: ${HUBSPOT_TOKEN}\n",
+        "    auth: oauth\n    credentials:\n      client-id: client-1\n      client-secret: ${CLIENT_SECRET}\n"
+            + "      refresh-token: ${REFRESH_TOKEN}\n"), Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
+        "ADMIN_PASSWORD", "correct-horse", "CLIENT_SECRET", "secret-1", "REFRESH_TOKEN", "refresh-1", "BASE_URL", sandbox.url()));
+    CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
+        new AdapterContext(clock, config.writeback()));
+    open.add(adapter);
+
+    Sync first = sync(adapter, SyncCursor.START);
+
+    assertThat(first.contacts()).hasSize(50);
+    assertThat(sandbox.calls()).containsEntry("oauth token", 1);
+    assertThat(sandbox.token()).startsWith("CNb-oauth-");
+  }
+
+  @Test
   void firstSyncReadsEverySeededContactWithTheExpectedCalls() {
     HubSpotSandbox sandbox = sandbox(42, 1_000);
     CrmAdapter adapter = adapter(sandbox, sandbox.token());
