@@ -75,6 +75,7 @@ public final class Demo implements AutoCloseable {
     this.options = options;
     this.adapters = adapters;
     Files.createDirectories(options.dataDir());
+    clearStore(options.dataDir().resolve("store")); // each demo starts from empty CRMs: so does its store
     hubspot = HubSpotSandbox.seeded(options.seed(), options.contactsPerCrm());
     salesforce = SalesforceSandbox.seeded(options.seed() + 1, options.contactsPerCrm());
     smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp"));
@@ -90,6 +91,18 @@ public final class Demo implements AutoCloseable {
     } catch (RuntimeException e) {
       closeSandboxes();
       throw e;
+    }
+  }
+
+  /** Deletes the store an earlier demo left (only the demo's own directory). */
+  private static void clearStore(Path store) throws IOException {
+    if (!Files.isDirectory(store)) {
+      return;
+    }
+    try (var files = Files.walk(store)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
     }
   }
 
@@ -304,6 +317,7 @@ public final class Demo implements AutoCloseable {
             credentials:
               token: ${HUBSPOT_TOKEN:-%s}
             base-url: %s
+            webhook-secret: ${HUBSPOT_WEBHOOK_SECRET:-demo-only-webhook-secret}
             sync-interval: 1h
             time-zone: Europe/Berlin
             segments:
@@ -351,8 +365,8 @@ public final class Demo implements AutoCloseable {
               subject: "NPS detractor: {name} scored {score}"
               due-in: 2d
               priority: high
-        """.formatted(options.dataDir().resolve("npsconnector").toString().replace('\\', '/'), options.port(),
-        options.port(), HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl, SalesforceSandbox.DEFAULT_CLIENT_ID,
+        """.formatted(options.dataDir().resolve("store").resolve("npsconnector").toString().replace('\\', '/'),
+        options.port(), options.port(), HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl, SalesforceSandbox.DEFAULT_CLIENT_ID,
         SalesforceSandbox.DEFAULT_CLIENT_SECRET, salesforceUrl, smtpPort);
   }
 }
