@@ -366,7 +366,7 @@ public final class Demo implements AutoCloseable {
               due-in: 2d
               priority: high
         """.formatted(options.dataDir().resolve("store").resolve("npsconnector").toString().replace('\\', '/'),
-        options.port(), options.port(), HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl, SalesforceSandbox.DEFAULT_CLIENT_ID,
-        SalesforceSandbox.DEFAULT_CLIENT_SECRET, salesforceUrl, smtpPort);
+        options.port(), options.port(), HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl,
+        SalesforceSandbox.DEFAULT_CLIENT_ID, SalesforceSandbox.DEFAULT_CLIENT_SECRET, salesforceUrl, smtpPort);
   }
 }
