@@ -45,7 +45,8 @@ public record WritebackConfig(
   }
 
   /** Without the CRM opt-out on unsubscribe (the default). */
-  public WritebackConfig(Map<CrmType, Map<String, String>> contactFields, Map<CrmType, Map<String, String>> accountFields,
+  public WritebackConfig(Map<CrmType, Map<String, String>> contactFields,
+      Map<CrmType, Map<String, String>> accountFields,
       Duration accountRollupWindow, boolean timelineActivity, Map<String, FollowUpTaskConfig> followUpTasks) {
     this(contactFields, accountFields, accountRollupWindow, timelineActivity, followUpTasks, false);
   }

@@ -518,17 +518,17 @@ public final class HubSpotWriter {
         }
       }
       e.body().path("errors").forEach(details::add);
-      StringBuilder message = new StringBuilder();
+      // one line per distinct refusal: a batch of 100 records missing one property says so once
+      java.util.Set<String> parts = new java.util.LinkedHashSet<>();
       for (JsonNode detail : details) {
         String code = detail.path("error").asText(detail.path("code").asText(""));
         String name = detail.path("name").asText(detail.path("in").asText(""));
         String what = detail.path("message").asText("");
         if (!what.isEmpty()) {
-          message.append(message.length() == 0 ? "" : "; ").append(code.isEmpty() ? "" : code + " ")
-              .append(name.isEmpty() ? "" : name + ": ").append(what);
+          parts.add((code.isEmpty() ? "" : code + " ") + (name.isEmpty() ? "" : name + ": ") + what);
         }
       }
-      return new Validation(details, message.length() == 0 ? HubSpotErrors.withoutOperation(e) : message.toString());
+      return new Validation(details, parts.isEmpty() ? HubSpotErrors.withoutOperation(e) : String.join("; ", parts));
     }
 
     Optional<String> propertyError() {

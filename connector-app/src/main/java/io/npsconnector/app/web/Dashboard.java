@@ -310,7 +310,8 @@ public final class Dashboard {
           .append(Html.escape(write.connection())).append("</td><td>")
           .append(Html.escape(write.kind().toLowerCase(Locale.ROOT).replace('_', ' '))).append("</td><td>")
           .append(Html.escape(write.contactId().orElse(""))).append("</td><td>")
-          .append(Html.escape(write.errorCode().orElse("") + " " + write.errorMessage().orElse(""))).append("</td></tr>");
+          .append(Html.escape(write.errorCode().orElse("") + " " + write.errorMessage().orElse("")))
+          .append("</td></tr>");
     }
     if (failed.isEmpty()) {
       table.append("<tr><td colspan=\"5\">None.</td></tr>");

@@ -26,7 +26,8 @@ final class Html {
     return "<!doctype html>\n<html lang=\"" + escape(lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         + "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
-        + "<title>" + escape(title) + "</title>\n<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\n"
+        + "<title>" + escape(title) + "</title>\n"
+        + "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">\n"
         + "<link rel=\"stylesheet\" href=\"/assets/survey.css\">\n</head>\n"
         + "<body>\n<main class=\"card\">\n" + body + "\n</main>\n</body>\n</html>\n";
   }

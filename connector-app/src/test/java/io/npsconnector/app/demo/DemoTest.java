@@ -63,7 +63,8 @@ class DemoTest {
         }
       }
       HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + demo.port() + "/admin/login")).build(), HttpResponse.BodyHandlers.ofString());
+          URI.create("http://127.0.0.1:" + demo.port() + "/admin/login")).build(),
+          HttpResponse.BodyHandlers.ofString());
       assertThat(login.statusCode()).as("the dashboard is served").isEqualTo(200);
       assertThat(report.text()).contains("hubspot-demo (hubspot)", "salesforce-demo (salesforce)", "Overall: NPS");
     }
