@@ -71,6 +71,11 @@ import java.util.function.Function;
 public final class HubSpotWriter {
   /** HubSpot's limit for batch update and create. */
   public static final int MAX_BATCH = 100;
+  /**
+   * HubSpot's {@code hs_task_type} for a plain task (its enum options are TODO, CALL, EMAIL, ...): the value is
+   * HubSpot's word, not a note about unfinished work.
+   */
+  static final String TASK_TYPE_TO_DO = "TODO";
   /** The code of a result refused before sending. */
   public static final String INVALID_VALUE = "INVALID_VALUE";
   /** The code of an e-mail opt-out without an address: HubSpot keeps opt-outs by address. */
@@ -631,7 +636,7 @@ public final class HubSpotWriter {
     properties.put("hs_task_body", html(task.description() == null ? "" : task.description()));
     properties.put("hs_task_status", "NOT_STARTED");
     properties.put("hs_task_priority", priority.get());
-    properties.put("hs_task_type", "TODO");
+    properties.put("hs_task_type", TASK_TYPE_TO_DO);
     if (task.ownerId() != null) {
       task.ownerId().filter(owner -> !owner.isBlank()).ifPresent(owner -> properties.put("hubspot_owner_id", owner));
     }

@@ -155,7 +155,7 @@ public final class Demo implements AutoCloseable {
     progress.accept("writing the answers back to both CRMs ...");
     Map<String, Map<String, Integer>> written = new LinkedHashMap<>();
     for (String connection : List.of(HUBSPOT, SALESFORCE)) {
-      written.put(connection, queuedByKind(connection));
+      written.put(connection, new WritebackRepository(database.jdbi()).pendingByKind(connection));
       engine.flushWritebacks(connection);
     }
     return report(passes, written, installCalls, mails.size());
@@ -163,30 +163,12 @@ public final class Demo implements AutoCloseable {
 
   /** One sync pass; records what it read per object. */
   private void sync(Engine engine, String connection, List<int[]> passes) {
-    Map<String, Integer> before = eventsByKind(connection);
+    EventRepository events = new EventRepository(database.jdbi());
+    Map<String, Integer> before = events.countByKind(connection);
     Engine.SyncReport report = engine.syncAndTrigger(connection);
-    Map<String, Integer> after = eventsByKind(connection);
+    Map<String, Integer> after = events.countByKind(connection);
     passes.add(new int[] {report.contacts(), after.getOrDefault("PURCHASE", 0) - before.getOrDefault("PURCHASE", 0),
         after.getOrDefault("SUPPORT", 0) - before.getOrDefault("SUPPORT", 0)});
-  }
-
-  private Map<String, Integer> eventsByKind(String connection) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    database.jdbi().useHandle(handle -> handle.createQuery("SELECT kind, COUNT(*) AS n FROM events "
-            + "WHERE connection = :c GROUP BY kind").bind("c", connection)
-        .map((rs, ctx) -> Map.entry(rs.getString("kind"), rs.getInt("n")))
-        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
-    return counts;
-  }
-
-  /** Write-backs waiting, by kind, before the flush: what the flush has to write. */
-  private Map<String, Integer> queuedByKind(String connection) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    database.jdbi().useHandle(handle -> handle.createQuery("SELECT kind, COUNT(*) AS n FROM writeback_queue "
-            + "WHERE connection = :c AND state = 'PENDING' GROUP BY kind").bind("c", connection)
-        .map((rs, ctx) -> Map.entry(rs.getString("kind"), rs.getInt("n")))
-        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
-    return counts;
   }
 
   /**

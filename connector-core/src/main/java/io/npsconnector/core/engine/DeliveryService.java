@@ -206,6 +206,11 @@ final class DeliveryService {
   }
 
   private String template(String trigger) {
+    return templateOf(config, trigger);
+  }
+
+  /** The template a trigger's messages use; the default one for a trigger no longer configured. */
+  static String templateOf(io.npsconnector.config.NpsConfig config, String trigger) {
     return config.triggers().stream().filter(t -> t.name().equals(trigger)).findFirst()
         .map(TriggerConfig::template).orElse(TriggerConfig.DEFAULT_TEMPLATE);
   }

@@ -151,10 +151,8 @@ public final class Engine implements AutoCloseable {
               stores.answers().forInvitation(invitationId);
           boolean expired = invitation.expiresAt().map(at -> !clock.instant().isBefore(at)).orElse(false);
           boolean answerable = AnswerService.ANSWERABLE.contains(invitation.state()) && !expired;
-          String template = config.triggers().stream().filter(trigger -> trigger.name().equals(invitation.trigger()))
-              .findFirst().map(io.npsconnector.config.TriggerConfig::template)
-              .orElse(io.npsconnector.config.TriggerConfig.DEFAULT_TEMPLATE);
-          return new SurveyView(invitationId, invitation.connection(), template, contact, invitation.state(),
+          return new SurveyView(invitationId, invitation.connection(),
+              DeliveryService.templateOf(config, invitation.trigger()), contact, invitation.state(),
               invitation.expiresAt(), answerable, answer.map(io.npsconnector.core.store.AnswerRepository.Answer::score),
               answer.flatMap(io.npsconnector.core.store.AnswerRepository.Answer::comment),
               stores.unsubscribes().contains(invitation.connection(), contact.crmId(), contact.email()));

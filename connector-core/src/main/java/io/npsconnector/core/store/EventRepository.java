@@ -107,4 +107,14 @@ public final class EventRepository {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM events WHERE connection = :c")
         .bind("c", connection).mapTo(Integer.class).one());
   }
+
+  /** Events stored per kind ({@code PURCHASE}, {@code SUPPORT}) for one connection. */
+  public java.util.Map<String, Integer> countByKind(String connection) {
+    java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+    jdbi.useHandle(handle -> handle.createQuery("SELECT kind, COUNT(*) AS n FROM events WHERE connection = :c "
+            + "GROUP BY kind").bind("c", connection)
+        .map((rs, ctx) -> java.util.Map.entry(rs.getString("kind"), rs.getInt("n")))
+        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+    return counts;
+  }
 }

@@ -144,6 +144,16 @@ public final class WritebackRepository {
         .bind("connection", connection).bind("state", state).map((rs, ctx) -> item(rs)).list());
   }
 
+  /** Rows waiting to be written, per kind ({@code CONTACT_NPS}, ...), for one connection. */
+  public Map<String, Integer> pendingByKind(String connection) {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    jdbi.useHandle(handle -> handle.createQuery("SELECT kind, COUNT(*) AS n FROM writeback_queue "
+            + "WHERE connection = :c AND state = 'PENDING' GROUP BY kind").bind("c", connection)
+        .map((rs, ctx) -> Map.entry(rs.getString("kind"), rs.getInt("n")))
+        .forEach(entry -> counts.put(entry.getKey(), entry.getValue())));
+    return counts;
+  }
+
   public Map<String, Integer> countByState(String connection) {
     Map<String, Integer> counts = new java.util.TreeMap<>();
     jdbi.useHandle(handle -> handle.createQuery("SELECT state, COUNT(*) AS n FROM writeback_queue "

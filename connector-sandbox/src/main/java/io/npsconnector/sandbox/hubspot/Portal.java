@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * answers of its endpoints, in HubSpot's shapes. Not thread-safe: {@link HubSpotSandbox} serializes calls.
  */
 final class Portal {
+  /** HubSpot's {@code hs_task_type} options; TODO is HubSpot's own name for a plain task, not a note. */
+  private static final Set<String> TASK_TYPES = Set.of("EMAIL", "CALL", "TODO", "LINKED_IN", "MEETING");
+
   static final ObjectMapper JSON = new ObjectMapper();
   static final long PORTAL_ID = 4_410_023L;
   static final int SEARCH_LIMIT = 200;
@@ -850,7 +853,7 @@ final class Portal {
         Set<String> allowed = switch (name) {
           case "hs_task_status" -> Set.of("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED");
           case "hs_task_priority" -> Set.of("NONE", "LOW", "MEDIUM", "HIGH");
-          case "hs_task_type" -> Set.of("EMAIL", "CALL", "TODO", "LINKED_IN", "MEETING");
+          case "hs_task_type" -> TASK_TYPES;
           default -> null;
         };
         if (allowed != null && !allowed.contains(value)) {
