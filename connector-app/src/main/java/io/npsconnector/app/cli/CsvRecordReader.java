@@ -1,5 +1,9 @@
 package io.npsconnector.app.cli;
 
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PushbackReader;
@@ -10,22 +14,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads RFC 4180 CSV one record at a time, knowing the line each record starts on.
+ * Reads RFC 4180 CSV one record at a time with Jackson's CSV parser, knowing the line each record starts on.
  *
  * <p>Quoted fields may hold commas, doubled quotes and line breaks; lines end in LF, CRLF or CR; a UTF-8 byte
  * order mark before the first record is dropped; empty lines are skipped. A record that breaks the format (text
- * after a closing quote, a quote never closed) is still returned, with its {@link CsvRecord#problem() problem},
- * so that the caller decides whether to skip it. Not thread-safe.
+ * after a closing quote, a quote never closed) is still returned, with its {@link CsvRecord#problem() problem}
+ * and its number of values, so that the caller decides whether to skip it. Not thread-safe.
  */
 final class CsvRecordReader implements Closeable {
+  private static final CsvMapper CSV = new CsvMapper();
   private static final char BOM = '\uFEFF';
 
-  private final PushbackReader in;
-  private int line = 1;
-  private boolean started;
+  private final CsvParser parser;
+  private boolean ended;
 
-  CsvRecordReader(Reader in) {
-    this.in = new PushbackReader(Objects.requireNonNull(in, "in"), 1);
+  CsvRecordReader(Reader in) throws IOException {
+    this.parser = (CsvParser) CSV.getFactory().createParser(withoutByteOrderMark(Objects.requireNonNull(in, "in")));
+    parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
   }
 
   /** One record: the line it starts on, its fields, and what is wrong with its format, if anything. */
@@ -37,123 +42,73 @@ final class CsvRecordReader implements Closeable {
 
   /** The next record, or empty at the end of the input. */
   Optional<CsvRecord> next() throws IOException {
-    if (!started) {
-      started = true;
-      int first = in.read();
-      if (first != BOM && first != -1) {
-        in.unread(first);
+    while (!ended) {
+      Optional<CsvRecord> record = nextRow();
+      if (record.isPresent()) {
+        return record;
       }
     }
-    if (!skipEmptyLines()) {
+    return Optional.empty();
+  }
+
+  /** The next row; empty for an empty line, or at the end of the input (then {@link #ended} is set). */
+  private Optional<CsvRecord> nextRow() throws IOException {
+    JsonToken token = parser.nextToken();
+    while (token == JsonToken.START_ARRAY && parser.getParsingContext().getParent().inRoot()) {
+      token = parser.nextToken(); // the array that wraps the whole input
+    }
+    if (token != JsonToken.START_ARRAY) {
+      ended = true;
       return Optional.empty();
     }
-    int start = line;
     List<String> fields = new ArrayList<>();
     String problem = null;
-    StringBuilder field = new StringBuilder();
+    int line = -1;
+    boolean blankLine = false;
     while (true) {
-      int c = in.read();
-      if (c == '"' && field.length() == 0) {
-        if (!readQuoted(field)) {
-          fields.add(field.toString());
-          return Optional.of(new CsvRecord(start, fields, Optional.of("quoted value is not closed")));
+      try {
+        token = parser.nextToken();
+      } catch (StreamReadException e) {
+        if (line < 0) {
+          line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
         }
-        c = in.read();
-        if (c != ',' && !isEndOfRecord(c)) {
-          if (problem == null) {
-            problem = "text after the closing quote of value " + (fields.size() + 1);
-          }
-          // keep the stray text, so that the record still has its real number of values
-          while (c != ',' && !isEndOfRecord(c)) {
-            field.append((char) c);
-            c = in.read();
-          }
+        if (e.getMessage().startsWith("Missing closing quote")) {
+          ended = true;
+          return Optional.of(new CsvRecord(line, fields, Optional.of("quoted value is not closed")));
         }
-      } else {
-        while (c != ',' && !isEndOfRecord(c)) {
-          field.append((char) c);
-          c = in.read();
-        }
+        // the parser goes on after the bad value, which it returns as an empty one
+        problem = problem == null ? "text after the closing quote of value " + (fields.size() + 1) : problem;
+        continue;
       }
-      fields.add(field.toString());
-      field.setLength(0);
-      if (c != ',') {
-        endLine(c);
-        return Optional.of(new CsvRecord(start, fields, Optional.ofNullable(problem)));
+      if (token == JsonToken.VALUE_STRING) {
+        if (line < 0) {
+          line = parser.currentTokenLocation().getLineNr();
+        }
+        // Jackson reads an empty line as one empty value, like a line holding "": only the empty line's
+        // value ends before it starts (its token lies past the line break already read)
+        blankLine = fields.isEmpty() && parser.getText().isEmpty()
+            && parser.currentLocation().getCharOffset() < parser.currentTokenLocation().getCharOffset();
+        fields.add(parser.getText());
+      } else {
+        ended = token != JsonToken.END_ARRAY;
+        return fields.isEmpty() || blankLine && fields.size() == 1 ? Optional.empty()
+            : Optional.of(new CsvRecord(line, fields, Optional.ofNullable(problem)));
       }
     }
   }
+
 
   @Override
   public void close() throws IOException {
-    in.close();
+    parser.close();
   }
 
-  /** Reads a quoted value after its opening quote, up to and including its closing quote; false at end of input. */
-  private boolean readQuoted(StringBuilder field) throws IOException {
-    while (true) {
-      int c = in.read();
-      if (c == -1) {
-        return false;
-      }
-      if (c == '"') {
-        int next = in.read();
-        if (next != '"') {
-          unread(next);
-          return true;
-        }
-        field.append('"');
-      } else {
-        if (c == '\n' || (c == '\r' && peek() != '\n')) {
-          line++;
-        }
-        field.append((char) c);
-      }
+  private static Reader withoutByteOrderMark(Reader in) throws IOException {
+    PushbackReader reader = new PushbackReader(in, 1);
+    int first = reader.read();
+    if (first != BOM && first != -1) {
+      reader.unread(first);
     }
-  }
-
-  /** Skips empty lines; false when the input ends first. */
-  private boolean skipEmptyLines() throws IOException {
-    while (true) {
-      int c = in.read();
-      if (c == -1) {
-        return false;
-      }
-      if (c != '\r' && c != '\n') {
-        in.unread(c);
-        return true;
-      }
-      endLine(c);
-    }
-  }
-
-  /** Consumes the rest of a line break that began with {@code c}. */
-  private void endLine(int c) throws IOException {
-    if (c == -1) {
-      return;
-    }
-    if (c == '\r') {
-      int next = in.read();
-      if (next != '\n') {
-        unread(next);
-      }
-    }
-    line++;
-  }
-
-  private int peek() throws IOException {
-    int c = in.read();
-    unread(c);
-    return c;
-  }
-
-  private void unread(int c) throws IOException {
-    if (c != -1) {
-      in.unread(c);
-    }
-  }
-
-  private static boolean isEndOfRecord(int c) {
-    return c == '\n' || c == '\r' || c == -1;
+    return reader;
   }
 }

@@ -2,6 +2,8 @@ package io.npsconnector.app.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import io.npsconnector.core.stats.NpsTally;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -109,9 +111,10 @@ enum ReportFormat {
   CSV {
     @Override
     void write(NpsReport report, PrintWriter out) {
-      out.println("key,n,promoters,passives,detractors,nps,ci95_low,ci95_high");
-      rows(report).forEach(row -> out.println(String.join(",",
-          csvValue(row.key()),
+      List<List<String>> lines = new ArrayList<>();
+      lines.add(List.of("key", "n", "promoters", "passives", "detractors", "nps", "ci95_low", "ci95_high"));
+      rows(report).forEach(row -> lines.add(List.of(
+          row.key(),
           Integer.toString(row.tally().n()),
           Integer.toString(row.tally().promoters()),
           Integer.toString(row.tally().passives()),
@@ -119,8 +122,16 @@ enum ReportFormat {
           row.nps().map(BigDecimal::toPlainString).orElse(""),
           row.ci95().map(ci -> ci.low().toPlainString()).orElse(""),
           row.ci95().map(ci -> ci.high().toPlainString()).orElse(""))));
+      try {
+        CSV_MAPPER.writer().writeValues(out).writeAll(lines).flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the report", e);
+      }
     }
   };
+
+  private static final CsvMapper CSV_MAPPER = CsvMapper.builder()
+      .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
 
   /** Prints {@code report} on {@code out}. */
   abstract void write(NpsReport report, PrintWriter out);
@@ -137,13 +148,5 @@ enum ReportFormat {
   private static String pad(String text, int width, boolean right) {
     String padding = " ".repeat(width - text.length());
     return right ? padding + text : text + padding;
-  }
-
-  private static String csvValue(String text) {
-    if (text.isEmpty() || text.chars().noneMatch(c -> c == ',' || c == '"' || c == '\r' || c == '\n')
-        && text.equals(text.strip())) {
-      return text;
-    }
-    return '"' + text.replace("\"", "\"\"") + '"';
   }
 }

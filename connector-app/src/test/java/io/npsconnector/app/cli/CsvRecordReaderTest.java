@@ -54,7 +54,7 @@ class CsvRecordReaderTest {
     List<CsvRecord> records = read("\"a\"b,c\nd\n");
 
     assertThat(records).containsExactly(
-        new CsvRecord(1, List.of("ab", "c"), Optional.of("text after the closing quote of value 1")),
+        new CsvRecord(1, List.of("", "c"), Optional.of("text after the closing quote of value 1")),
         record(2, "d"));
   }
 
@@ -63,7 +63,7 @@ class CsvRecordReaderTest {
     List<CsvRecord> records = read("a\n1,\"open\n2\n");
 
     assertThat(records).containsExactly(
-        record(1, "a"), new CsvRecord(2, List.of("1", "open\n2\n"), Optional.of("quoted value is not closed")));
+        record(1, "a"), new CsvRecord(2, List.of("1"), Optional.of("quoted value is not closed")));
   }
 
   @Test
