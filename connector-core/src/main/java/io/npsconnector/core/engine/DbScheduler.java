@@ -13,7 +13,11 @@ import io.npsconnector.config.ConnectionConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's work on db-scheduler, a persistent, cluster-aware scheduler: one-time tasks per
@@ -22,6 +26,7 @@ import javax.sql.DataSource;
  * that stops heart-beating is revived on another.
  */
 final class DbScheduler implements Scheduling {
+  private static final Logger LOG = LoggerFactory.getLogger(DbScheduler.class);
   static final String SEND = "send-invitation";
   static final String REMIND = "remind-invitation";
   static final String EXPIRE = "expire-invitation";
@@ -34,8 +39,11 @@ final class DbScheduler implements Scheduling {
   private final DataSource dataSource;
   private final EngineSettings settings;
   private volatile Scheduler scheduler;
+  private final java.time.Clock clock;
+  private final Map<String, io.npsconnector.core.spi.OncePer> skipped = new ConcurrentHashMap<>();
 
-  DbScheduler(DataSource dataSource, EngineSettings settings, Engine engine) {
+  DbScheduler(DataSource dataSource, EngineSettings settings, Engine engine, java.time.Clock clock) {
+    this.clock = clock;
     this.dataSource = dataSource;
     this.settings = settings;
     FailureHandler<Void> backoff = new FailureHandler.ExponentialBackoffFailureHandler<>(settings.taskRetryWait(), 2.0);
@@ -58,19 +66,24 @@ final class DbScheduler implements Scheduling {
 
   /**
    * A recurring run that the CRM refused: one log line naming the connection and the CRM's reason (its
-   * messages never hold a secret), no stack trace; the next run comes at its interval.
+   * messages never hold a secret), no stack trace; the next run comes at its interval. A run skipped because
+   * the connection is stopped or waits for the CRM's hint says so once an hour, not at every interval.
    */
-  private static void crmCall(ConnectionConfig connection, String what, java.time.Duration interval,
-      Runnable run) {
+  private void crmCall(ConnectionConfig connection, String what, java.time.Duration interval, Runnable run) {
     try {
       run.run();
+    } catch (ConnectionUnavailableException e) {
+      if (skipped.computeIfAbsent(connection.name() + " " + what,
+          key -> new io.npsconnector.core.spi.OncePer(java.time.Duration.ofHours(1), clock)).due()) {
+        LOG.warn("{} skipped: {}", what, e.getMessage());
+      }
     } catch (io.npsconnector.core.spi.CrmException e) {
       String when = e instanceof io.npsconnector.core.spi.CrmException.Retriable retriable
           && retriable.retryAfter().isPresent()
           ? "the CRM asks to wait " + retriable.retryAfter().get() + "; next run in " + interval
           : "next run in " + interval;
-      org.slf4j.LoggerFactory.getLogger(DbScheduler.class).warn("{}: {} failed ({}): {}; {}", connection.name(), what,
-          e.getClass().getSimpleName(), e.getMessage(), when);
+      LOG.warn("{}: {} failed ({}): {}; {}", connection.name(), what, e.getClass().getSimpleName(), e.getMessage(),
+          when);
     }
   }
 

@@ -150,7 +150,7 @@ final class DeliveryService {
     int attempts = invitation.attempts() + (invitation.state() == InvitationState.SCHEDULED ? 1 : 0);
     Instant now = clock.instant();
     if (e.retriable() && attempts < MAX_ATTEMPTS) {
-      Instant retryAt = now.plus(backoff(attempts));
+      Instant retryAt = now.plus(Backoff.after(attempts));
       stores.jdbi().useTransaction(handle -> {
         stores.invitations().transition(handle, invitation.id(), List.of(InvitationState.SENDING),
             InvitationState.SCHEDULED, "attempt " + attempts + " failed, retry at " + retryAt + ": " + e.getMessage(),
@@ -167,9 +167,6 @@ final class DeliveryService {
   }
 
   /** 1, 2, 4, 8 minutes ... capped at an hour. */
-  static Duration backoff(int attempts) {
-    return Duration.ofMinutes(Math.min(60, 1L << Math.min(attempts - 1, 6)));
-  }
 
   /** Why the invitation must not go out now, if it must not: the rules that can change after scheduling. */
   private Optional<String> recheck(Invitation invitation, Optional<Contact> contact) {

@@ -33,18 +33,23 @@ public final class Engine implements AutoCloseable {
   private final WritebackService writeback;
   private final DbScheduler scheduler;
   private final java.time.Clock clock;
+  private final ConnectionGuard guard;
+  private final java.time.Duration writebackPause;
 
   private Engine(Builder builder) {
     this.config = builder.config;
     this.clock = builder.clock;
     this.adapters = Map.copyOf(builder.adapters);
     this.stores = Stores.of(builder.database);
-    this.scheduler = new DbScheduler(builder.database.dataSource(), builder.settings, this);
+    this.scheduler = new DbScheduler(builder.database.dataSource(), builder.settings, this, builder.clock);
     this.sync = new SyncService(stores, builder.clock, builder.hooks, builder.progress);
     this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
     this.answers = new AnswerService(config, stores, builder.clock, builder.hooks);
-    this.writeback = new WritebackService(config, stores, builder.clock, builder.settings.writebackRetryWait());
+    this.guard = new ConnectionGuard(stores.connectionStates(),
+        name -> ConnectionGuard.fingerprint(config.connection(name).orElseThrow()), builder.clock);
+    this.writeback = new WritebackService(config, stores, builder.clock);
+    this.writebackPause = builder.settings.writebackRetryWait();
   }
 
   public static Builder builder(NpsConfig config, Database database) {
@@ -78,6 +83,10 @@ public final class Engine implements AutoCloseable {
 
   /** Reads changes, decides on every new event, plans relationship surveys, and schedules what is due. */
   public SyncReport syncAndTrigger(String connection) {
+    return guard.call(connection, () -> syncAndTriggerNow(connection));
+  }
+
+  private SyncReport syncAndTriggerNow(String connection) {
     SyncService.Result read = sync.sync(connection, adapter(connection));
     TriggerService.Result events = triggers.evaluatePending(connection);
     TriggerService.Result relationship = adapter(connection).conservingApiBudget()
@@ -164,8 +173,34 @@ public final class Engine implements AutoCloseable {
 
   /** Writes pending answers back to the CRM in the largest batches it takes. */
   public FlushReport flushWritebacks(String connection) {
-    WritebackService.Result result = writeback.flush(connection, adapter(connection));
+    WritebackService.Result result = guard.call(connection, () -> writeback.flush(connection, adapter(connection)));
+    result.pausedBy().ifPresent(pause -> guard.retryLater(connection, pause, writebackPause));
     return new FlushReport(result.calls(), result.written(), result.failed(), result.retryLater());
+  }
+
+  /**
+   * Whether the engine calls the connection's CRM now: active, waiting for the CRM's retry hint, or stopped
+   * because the CRM refused the credentials (until they change or {@link #resume}).
+   */
+  public ConnectionStatus connectionStatus(String connection) {
+    adapter(connection);
+    return guard.status(connection);
+  }
+
+  /** {@link #connectionStatus} of every enabled connection, in configuration order. */
+  public List<ConnectionStatus> connectionStatuses() {
+    return enabledConnections().stream().map(connection -> guard.status(connection.name())).toList();
+  }
+
+  /**
+   * Lets a stopped connection sync and write back again, as an admin asks once its credentials work.
+   *
+   * @param who the admin, for the log
+   * @return true when the connection was stopped
+   */
+  public boolean resume(String connection, String who) {
+    adapter(connection);
+    return guard.resume(connection, who);
   }
 
   private CrmAdapter adapter(String connection) {

@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param heartbeatInterval how often claims are renewed; a claim not renewed for 4 intervals is revived elsewhere
  * @param taskRetryWait first wait before a failed task runs again (doubling after that)
  * @param writebackInterval how often pending write-backs are flushed
- * @param writebackRetryWait first wait between whole-call write-back retries (zero in tests)
+ * @param writebackRetryWait the least wait before write-back calls a CRM again after it refused one retriably
+ *     without a longer retry hint (zero in tests)
  * @param shutdownWait how long running work may take to finish at shutdown
  */
 public record EngineSettings(String instanceName, int threads, Duration pollingInterval, Duration heartbeatInterval,

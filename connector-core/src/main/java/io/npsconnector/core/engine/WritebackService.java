@@ -1,8 +1,5 @@
 package io.npsconnector.core.engine;
 
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.spi.CrmAdapter;
@@ -25,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands pending write-backs to the adapter in batches of its maximum size, one kind per batch. Whole
- * calls that fail retriably are retried with backoff and jitter (Resilience4j); per-record results are
- * all stored; retriable record failures come back later, permanent ones stay for the admin with the
- * CRM's code.
+ * Hands pending write-backs to the adapter in batches of its maximum size, one kind per batch. A whole call
+ * that fails retriably is not tried again here (the adapter's transport retries single HTTP calls, the one
+ * retry layer): the flush stops and the rest waits for a later flush, after the CRM's retry hint. Per-record
+ * results are all stored; retriable record failures come back later, with {@link Backoff}; permanent ones
+ * stay for the admin with the CRM's code.
  */
 final class WritebackService {
   private static final Logger LOG = LoggerFactory.getLogger(WritebackService.class);
@@ -38,28 +36,18 @@ final class WritebackService {
   private final NpsConfig config;
   private final Stores stores;
   private final Clock clock;
-  private final RetryConfig retryConfig;
-
-  /**
-   * @param firstRetryWait the first wait between whole-call retries (zero in tests)
-   */
-  WritebackService(NpsConfig config, Stores stores, Clock clock, Duration firstRetryWait) {
+  WritebackService(NpsConfig config, Stores stores, Clock clock) {
     this.config = config;
     this.stores = stores;
     this.clock = clock;
-    // IntervalFunction.of refuses waits under 1 ms, so zero (tests) is a function of its own
-    IntervalFunction noWait = attempt -> 0L;
-    this.retryConfig = RetryConfig.custom()
-        .maxAttempts(4)
-        .intervalFunction(firstRetryWait.isZero()
-            ? noWait
-            : IntervalFunction.ofExponentialRandomBackoff(firstRetryWait, 2.0, 0.5))
-        .retryExceptions(CrmException.Retriable.class)
-        .build();
   }
 
-  /** What one flush did. */
-  record Result(int calls, int written, int failed, int retryLater) {}
+  /**
+   * What one flush did.
+   *
+   * @param pausedBy the retriable failure of a whole call that ended the flush early, if one did
+   */
+  record Result(int calls, int written, int failed, int retryLater, Optional<CrmException.Retriable> pausedBy) {}
 
   Result flush(String connection, CrmAdapter adapter) {
     Instant now = clock.instant();
@@ -68,7 +56,6 @@ final class WritebackService {
     for (Item item : due) {
       byKind.computeIfAbsent(item.kind(), kind -> new ArrayList<>()).add(item);
     }
-    Retry retry = Retry.of("writeback-" + connection, retryConfig);
     int calls = 0;
     int written = 0;
     int failed = 0;
@@ -79,21 +66,18 @@ final class WritebackService {
         List<Item> batch = items.subList(from, Math.min(items.size(), from + batchSize));
         List<WriteRequest> requests = batch.stream().map(item -> request(connection, item, now)).toList();
         List<RecordResult> results;
-        int[] attempts = {0};
+        calls++;
         try {
-          results = Retry.decorateSupplier(retry, () -> {
-            attempts[0]++;
-            return adapter.write(requests);
-          }).get();
+          results = adapter.write(requests);
         } catch (CrmException.Retriable e) {
-          LOG.warn("{}: write-back paused after retries: {}", connection, e.getMessage());
-          // everything neither written nor failed for good waits, earlier retriable failures included
-          return new Result(calls + attempts[0], written, failed, due.size() - written - failed);
+          // the adapter's transport has retried the call already (one retry layer); the batch and everything
+          // after it wait for a later flush, after the CRM's hint, earlier retriable record failures included
+          LOG.warn("{}: write-back paused: {}", connection, e.getMessage());
+          return new Result(calls, written, failed, due.size() - written - failed, Optional.of(e));
         } catch (CrmException.Data e) {
           results = requests.stream()
               .map(request -> RecordResult.failed(request.key(), e.vendorCode(), e.getMessage(), false)).toList();
         }
-        calls += attempts[0];
         Map<String, RecordResult> byKey = new HashMap<>();
         for (RecordResult result : results) {
           byKey.put(result.key(), result);
@@ -102,7 +86,7 @@ final class WritebackService {
           RecordResult result = byKey.getOrDefault(item.coalesceKey(), RecordResult.failed(item.coalesceKey(),
               "NO_RESULT", "the adapter returned no result for this record", true));
           Optional<Instant> retryAt = result.retriable() && item.attempts() + 1 < MAX_RECORD_ATTEMPTS
-              ? Optional.of(clock.instant().plus(DeliveryService.backoff(item.attempts() + 1)))
+              ? Optional.of(clock.instant().plus(Backoff.after(item.attempts() + 1)))
               : Optional.empty();
           stores.writebacks().complete(item, result, retryAt, clock.instant());
           if (result.success()) {
@@ -117,7 +101,7 @@ final class WritebackService {
         }
       }
     }
-    return new Result(calls, written, failed, later);
+    return new Result(calls, written, failed, later, Optional.empty());
   }
 
   /** The stored request; an account's roll-up is computed now, over the trailing window. */

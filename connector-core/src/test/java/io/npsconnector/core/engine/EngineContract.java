@@ -817,18 +817,66 @@ abstract class EngineContract {
   }
 
   @Test
-  void retriesAWriteCallTheCrmFailedRetriablyWithoutWaitingInTests() {
+  void retriesAWriteCallTheCrmFailedRetriablyAtTheNextFlushWithoutWaitingInTests() {
     Engine engine = engine(config().purchase().build());
     long id = sentInvitation(engine, contact("c1").build());
     engine.answer(id, 9, Optional.empty());
     crm.failNextWrites(2);
 
+    // one retry layer (the adapter's transport): each flush calls once, the refused batch waits for the next
+    assertThat(engine.flushWritebacks(CRM)).isEqualTo(new Engine.FlushReport(1, 0, 0, 2));
+    assertThat(engine.flushWritebacks(CRM)).isEqualTo(new Engine.FlushReport(1, 0, 0, 2));
     Engine.FlushReport report = engine.flushWritebacks(CRM);
 
-    // contact NPS and timeline activity, one call each, the first one tried three times
-    assertThat(report).isEqualTo(new Engine.FlushReport(4, 2, 0, 0));
+    // contact NPS and timeline activity, one call each
+    assertThat(report).isEqualTo(new Engine.FlushReport(2, 2, 0, 0));
     assertThat(crm.contactNps("c1")).hasValueSatisfying(nps -> assertThat(nps.score()).isEqualTo(9));
     assertThat(crm.appliedWrites()).hasSize(2);
+  }
+
+  @Test
+  void anAuthenticationFailureStopsTheConnectionUntilAnAdminResumesIt() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+    engine.answer(id, 9, Optional.empty());
+    crm.revokeCredentials();
+
+    assertThatThrownBy(() -> engine.flushWritebacks(CRM)).isInstanceOf(CrmException.Authentication.class);
+    int callsWhenStopped = crm.calls("write") + crm.calls("readChanges");
+
+    ConnectionStatus stopped = engine.connectionStatus(CRM);
+    assertThat(stopped.state()).isEqualTo(ConnectionStatus.State.STOPPED);
+    assertThat(stopped.since()).contains(clock.instant());
+    assertThat(stopped.message()).hasValueSatisfying(message -> assertThat(message).contains("refused"));
+    assertThatThrownBy(() -> engine.syncAndTrigger(CRM)).isInstanceOf(ConnectionUnavailableException.class)
+        .hasMessageContaining(CRM + ": stopped since").hasMessageContaining("resume");
+    assertThatThrownBy(() -> engine.flushWritebacks(CRM)).isInstanceOf(ConnectionUnavailableException.class);
+    assertThat(crm.calls("write") + crm.calls("readChanges")).as("no CRM call while stopped")
+        .isEqualTo(callsWhenStopped);
+
+    crm.restoreCredentials();
+    assertThat(engine.resume(CRM, "admin@example.com")).isTrue();
+
+    assertThat(engine.connectionStatus(CRM).state()).isEqualTo(ConnectionStatus.State.ACTIVE);
+    assertThat(engine.flushWritebacks(CRM).written()).isEqualTo(2);
+    assertThat(engine.resume(CRM, "admin@example.com")).as("nothing to resume").isFalse();
+  }
+
+  @Test
+  void aStoppedConnectionStaysStoppedAcrossRestartsAndResumesWhenItsCredentialsChange() {
+    Engine engine = engine(config().purchase().build());
+    crm.revokeCredentials();
+    assertThatThrownBy(() -> engine.syncAndTrigger(CRM)).isInstanceOf(CrmException.Authentication.class);
+    crm.restoreCredentials();
+
+    Engine sameCredentials = restart(config().purchase().build());
+    assertThat(sameCredentials.connectionStatus(CRM).state()).isEqualTo(ConnectionStatus.State.STOPPED);
+    assertThatThrownBy(() -> sameCredentials.syncAndTrigger(CRM)).isInstanceOf(ConnectionUnavailableException.class);
+
+    Engine newCredentials = restart(config().purchase().crmToken("engine-test-token-renewed").build());
+    assertThat(newCredentials.connectionStatus(CRM).state()).isEqualTo(ConnectionStatus.State.ACTIVE);
+    newCredentials.syncAndTrigger(CRM);
+    assertThat(crm.calls("readChanges")).isPositive();
   }
 
   // ---- 5. reconcile ----------------------------------------------------------------------------------
@@ -952,6 +1000,7 @@ abstract class EngineContract {
   static final class TestConfig {
     private final StringBuilder triggers = new StringBuilder();
     private String fatigue = "fatigue:\n  days: 60\n";
+    private String crmToken = "engine-test-token";
     private String sendWindow = "send-window:\n  quiet-hours: none\n  weekdays: [mon, tue, wed, thu, fri, sat, sun]\n";
 
     TestConfig trigger(String name, String on, String... settings) {
@@ -967,6 +1016,12 @@ abstract class EngineContract {
       List<String> all = new ArrayList<>(List.of("filter: [\"amount >= 1000\"]", "max-event-age: 30d"));
       all.addAll(List.of(settings));
       return trigger("post-purchase", "purchase", all.toArray(String[]::new));
+    }
+
+    /** The connection's credentials: another token is what an admin fixing refused credentials does. */
+    TestConfig crmToken(String token) {
+      crmToken = token;
+      return this;
     }
 
     TestConfig fatigue(int days) {
@@ -1013,7 +1068,7 @@ abstract class EngineContract {
                 priority: high
           """ + fatigue + sendWindow + "triggers:\n" + triggers;
       return ConfigLoader.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
-          "ADMIN_PASSWORD", "engine-test-admin", "CRM_TOKEN", "engine-test-token"));
+          "ADMIN_PASSWORD", "engine-test-admin", "CRM_TOKEN", crmToken));
     }
   }
 

@@ -219,46 +219,58 @@ abstract class WritebackContract {
   // ---- retries ----
 
   @Test
-  void retriesAWholeCallThatFailedRetriablyWithinTheSameFlush() {
-    start(FIELDS_ONLY, 200);
-    crm.putContact(person("c1", "Ada", "Lovelace").build());
-    answered("c1", 9, null);
-    crm.failNextWrites(2);
-
-    Engine.FlushReport report = engine.flushWritebacks(CRM);
-
-    assertThat(crm.calls("write")).isEqualTo(3);
-    assertThat(report).isEqualTo(new Engine.FlushReport(3, 1, 0, 0));
-    assertThat(crm.contactNps("c1")).isPresent();
-    assertThat(item("contact:c1").attempts()).as("a whole-call retry is not a record attempt").isEqualTo(1);
-    assertThat(results()).singleElement().satisfies(result -> assertThat(result.success()).isTrue());
-  }
-
-  @Test
-  void leavesEverythingPendingWhenWholeCallRetriesRunOutAndWritesItAtTheNextFlush() {
+  void neverRetriesAWholeCallWithinAFlushAndWritesItAtTheNextFlush() {
+    // one retry layer: the adapter's transport retries single HTTP calls; the engine does not call again
     start(FIELDS_ONLY, 200);
     crm.putContact(person("c1", "Ada", "Lovelace").build());
     crm.putContact(person("c2", "Grace", "Hopper").build());
     answered("c1", 9, null);
     answered("c2", 6, null);
-    crm.failNextWrites(4);
+    crm.failNextWrites(1);
 
     Engine.FlushReport paused = engine.flushWritebacks(CRM);
 
-    assertThat(crm.calls("write")).isEqualTo(4);
-    assertThat(paused).isEqualTo(new Engine.FlushReport(4, 0, 0, 2));
+    assertThat(crm.calls("write")).isEqualTo(1);
+    assertThat(paused).isEqualTo(new Engine.FlushReport(1, 0, 0, 2));
     assertThat(queue.inState(CRM, "PENDING")).hasSize(2).allSatisfy(row -> assertThat(row.attempts()).isZero());
     assertThat(results()).as("no record result when the CRM never answered").isEmpty();
 
     Engine.FlushReport next = engine.flushWritebacks(CRM);
 
     assertThat(next).isEqualTo(new Engine.FlushReport(1, 2, 0, 0));
+    assertThat(crm.calls("write")).isEqualTo(2);
     assertThat(crm.contactNps("c1")).isPresent();
     assertThat(crm.contactNps("c2")).isPresent();
+    assertThat(item("contact:c1").attempts()).as("a refused whole call is not a record attempt").isEqualTo(1);
   }
 
   @Test
-  void countsEveryCallAndEveryRowLeftPendingWhenRetriesRunOutAfterEarlierBatches() {
+  void waitsForTheCrmsRetryHintBeforeCallingItAgain() {
+    start(FIELDS_ONLY, 200);
+    crm.putContact(person("c1", "Ada", "Lovelace").build());
+    answered("c1", 9, null);
+    adapter.beforeWrite((call, requests) -> {
+      if (call == 1) {
+        throw new CrmException.Retriable(CRM, "write", "HTTP 429: injected", Optional.of(Duration.ofSeconds(10)), null);
+      }
+    });
+
+    engine.flushWritebacks(CRM);
+
+    assertThatThrownBy(() -> engine.flushWritebacks(CRM)).isInstanceOf(ConnectionUnavailableException.class)
+        .hasMessageContaining("asked to wait");
+    assertThat(engine.connectionStatus(CRM).state()).isEqualTo(ConnectionStatus.State.WAITING);
+    assertThat(adapter.batches()).as("no call while the hint runs").hasSize(1);
+
+    clock.advance(Duration.ofSeconds(10));
+    Engine.FlushReport next = engine.flushWritebacks(CRM);
+
+    assertThat(next.written()).isEqualTo(1);
+    assertThat(engine.connectionStatus(CRM).state()).isEqualTo(ConnectionStatus.State.ACTIVE);
+  }
+
+  @Test
+  void countsEveryCallAndEveryRowLeftPendingWhenABatchIsRefusedAfterEarlierBatches() {
     start("""
         writeback:
           timeline-activity: true
@@ -269,7 +281,7 @@ abstract class WritebackContract {
     answered("c1", 9, null);
     answered("c2", 9, null);
     crm.failRecord("contact:c1", LOCKED, true, 1);
-    // the contacts' batch goes through; every try of the activities' batch fails
+    // the contacts' batch goes through; the activities' batch is refused
     adapter.beforeWrite((call, requests) -> {
       if (requests.get(0) instanceof WriteRequest.TimelineActivity) {
         throw new CrmException.Retriable(CRM, "write", "HTTP 503: injected", Optional.empty(), null);
@@ -278,8 +290,8 @@ abstract class WritebackContract {
 
     Engine.FlushReport report = engine.flushWritebacks(CRM);
 
-    assertThat(adapter.batches()).hasSize(5);
-    assertThat(report.calls()).as("the CRM saw 1 + 4 calls").isEqualTo(5);
+    assertThat(adapter.batches()).hasSize(2);
+    assertThat(report.calls()).as("the CRM saw 1 + 1 calls").isEqualTo(2);
     assertThat(report.written()).isEqualTo(1);
     assertThat(report.retryLater()).as("contact c1 and both activities wait").isEqualTo(3);
     assertThat(queue.inState(CRM, "PENDING")).hasSize(3);
@@ -299,9 +311,9 @@ abstract class WritebackContract {
     assertThat(waiting.state()).isEqualTo("PENDING");
     assertThat(waiting.attempts()).isEqualTo(1);
     assertThat(waiting.errorCode()).contains(LOCKED);
-    assertThat(waiting.nextAttemptAt()).isEqualTo(T0.plus(DeliveryService.backoff(1)));
+    assertThat(waiting.nextAttemptAt()).isEqualTo(T0.plus(Backoff.after(1)));
 
-    clock.advance(DeliveryService.backoff(1).minusSeconds(1));
+    clock.advance(Backoff.after(1).minusSeconds(1));
     assertThat(engine.flushWritebacks(CRM)).as("not due yet").isEqualTo(new Engine.FlushReport(0, 0, 0, 0));
     assertThat(crm.calls("write")).isEqualTo(1);
 
@@ -328,7 +340,7 @@ abstract class WritebackContract {
 
     for (int attempt = 1; attempt < WritebackService.MAX_RECORD_ATTEMPTS; attempt++) {
       assertThat(engine.flushWritebacks(CRM).retryLater()).isEqualTo(1);
-      clock.advance(DeliveryService.backoff(attempt));
+      clock.advance(Backoff.after(attempt));
     }
     Engine.FlushReport last = engine.flushWritebacks(CRM);
 
