@@ -1,7 +1,10 @@
 package io.npsconnector.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.npsconnector.app.service.Leftovers;
+
 
 /**
  * The demo end to end, as {@code demo --exit} runs it: the counts must agree. Every sent invitation has a
@@ -21,6 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoTest {
   @TempDir Path dir;
+
+  @Test
+  void aDemoWhoseServiceCannotStartLeavesNoSandboxMailServerOrStoreRunning() throws Exception {
+    Leftovers threads = Leftovers.threadsNow();
+    try (ServerSocket taken = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> Demo.start(new Demo.Options(dir.resolve("data"), taken.getLocalPort(), 42, 20, 5, 0.6)))
+          .as("the survey server, started last, cannot bind").hasMessageContaining("port " + taken.getLocalPort());
+    }
+
+    assertThat(threads.threadsStillRunning()).as("threads of the sandboxes, the mail server or the service").isEmpty();
+  }
 
   @Test
   void theDemosCountsAgree() throws Exception {
