@@ -46,6 +46,8 @@ import jakarta.mail.internet.MimeMessage;
 public final class Demo implements AutoCloseable {
   static final String HUBSPOT = "hubspot-demo";
   static final String SALESFORCE = "salesforce-demo";
+  /** Survey page requests a minute from the respondents' one address: more than a demo ever makes. */
+  static final int RESPONDENT_REQUESTS_PER_MINUTE = 100_000;
 
   /** What to run. */
   public record Options(Path dataDir, int port, long seed, int contactsPerCrm, int newEventsPerCrm,
@@ -87,7 +89,10 @@ public final class Demo implements AutoCloseable {
       lifecycle.start("SMTP server", smtp::start, smtp::stop);
       config = ConfigLoader.parse("demo configuration", yaml(hubspotUrl, salesforceUrl,
           smtp.getSmtp().getPort()), System.getenv());
-      Service.Options listen = Service.Options.of(config).withPort("127.0.0.1", options.port()).withoutScheduler();
+      // every simulated respondent answers from this machine's one address, which the per-client limit of the
+      // survey pages would otherwise throttle by the wall clock's minute: the same run must give the same answers
+      Service.Options listen = Service.Options.of(config).withPort("127.0.0.1", options.port()).withoutScheduler()
+          .withSurveyRequestsPerMinute(RESPONDENT_REQUESTS_PER_MINUTE);
       composition = Composition.of(lifecycle, config,
           binder -> binder.bind(Service.Options.class).toInstance(listen));
       service = Service.start(composition);
