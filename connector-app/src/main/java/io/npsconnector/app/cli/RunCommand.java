@@ -36,9 +36,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     NpsConfig loaded = config.load(parent.environment());
-    Service.Options options = Service.Options.of(loaded).withPort(host, port == null ? loaded.server().port() : port);
     Service service;
     try {
+      Service.Options options = Service.Options.of(loaded).withPort(host,
+          port == null ? loaded.server().port() : port);
       service = Service.start(loaded, binder -> {
         binder.bind(Service.Options.class).toInstance(options);
         binder.bind(SyncProgress.class).toInstance(ProgressDisplay.forThisProcess());

@@ -37,6 +37,16 @@ public final class Service implements AutoCloseable {
    * Where to listen, whether the scheduler runs, and how many survey requests a client may make per minute.
    */
   public record Options(String host, int port, boolean scheduler, int surveyRequestsPerMinute) {
+    public Options {
+      java.util.Objects.requireNonNull(host, "host");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be from 0 (any free port) to 65535, got " + port);
+      }
+      if (surveyRequestsPerMinute < 1) {
+        throw new IllegalArgumentException("surveyRequestsPerMinute must be at least 1, got " + surveyRequestsPerMinute);
+      }
+    }
+
     /** The configured port on every interface, with the scheduler. */
     public static Options of(NpsConfig config) {
       return new Options("0.0.0.0", config.server().port(), true, SURVEY_REQUESTS_PER_MINUTE);
