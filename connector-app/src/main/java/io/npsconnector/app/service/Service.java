@@ -19,6 +19,7 @@ import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * The production service: the store, one adapter per enabled connection, the configured channels, the
@@ -27,6 +28,7 @@ import jakarta.inject.Inject;
  * reverse order of start: the server stops taking requests, running webhook work finishes, the scheduler lets
  * running sends and write-backs finish and releases its claims, then the adapters and the store close.
  */
+@Singleton
 public final class Service implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
   /** Requests per minute per client address on the survey and unsubscribe pages. */
