@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /** The CRM adapters this build has (found through {@link ServiceLoader}), for the commands that call a CRM. */
-final class Adapters {
+public final class Adapters {
   private Adapters() {}
 
   /** The named connection of the file, or a failure naming the connections there are. */
@@ -26,7 +26,7 @@ final class Adapters {
   }
 
   /** A new adapter whose clock is {@code clock}. */
-  static CrmAdapter open(NpsConfig config, ConnectionConfig connection, Clock clock) {
+  public static CrmAdapter open(NpsConfig config, ConnectionConfig connection, Clock clock) {
     List<CrmProvider> providers = ServiceLoader.load(CrmProvider.class).stream().map(ServiceLoader.Provider::get)
         .toList();
     CrmProvider provider = providers.stream().filter(candidate -> candidate.type().equals(connection.type().id()))

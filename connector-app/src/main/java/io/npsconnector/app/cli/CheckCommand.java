@@ -1,9 +1,10 @@
 package io.npsconnector.app.cli;
 
+import io.npsconnector.app.service.Composition;
+import io.npsconnector.app.service.CrmAdapters;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.spi.ConnectionCheck;
-import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -38,17 +39,20 @@ final class CheckCommand implements Callable<Integer> {
         : List.of(Adapters.connection(loaded, only, config.file));
     PrintWriter out = spec.commandLine().getOut();
     boolean ready = true;
-    for (ConnectionConfig connection : connections) {
-      ready &= check(loaded, connection, out);
+    try (Composition app = Composition.of(loaded)) {
+      CrmAdapters adapters = app.get(CrmAdapters.class);
+      for (ConnectionConfig connection : connections) {
+        ready &= check(adapters, connection, out);
+      }
     }
     return ready ? 0 : 1;
   }
 
-  private static boolean check(NpsConfig loaded, ConnectionConfig connection, PrintWriter out) {
+  private static boolean check(CrmAdapters adapters, ConnectionConfig connection, PrintWriter out) {
     String name = connection.name() + " (" + connection.type().id() + ")";
     ConnectionCheck result;
-    try (CrmAdapter adapter = Adapters.open(loaded, connection)) {
-      result = adapter.check();
+    try {
+      result = adapters.open(connection).check();
     } catch (CommandFailure | CrmException e) {
       out.println(name + ": cannot check: " + e.getMessage());
       return false;

@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     out.flush();
     Demo demo;
     try {
-      demo = Demo.start(Demo.Options.defaults(data, port), Adapters::open);
+      demo = Demo.start(Demo.Options.defaults(data, port));
     } catch (RuntimeException e) {
       throw new CommandFailure("the demo cannot start: " + e.getMessage());
     }

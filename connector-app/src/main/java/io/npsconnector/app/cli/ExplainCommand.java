@@ -1,5 +1,6 @@
 package io.npsconnector.app.cli;
 
+import io.npsconnector.app.service.Composition;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Explainer;
@@ -47,8 +48,8 @@ final class ExplainCommand implements Callable<Integer> {
     String crmId = contact.substring(colon + 1);
     Adapters.connection(loaded, connection, config.file); // fails naming the connections there are
     PrintWriter out = spec.commandLine().getOut();
-    try (Database database = Database.open(loaded.store())) {
-      Explainer.Explanation explanation = new Explainer(database).explain(connection, crmId);
+    try (Composition app = Composition.of(loaded)) {
+      Explainer.Explanation explanation = new Explainer(app.get(Database.class)).explain(connection, crmId);
       if (explanation.contact().isEmpty() && explanation.entries().isEmpty()) {
         out.println("The store has nothing about " + contact + ": it was never synced from " + connection
             + ", so no survey rule has looked at it.");

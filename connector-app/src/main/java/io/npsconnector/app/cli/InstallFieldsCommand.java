@@ -1,8 +1,9 @@
 package io.npsconnector.app.cli;
 
+import io.npsconnector.app.service.Composition;
+import io.npsconnector.app.service.CrmAdapters;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.FieldReport;
 import java.io.PrintWriter;
@@ -35,8 +36,8 @@ final class InstallFieldsCommand implements Callable<Integer> {
     NpsConfig loaded = config.load(parent.environment());
     ConnectionConfig connection = Adapters.connection(loaded, connectionName, config.file);
     FieldReport report;
-    try (CrmAdapter adapter = Adapters.open(loaded, connection)) {
-      report = adapter.installFields();
+    try (Composition app = Composition.of(loaded)) {
+      report = app.get(CrmAdapters.class).open(connection).installFields();
     } catch (CrmException e) {
       throw new CommandFailure(e.getMessage());
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.npsconnector.app.service.Service;
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.engine.SyncProgress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,11 +36,14 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     NpsConfig loaded = config.load(parent.environment());
-    Service.Options options = Service.Options.of(loaded).withPort(host, port == null ? loaded.server().port() : port)
-        .withProgress(ProgressDisplay.forThisProcess());
     Service service;
     try {
-      service = Service.start(loaded, options, Adapters::open);
+      Service.Options options = Service.Options.of(loaded).withPort(host,
+          port == null ? loaded.server().port() : port);
+      service = Service.start(loaded, binder -> {
+        binder.bind(Service.Options.class).toInstance(options);
+        binder.bind(SyncProgress.class).toInstance(ProgressDisplay.forThisProcess());
+      });
     } catch (RuntimeException e) {
       throw new CommandFailure("cannot start: " + e.getMessage());
     }

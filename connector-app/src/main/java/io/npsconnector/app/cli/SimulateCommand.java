@@ -1,5 +1,6 @@
 package io.npsconnector.app.cli;
 
+import io.npsconnector.app.service.Composition;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Simulator;
 import io.npsconnector.core.store.Database;
@@ -47,8 +48,8 @@ final class SimulateCommand implements Callable<Integer> {
     NpsConfig loaded = config.load(parent.environment());
     PrintWriter out = spec.commandLine().getOut();
     Simulator.Simulation simulation;
-    try (Database database = Database.open(loaded.store())) {
-      simulation = new Simulator(loaded, database, clock).simulate(days);
+    try (Composition app = Composition.of(loaded)) {
+      simulation = new Simulator(loaded, app.get(Database.class), clock).simulate(days);
     }
     out.printf("Simulation of the next %d day%s, %s to %s, from the data in the store. Nothing was stored, "
         + "scheduled or sent.%n", days, days == 1 ? "" : "s", TIME.format(simulation.from()),

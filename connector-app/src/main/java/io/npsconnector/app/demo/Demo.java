@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,11 +15,13 @@ import java.util.Map;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
+import io.npsconnector.app.service.Composition;
+import io.npsconnector.app.service.CrmAdapters;
+import io.npsconnector.app.service.Lifecycle;
 import io.npsconnector.app.service.Service;
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Engine;
-import io.npsconnector.core.engine.EngineSettings;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.stats.NpsTally;
@@ -45,6 +46,8 @@ import jakarta.mail.internet.MimeMessage;
 public final class Demo implements AutoCloseable {
   static final String HUBSPOT = "hubspot-demo";
   static final String SALESFORCE = "salesforce-demo";
+  /** Survey page requests a minute from the respondents' one address: more than a demo ever makes. */
+  static final int RESPONDENT_REQUESTS_PER_MINUTE = 100_000;
 
   /** What to run. */
   public record Options(Path dataDir, int port, long seed, int contactsPerCrm, int newEventsPerCrm,
@@ -55,7 +58,9 @@ public final class Demo implements AutoCloseable {
   }
 
   private final Options options;
-  private final Service.AdapterFactory adapters;
+  /** Owns the sandboxes, the mail server and everything the service opens; closes them newest first. */
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final Composition composition;
   private final HubSpotSandbox hubspot;
   private final SalesforceSandbox salesforce;
   private final GreenMail smtp;
@@ -64,7 +69,7 @@ public final class Demo implements AutoCloseable {
   private final Database database;
   private final Instant started = Instant.now();
 
-  private Demo(Options requested, Service.AdapterFactory adapters) throws IOException {
+  private Demo(Options requested) throws IOException {
     Options options = requested;
     if (options.port() == 0) { // any free port: the survey links must name the real one
       try (java.net.ServerSocket free = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
@@ -73,23 +78,27 @@ public final class Demo implements AutoCloseable {
       }
     }
     this.options = options;
-    this.adapters = adapters;
     Files.createDirectories(options.dataDir());
     clearStore(options.dataDir().resolve("store")); // each demo starts from empty CRMs: so does its store
     hubspot = HubSpotSandbox.seeded(options.seed(), options.contactsPerCrm());
     salesforce = SalesforceSandbox.seeded(options.seed() + 1, options.contactsPerCrm());
     smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp"));
     try {
-      String hubspotUrl = hubspot.start();
-      String salesforceUrl = salesforce.start();
-      smtp.start();
+      String hubspotUrl = lifecycle.own("HubSpot sandbox", hubspot).start();
+      String salesforceUrl = lifecycle.own("Salesforce sandbox", salesforce).start();
+      lifecycle.start("SMTP server", smtp::start, smtp::stop);
       config = ConfigLoader.parse("demo configuration", yaml(hubspotUrl, salesforceUrl,
           smtp.getSmtp().getPort()), System.getenv());
-      service = Service.start(config, new Service.Options("127.0.0.1", options.port(), Clock.systemUTC(),
-          EngineSettings.defaults()).withoutScheduler(), adapters);
+      // every simulated respondent answers from this machine's one address, which the per-client limit of the
+      // survey pages would otherwise throttle by the wall clock's minute: the same run must give the same answers
+      Service.Options listen = Service.Options.of(config).withPort("127.0.0.1", options.port()).withoutScheduler()
+          .withSurveyRequestsPerMinute(RESPONDENT_REQUESTS_PER_MINUTE);
+      composition = Composition.of(lifecycle, config,
+          binder -> binder.bind(Service.Options.class).toInstance(listen));
+      service = Service.start(composition);
       database = service.database();
     } catch (RuntimeException e) {
-      closeSandboxes();
+      lifecycle.close();
       throw e;
     }
   }
@@ -107,8 +116,8 @@ public final class Demo implements AutoCloseable {
   }
 
   /** Starts the sandboxes, the mail server and the service. */
-  public static Demo start(Options options, Service.AdapterFactory adapters) throws IOException {
-    return new Demo(options, adapters);
+  public static Demo start(Options options) throws IOException {
+    return new Demo(options);
   }
 
   /** Syncs, sends, lets the respondents answer, writes back; the figures. */
@@ -116,9 +125,7 @@ public final class Demo implements AutoCloseable {
     Engine engine = service.engine();
     progress.accept("installing the NPS properties in the HubSpot sandbox ...");
     Map<String, Integer> before = hubspot.calls();
-    try (var adapter = adapters.open(config, config.connection(HUBSPOT).orElseThrow(), Clock.systemUTC())) {
-      adapter.installFields();
-    }
+    composition.get(CrmAdapters.class).open(config.connection(HUBSPOT).orElseThrow()).installFields();
     Map<String, Integer> installCalls = new LinkedHashMap<>();
     hubspot.calls().forEach((operation, count) -> {
       int made = count - before.getOrDefault(operation, 0);
@@ -266,19 +273,10 @@ public final class Demo implements AutoCloseable {
     return database;
   }
 
+  /** Closes the service, then the mail server and the sandboxes. */
   @Override
   public void close() {
-    try {
-      service.close();
-    } finally {
-      closeSandboxes();
-    }
-  }
-
-  private void closeSandboxes() {
-    smtp.stop();
-    hubspot.close();
-    salesforce.close();
+    lifecycle.close();
   }
 
   private String yaml(String hubspotUrl, String salesforceUrl, int smtpPort) {

@@ -9,65 +9,76 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Module;
 
+import io.npsconnector.app.web.Dashboard;
+import io.npsconnector.app.web.SurveyServer;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.delivery.Channel;
-import io.npsconnector.core.delivery.SurveyLinks;
-import io.npsconnector.core.delivery.SurveyTokens;
-import io.npsconnector.core.delivery.email.EmailChannel;
-import io.npsconnector.core.delivery.webhook.WebhookChannel;
 import io.npsconnector.core.engine.Engine;
-import io.npsconnector.core.engine.EngineSettings;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
-import io.npsconnector.app.web.SurveyServer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * The production service: the store, one adapter per enabled connection, the configured channels, the
  * engine with its scheduler, and one HTTP server for the survey pages, {@code /health} and
- * {@code /metrics}. {@link #close()} shuts down gracefully: the server stops taking requests, running
- * sends and write-backs finish, the scheduler releases its claims, then the store closes.
+ * {@code /metrics}, all from the {@link Composition}'s modules. {@link #close()} shuts down gracefully, in the
+ * reverse order of start: the server stops taking requests, running webhook work finishes, the scheduler lets
+ * running sends and write-backs finish and releases its claims, then the adapters and the store close.
  */
+@Singleton
 public final class Service implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Service.class);
   /** Requests per minute per client address on the survey and unsubscribe pages. */
   static final int SURVEY_REQUESTS_PER_MINUTE = 60;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** How to start: where to listen, and the engine's timing. */
-  public record Options(String host, int port, Clock clock, EngineSettings settings, boolean scheduler,
-      io.npsconnector.core.engine.SyncProgress progress) {
-    /** With the scheduler running and no progress display. */
-    public Options(String host, int port, Clock clock, EngineSettings settings) {
-      this(host, port, clock, settings, true, io.npsconnector.core.engine.SyncProgress.NONE);
+  /**
+   * Where to listen, whether the scheduler runs, and how many survey requests a client may make per minute.
+   */
+  public record Options(String host, int port, boolean scheduler, int surveyRequestsPerMinute) {
+    public Options {
+      java.util.Objects.requireNonNull(host, "host");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be from 0 (any free port) to 65535, got " + port);
+      }
+      if (surveyRequestsPerMinute < 1) {
+        throw new IllegalArgumentException("surveyRequestsPerMinute must be at least 1, got " + surveyRequestsPerMinute);
+      }
     }
 
-    /** Long syncs and backfills report to {@code display}. */
-    public Options withProgress(io.npsconnector.core.engine.SyncProgress display) {
-      return new Options(host, port, clock, settings, scheduler, display);
-    }
-
-    /** The configured port on every interface, the system clock, the engine's defaults. */
+    /** The configured port on every interface, with the scheduler. */
     public static Options of(NpsConfig config) {
-      return new Options("0.0.0.0", config.server().port(), Clock.systemUTC(), EngineSettings.defaults());
+      return new Options("0.0.0.0", config.server().port(), true, SURVEY_REQUESTS_PER_MINUTE);
     }
 
     public Options withPort(String newHost, int newPort) {
-      return new Options(newHost, newPort, clock, settings, scheduler, progress);
+      return new Options(newHost, newPort, scheduler, surveyRequestsPerMinute);
     }
 
-    /** Without the scheduler: the caller drives syncs, sends and write-backs (the demo). */
+    /** Without the scheduler: the caller drives syncs, sends and write-backs (the demo, tests). */
     public Options withoutScheduler() {
-      return new Options(host, port, clock, settings, false, progress);
+      return new Options(host, port, false, surveyRequestsPerMinute);
+    }
+
+    public Options withSurveyRequestsPerMinute(int perMinute) {
+      return new Options(host, port, scheduler, perMinute);
     }
   }
 
+  private final NpsConfig config;
+  private final Options options;
+  private final Clock clock;
+  private final Lifecycle lifecycle;
   private final Database database;
   private final Map<String, CrmAdapter> adapters;
   private final Engine engine;
-  private final SurveyServer server;
   private final Metrics metrics;
+  private final Health health;
+  private final Dashboard dashboard;
+  private final SurveyServer server;
   private final java.util.concurrent.ExecutorService webhookWork = java.util.concurrent.Executors
       .newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "npsconnector-webhooks");
@@ -77,63 +88,87 @@ public final class Service implements AutoCloseable {
   private int port;
   private boolean closed;
 
-  private Service(NpsConfig config, Options options, AdapterFactory factory) {
-    Database opened = Database.open(config.store());
-    Map<String, CrmAdapter> made = new LinkedHashMap<>();
+  @Inject
+  Service(NpsConfig config, Options options, Clock clock, Lifecycle lifecycle, Database database,
+      Map<String, CrmAdapter> adapters, Engine engine, Metrics metrics, Health health, Dashboard dashboard,
+      SurveyServer server) {
+    this.config = config;
+    this.options = options;
+    this.clock = clock;
+    this.lifecycle = lifecycle;
+    this.database = database;
+    this.adapters = adapters;
+    this.engine = engine;
+    this.metrics = metrics;
+    this.health = health;
+    this.dashboard = dashboard;
+    this.server = server;
+  }
+
+  /** Starts the product for {@code config}, parts replaced by {@code overrides}; see {@link #start(Composition)}. */
+  public static Service start(NpsConfig config, Module... overrides) {
+    return start(Composition.of(config, overrides));
+  }
+
+  /**
+   * Opens the store and the adapters, starts the scheduler (unless the options say not to), then the HTTP
+   * server. When any step fails, everything opened so far is closed, newest first, and the failure thrown:
+   * nothing is left open or bound.
+   */
+  public static Service start(Composition composition) {
     try {
-      for (ConnectionConfig connection : config.connections()) {
-        if (connection.enabled()) {
-          made.put(connection.name(), factory.open(config, connection, options.clock()));
-        }
+      Service service = composition.get(Service.class);
+      service.start();
+      return service;
+    } catch (RuntimeException | Error e) {
+      try {
+        composition.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
       }
-      SurveyLinks links = new SurveyLinks(config.server().publicUrl(),
-          new SurveyTokens(config.server().tokenSecret().reveal(), options.clock()));
-      Engine.Builder builder = Engine.builder(config, opened).clock(options.clock()).settings(options.settings())
-          .progress(options.progress());
-      made.forEach(builder::adapter);
-      channels(config, links, options.clock()).forEach(builder::channel);
-      this.engine = builder.build();
-      this.metrics = new Metrics(opened, made);
-      Health health = new Health(opened, made, options.clock());
-      io.npsconnector.app.web.Dashboard dashboard = new io.npsconnector.app.web.Dashboard(config,
-          new io.npsconnector.core.store.ReportRepository(opened.jdbi()), links.tokens(), options.clock());
-      this.server = new SurveyServer(engine, config, links, options.clock(), SURVEY_REQUESTS_PER_MINUTE)
-          .routes(dashboard::register)
-          .routes(app -> webhooks(app, config, made, options.clock()))
-          .routes(app -> {
-            app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-            app.get("/health", ctx -> {
-              Map<String, Health.Status> components = health.readiness();
-              boolean up = Health.allUp(components);
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("status", up ? "UP" : "DOWN");
-              Map<String, Object> checks = new LinkedHashMap<>();
-              components.forEach((name, status) -> checks.put(name, Map.of("status", status.up() ? "UP" : "DOWN",
-                  "detail", status.detail())));
-              body.put("checks", checks);
-              ctx.status(up ? 200 : 503).contentType("application/json").result(JSON.writeValueAsString(body));
-            });
-            app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.scrape()));
-          });
-    } catch (RuntimeException e) {
-      made.values().forEach(CrmAdapter::close);
-      opened.close();
       throw e;
     }
-    this.database = opened;
-    this.adapters = made;
-    try {
-      if (options.scheduler()) {
-        engine.start();
-      }
-      this.port = server.start(options.host(), options.port());
-    } catch (RuntimeException e) {
-      close();
-      throw e;
+  }
+
+  private void start() {
+    if (options.scheduler()) {
+      lifecycle.start("scheduler", engine::start, engine::stop);
     }
+    lifecycle.own("webhook work", this::finishWebhookWork);
+    server.routes(dashboard::register)
+        .routes(app -> webhooks(app, config, adapters, clock))
+        .routes(this::operations);
+    lifecycle.start("HTTP server", () -> port = server.start(options.host(), options.port()), server::close);
     LOG.info("npsconnector serving on {}:{} with {} connection(s): {}", options.host(), port, adapters.size(),
         String.join(", ", adapters.keySet()));
+  }
+
+  /** {@code /health/live}, {@code /health} (readiness of the store and each CRM) and {@code /metrics}. */
+  private void operations(io.javalin.Javalin app) {
+    app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+    app.get("/health", ctx -> {
+      Map<String, Health.Status> components = health.readiness();
+      boolean up = Health.allUp(components);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", up ? "UP" : "DOWN");
+      Map<String, Object> checks = new LinkedHashMap<>();
+      components.forEach((name, status) -> checks.put(name, Map.of("status", status.up() ? "UP" : "DOWN",
+          "detail", status.detail())));
+      body.put("checks", checks);
+      ctx.status(up ? 200 : 503).contentType("application/json").result(JSON.writeValueAsString(body));
+    });
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(metrics.scrape()));
+  }
+
+  /** Webhook deliveries already accepted are turned into events before the scheduler and the store stop. */
+  private void finishWebhookWork() {
+    webhookWork.shutdown();
+    try {
+      webhookWork.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
@@ -167,26 +202,6 @@ public final class Service implements AutoCloseable {
     });
   }
 
-  /** Makes an adapter for a connection (the build's providers, or a test's). */
-  @FunctionalInterface
-  public interface AdapterFactory {
-    CrmAdapter open(NpsConfig config, ConnectionConfig connection, Clock clock);
-  }
-
-  /** Starts everything; fails, having closed what it opened, when any part cannot start. */
-  public static Service start(NpsConfig config, Options options, AdapterFactory factory) {
-    return new Service(config, options, factory);
-  }
-
-  static List<Channel> channels(NpsConfig config, SurveyLinks links, Clock clock) {
-    List<Channel> channels = new java.util.ArrayList<>();
-    if (config.email().isPresent()) {
-      channels.add(EmailChannel.create(config, links, clock));
-    }
-    config.webhook().ifPresent(webhook -> channels.add(new WebhookChannel(webhook, config.company(), links, clock)));
-    return channels;
-  }
-
   public int port() {
     return port;
   }
@@ -208,17 +223,7 @@ public final class Service implements AutoCloseable {
     }
     closed = true;
     LOG.info("npsconnector stopping: no new requests; running work finishes");
-    server.close();
-    webhookWork.shutdown();
-    try {
-      webhookWork.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    engine.stop();
-    adapters.values().forEach(CrmAdapter::close);
-    metrics.close();
-    database.close();
+    lifecycle.close();
     LOG.info("npsconnector stopped");
   }
 }

@@ -3,8 +3,12 @@ package io.npsconnector.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.inject.TypeLiteral;
+import io.npsconnector.app.service.AdapterFactory;
+import io.npsconnector.app.service.Composition;
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.engine.EngineHooks;
 import io.npsconnector.core.engine.EngineSettings;
@@ -12,6 +16,7 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.Invitation;
 import io.npsconnector.core.store.InvitationRepository;
@@ -318,10 +323,17 @@ class ExplainSimulateCommandTest {
         throw new ProcessStopped();
       }
     };
-    try (Database database = Database.open(loaded.store());
-        Engine engine = Engine.builder(loaded, database).adapter(HUBSPOT, hubspot).adapter(SALESFORCE, salesforce)
-            .channel(email).clock(clock).hooks(hooks)
-            .settings(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO)).build()) {
+    Map<String, CrmAdapter> crms = Map.of(HUBSPOT, hubspot, SALESFORCE, salesforce);
+    com.google.inject.Module fakes = binder -> {
+      binder.bind(Clock.class).toInstance(clock);
+      binder.bind(AdapterFactory.class).toInstance((config, connection, time) -> crms.get(connection.name()));
+      binder.bind(new TypeLiteral<List<Channel>>() { }).toInstance(List.of(email));
+      binder.bind(EngineHooks.class).toInstance(hooks);
+      binder.bind(EngineSettings.class).toInstance(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO));
+    };
+    try (Composition app = Composition.of(loaded, fakes)) {
+      Database database = app.get(Database.class);
+      Engine engine = app.get(Engine.class);
       InvitationRepository invitations = new InvitationRepository(database.jdbi());
 
       hubspot.putContact(person("hs-104", "Paul", "Becker", "paul.becker@rheinland.example", 1)

@@ -2,6 +2,8 @@ package io.npsconnector.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.npsconnector.app.service.Leftovers;
 import io.npsconnector.salesforce.OrgFixture;
 import io.npsconnector.salesforce.SalesforceFieldsFixtures;
 
@@ -67,6 +71,40 @@ class RunCommandTest {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(output()).contains("npsconnector: stopping (running work finishes)", "npsconnector: stopped")
         .doesNotContain(OrgFixture.TOKEN);
+  }
+
+  @Test
+  void aPortAlreadyTakenStopsTheStartWithTheReasonAndLeavesNothingRunning() throws Exception {
+    Path config = dir.resolve("nps.yaml");
+    Files.writeString(config, """
+        company: Acme
+        store:
+          type: h2
+          path: %s
+        server:
+          token-secret: ${TOKEN_SECRET}
+          admin-password: ${ADMIN_PASSWORD}
+        connections:
+          - name: hs
+            type: hubspot
+            enabled: false
+            credentials:
+              token: ${HUBSPOT_TOKEN}
+        """.formatted(dir.resolve("store").toString().replace('\\', '/')));
+    Leftovers threads = Leftovers.threadsNow();
+    CommandRun run;
+    int port;
+    try (ServerSocket taken = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      port = taken.getLocalPort();
+      run = CommandRun.of(Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD",
+          "correct-horse", "HUBSPOT_TOKEN", "pat-test"), "run", "--config", config.toString(), "--host", "127.0.0.1",
+          "--port", Integer.toString(port));
+    }
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).startsWith("cannot start: ").contains("port " + port);
+    assertThat(threads.threadsStillRunning()).as("threads the failed start left").isEmpty();
+    Leftovers.assertFree(port);
   }
 
   @Test

@@ -1,24 +1,23 @@
 package io.npsconnector.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.spi.AdapterContext;
-import io.npsconnector.core.spi.CrmAdapter;
-import io.npsconnector.core.spi.CrmProvider;
+import io.npsconnector.app.service.Leftovers;
+
 
 /**
  * The demo end to end, as {@code demo --exit} runs it: the counts must agree. Every sent invitation has a
@@ -29,8 +28,19 @@ class DemoTest {
   @TempDir Path dir;
 
   @Test
+  void aDemoWhoseServiceCannotStartLeavesNoSandboxMailServerOrStoreRunning() throws Exception {
+    Leftovers threads = Leftovers.threadsNow();
+    try (ServerSocket taken = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> Demo.start(new Demo.Options(dir.resolve("data"), taken.getLocalPort(), 42, 20, 5, 0.6)))
+          .as("the survey server, started last, cannot bind").hasMessageContaining("port " + taken.getLocalPort());
+    }
+
+    assertThat(threads.threadsStillRunning()).as("threads of the sandboxes, the mail server or the service").isEmpty();
+  }
+
+  @Test
   void theDemosCountsAgree() throws Exception {
-    try (Demo demo = Demo.start(new Demo.Options(dir.resolve("data"), 0, 42, 300, 40, 0.6), DemoTest::adapter)) {
+    try (Demo demo = Demo.start(new Demo.Options(dir.resolve("data"), 0, 42, 300, 40, 0.6))) {
       DemoReport report = demo.run(line -> { });
 
       int sent = report.crms().stream().mapToInt(DemoReport.Crm::invitationsSent).sum();
@@ -68,11 +78,5 @@ class DemoTest {
       assertThat(login.statusCode()).as("the dashboard is served").isEqualTo(200);
       assertThat(report.text()).contains("hubspot-demo (hubspot)", "salesforce-demo (salesforce)", "Overall: NPS");
     }
-  }
-
-  static CrmAdapter adapter(NpsConfig config, ConnectionConfig connection, Clock clock) {
-    CrmProvider provider = java.util.ServiceLoader.load(CrmProvider.class).stream().map(java.util.ServiceLoader
-        .Provider::get).filter(candidate -> candidate.type().equals(connection.type().id())).findFirst().orElseThrow();
-    return provider.create(connection, new AdapterContext(clock, config.writeback()));
   }
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -21,11 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.npsconnector.config.ConfigLoader;
-import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.engine.EngineSettings;
-import io.npsconnector.core.spi.AdapterContext;
-import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.sandbox.hubspot.HubSpotSandbox;
 
 /** {@code POST /webhooks/hubspot/{connection}} in the running service, against the HubSpot sandbox. */
@@ -70,8 +65,8 @@ class HubSpotWebhookRouteTest {
             from: nps@example.com
         """.formatted(dir.resolve("store"), base), Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
         "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", hubspot.token(), "WEBHOOK_SECRET", SECRET));
-    service = Service.start(config, new Service.Options("127.0.0.1", 0, Clock.systemUTC(), EngineSettings.defaults())
-        .withoutScheduler(), HubSpotWebhookRouteTest::adapter);
+    service = Service.start(config, binder -> binder.bind(Service.Options.class)
+        .toInstance(new Service.Options("127.0.0.1", 0, false, 60)));
     String deal = hubspot.wonDealIds().get(0);
     String url = "http://127.0.0.1:" + service.port() + "/webhooks/hubspot/hs";
     String body = "[{\"eventId\":101,\"subscriptionId\":9,\"portalId\":1,\"appId\":3,\"occurredAt\":"
@@ -112,10 +107,5 @@ class HubSpotWebhookRouteTest {
     mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     mac.update((method + uri + body + timestamp).getBytes(StandardCharsets.UTF_8));
     return Base64.getEncoder().encodeToString(mac.doFinal());
-  }
-
-  private static CrmAdapter adapter(NpsConfig config, ConnectionConfig connection, Clock clock) {
-    return new io.npsconnector.hubspot.HubSpotProvider().create(connection, new AdapterContext(clock,
-        config.writeback()));
   }
 }

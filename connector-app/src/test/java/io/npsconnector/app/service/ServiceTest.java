@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
@@ -22,8 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.engine.EngineSettings;
-import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.salesforce.OrgFixture;
 import io.npsconnector.salesforce.SalesforceFieldsFixtures;
 
@@ -46,7 +43,7 @@ class ServiceTest {
   void startsServesHealthAndMetricsAndStopsGracefully() throws Exception {
     org.org.describe(SalesforceFieldsFixtures.contact(Set.of(), Set.of()), SalesforceFieldsFixtures.account(Set.of()),
         SalesforceFieldsFixtures.task(Set.of()));
-    service = Service.start(config(), options(), ServiceTest::adapter);
+    service = Service.start(config(), ServiceTest::onLoopback);
 
     HttpResponse<String> live = get("/health/live");
     HttpResponse<String> health = get("/health");
@@ -79,7 +76,7 @@ class ServiceTest {
   @Test
   void aCrmThatRefusesTheTokenMakesTheServiceNotReady() throws Exception {
     org.org.revokeToken(OrgFixture.TOKEN);
-    service = Service.start(config(), options(), ServiceTest::adapter);
+    service = Service.start(config(), ServiceTest::onLoopback);
 
     HttpResponse<String> health = get("/health");
 
@@ -99,7 +96,7 @@ class ServiceTest {
     NpsConfig config = ConfigLoader.parse("test.yaml", org.yaml().replace("connections:",
         "store:\n  type: h2\n  path: " + blocked.resolve("store") + "\nconnections:"), OrgFixture.ENV);
 
-    assertThatThrownBy(() -> Service.start(config, options(), ServiceTest::adapter))
+    assertThatThrownBy(() -> Service.start(config, ServiceTest::onLoopback))
         .isInstanceOf(RuntimeException.class);
   }
 
@@ -108,14 +105,9 @@ class ServiceTest {
         "store:\n  type: h2\n  path: " + dir.resolve("store") + "\nconnections:"), OrgFixture.ENV);
   }
 
-  private static Service.Options options() {
-    return new Service.Options("127.0.0.1", 0, Clock.systemUTC(), EngineSettings.defaults());
-  }
-
-  private static io.npsconnector.core.spi.CrmAdapter adapter(NpsConfig config,
-      io.npsconnector.config.ConnectionConfig connection, Clock clock) {
-    return new io.npsconnector.salesforce.SalesforceProvider().create(connection,
-        new AdapterContext(clock, config.writeback()));
+  /** Any free port on the loopback interface, with the scheduler. */
+  private static void onLoopback(com.google.inject.Binder binder) {
+    binder.bind(Service.Options.class).toInstance(new Service.Options("127.0.0.1", 0, true, 60));
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,11 +16,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+
+import io.npsconnector.app.service.AdapterFactory;
+import io.npsconnector.app.service.Composition;
+import io.npsconnector.app.service.Service;
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.delivery.SurveyLinks;
-import io.npsconnector.core.delivery.SurveyTokens;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.engine.EngineSettings;
 import io.npsconnector.core.model.Contact;
@@ -49,7 +55,8 @@ final class SurveyFixture implements AutoCloseable {
   final FakeCrmAdapter crm;
   final Engine engine;
   final SurveyLinks links;
-  final SurveyServer server;
+  /** The product's own object graph, the CRM, channel, clock and listening address replaced. */
+  final Composition app;
   final HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
       .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
   final int port;
@@ -101,16 +108,26 @@ final class SurveyFixture implements AutoCloseable {
         %s
         """.formatted(dir.resolve("store").toString().replace('\\', '/'), extraYaml), Map.of("TOKEN_SECRET", SECRET,
         "ADMIN_PASSWORD", "correct-horse-battery", "HUBSPOT_TOKEN", "pat-test"));
-    links = new SurveyLinks(URI.create("http://127.0.0.1"), new SurveyTokens(SECRET, clock));
-    database = Database.open(config.store());
     crm = FakeCrmAdapter.builder().connection(CONNECTION).clock(clock).build();
-    engine = Engine.builder(config, database).adapter(CONNECTION, crm).channel(channel.apply(config, links))
-        .clock(clock).settings(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO)).build();
-    server = new SurveyServer(engine, config, links, clock, requestsPerMinute);
-    Dashboard dashboard = new Dashboard(config, new io.npsconnector.core.store.ReportRepository(database.jdbi()),
-        links.tokens(), clock);
-    server.routes(dashboard::register);
-    port = server.start("127.0.0.1", 0);
+    app = Composition.of(config, new AbstractModule() {
+      @Override
+      protected void configure() {
+        bind(Clock.class).toInstance(clock);
+        bind(AdapterFactory.class).toInstance((file, connection, time) -> crm);
+        bind(EngineSettings.class).toInstance(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO));
+        bind(Service.Options.class).toInstance(new Service.Options("127.0.0.1", 0, false, requestsPerMinute));
+      }
+
+      @Provides
+      List<Channel> channels(NpsConfig file, SurveyLinks surveyLinks) {
+        return List.of(channel.apply(file, surveyLinks));
+      }
+    });
+    Service service = Service.start(app);
+    database = service.database();
+    engine = service.engine();
+    links = app.get(SurveyLinks.class);
+    port = service.port();
   }
 
   /** A contact who bought something just now, invited and sent: the invitation. */
@@ -183,8 +200,6 @@ final class SurveyFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    engine.close();
-    database.close();
+    app.close();
   }
 }
