@@ -4,10 +4,13 @@ import io.npsconnector.app.service.Composition;
 import io.npsconnector.app.service.CrmAdapters;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.engine.ConnectionStatus;
+import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,11 +44,30 @@ final class CheckCommand implements Callable<Integer> {
     boolean ready = true;
     try (Composition app = Composition.of(loaded)) {
       CrmAdapters adapters = app.get(CrmAdapters.class);
+      Optional<Engine> engine = ExistingStore.exists(loaded.store()) ? Optional.of(app.get(Engine.class))
+          : Optional.empty();
       for (ConnectionConfig connection : connections) {
         ready &= check(adapters, connection, out);
+        Optional<ConnectionStatus> held = engine.map(running -> running.connectionStatus(connection.name()))
+            .filter(status -> status.state() != ConnectionStatus.State.ACTIVE);
+        if (held.isPresent()) {
+          out.println(stateLine(held.get()));
+          ready &= held.get().state() != ConnectionStatus.State.STOPPED;
+        }
       }
     }
     return ready ? 0 : 1;
+  }
+
+  /** What the store says about a connection the engine does not call now, and what to do about it. */
+  private static String stateLine(ConnectionStatus status) {
+    if (status.state() == ConnectionStatus.State.WAITING) {
+      return "  - the connector waits until " + status.since().orElseThrow() + " as the CRM asked ("
+          + status.operation().orElse("") + ")";
+    }
+    return "  - the connector STOPPED this connection at " + status.since().orElseThrow() + " because the CRM refused "
+        + "the credentials (" + status.operation().orElse("") + ": " + status.message().orElse("") + "); once they "
+        + "work, run: nps-connector resume --config FILE --connection " + status.connection();
   }
 
   private static boolean check(CrmAdapters adapters, ConnectionConfig connection, PrintWriter out) {

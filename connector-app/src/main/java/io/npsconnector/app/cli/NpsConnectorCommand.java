@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       ExplainCommand.class,
       SimulateCommand.class,
       CheckCommand.class,
+      ResumeCommand.class,
       InstallFieldsCommand.class,
       RunCommand.class,
       DemoCommand.class,

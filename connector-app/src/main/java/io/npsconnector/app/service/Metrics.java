@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.npsconnector.core.engine.ConnectionStatus;
+import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
@@ -20,7 +22,9 @@ import io.npsconnector.core.store.WritebackRepository;
 
 /**
  * The service's metrics in Prometheus format (Micrometer): the JVM's, and per connection the invitations by
- * state, the write-back queue by state and whether the adapter is saving its API budget. Store figures are
+ * state, the write-back queue by state, whether the adapter is saving its API budget, and the connection's
+ * state ({@code nps_connection_state}: 1 for the state it is in — active, waiting for the CRM's retry hint, or
+ * stopped on refused credentials — 0 for the others). Store figures are
  * read when Prometheus scrapes, not on a timer.
  */
 final class Metrics implements AutoCloseable {
@@ -32,9 +36,12 @@ final class Metrics implements AutoCloseable {
   private final Map<String, CrmAdapter> adapters;
   private final Map<String, Integer> invitationCounts = new ConcurrentHashMap<>();
   private final Map<String, Integer> queueCounts = new ConcurrentHashMap<>();
+  private final Map<String, ConnectionStatus.State> connectionStates = new ConcurrentHashMap<>();
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Engine engine;
 
-  Metrics(Database database, Map<String, CrmAdapter> adapters) {
+  Metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine) {
+    this.engine = engine;
     this.invitations = new InvitationRepository(database.jdbi());
     this.writebacks = new WritebackRepository(database.jdbi());
     this.adapters = adapters;
@@ -59,11 +66,19 @@ final class Metrics implements AutoCloseable {
       Gauge.builder("nps_crm_conserving_api_budget", adapter, crm -> crm.conservingApiBudget() ? 1 : 0)
           .description("1 while the CRM's daily API budget runs low and syncs pause")
           .tags(Tags.of("connection", connection)).register(registry);
+      for (ConnectionStatus.State state : ConnectionStatus.State.values()) {
+        Gauge.builder("nps_connection_state", connectionStates, states -> states.get(connection) == state ? 1 : 0)
+            .description("1 for the state the connection is in: active, waiting (the CRM's retry hint) or stopped "
+                + "(refused credentials)")
+            .tags(Tags.of("connection", connection, "state", state.name().toLowerCase(java.util.Locale.ROOT)))
+            .register(registry);
+      }
     });
   }
 
   /** The Prometheus text, with the store figures read now. */
   String scrape() {
+    engine.connectionStatuses().forEach(status -> connectionStates.put(status.connection(), status.state()));
     adapters.keySet().forEach(connection -> {
       invitations.countByState(connection).forEach((state, count) ->
           invitationCounts.put(connection + "|" + state.name(), count));

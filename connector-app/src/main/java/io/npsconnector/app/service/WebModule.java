@@ -46,7 +46,7 @@ final class WebModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Metrics metrics(Database database, Map<String, CrmAdapter> adapters, Lifecycle lifecycle) {
-    return lifecycle.own("metrics", new Metrics(database, adapters));
+  Metrics metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine, Lifecycle lifecycle) {
+    return lifecycle.own("metrics", new Metrics(database, adapters, engine));
   }
 }

@@ -90,6 +90,35 @@ class ServiceTest {
   }
 
   @Test
+  void refusedCredentialsStopTheConnectionAndHealthMetricsAndResumeSaySo() throws Exception {
+    org.org.revokeToken(OrgFixture.TOKEN);
+    service = Service.start(config(), ServiceTest::withoutScheduler);
+
+    assertThatThrownBy(() -> service.engine().syncAndTrigger("sf"))
+        .isInstanceOf(io.npsconnector.core.spi.CrmException.Authentication.class);
+    JsonNode stopped = new ObjectMapper().readTree(get("/health").body()).path("connections").path("sf");
+    String metrics = get("/metrics").body();
+    int callsWhenStopped = org.org.totalCalls(); // /health's own check of the credentials included
+
+    assertThat(stopped.path("state").asText()).isEqualTo("STOPPED");
+    assertThat(stopped.path("since").asText()).isNotEmpty();
+    assertThat(stopped.path("message").asText()).contains("INVALID_SESSION_ID").doesNotContain(OrgFixture.TOKEN);
+    assertThat(metrics).contains("nps_connection_state{connection=\"sf\",state=\"stopped\"} 1.0")
+        .contains("nps_connection_state{connection=\"sf\",state=\"active\"} 0.0");
+    assertThatThrownBy(() -> service.engine().syncAndTrigger("sf"))
+        .isInstanceOf(io.npsconnector.core.engine.ConnectionUnavailableException.class);
+    assertThatThrownBy(() -> service.engine().flushWritebacks("sf"))
+        .isInstanceOf(io.npsconnector.core.engine.ConnectionUnavailableException.class);
+    assertThat(org.org.totalCalls()).as("no call to the CRM while stopped").isEqualTo(callsWhenStopped);
+
+    assertThat(service.engine().resume("sf", "an admin")).isTrue();
+
+    assertThat(new ObjectMapper().readTree(get("/health").body()).path("connections").path("sf").path("state")
+        .asText()).isEqualTo("ACTIVE");
+    assertThat(get("/metrics").body()).contains("nps_connection_state{connection=\"sf\",state=\"active\"} 1.0");
+  }
+
+  @Test
   void anUnusableStoreStopsTheStartAndLeavesNothingOpen() throws Exception {
     Path blocked = dir.resolve("not-a-directory");
     Files.writeString(blocked, "a file where the store's directory should be");
@@ -103,6 +132,11 @@ class ServiceTest {
   private NpsConfig config() {
     return ConfigLoader.parse("test.yaml", org.yaml().replace("connections:",
         "store:\n  type: h2\n  path: " + dir.resolve("store") + "\nconnections:"), OrgFixture.ENV);
+  }
+
+  /** Any free port on the loopback interface; the test drives syncs itself. */
+  private static void withoutScheduler(com.google.inject.Binder binder) {
+    binder.bind(Service.Options.class).toInstance(new Service.Options("127.0.0.1", 0, false, 60));
   }
 
   /** Any free port on the loopback interface, with the scheduler. */
