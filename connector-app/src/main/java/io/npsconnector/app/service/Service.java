@@ -100,6 +100,7 @@ public final class Service implements AutoCloseable {
       this.server = new SurveyServer(engine, config, links, options.clock(), SURVEY_REQUESTS_PER_MINUTE)
           .routes(dashboard::register)
           .routes(app -> webhooks(app, config, made, options.clock()))
+          .routes(new io.npsconnector.app.web.api.ReadApi(config, opened, made, options.clock())::register)
           .routes(app -> {
             app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             app.get("/health", ctx -> {
