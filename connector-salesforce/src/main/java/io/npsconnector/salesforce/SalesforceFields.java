@@ -35,6 +35,9 @@ final class SalesforceFields {
   static final String PERMISSION_SET = "NPS_Connector";
   /** Reps: read access to NPS responses and fields, and the record-page component. */
   static final String VIEWER_PERMISSION_SET = "NPS_Viewer";
+  /** Deploys everything in the manifest; a production org accepts Apex only with its tests run. */
+  static final String DEPLOY_COMMAND = "sf project deploy start --manifest manifest/package.xml --target-org nps-org "
+      + "--test-level RunSpecifiedTests --tests NpsRecordControllerTest";
   static final List<String> TASK_FIELDS = List.of("WhoId", "OwnerId", "Subject", "Description", "ActivityDate",
       "Priority", "Status");
   private static final Set<FieldType> NUMBERS = Set.of(FieldType._double, FieldType._int, FieldType.percent,
@@ -216,7 +219,7 @@ final class SalesforceFields {
     lines.add("  cd " + SOURCE_DIR);
     lines.add("  sf org login web --alias nps-org --instance-url <your My Domain login URL>");
     if (writeFieldsMissing) {
-      lines.add("  sf project deploy start --manifest manifest/package.xml --target-org nps-org");
+      lines.add("  " + DEPLOY_COMMAND);
     }
     lines.add("  sf org assign permset --name " + PERMISSION_SET + " --target-org nps-org --on-behalf-of "
         + "<integration user's username>");

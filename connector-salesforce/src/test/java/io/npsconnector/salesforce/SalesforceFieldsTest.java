@@ -101,7 +101,8 @@ class SalesforceFieldsTest {
 
     assertThat(report.complete()).isFalse();
     assertThat(report.instructions()).contains("  cd connector-salesforce/src/main/salesforce",
-        "  sf project deploy start --manifest manifest/package.xml --target-org nps-org",
+        "  sf project deploy start --manifest manifest/package.xml --target-org nps-org --test-level "
+            + "RunSpecifiedTests --tests NpsRecordControllerTest",
         "  sf org assign permset --name NPS_Connector --target-org nps-org --on-behalf-of <integration user's "
             + "username>");
     assertThat(fixture.org.totalCalls()).as("describe only: nothing is created through the API").isEqualTo(1);
@@ -136,7 +137,8 @@ class SalesforceFieldsTest {
     assertThat(report.fields()).filteredOn(field -> field.object().equals("NPS_Response__c"))
         .extracting(FieldReport.Field::state).hasSize(11).containsOnly(State.MISSING);
     assertThat(report.instructions())
-        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org",
+        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org --test-level "
+            + "RunSpecifiedTests --tests NpsRecordControllerTest",
             "  sf org assign permset --name NPS_Viewer --target-org nps-org --on-behalf-of <each rep's username>");
   }
 
