@@ -47,7 +47,8 @@ public record NpsConfig(
   static NpsConfig read(Section root, Map<String, TemplateConfig> builtinTemplates) {
     String company = root.requiredText("company").orElse("");
     StoreConfig store = StoreConfig.read(root.section("store"));
-    ServerConfig server = ServerConfig.read(root.section("server"));
+    List<java.util.function.Consumer<java.util.Set<String>>> afterConnections = new ArrayList<>();
+    ServerConfig server = ServerConfig.read(root.section("server"), afterConnections);
 
     List<ConnectionConfig> connections = new ArrayList<>();
     Map<String, ConnectionConfig> byName = new HashMap<>();
@@ -61,6 +62,7 @@ public record NpsConfig(
     if (!root.has("connections")) {
       root.problem("connections", "is required: list at least one CRM connection (type salesforce or hubspot)");
     }
+    afterConnections.forEach(check -> check.accept(byName.keySet()));
 
     Section channels = root.section("channels");
     Optional<EmailChannelConfig> email = channels.has("email")

@@ -1,7 +1,12 @@
 package io.npsconnector.config;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The connector's own HTTP server.
@@ -9,13 +14,19 @@ import java.util.Optional;
  * @param publicUrl the base of every link in a survey mail, as respondents reach it
  * @param tokenSecret signs survey links (HMAC); at least 32 characters
  * @param adminPassword protects the dashboard and the JSON API
+ * @param apiTokens bearer tokens of the read API, each scoped to some connections
  */
-public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret adminPassword) {
+public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret adminPassword,
+    List<ApiTokenConfig> apiTokens) {
   public static final int DEFAULT_PORT = 8080;
   static final int MIN_TOKEN_SECRET_LENGTH = 32;
   static final int MIN_ADMIN_PASSWORD_LENGTH = 8;
 
-  static ServerConfig read(Section server) {
+  public ServerConfig {
+    apiTokens = List.copyOf(apiTokens);
+  }
+
+  static ServerConfig read(Section server, List<Consumer<Set<String>>> afterConnections) {
     int port = server.integer("port", 1, 65_535).orElse(DEFAULT_PORT);
     URI publicUrl = server.parsed("public-url", Urls::httpUrl)
         .orElse(URI.create("http://localhost:" + port));
@@ -27,8 +38,17 @@ public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret a
     adminPassword.filter(secret -> secret.reveal().length() < MIN_ADMIN_PASSWORD_LENGTH).ifPresent(secret ->
         server.problem("admin-password", "must be at least " + MIN_ADMIN_PASSWORD_LENGTH
             + " characters long; " + secret.reference() + " is shorter"));
+    List<ApiTokenConfig> apiTokens = new ArrayList<>();
+    Set<String> tokenNames = new HashSet<>();
+    for (Section token : server.sections("api-tokens")) {
+      ApiTokenConfig read = ApiTokenConfig.read(token, afterConnections);
+      if (!read.name().isEmpty() && !tokenNames.add(read.name())) {
+        token.problem("name", "another API token is already named '" + read.name() + "'");
+      }
+      apiTokens.add(read);
+    }
     server.finish();
     return new ServerConfig(port, publicUrl,
-        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword.orElse(Urls.MISSING_SECRET));
+        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword.orElse(Urls.MISSING_SECRET), apiTokens);
   }
 }

@@ -9,12 +9,16 @@ import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.FieldReport;
 import io.npsconnector.core.spi.OncePer;
 import io.npsconnector.core.spi.RecordResult;
+import io.npsconnector.core.spi.SignedRequestVerifier;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.hubspot.client.HubSpotClient;
 import io.npsconnector.hubspot.client.TokenSource;
+import io.npsconnector.hubspot.webhook.HubSpotRequestSignature;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * empty page on the same cursor, while writes of answers (the reason the connector exists) go on.
  * The pause is lifted when HubSpot reports budget again, or an hour after it last said anything.
  */
-public final class HubSpotAdapter implements CrmAdapter {
+public final class HubSpotAdapter implements CrmAdapter, SignedRequestVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotAdapter.class);
   /** HubSpot's batch limit for updates and creates. */
   public static final int MAX_WRITE_BATCH = 100;
@@ -39,6 +43,7 @@ public final class HubSpotAdapter implements CrmAdapter {
   private final HubSpotCheck check;
   private final String connection;
   private final OncePer pauseWarning;
+  private final HubSpotRequestSignature signature;
 
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
     this(client, tokens, connection, context, HubSpotReader.PAGE);
@@ -54,6 +59,13 @@ public final class HubSpotAdapter implements CrmAdapter {
     this.writer = new HubSpotWriter(client, connection, context.writeback());
     this.installer = new HubSpotFieldInstaller(client, context.writeback());
     this.check = new HubSpotCheck(client, connection, tokens, installer, context.writeback());
+    this.signature = HubSpotRequestSignature.of(connection.hubspot(), context.clock());
+  }
+
+  /** A request HubSpot signed for this connection's app: the NPS card calling the read API. */
+  @Override
+  public Optional<String> refusal(String method, String uri, Map<String, String> headers, byte[] body) {
+    return signature.refusal(method, uri, headers, body);
   }
 
   @Override

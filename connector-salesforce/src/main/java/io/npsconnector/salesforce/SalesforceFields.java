@@ -24,14 +24,20 @@ import io.npsconnector.salesforce.read.ContactFields;
 
 /**
  * The fields the connector reads and writes, checked with one {@code describeSObjects} call on Contact,
- * Account and Task: each mapped field must exist, fields written must be updateable (Task fields
- * createable) and of a type the value fits. The fields cannot be created through the Partner API: they
+ * Account, Task and the NPS Response object ({@link SalesforceResponseObject}): each mapped field must
+ * exist, fields written must be updateable (Task fields createable, response fields both) and of a type
+ * the value fits. The fields cannot be created through the Partner API: they
  * ship as Salesforce DX source ({@code connector-salesforce/src/main/salesforce}), and
  * {@link #installFields()} says exactly how to deploy them.
  */
 final class SalesforceFields {
   static final String SOURCE_DIR = "connector-salesforce/src/main/salesforce";
   static final String PERMISSION_SET = "NPS_Connector";
+  /** Reps: read access to NPS responses and fields, and the record-page component. */
+  static final String VIEWER_PERMISSION_SET = "NPS_Viewer";
+  /** Deploys everything in the manifest; a production org accepts Apex only with its tests run. */
+  static final String DEPLOY_COMMAND = "sf project deploy start --manifest manifest/package.xml --target-org nps-org "
+      + "--test-level RunSpecifiedTests --tests NpsRecordControllerTest";
   static final List<String> TASK_FIELDS = List.of("WhoId", "OwnerId", "Subject", "Description", "ActivityDate",
       "Priority", "Status");
   private static final Set<FieldType> NUMBERS = Set.of(FieldType._double, FieldType._int, FieldType.percent,
@@ -55,15 +61,18 @@ final class SalesforceFields {
 
   /** Every field the connector needs, with its state in the org. */
   FieldReport describeFields() {
-    DescribeSObjectResult[] described = session.call("describeSObjects", "describe Contact, Account and Task",
-        partner -> partner.describeSObjects(new String[] {"Contact", "Account", "Task"}));
+    DescribeSObjectResult[] described = describe();
     Map<String, Map<String, Field>> objects = new HashMap<>();
+    Optional<DescribeSObjectResult> responses = Optional.empty();
     for (DescribeSObjectResult result : described) {
       Map<String, Field> fields = new HashMap<>();
       for (Field field : result.getFields()) {
         fields.put(field.getName().toLowerCase(Locale.ROOT), field);
       }
       objects.put(result.getName(), fields);
+      if (result.getName().equalsIgnoreCase(SalesforceResponseObject.OBJECT)) {
+        responses = Optional.of(result);
+      }
     }
     List<FieldReport.Field> report = new ArrayList<>();
     contactFields.forEach((key, name) -> report.add(new FieldReport.Field("Contact", name,
@@ -77,7 +86,26 @@ final class SalesforceFields {
     for (String path : reads.select()) {
       report.add(new FieldReport.Field("Contact", path, readable(objects, path)));
     }
+    report.addAll(SalesforceResponseObject.report(responses));
     return new FieldReport(report, instructions(report));
+  }
+
+  /**
+   * One call for the four objects; an org without the NPS Response object refuses the whole call with
+   * {@code INVALID_TYPE}, so then the three standard objects are described alone and the object reported missing.
+   */
+  private DescribeSObjectResult[] describe() {
+    try {
+      return session.call("describeSObjects", "describe Contact, Account, Task and " + SalesforceResponseObject.OBJECT,
+          partner -> partner.describeSObjects(new String[] {"Contact", "Account", "Task",
+              SalesforceResponseObject.OBJECT}));
+    } catch (CrmException.Data e) {
+      if (!e.vendorCode().equals("INVALID_TYPE")) {
+        throw e;
+      }
+      return session.call("describeSObjects", "describe Contact, Account and Task",
+          partner -> partner.describeSObjects(new String[] {"Contact", "Account", "Task"}));
+    }
   }
 
   /** The fields cannot be made through the Partner API: the report, and how to deploy them. */
@@ -103,17 +131,29 @@ final class SalesforceFields {
       return new ConnectionCheck(false, List.of(e.getMessage()));
     }
     List<String> problems = new ArrayList<>();
+    boolean noResponseObject = report.fields().stream()
+        .filter(field -> field.object().equals(SalesforceResponseObject.OBJECT))
+        .allMatch(field -> field.state() == State.MISSING);
+    if (noResponseObject) {
+      problems.add("the " + SalesforceResponseObject.OBJECT + " object (NPS Response) is missing (or hidden from the "
+          + "integration user); run install-fields --connection " + connection.name() + " to see how to deploy it");
+    }
     for (FieldReport.Field field : report.fields()) {
       String name = field.object() + "." + field.name();
+      if (noResponseObject && field.object().equals(SalesforceResponseObject.OBJECT)) {
+        continue;
+      }
       switch (field.state()) {
         case MISSING -> problems.add(name + " is missing (or hidden from the integration user by field-level "
             + "security); " + (isReadField(field) ? "fix connections." + connection.name() + " or the field access"
             : "run install-fields --connection " + connection.name() + " to see how to deploy it"));
         case NOT_WRITABLE -> problems.add(name + " is not " + (field.object().equals("Task") ? "createable"
-            : "updateable") + " by the integration user; assign the " + PERMISSION_SET + " permission set"
+            : field.object().equals(SalesforceResponseObject.OBJECT) ? "createable and updateable" : "updateable")
+            + " by the integration user; assign the " + PERMISSION_SET + " permission set"
             + (field.object().equals("Task") ? " and the Edit Tasks permission" : ""));
-        case INCOMPATIBLE -> problems.add(name + " exists with a type the connector cannot write ("
-            + "see the field definitions in " + SOURCE_DIR + ")");
+        case INCOMPATIBLE -> problems.add(name + " exists with a type the connector cannot write"
+            + (name.equals(SalesforceResponseObject.OBJECT + "." + SalesforceResponseObject.KEY)
+                ? " or is not a unique external ID" : "") + " (see the field definitions in " + SOURCE_DIR + ")");
         default -> { }
       }
     }
@@ -179,10 +219,12 @@ final class SalesforceFields {
     lines.add("  cd " + SOURCE_DIR);
     lines.add("  sf org login web --alias nps-org --instance-url <your My Domain login URL>");
     if (writeFieldsMissing) {
-      lines.add("  sf project deploy start --manifest manifest/package.xml --target-org nps-org");
+      lines.add("  " + DEPLOY_COMMAND);
     }
     lines.add("  sf org assign permset --name " + PERMISSION_SET + " --target-org nps-org --on-behalf-of "
         + "<integration user's username>");
+    lines.add("  sf org assign permset --name " + VIEWER_PERMISSION_SET + " --target-org nps-org --on-behalf-of "
+        + "<each rep's username>");
     lines.add("Then run check again. The source ships the default field names; if writeback.contact-fields"
         + ".salesforce or writeback.account-fields.salesforce name other fields, rename the files to match.");
     return lines;

@@ -8,7 +8,7 @@ import com.sforce.soap.partner.DescribeSObjectResult;
 import com.sforce.soap.partner.Field;
 import com.sforce.soap.partner.FieldType;
 
-/** Describe results of Contact, Account and Task shaped like a real org's, with fields left out or read-only. */
+/** Describe results of Contact, Account, Task and NPS_Response__c shaped like a real org's, with fields left out or read-only. */
 public final class SalesforceFieldsFixtures {
   private SalesforceFieldsFixtures() {}
 
@@ -43,6 +43,30 @@ public final class SalesforceFieldsFixtures {
     }
     fields.add(field("ActivityDate", FieldType.date, true));
     return object("Task", fields, Set.of(), readOnly);
+  }
+
+  /** {@code NPS_Response__c} as the DX source deploys it, {@code Invitation_Key__c} a unique external ID. */
+  public static DescribeSObjectResult response(Set<String> missing, Set<String> readOnly) {
+    List<Field> fields = new ArrayList<>(List.of(field("Id", FieldType.id, false), field("Name", FieldType.string,
+        false)));
+    Field key = field("Invitation_Key__c", FieldType.string, true);
+    key.setExternalId(true);
+    key.setUnique(true);
+    key.setIdLookup(true);
+    fields.add(key);
+    fields.add(field("Score__c", FieldType._double, true));
+    fields.add(field("Category__c", FieldType.picklist, true));
+    fields.add(field("Comment__c", FieldType.textarea, true));
+    fields.add(field("Trigger__c", FieldType.string, true));
+    fields.add(field("Channel__c", FieldType.string, true));
+    fields.add(field("Answered_At__c", FieldType.datetime, true));
+    fields.add(reference("Contact__c", "Contact__r", "Contact"));
+    fields.add(reference("Account__c", "Account__r", "Account"));
+    fields.add(field("Follow_Up_Status__c", FieldType.picklist, true));
+    Field points = field("NPS_Points__c", FieldType._double, false);
+    points.setCalculated(true);
+    fields.add(points);
+    return object("NPS_Response__c", fields, missing, readOnly);
   }
 
   private static DescribeSObjectResult object(String name, List<Field> fields, Set<String> missing,

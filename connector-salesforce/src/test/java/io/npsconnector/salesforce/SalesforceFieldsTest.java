@@ -27,7 +27,7 @@ class SalesforceFieldsTest {
 
   @Test
   void anOrgWithEveryFieldPassesTheCheckInOneDescribeCall() {
-    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()));
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()), response(Set.of(), Set.of()));
 
     ConnectionCheck check = fixture.adapter().check();
 
@@ -39,7 +39,7 @@ class SalesforceFieldsTest {
   @Test
   void theCheckNamesEveryMissingOrReadOnlyField() {
     fixture.org.describe(contact(Set.of("NPS_Score__c", "NPS_Last_Comment__c"), Set.of("NPS_Category__c")),
-        account(Set.of("NPS_Response_Count__c")), task(Set.of("ActivityDate")));
+        account(Set.of("NPS_Response_Count__c")), task(Set.of("ActivityDate")), response(Set.of(), Set.of()));
 
     ConnectionCheck check = fixture.adapter().check();
 
@@ -65,7 +65,7 @@ class SalesforceFieldsTest {
               region: MailingCountry
               team: Owner.Department
         """);
-    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()));
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()), response(Set.of(), Set.of()));
 
     FieldReport report = fixture.adapter().describeFields();
 
@@ -83,7 +83,7 @@ class SalesforceFieldsTest {
         field.setType(FieldType.datetime);
       }
     }
-    fixture.org.describe(contact, account(Set.of()), task(Set.of()));
+    fixture.org.describe(contact, account(Set.of()), task(Set.of()), response(Set.of(), Set.of()));
 
     FieldReport report = fixture.adapter().describeFields();
 
@@ -94,13 +94,15 @@ class SalesforceFieldsTest {
 
   @Test
   void installFieldsSaysExactlyHowToDeployTheShippedSource() {
-    fixture.org.describe(contact(Set.of("NPS_Score__c"), Set.of()), account(Set.of()), task(Set.of()));
+    fixture.org.describe(contact(Set.of("NPS_Score__c"), Set.of()), account(Set.of()), task(Set.of()),
+        response(Set.of(), Set.of()));
 
     FieldReport report = fixture.adapter().installFields();
 
     assertThat(report.complete()).isFalse();
     assertThat(report.instructions()).contains("  cd connector-salesforce/src/main/salesforce",
-        "  sf project deploy start --manifest manifest/package.xml --target-org nps-org",
+        "  sf project deploy start --manifest manifest/package.xml --target-org nps-org --test-level "
+            + "RunSpecifiedTests --tests NpsRecordControllerTest",
         "  sf org assign permset --name NPS_Connector --target-org nps-org --on-behalf-of <integration user's "
             + "username>");
     assertThat(fixture.org.totalCalls()).as("describe only: nothing is created through the API").isEqualTo(1);
@@ -108,12 +110,90 @@ class SalesforceFieldsTest {
 
   @Test
   void installFieldsOnACompleteOrgHasNothingToSay() {
-    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()));
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()), response(Set.of(), Set.of()));
 
     FieldReport report = fixture.adapter().installFields();
 
     assertThat(report.complete()).isTrue();
     assertThat(report.instructions()).isEmpty();
+  }
+
+  @Test
+  void anOrgWithoutTheResponseObjectIsToldToDeployIt() {
+    fixture.org.failNext("describeSObjects", "INVALID_TYPE", "sObject type 'NPS_Response__c' is not supported. If "
+        + "you are attempting to use a custom object, be sure to append the '__c' after the entity name.");
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()));
+
+    ConnectionCheck check = fixture.adapter().check();
+
+    assertThat(check.authenticated()).isTrue();
+    assertThat(check.problems()).containsExactly("the NPS_Response__c object (NPS Response) is missing (or hidden "
+        + "from the integration user); run install-fields --connection sf to see how to deploy it");
+    assertThat(fixture.org.callsByOperation()).as("the four objects, then the three that exist")
+        .containsExactlyEntriesOf(java.util.Map.of("describeSObjects", 2));
+
+    fixture.org.failNext("describeSObjects", "INVALID_TYPE", "sObject type 'NPS_Response__c' is not supported.");
+    FieldReport report = fixture.adapter().installFields();
+    assertThat(report.fields()).filteredOn(field -> field.object().equals("NPS_Response__c"))
+        .extracting(FieldReport.Field::state).hasSize(11).containsOnly(State.MISSING);
+    assertThat(report.instructions())
+        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org --test-level "
+            + "RunSpecifiedTests --tests NpsRecordControllerTest",
+            "  sf org assign permset --name NPS_Viewer --target-org nps-org --on-behalf-of <each rep's username>");
+  }
+
+  @Test
+  void anotherDescribeFaultIsNotMistakenForAMissingObject() {
+    fixture.org.failNext("describeSObjects", "INVALID_FIELD", "no such column");
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()), response(Set.of(), Set.of()));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> fixture.adapter().describeFields())
+        .isInstanceOf(io.npsconnector.core.spi.CrmException.Data.class).hasMessageContaining("INVALID_FIELD");
+  }
+
+  @Test
+  void responseFieldsMustBeCreateableAndUpdateableAndTheKeyAnExternalId() {
+    DescribeSObjectResult response = response(Set.of("Channel__c"), Set.of("Score__c"));
+    for (Field field : response.getFields()) {
+      if (field.getName().equals("Invitation_Key__c")) {
+        field.setExternalId(false);
+      }
+      if (field.getName().equals("Answered_At__c")) {
+        field.setType(FieldType.date);
+      }
+    }
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()), response);
+
+    ConnectionCheck check = fixture.adapter().check();
+
+    assertThat(check.problems()).containsExactlyInAnyOrder(
+        "NPS_Response__c.Invitation_Key__c exists with a type the connector cannot write or is not a unique external "
+            + "ID (see the field definitions in connector-salesforce/src/main/salesforce)",
+        "NPS_Response__c.Score__c is not createable and updateable by the integration user; assign the NPS_Connector "
+            + "permission set",
+        "NPS_Response__c.Channel__c is missing (or hidden from the integration user by field-level security); run "
+            + "install-fields --connection sf to see how to deploy it",
+        "NPS_Response__c.Answered_At__c exists with a type the connector cannot write (see the field definitions in "
+            + "connector-salesforce/src/main/salesforce)");
+  }
+
+  @Test
+  void anObjectTheIntegrationUserMayNotEditMakesEveryWrittenFieldNotWritable() {
+    DescribeSObjectResult response = response(Set.of(), Set.of());
+    response.setCreateable(false);
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()), response);
+
+    FieldReport report = fixture.adapter().describeFields();
+
+    assertThat(report.fields()).filteredOn(field -> field.object().equals("NPS_Response__c"))
+        .filteredOn(field -> field.state() == State.NOT_WRITABLE).hasSize(SalesforceResponseObject.WRITTEN.size());
+    assertThat(report.fields()).contains(new FieldReport.Field("NPS_Response__c", "NPS_Points__c", State.PRESENT));
+    assertThat(report.instructions()).contains(
+        "  sf org assign permset --name NPS_Connector --target-org nps-org --on-behalf-of <integration user's username>");
+  }
+
+  private static DescribeSObjectResult response(Set<String> missing, Set<String> readOnly) {
+    return SalesforceFieldsFixtures.response(missing, readOnly);
   }
 
   private static DescribeSObjectResult contact(Set<String> missing, Set<String> readOnly) {

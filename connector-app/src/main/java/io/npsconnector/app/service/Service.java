@@ -138,6 +138,7 @@ public final class Service implements AutoCloseable {
     lifecycle.own("webhook work", this::finishWebhookWork);
     server.routes(dashboard::register)
         .routes(app -> webhooks(app, config, adapters, clock))
+        .routes(new io.npsconnector.app.web.api.ReadApi(config, database, adapters, clock)::register)
         .routes(this::operations);
     lifecycle.start("HTTP server", () -> port = server.start(options.host(), options.port()), server::close);
     LOG.info("npsconnector serving on {}:{} with {} connection(s): {}", options.host(), port, adapters.size(),

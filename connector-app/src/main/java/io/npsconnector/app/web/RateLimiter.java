@@ -10,21 +10,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * A fixed-window request limit per client address: at most {@code limit} requests per {@code window}.
  * Old windows are dropped as new ones start, so memory stays bounded by the addresses of one window.
  */
-final class RateLimiter {
+public final class RateLimiter {
   private final int limit;
   private final Duration window;
   private final Clock clock;
   private final Map<String, long[]> counts = new ConcurrentHashMap<>();
   private volatile long currentWindow = -1;
 
-  RateLimiter(int limit, Duration window, Clock clock) {
+  public RateLimiter(int limit, Duration window, Clock clock) {
     this.limit = limit;
     this.window = window;
     this.clock = clock;
   }
 
   /** Counts a request from {@code address}; false when it is over the limit. */
-  boolean allow(String address) {
+  public boolean allow(String address) {
     Instant now = clock.instant();
     long windowNumber = now.toEpochMilli() / window.toMillis();
     if (windowNumber != currentWindow) {

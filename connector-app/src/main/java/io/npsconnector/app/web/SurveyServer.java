@@ -116,7 +116,8 @@ public final class SurveyServer implements AutoCloseable {
     extraRoutes.forEach(routes -> routes.accept(app));
     app.error(404, ctx -> {
       String result = ctx.result();
-      if (result == null || !result.startsWith("<!doctype")) {
+      // a JSON answer (the read API, webhooks) keeps its own body
+      if (result == null || !result.startsWith("<!doctype") && !"application/json".equals(ctx.contentType())) {
         page(ctx, 404, message(ctx, ui(ctx).notFound()));
       }
     });

@@ -117,8 +117,8 @@ class CheckAndInstallFieldsCommandTest {
     CommandRun run = CommandRun.of(ENV, "check", "--config", config.toString(), "--connection", "salesforce");
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("salesforce (salesforce): cannot check: salesforce: describe Contact, Account "
-        + "and Task: ");
+    assertThat(run.out()).contains("salesforce (salesforce): cannot check: salesforce: describe Contact, Account, "
+        + "Task and NPS_Response__c: ");
     assertThat(run.out() + run.err()).doesNotContain("sf-token");
   }
 

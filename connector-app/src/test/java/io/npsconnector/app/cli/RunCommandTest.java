@@ -41,7 +41,7 @@ class RunCommandTest {
   @Test
   void servesUntilTerminatedThenStopsGracefully() throws Exception {
     org.org.describe(SalesforceFieldsFixtures.contact(Set.of(), Set.of()), SalesforceFieldsFixtures.account(Set.of()),
-        SalesforceFieldsFixtures.task(Set.of()));
+        SalesforceFieldsFixtures.task(Set.of()), SalesforceFieldsFixtures.response(Set.of(), Set.of()));
     Path config = dir.resolve("nps.yaml");
     Files.writeString(config, org.yaml().replace("connections:", "store:\n  type: h2\n  path: "
         + dir.resolve("store") + "\nconnections:"));

@@ -37,7 +37,7 @@ class SalesforceCommandsTest {
   @Test
   void checkNamesTheMissingFieldsWithoutPrintingTheToken() {
     org.org.describe(SalesforceFieldsFixtures.contact(Set.of("NPS_Score__c"), Set.of()),
-        SalesforceFieldsFixtures.account(Set.of()), SalesforceFieldsFixtures.task(Set.of()));
+        SalesforceFieldsFixtures.account(Set.of()), SalesforceFieldsFixtures.task(Set.of()), SalesforceFieldsFixtures.response(Set.of(), Set.of()));
 
     CommandRun run = CommandRun.of(ENV, "check", "--config", config.toString());
 
@@ -50,7 +50,7 @@ class SalesforceCommandsTest {
   @Test
   void checkOfAReadyOrgSaysReady() {
     org.org.describe(SalesforceFieldsFixtures.contact(Set.of(), Set.of()), SalesforceFieldsFixtures.account(Set.of()),
-        SalesforceFieldsFixtures.task(Set.of()));
+        SalesforceFieldsFixtures.task(Set.of()), SalesforceFieldsFixtures.response(Set.of(), Set.of()));
 
     CommandRun run = CommandRun.of(ENV, "check", "--config", config.toString(), "--connection", "sf");
 
@@ -61,7 +61,7 @@ class SalesforceCommandsTest {
   @Test
   void installFieldsPrintsTheDeployCommandsAndChangesNothing() {
     org.org.describe(SalesforceFieldsFixtures.contact(Set.of("NPS_Score__c", "NPS_Category__c"), Set.of()),
-        SalesforceFieldsFixtures.account(Set.of("NPS_Account_Score__c")), SalesforceFieldsFixtures.task(Set.of()));
+        SalesforceFieldsFixtures.account(Set.of("NPS_Account_Score__c")), SalesforceFieldsFixtures.task(Set.of()), SalesforceFieldsFixtures.response(Set.of(), Set.of()));
 
     CommandRun run = CommandRun.of(ENV, "install-fields", "--config", config.toString(), "--connection", "sf");
 

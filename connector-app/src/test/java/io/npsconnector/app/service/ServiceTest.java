@@ -42,7 +42,7 @@ class ServiceTest {
   @Test
   void startsServesHealthAndMetricsAndStopsGracefully() throws Exception {
     org.org.describe(SalesforceFieldsFixtures.contact(Set.of(), Set.of()), SalesforceFieldsFixtures.account(Set.of()),
-        SalesforceFieldsFixtures.task(Set.of()));
+        SalesforceFieldsFixtures.task(Set.of()), SalesforceFieldsFixtures.response(Set.of(), Set.of()));
     service = Service.start(config(), ServiceTest::onLoopback);
 
     HttpResponse<String> live = get("/health/live");

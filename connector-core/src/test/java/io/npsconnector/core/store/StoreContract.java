@@ -186,4 +186,39 @@ abstract class StoreContract {
     return database.jdbi().inTransaction(h -> invitations.create(h, new InvitationRepository.NewInvitation("crm",
         "won", "k-" + System.nanoTime(), "c1", Optional.empty(), Optional.empty(), "email", T0), T0)).id();
   }
+
+  @Test
+  void readsTheHistoryOfAContactOrAnAccountOfOneConnectionOnly() {
+    answered("east", "c1", "a1", 10, 1);
+    answered("east", "c1", "a1", 6, 3);
+    answered("east", "c2", "a1", 8, 2);
+    answered("west", "c1", "a1", 0, 4);
+    ResponseHistoryRepository history = new ResponseHistoryRepository(database.jdbi());
+
+    List<ResponseHistoryRepository.Response> contact = history.page("east", ResponseHistoryRepository.Scope.CONTACT,
+        "c1", 0, 10);
+    assertThat(contact).extracting(ResponseHistoryRepository.Response::score).containsExactly(6, 10);
+    assertThat(contact.get(0).category()).isEqualTo("detractor");
+    assertThat(contact.get(0).comment()).contains("comment 6");
+    assertThat(history.page("east", ResponseHistoryRepository.Scope.ACCOUNT, "a1", 1, 2))
+        .extracting(ResponseHistoryRepository.Response::score).containsExactly(8, 10);
+    assertThat(history.count("east", ResponseHistoryRepository.Scope.ACCOUNT, "a1")).isEqualTo(3);
+    assertThat(history.count("west", ResponseHistoryRepository.Scope.CONTACT, "c1")).isEqualTo(1);
+    assertThat(history.tally("east", ResponseHistoryRepository.Scope.ACCOUNT, "a1", T0))
+        .isEqualTo(io.npsconnector.core.stats.NpsTally.of(1, 1, 1));
+    assertThat(history.tally("east", ResponseHistoryRepository.Scope.ACCOUNT, "a1", T0.plusSeconds(2 * 3600)))
+        .as("answers before the window are left out").isEqualTo(io.npsconnector.core.stats.NpsTally.of(0, 1, 1));
+    assertThat(history.tally("east", ResponseHistoryRepository.Scope.CONTACT, "nobody", T0))
+        .isEqualTo(io.npsconnector.core.stats.NpsTally.EMPTY);
+  }
+
+  /** An invitation of {@code contact} answered {@code hours} after T0 with {@code score}. */
+  private void answered(String connection, String contact, String account, int score, int hours) {
+    Instant at = T0.plusSeconds(hours * 3600L);
+    database.jdbi().useTransaction(h -> {
+      long id = invitations.create(h, new InvitationRepository.NewInvitation(connection, "won",
+          "relationship:" + contact + ":" + hours, contact, Optional.of(account), Optional.empty(), "email", at), at).id();
+      answers.upsert(h, id, score, Optional.of("comment " + score), at);
+    });
+  }
 }

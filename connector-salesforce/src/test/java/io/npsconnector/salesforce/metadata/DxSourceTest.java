@@ -1,7 +1,6 @@
 package io.npsconnector.salesforce.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,17 +14,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
-import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * The Salesforce DX source in {@code src/main/salesforce} (the NPS fields and the permission set an
@@ -42,6 +33,13 @@ class DxSourceTest {
   private static final String NS = "http://soap.sforce.com/2006/04/metadata";
   private static final String FIELD_SUFFIX = ".field-meta.xml";
   private static final String PERMSET_SUFFIX = ".permissionset-meta.xml";
+  /** Root element of each kind of source file, by the end of its name. */
+  private static final Map<String, String> ROOTS = Map.ofEntries(Map.entry(FIELD_SUFFIX, "CustomField"),
+      Map.entry(PERMSET_SUFFIX, "PermissionSet"), Map.entry(".object-meta.xml", "CustomObject"),
+      Map.entry(".listView-meta.xml", "ListView"), Map.entry(".cls-meta.xml", "ApexClass"),
+      Map.entry(".js-meta.xml", "LightningComponentBundle"), Map.entry(".flexipage-meta.xml", "FlexiPage"),
+      Map.entry(".tab-meta.xml", "CustomTab"), Map.entry(".reportType-meta.xml", "ReportType"),
+      Map.entry(".reportFolder-meta.xml", "ReportFolder"), Map.entry(".report-meta.xml", "Report"));
 
   @Test
   void everyXmlFileIsWellFormedMetadata() throws IOException {
@@ -52,10 +50,8 @@ class DxSourceTest {
       Element root = parse(file).getDocumentElement();
       assertThat(root.getNamespaceURI()).as("namespace of %s", file).isEqualTo(NS);
       String name = file.getFileName().toString();
-      String expectedRoot = name.endsWith(FIELD_SUFFIX) ? "CustomField"
-          : name.endsWith(PERMSET_SUFFIX) ? "PermissionSet"
-          : name.equals("package.xml") ? "Package"
-          : null;
+      String expectedRoot = name.equals("package.xml") ? "Package" : ROOTS.entrySet().stream()
+          .filter(kind -> name.endsWith(kind.getKey())).map(Map.Entry::getValue).findFirst().orElse(null);
       assertThat(expectedRoot).as("unexpected XML file %s", file).isNotNull();
       assertThat(root.getLocalName()).as("root element of %s", file).isEqualTo(expectedRoot);
     }
@@ -66,6 +62,7 @@ class DxSourceTest {
     Map<String, Path> fields = fieldFiles();
     assertThat(fields.keySet()).filteredOn(field -> field.startsWith("Contact.")).hasSize(4);
     assertThat(fields.keySet()).filteredOn(field -> field.startsWith("Account.")).hasSize(2);
+    assertThat(fields.keySet()).filteredOn(field -> field.startsWith("NPS_Response__c.")).hasSize(11);
     for (Map.Entry<String, Path> field : fields.entrySet()) {
       Element root = parse(field.getValue()).getDocumentElement();
       String apiName = field.getKey().substring(field.getKey().indexOf('.') + 1);
@@ -81,9 +78,12 @@ class DxSourceTest {
   @Test
   void manifestListsExactlyTheFieldFilesAndThePermissionSet() throws IOException {
     Map<String, Set<String>> types = manifestTypes();
-    assertThat(types.keySet()).containsExactlyInAnyOrder("CustomField", "PermissionSet");
+    assertThat(types.keySet()).contains("CustomField", "PermissionSet");
     assertThat(types.get("CustomField")).isNotEmpty().isEqualTo(fieldFiles().keySet());
-    assertThat(types.get("PermissionSet")).containsExactly("NPS_Connector").isEqualTo(permissionSetNames());
+    assertThat(types.get("PermissionSet")).containsExactlyInAnyOrder("NPS_Connector", "NPS_Admin", "NPS_Viewer")
+        .isEqualTo(permissionSetNames());
+    // and every other piece of source, named as Salesforce names its members
+    assertThat(types).isEqualTo(sourceMembers());
   }
 
   @Test
@@ -92,10 +92,13 @@ class DxSourceTest {
     assertThat(text(root, "label")).isEqualTo("NPS Connector");
     assertThat(text(root, "hasActivationRequired")).isEqualTo("false");
 
+    Set<String> formulas = formulaFields();
     Set<String> granted = new TreeSet<>();
     for (Element permission : children(root, "fieldPermissions")) {
       String field = text(permission, "field");
-      assertThat(text(permission, "editable")).as("editable on %s", field).isEqualTo("true");
+      // a formula field is computed: readable only (Salesforce refuses edit access to it)
+      assertThat(text(permission, "editable")).as("editable on %s", field)
+          .isEqualTo(formulas.contains(field) ? "false" : "true");
       assertThat(text(permission, "readable")).as("readable on %s", field).isEqualTo("true");
       assertThat(granted.add(field)).as("%s listed twice", field).isTrue();
     }
@@ -106,7 +109,15 @@ class DxSourceTest {
       objects.put(text(permission, "object"), permission);
     }
     // Task has no object permissions in a permission set: the Edit Tasks user permission grants it
-    assertThat(objects.keySet()).containsExactlyInAnyOrder("Contact", "Account");
+    assertThat(objects.keySet()).containsExactlyInAnyOrder("Contact", "Account", "NPS_Response__c");
+    // upsert creates and edits response records; nothing is ever deleted
+    Element responses = objects.get("NPS_Response__c");
+    assertThat(text(responses, "allowCreate")).isEqualTo("true");
+    assertThat(text(responses, "allowRead")).isEqualTo("true");
+    assertThat(text(responses, "allowEdit")).isEqualTo("true");
+    assertThat(text(responses, "allowDelete")).isEqualTo("false");
+    assertThat(text(responses, "viewAllRecords")).isEqualTo("false");
+    assertThat(text(responses, "modifyAllRecords")).isEqualTo("false");
     for (String object : List.of("Contact", "Account")) {
       assertThat(text(objects.get(object), "allowRead")).as("read on %s", object).isEqualTo("true");
       assertThat(text(objects.get(object), "allowEdit")).as("edit on %s", object).isEqualTo("true");
@@ -158,11 +169,60 @@ class DxSourceTest {
 
   // --- files
 
+  /** The source's XML files; the Node packages of the Jest set-up are not source. */
   private static List<Path> xmlFiles() throws IOException {
     assertThat(ROOT).as("run from the module directory").isDirectory();
     try (Stream<Path> files = Files.walk(ROOT)) {
-      return files.filter(Files::isRegularFile).filter(file -> file.toString().endsWith(".xml")).sorted().toList();
+      return files.filter(Files::isRegularFile).filter(file -> file.toString().endsWith(".xml"))
+          .filter(file -> !ROOT.relativize(file).startsWith("node_modules")).sorted().toList();
     }
+  }
+
+  /** Manifest type to members, as Salesforce names the members of each file in {@code force-app}. */
+  private static Map<String, Set<String>> sourceMembers() throws IOException {
+    Map<String, Set<String>> members = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(DEFAULT_DIR)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        List<String> parts = new ArrayList<>();
+        DEFAULT_DIR.relativize(file).forEach(part -> parts.add(part.toString()));
+        String name = parts.get(parts.size() - 1);
+        if (parts.contains("__tests__")) {
+          continue;
+        }
+        String[] member = name.endsWith(FIELD_SUFFIX) ? new String[] {"CustomField", parts.get(1) + "." + strip(name)}
+            : name.endsWith(".listView-meta.xml") ? new String[] {"ListView", parts.get(1) + "." + strip(name)}
+            : name.endsWith(".report-meta.xml") ? new String[] {"Report", parts.get(1) + "/" + strip(name)}
+            : name.endsWith(".reportFolder-meta.xml") ? new String[] {"Report", strip(name)}
+            : name.endsWith(".js-meta.xml") ? new String[] {"LightningComponentBundle", parts.get(1)}
+            : name.endsWith(".cls") ? new String[] {"ApexClass", name.substring(0, name.length() - 4)}
+            : name.endsWith("-meta.xml") && !name.endsWith(".cls-meta.xml") ? new String[] {type(name), strip(name)}
+            : null;
+        if (member != null) {
+          members.computeIfAbsent(member[0], key -> new TreeSet<>()).add(member[1]);
+        }
+      }
+    }
+    return members;
+  }
+
+  private static String strip(String fileName) {
+    return fileName.substring(0, fileName.indexOf('.'));
+  }
+
+  private static String type(String fileName) {
+    return ROOTS.entrySet().stream().filter(root -> fileName.endsWith(root.getKey())).map(Map.Entry::getValue)
+        .findFirst().orElseThrow(() -> new AssertionError("unexpected file " + fileName));
+  }
+
+  /** {@code Object.Field__c} of every field with a {@code <formula>}. */
+  private static Set<String> formulaFields() throws IOException {
+    Set<String> formulas = new TreeSet<>();
+    for (Map.Entry<String, Path> field : fieldFiles().entrySet()) {
+      if (!children(parse(field.getValue()).getDocumentElement(), "formula").isEmpty()) {
+        formulas.add(field.getKey());
+      }
+    }
+    return formulas;
   }
 
   /** {@code Object.Field__c} to the file, for every {@code objects/<Object>/fields/<Field__c>.field-meta.xml}. */
@@ -213,53 +273,19 @@ class DxSourceTest {
     return types;
   }
 
-  // --- XML
-
-  private static Document parse(Path file) throws IOException {
-    try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-      factory.setNamespaceAware(true);
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      factory.setExpandEntityReferences(false);
-      DocumentBuilder builder = factory.newDocumentBuilder();
-      // fail instead of printing "[Fatal Error]" to stderr
-      builder.setErrorHandler(new DefaultHandler() {
-        @Override
-        public void warning(SAXParseException e) {}
-
-        @Override
-        public void error(SAXParseException e) throws SAXException {
-          throw e;
-        }
-      });
-      return builder.parse(file.toFile());
-    } catch (SAXException e) {
-      return fail("%s is not well-formed XML: %s", file, e.getMessage());
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException(e);
-    }
+  private static Document parse(Path file) {
+    return MetadataXml.parse(file);
   }
 
-  /** The child elements named {@code name} in the metadata namespace. */
   private static List<Element> children(Element parent, String name) {
-    List<Element> found = new ArrayList<>();
-    for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-      if (node instanceof Element element && NS.equals(element.getNamespaceURI())
-          && name.equals(element.getLocalName())) {
-        found.add(element);
-      }
-    }
-    return found;
+    return MetadataXml.children(parent, name);
   }
 
   private static Element single(Element parent, String name) {
-    List<Element> found = children(parent, name);
-    assertThat(found).as("<%s> in <%s>", name, parent.getLocalName()).hasSize(1);
-    return found.get(0);
+    return MetadataXml.single(parent, name);
   }
 
   private static String text(Element parent, String name) {
-    return single(parent, name).getTextContent().trim();
+    return MetadataXml.text(parent, name);
   }
 }

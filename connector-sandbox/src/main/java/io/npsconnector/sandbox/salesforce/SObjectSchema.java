@@ -54,6 +54,7 @@ final class SObjectSchema {
     final String keyPrefix;
     private final Map<String, FieldDef> fields = new LinkedHashMap<>();
     private final Map<String, Child> children = new LinkedHashMap<>();
+    private final java.util.Set<String> externalIds = new java.util.HashSet<>();
 
     ObjectDef(String name, String labelPlural, String keyPrefix) {
       this.name = name;
@@ -92,6 +93,16 @@ final class SObjectSchema {
     ObjectDef readOnly(String name, String type) {
       return add(new FieldDef(name, label(name), type, type.equals("datetime") ? 0 : 255, false, false,
           !name.equals("SystemModstamp"), false, List.of(), null, List.of(), false));
+    }
+
+    /** A unique text external ID (records can be upserted on it). */
+    ObjectDef externalId(String name, int length) {
+      externalIds.add(name.toLowerCase(Locale.ROOT));
+      return text(name, "string", length, true);
+    }
+
+    boolean isExternalId(FieldDef field) {
+      return externalIds.contains(field.name().toLowerCase(Locale.ROOT));
     }
 
     ObjectDef child(String relationship, String childType, String field) {
@@ -157,6 +168,20 @@ final class SObjectSchema {
         .readOnly("SystemModstamp", "datetime")
         .child("OpportunityContactRoles", "OpportunityContactRole", "ContactId")
         .child("Cases", "Case", "ContactId"));
+    put(new ObjectDef("NPS_Response__c", "NPS Responses", "a0N")
+        .externalId("Invitation_Key__c", 255)
+        .text("Score__c", "double", 0, true)
+        .picklist("Category__c", NPS_CATEGORIES, true)
+        .text("Comment__c", "textarea", 32_768, true)
+        .text("Trigger__c", "string", 63, true)
+        .text("Channel__c", "string", 16, true)
+        .text("Answered_At__c", "datetime", 0, true)
+        .reference("Contact__c", "Contact", "Contact__r", true)
+        .reference("Account__c", "Account", "Account__r", true)
+        .picklist("Follow_Up_Status__c", List.of("Open", "Closed"), true)
+        .readOnly("NPS_Points__c", "double")
+        .readOnly("CreatedDate", "datetime")
+        .readOnly("SystemModstamp", "datetime"));
     put(new ObjectDef("Task", "Tasks", "00T")
         .reference("WhoId", "Contact", "Who", true)
         .reference("WhatId", "Account", "What", true)
@@ -238,7 +263,7 @@ final class SObjectSchema {
     nil(xml, "associateParentEntity");
     element(xml, "compactLayoutable", "true");
     element(xml, "createable", "true");
-    element(xml, "custom", "false");
+    element(xml, "custom", Boolean.toString(object.name.endsWith("__c")));
     element(xml, "customSetting", "false");
     element(xml, "deepCloneable", "false");
     nil(xml, "defaultImplementation");
@@ -246,7 +271,7 @@ final class SObjectSchema {
     element(xml, "deprecatedAndHidden", "false");
     element(xml, "feedEnabled", "true");
     for (FieldDef field : object.fields()) {
-      field(xml, field);
+      field(xml, field, object.isExternalId(field));
     }
     element(xml, "hasSubtypes", "false");
     element(xml, "idEnabled", "true");
@@ -274,7 +299,7 @@ final class SObjectSchema {
     return xml.append("</result>").toString();
   }
 
-  private static void field(StringBuilder xml, FieldDef field) {
+  private static void field(StringBuilder xml, FieldDef field, boolean externalId) {
     boolean text = field.soapType().equals("xsd:string");
     int length = text ? field.length() : 0;
     xml.append("<fields>");
@@ -284,17 +309,19 @@ final class SObjectSchema {
     element(xml, "byteLength", Integer.toString(field.type().equals("id") || field.type().equals("reference")
         ? 18 : length * 3));
     element(xml, "calculated", "false");
-    element(xml, "caseSensitive", "false");
+    element(xml, "caseSensitive", Boolean.toString(externalId));
     element(xml, "createable", Boolean.toString(field.createable()));
     element(xml, "custom", Boolean.toString(field.custom()));
     element(xml, "defaultedOnCreate", Boolean.toString(field.type().equals("boolean") || field.type().equals("id")
         || field.name().equals("OwnerId")));
     element(xml, "deprecatedAndHidden", "false");
     element(xml, "digits", "0");
+    element(xml, "externalId", Boolean.toString(externalId));
     element(xml, "filterable", Boolean.toString(!field.type().equals("textarea")));
     element(xml, "groupable", Boolean.toString(!field.type().equals("textarea") && !field.numeric()
         && !field.type().equals("datetime")));
-    element(xml, "idLookup", Boolean.toString(field.type().equals("id") || field.type().equals("email")));
+    element(xml, "idLookup", Boolean.toString(field.type().equals("id") || field.type().equals("email")
+        || externalId));
     element(xml, "label", field.label());
     element(xml, "length", Integer.toString(field.type().equals("id") || field.type().equals("reference")
         ? 18 : length));
@@ -325,7 +352,7 @@ final class SObjectSchema {
     element(xml, "searchPrefilterable", "false");
     element(xml, "soapType", field.soapType());
     element(xml, "type", field.type());
-    element(xml, "unique", "false");
+    element(xml, "unique", Boolean.toString(externalId));
     element(xml, "updateable", Boolean.toString(field.updateable()));
     xml.append("</fields>");
   }
