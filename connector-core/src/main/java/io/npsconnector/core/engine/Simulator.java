@@ -19,8 +19,10 @@ import org.jdbi.v3.core.Handle;
 /**
  * Who would be surveyed in the coming days, and who would not and why, from what the store holds now:
  * the invitations already waiting, the events no trigger pass has decided on yet, and the relationship
- * surveys each coming day would plan. It runs the engine's own trigger pass inside one transaction and
- * rolls it back, so nothing is stored, scheduled or sent.
+ * surveys the coming days would plan. It runs the engine's own trigger passes ({@link TriggerService},
+ * the same code the scheduler runs) at the engine's own cadence — every connection's sync interval from
+ * now — inside one transaction that it rolls back, so nothing is stored, scheduled or sent, and what it
+ * lists is what the engine would do if nothing new came from the CRM.
  */
 public final class Simulator {
   private final NpsConfig config;
@@ -46,7 +48,7 @@ public final class Simulator {
   /**
    * One contact decided on.
    *
-   * @param decidedAt when the pass would decide: now, plus one day for each simulated day after the first
+   * @param decidedAt when the pass would decide: now, plus one sync interval for each pass after the first
    * @param sendAt when the invitation would go out; empty for suppressions and collapses
    */
   public record Line(Source source, String connection, String trigger, String contactId, Optional<String> contact,
@@ -87,7 +89,7 @@ public final class Simulator {
       stores.jdbi().useHandle(handle -> {
         handle.begin();
         try {
-          lines.addAll(run(handle, connection.name(), from, until, days));
+          lines.addAll(run(handle, connection, from, until));
         } finally {
           handle.rollback();
         }
@@ -98,15 +100,15 @@ public final class Simulator {
     return new Simulation(from, until, List.copyOf(lines));
   }
 
-  private List<Line> run(Handle handle, String connection, Instant from, Instant until, int days) {
+  /** The passes the scheduler would run on the connection, one per sync interval, as {@link Engine#syncAndTrigger}. */
+  private List<Line> run(Handle handle, ConnectionConfig connection, Instant from, Instant until) {
     TriggerService triggers = new TriggerService(config, stores, Scheduling.NONE, clock);
     List<Line> lines = new ArrayList<>();
-    for (int day = 0; day < days; day++) {
-      Instant at = from.plus(Duration.ofDays(day));
-      for (TriggerService.Outcome outcome : triggers.evaluatePending(handle, connection, at).outcomes()) {
+    for (Instant at = from; at.isBefore(until); at = at.plus(connection.syncInterval())) {
+      for (TriggerService.Outcome outcome : triggers.evaluatePending(handle, connection.name(), at).outcomes()) {
         lines.add(line(handle, Source.EVENT, outcome, at));
       }
-      for (TriggerService.Outcome outcome : triggers.planRelationship(handle, connection, at).outcomes()) {
+      for (TriggerService.Outcome outcome : triggers.planRelationship(handle, connection.name(), at).outcomes()) {
         lines.add(line(handle, Source.RELATIONSHIP, outcome, at));
       }
     }

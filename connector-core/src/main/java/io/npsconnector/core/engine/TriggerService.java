@@ -1,6 +1,7 @@
 package io.npsconnector.core.engine;
 
 import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.FatigueConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.config.TriggerConfig;
 import io.npsconnector.config.TriggerConfig.TriggerType;
@@ -181,8 +182,9 @@ final class TriggerService {
     Instant dayStart = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
     List<Contact> contacts = stores.contacts().all(connection);
     List<Outcome> outcomes = new ArrayList<>();
+    boolean perPerson = config.fatigue().scope() == FatigueConfig.Scope.PERSON;
     for (TriggerConfig trigger : triggers) {
-      Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection);
+      Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection, perPerson);
       Set<String> decidedToday = stores.decisions().contactsSince(handle, connection, trigger.name(), dayStart);
       int plannedToday = stores.decisions().countSince(handle, connection, trigger.name(),
           Decision.Outcome.INVITE.name(), dayStart);
@@ -191,20 +193,23 @@ final class TriggerService {
           .map(contact -> new RelationshipPlanner.Candidate(contact,
               Optional.ofNullable(lastSurveyed.get(contact.crmId()))))
           .toList();
+      List<Outcome> decided = new ArrayList<>();
       RelationshipPlanner.Plan plan = planner.plan(trigger, connection, candidates,
-          new StoreSurveyHistory(stores, handle), plannedToday, now);
-      for (Contact contact : plan.chosen()) {
-        Outcome outcome = handle.inTransaction(h -> {
-          Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
-              contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
-          return store(h, decision, Optional.empty(), contact.accountId(), trigger, now);
-        });
-        schedule(outcome);
-        outcomes.add(outcome);
-      }
+          new StoreSurveyHistory(stores, handle), plannedToday, now, contact -> {
+            Outcome outcome = handle.inTransaction(h -> {
+              Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
+                  contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
+              return store(h, decision, Optional.empty(), contact.accountId(), trigger, now);
+            });
+            schedule(outcome);
+            decided.add(outcome);
+            return outcome.decision().invites();
+          });
+      outcomes.addAll(decided);
       if (!plan.chosen().isEmpty()) {
-        LOG.info("{}: relationship trigger '{}' chose {} of {} due contacts today ({} left for later)", connection,
-            trigger.name(), plan.chosen().size(), plan.due(), plan.later());
+        LOG.info("{}: relationship trigger '{}' decided on {} of {} due contacts today, {} invited ({} left for "
+            + "later)", connection, trigger.name(), plan.chosen().size(), plan.due(),
+            decided.stream().filter(outcome -> outcome.decision().invites()).count(), plan.later());
       }
     }
     return new Result(List.copyOf(outcomes), 0);
