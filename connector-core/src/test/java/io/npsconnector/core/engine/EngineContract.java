@@ -50,6 +50,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class EngineContract {
   static final String CRM = "crm";
+  /** A second CRM connection, for a person known in both. */
+  static final String CRM_B = "crm-b";
   /** A Monday, after the autumn clock changes in Europe and North America. */
   static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
   static final Instant MODIFIED = T0.minus(Duration.ofDays(30));
@@ -941,6 +943,150 @@ abstract class EngineContract {
     assertThat(onlyDecision("c3").rule()).isEqualTo("opt-out");
   }
 
+  // ---- rules in one place -----------------------------------------------------------------------------
+
+  @Test
+  void countsFatiguePerPersonAcrossConnectionsByDefault() {
+    NpsConfig config = config().purchase().fatigue(60, "person").secondConnection().build();
+    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
+    Engine engine = twoConnectionEngine(config, other);
+    crm.putContact(contact("c1").email("Ada.Lovelace@Example.com").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    other.putContact(contact("x9").email("ada.lovelace@example.com").build());
+    other.addEvent(purchase("deal-1", "x9", T0.minus(HOUR)));
+
+    engine.syncAndTrigger(CRM);
+    clock.advance(DAY);
+    engine.syncAndTrigger(CRM_B);
+
+    assertThat(onlyInvitation("c1").state()).isEqualTo(InvitationState.SCHEDULED);
+    StoredDecision second = stores().decisions().forContact(CRM_B, "x9").get(0);
+    assertSuppressed(second, "fatigue", "surveyed 1 day ago");
+    assertThat(second.reason()).contains("through connection 'crm'", "counted per person");
+    assertThat(stores().invitations().forContact(CRM_B, "x9")).isEmpty();
+  }
+
+  @Test
+  void countsFatiguePerConnectionWhenTheScopeSaysSo() {
+    NpsConfig config = config().purchase().fatigue(60, "connection").secondConnection().build();
+    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
+    Engine engine = twoConnectionEngine(config, other);
+    crm.putContact(contact("c1").email("ada.lovelace@example.com").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    other.putContact(contact("x9").email("ada.lovelace@example.com").build());
+    other.addEvent(purchase("deal-1", "x9", T0.minus(HOUR)));
+
+    engine.syncAndTrigger(CRM);
+    clock.advance(DAY);
+    engine.syncAndTrigger(CRM_B);
+
+    assertThat(invitations("c1")).hasSize(1);
+    assertThat(stores().invitations().forContact(CRM_B, "x9")).hasSize(1);
+  }
+
+  @Test
+  void suppressesAtSendTimeASurveyOfAPersonTheOtherConnectionSurveyedMeanwhile() {
+    NpsConfig perConnection = config().purchase("delay: 2d").fatigue(60, "connection").secondConnection().build();
+    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
+    Engine first = twoConnectionEngine(perConnection, other);
+    crm.putContact(contact("c1").email("ada@example.com").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    other.putContact(contact("x9").email("ADA@example.com").build());
+    other.addEvent(purchase("deal-1", "x9", T0));
+    first.syncAndTrigger(CRM);
+    first.syncAndTrigger(CRM_B);
+    long early = onlyInvitation("c1").id();
+    long late = stores().invitations().forContact(CRM_B, "x9").get(0).id();
+
+    engines.forEach(Engine::close);
+    engines.clear();
+    Engine second = twoConnectionEngine(config().purchase("delay: 2d").fatigue(60, "person").secondConnection()
+        .build(), other);
+    clock.set(invitation(early).sendAt());
+    assertThat(second.send(early)).isEqualTo("SENT");
+    clock.set(invitation(late).sendAt());
+    assertThat(second.send(late)).isEqualTo("SUPPRESSED");
+
+    assertThat(lastHistory(late).detail()).hasValueSatisfying(detail -> assertThat(detail)
+        .startsWith("fatigue: surveyed 1 hour ago").contains("through connection 'crm'"));
+  }
+
+  @Test
+  void appliesAccountFatigueAtSendTimeAsTheTriggerPassDoes() {
+    crm.putContacts(List.of(contact("a1").account("acc-1", "Acme").build(),
+        contact("a2").account("acc-1", "Acme").build()));
+    crm.addEvent(purchase("opp-1", "a1", T0.minus(HOUR)));
+    crm.addEvent(purchase("opp-2", "a2", T0));
+    engine(config().purchase("delay: 1d").fatigue(60).build()).syncAndTrigger(CRM);
+    long a1 = onlyInvitation("a1").id();
+    long a2 = onlyInvitation("a2").id();
+
+    Engine strict = restart(config().purchase("delay: 1d").fatigue(60, 7).build());
+    clock.set(invitation(a1).sendAt());
+    assertThat(strict.send(a1)).isEqualTo("SENT");
+    clock.set(invitation(a2).sendAt());
+    assertThat(strict.send(a2)).isEqualTo("SUPPRESSED");
+
+    assertThat(lastHistory(a2).detail()).hasValueSatisfying(detail -> assertThat(detail)
+        .startsWith("account-fatigue: account Acme (acc-1) surveyed 1 hour ago"));
+    assertThat(channel.countFor(a2)).isZero();
+  }
+
+  @Test
+  void retriesAFailedSendInsideTheRecipientsSendWindow() {
+    Engine engine = engine(config().purchase().sendWindow("20:00-09:00", "[mon, tue, wed, thu, fri, sat, sun]")
+        .build());
+    long id = invite(engine, "c1");
+    clock.set(Instant.parse("2026-11-02T18:59:30Z")); // 19:59:30 in Berlin, the contact's connection's zone
+    channel.failNextSends(1);
+
+    assertThat(engine.send(id)).isEqualTo("RETRY_LATER");
+
+    // a minute later is quiet: the retry waits for 09:00 Berlin, 08:00 UTC
+    assertThat(invitation(id).sendAt()).isEqualTo(Instant.parse("2026-11-03T08:00:00Z"));
+  }
+
+  @Test
+  void holdsASendThatComesDueOutsideTheWindowUntilTheWindowOpens() {
+    Engine engine = engine(config().purchase().sendWindow("20:00-09:00", "[mon, tue, wed, thu, fri, sat, sun]")
+        .build());
+    long id = invite(engine, "c1");
+    clock.set(Instant.parse("2026-11-02T21:30:00Z")); // the scheduler was down; 22:30 in Berlin
+
+    assertThat(engine.send(id)).isEqualTo("DEFERRED");
+    assertThat(invitation(id).sendAt()).isEqualTo(Instant.parse("2026-11-03T08:00:00Z"));
+    assertThat(channel.attempts()).isEmpty();
+
+    clock.set(Instant.parse("2026-11-03T08:00:00Z"));
+    assertThat(engine.send(id)).isEqualTo("SENT");
+  }
+
+  @Test
+  void schedulesTheReminderInsideTheRecipientsSendWindow() {
+    Engine engine = engine(config().purchase().sendWindow("20:00-09:00", "[mon, tue, wed]").build());
+    long id = invite(engine, "c1");
+    engine.send(id);
+
+    // three days after Monday 11:00 Berlin is a Thursday: the reminder waits for Monday 09:00 Berlin
+    Instant monday = Instant.parse("2026-11-09T08:00:00Z");
+    assertThat(taskTime(DbScheduler.REMIND, id)).contains(monday);
+
+    clock.set(T0.plus(Duration.ofDays(3)));
+    assertThat(engine.remind(id)).isEqualTo("DEFERRED");
+    clock.set(monday);
+    assertThat(engine.remind(id)).isEqualTo("SENT");
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.REMINDED);
+  }
+
+  private Engine twoConnectionEngine(NpsConfig config, FakeCrmAdapter other) {
+    Engine engine = Engine.builder(config, database).adapter(CRM, crm).adapter(CRM_B, other).channel(channel)
+        .clock(clock).settings(EngineSettings.defaults().withInstanceName("engine-test")
+            .withWritebackRetryWait(Duration.ZERO))
+        .build();
+    engines.add(engine);
+    return engine;
+  }
+
   // ---- fixtures and helpers --------------------------------------------------------------------------
 
   /** A configuration whose rules stay out of the way unless a test turns them on. */
@@ -953,6 +1099,7 @@ abstract class EngineContract {
     private final StringBuilder triggers = new StringBuilder();
     private String fatigue = "fatigue:\n  days: 60\n";
     private String sendWindow = "send-window:\n  quiet-hours: none\n  weekdays: [mon, tue, wed, thu, fri, sat, sun]\n";
+    private String otherConnections = "";
 
     TestConfig trigger(String name, String on, String... settings) {
       triggers.append("  - name: ").append(name).append("\n    on: ").append(on).append('\n');
@@ -979,6 +1126,19 @@ abstract class EngineContract {
       return this;
     }
 
+    /** Fatigue over {@code days}, counted per {@code scope} ({@code person} or {@code connection}). */
+    TestConfig fatigue(int days, String scope) {
+      fatigue = "fatigue:\n  days: " + days + "\n  scope: " + scope + "\n";
+      return this;
+    }
+
+    /** A second connection, {@link #CRM_B}, in New York. */
+    TestConfig secondConnection() {
+      otherConnections = "  - name: " + CRM_B + "\n    type: hubspot\n    credentials:\n      token: ${CRM_TOKEN}\n"
+          + "    time-zone: America/New_York\n";
+      return this;
+    }
+
     TestConfig sendWindow(String quietHours, String weekdays) {
       sendWindow = "send-window:\n  quiet-hours: \"" + quietHours + "\"\n  weekdays: " + weekdays + "\n";
       return this;
@@ -996,6 +1156,7 @@ abstract class EngineContract {
               credentials:
                 token: ${CRM_TOKEN}
               time-zone: Europe/Berlin
+          """ + otherConnections + """
           channels:
             email:
               host: 127.0.0.1
