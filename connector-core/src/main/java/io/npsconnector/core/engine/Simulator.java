@@ -6,7 +6,9 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository.Counting;
 import io.npsconnector.core.trigger.Decision;
+import io.npsconnector.core.trigger.TriggerEvaluator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,12 +24,16 @@ import org.jdbi.v3.core.Handle;
  * surveys the coming days would plan. It runs the engine's own trigger passes ({@link TriggerService},
  * the same code the scheduler runs) at the engine's own cadence — every connection's sync interval from
  * now — inside one transaction that it rolls back, so nothing is stored, scheduled or sent, and what it
- * lists is what the engine would do if nothing new came from the CRM.
+ * lists is what the engine would do if nothing new came from the CRM. Between passes, invitations that
+ * come due go out at their send time as the scheduler would send them: re-checked by the same rules
+ * ({@link TriggerEvaluator#recheck}), then counted as sent (or suppressed), so that later passes see
+ * them as the engine's would.
  */
 public final class Simulator {
   private final NpsConfig config;
   private final Stores stores;
   private final Clock clock;
+  private final TriggerEvaluator rules = new TriggerEvaluator();
 
   public Simulator(NpsConfig config, Database database, Clock clock) {
     this.config = config;
@@ -105,6 +111,7 @@ public final class Simulator {
     TriggerService triggers = new TriggerService(config, stores, Scheduling.NONE, clock);
     List<Line> lines = new ArrayList<>();
     for (Instant at = from; at.isBefore(until); at = at.plus(connection.syncInterval())) {
+      sendDue(handle, connection.name(), at);
       for (TriggerService.Outcome outcome : triggers.evaluatePending(handle, connection.name(), at).outcomes()) {
         lines.add(line(handle, Source.EVENT, outcome, at));
       }
@@ -114,6 +121,19 @@ public final class Simulator {
     }
     lines.removeIf(line -> line.sendAt().filter(sendAt -> !sendAt.isBefore(until)).isPresent());
     return lines;
+  }
+
+  /** Sends, in the rolled-back transaction, every invitation due by {@code at}, at its send time. */
+  private void sendDue(Handle handle, String connection, Instant at) {
+    for (Invitation invitation : stores.invitations().dueBy(handle, connection, at)) {
+      Instant sendAt = invitation.sendAt();
+      Optional<TriggerEvaluator.Refusal> refusal = rules.recheck(connection, config.fatigue(),
+          stores.contacts().find(handle, connection, invitation.contactId()),
+          new StoreSurveyHistory(stores, handle, Counting.beside(invitation.id(), sendAt)), sendAt);
+      stores.invitations().transition(handle, invitation.id(), List.of(InvitationState.SCHEDULED),
+          refusal.isPresent() ? InvitationState.SUPPRESSED : InvitationState.SENT,
+          refusal.map(Object::toString).orElse("sent (simulated)"), sendAt);
+    }
   }
 
   private Line line(Handle handle, Source source, TriggerService.Outcome outcome, Instant at) {

@@ -125,6 +125,13 @@ public final class InvitationRepository {
         .bind("connection", connection).map((rs, ctx) -> map(rs)).list());
   }
 
+  /** Scheduled invitations of the connection due by {@code until}, in send order, read on {@code handle}. */
+  public List<Invitation> dueBy(Handle handle, String connection, Instant until) {
+    return handle.createQuery("SELECT " + COLUMNS + " FROM invitations WHERE connection = :connection "
+            + "AND state = 'SCHEDULED' AND send_at <= :until ORDER BY send_at, id")
+        .bind("connection", connection).bind("until", Sql.timestamp(until)).map((rs, ctx) -> map(rs)).list();
+  }
+
   /** Scheduled invitations whose send task is missing (a crash between storing and scheduling). */
   public List<Invitation> scheduledWithoutTask(String connection, String taskName) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations i "

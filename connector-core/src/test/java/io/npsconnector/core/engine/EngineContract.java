@@ -1078,6 +1078,88 @@ abstract class EngineContract {
     assertThat(invitation(id).state()).isEqualTo(InvitationState.REMINDED);
   }
 
+  @Test
+  void simulatePredictsInvitationByInvitationWhatTheEngineThenDoes() {
+    NpsConfig config = config().purchase("delay: 1d").trigger("relationship", "relationship", "period: 10d")
+        .fatigue(5, 3).sendWindow("20:00-09:00", "[mon, tue, wed, thu, fri]").syncInterval("1h").build();
+    List<Contact> contacts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      Contact.Builder contact = contact(String.format("c%02d", i)).account("acc-" + i / 3, "Account " + i / 3);
+      contacts.add((i % 4 == 0 ? contact.timeZone(ZoneId.of("America/New_York")) : contact).build());
+    }
+    crm.putContacts(contacts);
+    Instant from = T0;
+    Instant historyStart = from.minus(Duration.ofDays(12));
+    for (int i = 0; i < 6; i++) {
+      crm.addEvent(purchase("opp-" + i, String.format("c%02d", i * 5), historyStart.plus(Duration.ofDays(2L * i))));
+    }
+    Engine engine = engine(config);
+    runHourly(engine, historyStart, from);
+    clock.set(from);
+    // events the connector stored but no pass decided on yet, one for a contact the CRM never sends
+    new SyncService(stores(), clock, EngineHooks.NONE, SyncProgress.NONE).store(CRM, List.of(), List.of(
+        purchase("opp-new-1", "c07", from.minus(HOUR)), purchase("opp-new-2", "c11", from.minus(HOUR)),
+        purchase("opp-new-3", "ghost", from.minus(HOUR))));
+    int days = 6;
+
+    Simulator.Simulation simulation = new Simulator(config, database, clock).simulate(days);
+    List<Long> waiting = stores().invitations().inStates(CRM, InvitationState.SCHEDULED).stream()
+        .map(Invitation::id).toList();
+    int storedBySimulate = database.jdbi().withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM decisions "
+        + "WHERE decided_at >= :from").bind("from", Timestamp.from(from)).mapTo(Integer.class).one());
+    assertThat(storedBySimulate).as("simulate stores nothing").isZero();
+    runHourly(engine, from, simulation.until());
+
+    List<String> engineInvitations = stores().invitations().inStates(CRM, InvitationState.values()).stream()
+        .filter(invitation -> waiting.contains(invitation.id()) || !invitation.createdAt().isBefore(from))
+        .filter(invitation -> invitation.sendAt().isBefore(simulation.until()))
+        .map(invitation -> invitation.trigger() + " " + invitation.contactId() + " at " + invitation.sendAt())
+        .sorted().toList();
+    List<String> simulatedInvitations = simulation.surveyed().stream()
+        .map(line -> line.trigger() + " " + line.contactId() + " at " + line.sendAt().orElseThrow()).sorted().toList();
+    assertThat(simulatedInvitations).isEqualTo(engineInvitations);
+    List<String> engineRefusals = database.jdbi().withHandle(handle -> handle.createQuery("SELECT trigger_name, "
+            + "contact_crm_id, outcome, rule_id, decided_at FROM decisions WHERE decided_at >= :from "
+            + "AND outcome <> 'INVITE'")
+        .bind("from", Timestamp.from(from))
+        .map((rs, ctx) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)
+            + " at " + rs.getTimestamp(5).toInstant())
+        .list()).stream().sorted().toList();
+    List<String> simulatedRefusals = simulation.notSurveyed().stream()
+        .map(line -> line.trigger() + " " + line.contactId() + " " + line.outcome() + " " + line.rule() + " at "
+            + line.decidedAt())
+        .sorted().toList();
+    assertThat(simulatedRefusals).isEqualTo(engineRefusals);
+    // what makes it a test of the day's quota: refused relationship picks were replaced the same day
+    assertThat(simulation.notSurveyed()).anySatisfy(line -> {
+      assertThat(line.source()).isEqualTo(Simulator.Source.RELATIONSHIP);
+      assertThat(line.rule()).isIn("fatigue", "account-fatigue");
+    });
+    // and contacts that came due during a day were planned by a later pass of that day, as the engine does
+    assertThat(simulation.surveyed()).anySatisfy(line -> {
+      assertThat(line.source()).isEqualTo(Simulator.Source.RELATIONSHIP);
+      assertThat(line.decidedAt()).isNotEqualTo(line.decidedAt().truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+    });
+    assertThat(simulation.notSurveyed()).anySatisfy(line -> assertThat(line.rule()).isEqualTo("unknown-contact"));
+  }
+
+  /**
+   * The engine as the scheduler runs it with a one-hour sync interval: a pass every hour from
+   * {@code start}, and each invitation sent at its send time.
+   */
+  private void runHourly(Engine engine, Instant start, Instant end) {
+    for (Instant at = start; at.isBefore(end); at = at.plus(HOUR)) {
+      for (Invitation due : stores().invitations().inStates(CRM, InvitationState.SCHEDULED)) {
+        if (!due.sendAt().isAfter(at)) {
+          clock.set(due.sendAt());
+          engine.send(due.id());
+        }
+      }
+      clock.set(at);
+      engine.syncAndTrigger(CRM);
+    }
+  }
+
   private Engine twoConnectionEngine(NpsConfig config, FakeCrmAdapter other) {
     Engine engine = Engine.builder(config, database).adapter(CRM, crm).adapter(CRM_B, other).channel(channel)
         .clock(clock).settings(EngineSettings.defaults().withInstanceName("engine-test")
@@ -1100,6 +1182,7 @@ abstract class EngineContract {
     private String fatigue = "fatigue:\n  days: 60\n";
     private String sendWindow = "send-window:\n  quiet-hours: none\n  weekdays: [mon, tue, wed, thu, fri, sat, sun]\n";
     private String otherConnections = "";
+    private String syncInterval = "";
 
     TestConfig trigger(String name, String on, String... settings) {
       triggers.append("  - name: ").append(name).append("\n    on: ").append(on).append('\n');
@@ -1132,6 +1215,12 @@ abstract class EngineContract {
       return this;
     }
 
+    /** How often the engine syncs and runs a trigger pass on {@link #CRM} (the default is 5 minutes). */
+    TestConfig syncInterval(String interval) {
+      syncInterval = "    sync-interval: " + interval + "\n";
+      return this;
+    }
+
     /** A second connection, {@link #CRM_B}, in New York. */
     TestConfig secondConnection() {
       otherConnections = "  - name: " + CRM_B + "\n    type: hubspot\n    credentials:\n      token: ${CRM_TOKEN}\n"
@@ -1156,7 +1245,7 @@ abstract class EngineContract {
               credentials:
                 token: ${CRM_TOKEN}
               time-zone: Europe/Berlin
-          """ + otherConnections + """
+          """ + syncInterval + otherConnections + """
           channels:
             email:
               host: 127.0.0.1
