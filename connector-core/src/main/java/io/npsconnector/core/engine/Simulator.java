@@ -12,10 +12,12 @@ import io.npsconnector.core.trigger.TriggerEvaluator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -106,21 +108,39 @@ public final class Simulator {
     return new Simulation(from, until, List.copyOf(lines));
   }
 
-  /** The passes the scheduler would run on the connection, one per sync interval, as {@link Engine#syncAndTrigger}. */
+  /**
+   * The passes the scheduler would run on the connection, one per sync interval, as
+   * {@link Engine#syncAndTrigger} runs them. Passes that cannot decide anything new are skipped: with
+   * no new data from the CRM, a pass can only differ from the one before after a new UTC day, a send,
+   * a waiting event's contact being given up, or a contact coming due ({@link TriggerService.Result#nextChange}).
+   */
   private List<Line> run(Handle handle, ConnectionConfig connection, Instant from, Instant until) {
     TriggerService triggers = new TriggerService(config, stores, Scheduling.NONE, clock);
+    Duration interval = connection.syncInterval();
     List<Line> lines = new ArrayList<>();
-    for (Instant at = from; at.isBefore(until); at = at.plus(connection.syncInterval())) {
+    Instant at = from;
+    while (at.isBefore(until)) {
       sendDue(handle, connection.name(), at);
-      for (TriggerService.Outcome outcome : triggers.evaluatePending(handle, connection.name(), at).outcomes()) {
-        lines.add(line(handle, Source.EVENT, outcome, at));
-      }
-      for (TriggerService.Outcome outcome : triggers.planRelationship(handle, connection.name(), at).outcomes()) {
-        lines.add(line(handle, Source.RELATIONSHIP, outcome, at));
-      }
+      TriggerService.Result events = triggers.evaluatePending(handle, connection.name(), at);
+      TriggerService.Result relationship = triggers.planRelationship(handle, connection.name(), at);
+      Instant pass = at;
+      events.outcomes().forEach(outcome -> lines.add(line(handle, Source.EVENT, outcome, pass)));
+      relationship.outcomes().forEach(outcome -> lines.add(line(handle, Source.RELATIONSHIP, outcome, pass)));
+      Instant nextDay = at.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant next = Stream.of(events.nextChange(), relationship.nextChange(),
+              stores.invitations().nextSendAfter(handle, connection.name(), at))
+          .flatMap(Optional::stream).filter(nextDay::isAfter).min(Comparator.naturalOrder()).orElse(nextDay);
+      // the first pass of the engine's cadence at or after that, and never the same pass again
+      long passes = Math.max(1, ceilDiv(Duration.between(from, next).toNanos(), interval.toNanos())
+          - Duration.between(from, at).toNanos() / interval.toNanos());
+      at = at.plus(interval.multipliedBy(passes));
     }
     lines.removeIf(line -> line.sendAt().filter(sendAt -> !sendAt.isBefore(until)).isPresent());
     return lines;
+  }
+
+  private static long ceilDiv(long dividend, long divisor) {
+    return -Math.floorDiv(-dividend, divisor);
   }
 
   /** Sends, in the rolled-back transaction, every invitation due by {@code at}, at its send time. */

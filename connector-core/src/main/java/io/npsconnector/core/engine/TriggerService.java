@@ -63,14 +63,24 @@ final class TriggerService {
   /** One decision as stored, with the invitation it made or collapsed into. */
   record Outcome(Decision decision, Optional<Long> invitationId) {}
 
-  /** What a pass decided. */
-  record Result(List<Outcome> outcomes, int deferred) {
-    static final Result EMPTY = new Result(List.of(), 0);
+  /**
+   * What a pass decided.
+   *
+   * @param nextChange the earliest time a later pass could decide something this one did not, with no
+   *     new data from the CRM: a waiting event's contact given up, a contact coming due for a
+   *     relationship survey; empty when only new data (or the next day) can change anything
+   */
+  record Result(List<Outcome> outcomes, int deferred, Optional<Instant> nextChange) {
+    static final Result EMPTY = new Result(List.of(), 0, Optional.empty());
 
     Result plus(Result other) {
       List<Outcome> all = new ArrayList<>(outcomes);
       all.addAll(other.outcomes);
-      return new Result(List.copyOf(all), deferred + other.deferred);
+      return new Result(List.copyOf(all), deferred + other.deferred, earliest(nextChange, other.nextChange));
+    }
+
+    static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+      return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
     }
 
     int evaluated() {
@@ -112,6 +122,7 @@ final class TriggerService {
     ConnectionConfig connectionConfig = connection(connection);
     List<Outcome> outcomes = new ArrayList<>();
     int deferred = 0;
+    Optional<Instant> givenUpAt = Optional.empty();
     Optional<PendingEvaluation> after = Optional.empty();
     while (true) {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
@@ -119,6 +130,7 @@ final class TriggerService {
         Optional<List<Outcome>> decided = handle.inTransaction(h -> evaluate(h, connectionConfig, pending, now));
         if (decided.isEmpty()) {
           deferred++;
+          givenUpAt = Result.earliest(givenUpAt, Optional.of(pending.seenAt().plus(UNKNOWN_CONTACT_GRACE)));
         } else {
           decided.get().forEach(this::schedule);
           outcomes.addAll(decided.get());
@@ -129,7 +141,7 @@ final class TriggerService {
       }
       after = Optional.of(page.get(page.size() - 1));
     }
-    Result result = new Result(List.copyOf(outcomes), deferred);
+    Result result = new Result(List.copyOf(outcomes), deferred, givenUpAt);
     if (result.evaluated() > 0) {
       LOG.info("{}: {} event decisions: {} invited, {} suppressed, {} collapsed{}", connection, result.evaluated(),
           result.invited(), result.suppressed(), result.collapsed(),
@@ -182,6 +194,7 @@ final class TriggerService {
     Instant dayStart = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
     List<Contact> contacts = stores.contacts().all(connection);
     List<Outcome> outcomes = new ArrayList<>();
+    Optional<Instant> nextDue = Optional.empty();
     boolean perPerson = config.fatigue().scope() == FatigueConfig.Scope.PERSON;
     for (TriggerConfig trigger : triggers) {
       Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection, perPerson);
@@ -206,13 +219,14 @@ final class TriggerService {
             return outcome.decision().invites();
           });
       outcomes.addAll(decided);
+      nextDue = Result.earliest(nextDue, plan.nextDue());
       if (!plan.chosen().isEmpty()) {
         LOG.info("{}: relationship trigger '{}' decided on {} of {} due contacts today, {} invited ({} left for "
             + "later)", connection, trigger.name(), plan.chosen().size(), plan.due(),
             decided.stream().filter(outcome -> outcome.decision().invites()).count(), plan.later());
       }
     }
-    return new Result(List.copyOf(outcomes), 0);
+    return new Result(List.copyOf(outcomes), 0, nextDue);
   }
 
   /** Schedules the send of every invitation that is waiting without a send task (after a crash). */

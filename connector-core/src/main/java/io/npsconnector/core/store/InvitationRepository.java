@@ -132,6 +132,14 @@ public final class InvitationRepository {
         .bind("connection", connection).bind("until", Sql.timestamp(until)).map((rs, ctx) -> map(rs)).list();
   }
 
+  /** The earliest send time after {@code after} of a scheduled invitation of the connection, read on {@code handle}. */
+  public Optional<Instant> nextSendAfter(Handle handle, String connection, Instant after) {
+    return handle.createQuery("SELECT MIN(send_at) FROM invitations WHERE connection = :connection "
+            + "AND state = 'SCHEDULED' AND send_at > :after")
+        .bind("connection", connection).bind("after", Sql.timestamp(after))
+        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
+  }
+
   /** Scheduled invitations whose send task is missing (a crash between storing and scheduling). */
   public List<Invitation> scheduledWithoutTask(String connection, String taskName) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations i "

@@ -56,10 +56,12 @@ public final class RelationshipPlanner {
    * @param due the surveyable contacts that are due, chosen ones included
    * @param quota how many this pass could choose: the day's quota less what was planned today
    * @param later the due contacts left for later passes and days
+   * @param nextDue when the next surveyable contact that is not due yet becomes due; empty when none will
    */
-  public record Plan(List<Contact> chosen, int due, int quota, int later) {
+  public record Plan(List<Contact> chosen, int due, int quota, int later, Optional<Instant> nextDue) {
     public Plan {
       chosen = List.copyOf(chosen);
+      Objects.requireNonNull(nextDue, "nextDue");
     }
   }
 
@@ -104,6 +106,7 @@ public final class RelationshipPlanner {
     Instant dueBefore = now.minus(period);
 
     int surveyable = 0;
+    Optional<Instant> nextDue = Optional.empty();
     List<Ranked> due = new ArrayList<>();
     for (Candidate candidate : candidates) {
       Contact contact = candidate.contact();
@@ -115,6 +118,9 @@ public final class RelationshipPlanner {
       surveyable++;
       if (candidate.lastSurveyedAt().map(last -> last.isBefore(dueBefore)).orElse(true)) {
         due.add(new Ranked(candidate, Sampling.position(connection, trigger.name(), contact.crmId())));
+      } else {
+        Instant becomesDue = candidate.lastSurveyedAt().get().plus(period);
+        nextDue = nextDue.filter(next -> next.isBefore(becomesDue)).or(() -> Optional.of(becomesDue));
       }
     }
     due.sort(Ranked.ORDER);
@@ -139,7 +145,7 @@ public final class RelationshipPlanner {
       }
     }
     int dueCount = due.size() - unsubscribed;
-    return new Plan(chosen, dueCount, quota, dueCount - chosen.size());
+    return new Plan(chosen, dueCount, quota, dueCount - chosen.size(), nextDue);
   }
 
   private static long ceilDiv(long dividend, long divisor) {
