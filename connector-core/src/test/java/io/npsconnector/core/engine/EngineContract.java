@@ -947,17 +947,7 @@ abstract class EngineContract {
 
   @Test
   void countsFatiguePerPersonAcrossConnectionsByDefault() {
-    NpsConfig config = config().purchase().fatigue(60, "person").secondConnection().build();
-    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
-    Engine engine = twoConnectionEngine(config, other);
-    crm.putContact(contact("c1").email("Ada.Lovelace@Example.com").build());
-    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
-    other.putContact(contact("x9").email("ada.lovelace@example.com").build());
-    other.addEvent(purchase("deal-1", "x9", T0.minus(HOUR)));
-
-    engine.syncAndTrigger(CRM);
-    clock.advance(DAY);
-    engine.syncAndTrigger(CRM_B);
+    buyInBothConnections("person");
 
     assertThat(onlyInvitation("c1").state()).isEqualTo(InvitationState.SCHEDULED);
     StoredDecision second = stores().decisions().forContact(CRM_B, "x9").get(0);
@@ -968,17 +958,7 @@ abstract class EngineContract {
 
   @Test
   void countsFatiguePerConnectionWhenTheScopeSaysSo() {
-    NpsConfig config = config().purchase().fatigue(60, "connection").secondConnection().build();
-    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
-    Engine engine = twoConnectionEngine(config, other);
-    crm.putContact(contact("c1").email("ada.lovelace@example.com").build());
-    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
-    other.putContact(contact("x9").email("ada.lovelace@example.com").build());
-    other.addEvent(purchase("deal-1", "x9", T0.minus(HOUR)));
-
-    engine.syncAndTrigger(CRM);
-    clock.advance(DAY);
-    engine.syncAndTrigger(CRM_B);
+    buyInBothConnections("connection");
 
     assertThat(invitations("c1")).hasSize(1);
     assertThat(stores().invitations().forContact(CRM_B, "x9")).hasSize(1);
@@ -1158,6 +1138,24 @@ abstract class EngineContract {
       clock.set(at);
       engine.syncAndTrigger(CRM);
     }
+  }
+
+  /**
+   * One person in both CRMs, as c1 in {@link #CRM} and x9 in {@link #CRM_B}, the address written with
+   * other capitals: each buys, {@link #CRM} is synced, then {@link #CRM_B} a day later.
+   */
+  private void buyInBothConnections(String fatigueScope) {
+    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
+    Engine engine = twoConnectionEngine(config().purchase().fatigue(60, fatigueScope).secondConnection().build(),
+        other);
+    crm.putContact(contact("c1").email("Ada.Lovelace@Example.com").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    other.putContact(contact("x9").email("ada.lovelace@example.com").build());
+    other.addEvent(purchase("deal-1", "x9", T0.minus(HOUR)));
+
+    engine.syncAndTrigger(CRM);
+    clock.advance(DAY);
+    engine.syncAndTrigger(CRM_B);
   }
 
   private Engine twoConnectionEngine(NpsConfig config, FakeCrmAdapter other) {
