@@ -13,6 +13,10 @@ final class Problems {
     this.source = source;
   }
 
+  String source() {
+    return source;
+  }
+
   void add(int line, String path, String message) {
     problems.add(new ConfigProblem(source, line, path, message));
   }

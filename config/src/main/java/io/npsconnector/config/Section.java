@@ -243,12 +243,18 @@ final class Section {
 
   /** Records a problem about item {@code index} of the list at {@code key} (or its single value). */
   void problemAtItem(String key, int index, String message) {
+    ConfigLocation at = locationOfItem(key, index);
+    problems.add(at.line(), at.path(), message);
+  }
+
+  /** Where item {@code index} of the list at {@code key} (or its single value) is written. */
+  ConfigLocation locationOfItem(String key, int index) {
     Optional<ConfigNode> value = Optional.ofNullable(node.entries().get(key)).map(ConfigNode.Entry::value);
     if (value.isPresent() && value.get() instanceof ConfigNode.Sequence sequence && index < sequence.items().size()) {
-      problems.add(sequence.items().get(index).line(), pathOf(key) + "[" + index + "]", message);
-    } else {
-      problem(key, message);
+      return new ConfigLocation(problems.source(), sequence.items().get(index).line(),
+          pathOf(key) + "[" + index + "]");
     }
+    return new ConfigLocation(problems.source(), value.map(ConfigNode::line).orElse(node.line()), pathOf(key));
   }
 
   /** The keys of this mapping, in file order, each counted as known. */

@@ -5,16 +5,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean" for misspelt keys and values, by edit distance. */
-final class Suggestions {
+public final class Suggestions {
   private Suggestions() {}
 
   /** {@code " — did you mean 'x'?"}, or an empty string when nothing is close. */
-  static String didYouMean(String typed, Collection<String> candidates) {
+  public static String didYouMean(String typed, Collection<String> candidates) {
     return nearest(typed, candidates).map(best -> " — did you mean '" + best + "'?").orElse("");
   }
 
   /** The candidate within a third of the typed length in edits (at least 2), if one is. */
-  static Optional<String> nearest(String typed, Collection<String> candidates) {
+  public static Optional<String> nearest(String typed, Collection<String> candidates) {
     String needle = typed.toLowerCase(Locale.ROOT);
     int limit = Math.max(2, needle.length() / 3);
     String best = null;

@@ -68,7 +68,7 @@ public record TriggerConfig(
     List<String> conditions = trigger.texts("filter");
     for (int i = 0; i < conditions.size(); i++) {
       try {
-        filter.add(FilterCondition.parse(conditions.get(i), relationship));
+        filter.add(FilterCondition.parse(conditions.get(i), relationship).at(trigger.locationOfItem("filter", i)));
       } catch (IllegalArgumentException e) {
         trigger.problemAtItem("filter", i, e.getMessage());
       }

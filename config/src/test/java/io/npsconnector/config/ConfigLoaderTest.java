@@ -74,7 +74,7 @@ class ConfigLoaderTest {
     assertThat(trigger.samplingRate()).isEqualTo(1.0);
     assertThat(trigger.dailyCap()).isEmpty();
     assertThat(trigger.connections()).isEmpty();
-    assertThat(config.fatigue()).isEqualTo(new FatigueConfig(90, Optional.empty()));
+    assertThat(config.fatigue()).isEqualTo(new FatigueConfig(90, Optional.empty(), FatigueConfig.Scope.PERSON));
     assertThat(config.sendWindow().quietHours())
         .contains(new SendWindowConfig.QuietHours(LocalTime.of(20, 0), LocalTime.of(9, 0)));
     assertThat(config.sendWindow().weekdays()).hasSize(5).doesNotContain(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY);

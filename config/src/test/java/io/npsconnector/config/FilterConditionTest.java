@@ -52,4 +52,37 @@ class FilterConditionTest {
     assertThatThrownBy(() -> FilterCondition.parse("phone present yes", false)).hasMessageContaining("takes no value");
     assertThatThrownBy(() -> FilterCondition.parse("name = \"open", false)).hasMessageContaining("unbalanced quote");
   }
+
+  @Test
+  void suggestsTheOperatorMeantForOperatorsSpeltAsInOtherLanguages() {
+    assertThatThrownBy(() -> FilterCondition.parse("amount => 1000", false))
+        .hasMessageContaining("unknown operator '=>' — did you mean '>='?");
+    assertThatThrownBy(() -> FilterCondition.parse("contact.region == EMEA", false))
+        .hasMessageContaining("unknown operator '==' — did you mean '='?");
+    assertThatThrownBy(() -> FilterCondition.parse("amount =<5", false))
+        .hasMessageContaining("unknown operator '=<' — did you mean '<='?");
+    assertThatThrownBy(() -> FilterCondition.parse("stage <> lost", false))
+        .hasMessageContaining("unknown operator '<>' — did you mean '!='?");
+    assertThatThrownBy(() -> FilterCondition.parse("amount gt 1000", false))
+        .hasMessageContaining("unknown operator 'gt' — did you mean '>'?");
+    assertThatThrownBy(() -> FilterCondition.parse("phone presnt", false))
+        .hasMessageContaining("unknown operator 'presnt' — did you mean 'present'?");
+  }
+
+  @Test
+  void takesAValueThatStartsWithAnOperatorCharacterOnlyWhenQuoted() {
+    assertThatThrownBy(() -> FilterCondition.parse("contact.tier in [Gold, =Silver]", false))
+        .hasMessageContaining("the value '=Silver' starts with an operator character");
+    assertThat(FilterCondition.parse("name = \"=> VIP\"", false).values()).containsExactly("=> VIP");
+  }
+
+  @Test
+  void keepsWhereAConditionIsWritten() {
+    ConfigLocation where = new ConfigLocation("nps.yaml", 12, "triggers[0].filter[0]");
+
+    FilterCondition condition = FilterCondition.parse("amount >= 10", false).at(where);
+
+    assertThat(condition.location()).isEqualTo(where);
+    assertThat(condition.location().problem("bad").toString()).isEqualTo("nps.yaml:12: triggers[0].filter[0]: bad");
+  }
 }

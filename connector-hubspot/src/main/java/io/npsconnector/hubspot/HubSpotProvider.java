@@ -35,6 +35,11 @@ public final class HubSpotProvider implements CrmProvider {
   }
 
   @Override
+  public io.npsconnector.core.spi.EventAttributes eventAttributes() {
+    return HubSpotReader.EVENT_ATTRIBUTES;
+  }
+
+  @Override
   public CrmAdapter create(ConnectionConfig connection, AdapterContext context) {
     if (connection.type() != CrmType.HUBSPOT) {
       throw new IllegalArgumentException("connection '" + connection.name() + "' is a " + connection.type().id()

@@ -6,6 +6,7 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.EventAttributes;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.hubspot.client.Budget;
 import io.npsconnector.hubspot.client.HubSpotApiException;
@@ -40,6 +41,14 @@ import org.slf4j.LoggerFactory;
  * nothing new costs one search per object type.
  */
 public final class HubSpotReader {
+  /** The attributes {@link #deal} and {@link #ticket} fill, which trigger filters may test. */
+  static final EventAttributes EVENT_ATTRIBUTES = new EventAttributes(Map.of(
+      EventKind.PURCHASE, Map.of("amount", EventAttributes.Type.NUMBER, "pipeline", EventAttributes.Type.TEXT,
+          "dealstage", EventAttributes.Type.TEXT, "dealname", EventAttributes.Type.TEXT,
+          "dealtype", EventAttributes.Type.TEXT),
+      EventKind.SUPPORT, Map.of("pipeline", EventAttributes.Type.TEXT, "stage", EventAttributes.Type.TEXT,
+          "priority", EventAttributes.Type.TEXT, "category", EventAttributes.Type.TEXT,
+          "subject", EventAttributes.Type.TEXT)));
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotReader.class);
   /** The search API's largest page. */
   static final int PAGE = 200;
@@ -273,7 +282,7 @@ public final class HubSpotReader {
         .or(() -> ContactMapping.instant(ContactMapping.text(properties, "hs_lastmodifieddate")))
         .orElse(clock.instant());
     Map<String, String> attributes = new LinkedHashMap<>();
-    for (String name : List.of("amount", "pipeline", "dealstage", "dealname", "dealtype")) {
+    for (String name : EVENT_ATTRIBUTES.of(EventKind.PURCHASE).orElseThrow().keySet()) {
       ContactMapping.text(properties, name).ifPresent(value -> attributes.put(name, value));
     }
     return new InteractionEvent(object.path("id").asText(), EventKind.PURCHASE, occurred, contactIds, attributes);

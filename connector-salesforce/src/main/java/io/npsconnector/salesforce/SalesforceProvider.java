@@ -41,6 +41,11 @@ public final class SalesforceProvider implements CrmProvider {
   }
 
   @Override
+  public io.npsconnector.core.spi.EventAttributes eventAttributes() {
+    return io.npsconnector.salesforce.read.SalesforceReader.EVENT_ATTRIBUTES;
+  }
+
+  @Override
   public CrmAdapter create(ConnectionConfig connection, AdapterContext context) {
     return create(connection, context, SalesforceWriter.Pause.SYSTEM);
   }

@@ -147,6 +147,8 @@ class SalesforceReadTest {
     assertThat(won.occurredAt()).isEqualTo(DAY.plusSeconds(30));
     assertThat(won.attributes()).containsEntry("amount", "25000.0").containsEntry("stage", "Closed Won")
         .containsEntry("name", "Big Deal");
+    assertThat(new SalesforceProvider().eventAttributes().of(EventKind.PURCHASE).orElseThrow())
+        .as("what the provider declares for filters").containsKeys(won.attributes().keySet().toArray(String[]::new));
     assertThat(org.soql()).anySatisfy(soql -> assertThat(soql).startsWith("SELECT Id, Name, Amount, StageName, Type, "
         + "LeadSource, CloseDate, AccountId, SystemModstamp, (SELECT ContactId, IsPrimary, Role FROM "
         + "OpportunityContactRoles WHERE IsPrimary = true ORDER BY ContactId) FROM Opportunity WHERE IsWon = true"));
@@ -236,6 +238,9 @@ class SalesforceReadTest {
       assertThat(event.occurredAt()).isEqualTo(Instant.parse("2025-01-15T09:12:00Z"));
       assertThat(event.attributes()).containsEntry("origin", "Phone").containsEntry("priority", "High")
           .containsEntry("case-number", "00001026");
+      assertThat(new SalesforceProvider().eventAttributes().of(EventKind.SUPPORT).orElseThrow())
+          .as("what the provider declares for filters").containsKeys(event.attributes().keySet()
+              .toArray(String[]::new));
     });
     assertThat(org.soql()).anySatisfy(soql -> assertThat(soql)
         .contains("FROM Case WHERE IsClosed = true AND ContactId != null AND SystemModstamp <"));

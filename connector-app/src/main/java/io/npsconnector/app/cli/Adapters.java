@@ -5,9 +5,14 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmProvider;
+import io.npsconnector.config.ConfigProblem;
+import io.npsconnector.core.spi.EventAttributes;
+import io.npsconnector.core.trigger.FilterCheck;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.stream.Collectors;
 
 /** The CRM adapters this build has (found through {@link ServiceLoader}), for the commands that call a CRM. */
 public final class Adapters {
@@ -18,6 +23,17 @@ public final class Adapters {
     return config.connection(name).orElseThrow(() -> new CommandFailure("no connection named '" + name + "' in "
         + file + "; connections: " + String.join(", ", config.connections().stream()
             .map(ConnectionConfig::name).toList())));
+  }
+
+  /**
+   * The problems of the file's trigger filters that only the adapters can see: attributes they do not
+   * fill, operators that do not suit an attribute's type; each as {@code FILE:LINE: path: message}.
+   */
+  static List<ConfigProblem> filterProblems(NpsConfig config) {
+    Map<String, EventAttributes> declared = ServiceLoader.load(CrmProvider.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .collect(Collectors.toMap(CrmProvider::type, CrmProvider::eventAttributes, (first, second) -> first));
+    return new FilterCheck(declared).problems(config);
   }
 
   /** A new adapter for the connection (it connects on its first call), or a failure naming the type. */

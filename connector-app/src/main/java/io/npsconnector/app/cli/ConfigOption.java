@@ -1,9 +1,11 @@
 package io.npsconnector.app.cli;
 
 import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.ConfigProblem;
 import io.npsconnector.config.ConfigurationException;
 import io.npsconnector.config.NpsConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -13,10 +15,16 @@ final class ConfigOption {
   Path file;
 
   NpsConfig load(Map<String, String> environment) {
+    NpsConfig config;
     try {
-      return ConfigLoader.load(file, environment);
+      config = ConfigLoader.load(file, environment);
     } catch (ConfigurationException e) {
       throw new CommandFailure(e.getMessage());
     }
+    List<ConfigProblem> problems = Adapters.filterProblems(config);
+    if (!problems.isEmpty()) {
+      throw new CommandFailure(new ConfigurationException(problems).getMessage());
+    }
+    return config;
   }
 }

@@ -31,6 +31,10 @@ final class ConfigSummary {
         : "Nobody is surveyed twice within " + config.fatigue().days() + " days");
     config.fatigue().accountDays().ifPresent(days -> text.append(" (nor the same account within ").append(days)
         .append(" days)"));
+    if (config.fatigue().days() > 0) {
+      text.append(config.fatigue().scope() == io.npsconnector.config.FatigueConfig.Scope.PERSON
+          ? ", counting one e-mail address as one person in every connection" : ", counting each connection apart");
+    }
     text.append("; invitations go out ");
     text.append(config.sendWindow().quietHours().map(quiet -> "outside " + quiet + " ").orElse("at any hour "))
         .append("on ").append(days(config.sendWindow().weekdays())).append(" in each contact's time zone");

@@ -5,6 +5,7 @@ import io.npsconnector.config.ConfigProblem;
 import io.npsconnector.config.ConfigurationException;
 import io.npsconnector.config.NpsConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,12 +35,18 @@ final class ValidateConfigCommand implements Callable<Integer> {
     try {
       config = ConfigLoader.load(file, parent.environment());
     } catch (ConfigurationException e) {
-      for (ConfigProblem problem : e.problems()) {
-        spec.commandLine().getErr().println(problem);
-      }
-      return CommandFailure.EXIT_CODE;
+      return report(e.problems());
+    }
+    List<ConfigProblem> problems = Adapters.filterProblems(config);
+    if (!problems.isEmpty()) {
+      return report(problems);
     }
     spec.commandLine().getOut().println(ConfigSummary.of(file.toString(), config));
     return 0;
+  }
+
+  private int report(List<ConfigProblem> problems) {
+    problems.forEach(spec.commandLine().getErr()::println);
+    return CommandFailure.EXIT_CODE;
   }
 }

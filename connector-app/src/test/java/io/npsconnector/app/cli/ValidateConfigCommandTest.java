@@ -61,6 +61,69 @@ class ValidateConfigCommandTest {
   }
 
   @Test
+  void refusesFilterAttributesTheAdaptersDoNotFillAndOperatorsThatDoNotSuitThem() throws IOException {
+    Path file = dir.resolve("filters.yaml");
+    Files.writeString(file, """
+        company: Acme
+        server:
+          token-secret: ${TOKEN_SECRET}
+          admin-password: ${ADMIN_PASSWORD}
+        connections:
+          - name: crm
+            type: hubspot
+            credentials:
+              token: ${HUBSPOT_TOKEN}
+            segments:
+              region: hs_region
+        channels:
+          email:
+            host: smtp.example.com
+            from: nps@example.com
+        triggers:
+          - name: big-deals
+            on: purchase
+            filter:
+              - amout >= 1000
+              - contact.regoin = EMEA
+              - dealstage >= 3
+              - amount in [1000, lots]
+          - name: urgent-tickets
+            on: support
+            filter:
+              - priorty in [High]
+              - amount => 1000
+        """);
+
+    CommandRun run = CommandRun.of(Map.of("TOKEN_SECRET", "t".repeat(40), "ADMIN_PASSWORD", "secret-admin-pw",
+        "HUBSPOT_TOKEN", "pat-na1-00000000"), "validate-config", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines()).containsExactly(
+        file + ":28: triggers[1].filter[1]: condition 'amount => 1000': unknown operator '=>' — did you mean '>='? "
+            + "(write 'amount >= 1000')");
+
+    Files.writeString(file, Files.readString(file).replace("      - amount => 1000\n", ""));
+    run = CommandRun.of(Map.of("TOKEN_SECRET", "t".repeat(40), "ADMIN_PASSWORD", "secret-admin-pw",
+        "HUBSPOT_TOKEN", "pat-na1-00000000"), "validate-config", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().lines()).containsExactly(
+        file + ":20: triggers[0].filter[0]: condition 'amout >= 1000': unknown purchase event attribute 'amout' — "
+            + "did you mean 'amount'?; connection 'crm' has: amount, dealname, dealstage, dealtype, pipeline",
+        file + ":21: triggers[0].filter[1]: condition 'contact.regoin = EMEA': unknown contact attribute "
+            + "'contact.regoin' — did you mean 'contact.region'?; connection 'crm' has: account-id, account-name, "
+            + "email, email-opt-out, first-name, last-name, locale, owner, phone, region, time-zone (segments are "
+            + "read as the connection's 'segments' name them)",
+        file + ":22: triggers[0].filter[2]: condition 'dealstage >= 3': '>=' compares numbers, but 'dealstage' is "
+            + "text; compare it with =, !=, in or not in",
+        file + ":23: triggers[0].filter[3]: condition 'amount in [1000, lots]': 'amount' is a number, got 'lots'",
+        file + ":27: triggers[1].filter[0]: condition 'priorty in [High]': unknown support event attribute "
+            + "'priorty' — did you mean 'priority'?; connection 'crm' has: category, pipeline, priority, stage, "
+            + "subject");
+  }
+
+  @Test
   void missingFileIsOneLineAndExitsOne() {
     CommandRun run = CommandRun.of("validate-config", dir.resolve("absent.yaml").toString());
 

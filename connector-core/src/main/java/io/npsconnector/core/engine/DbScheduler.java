@@ -3,8 +3,10 @@ package io.npsconnector.core.engine;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -31,8 +34,8 @@ final class DbScheduler implements Scheduling {
   static final String REMIND = "remind-invitation";
   static final String EXPIRE = "expire-invitation";
 
-  private final OneTimeTask<Void> send;
-  private final OneTimeTask<Void> remind;
+  private final CustomTask<Void> send;
+  private final CustomTask<Void> remind;
   private final OneTimeTask<Void> expire;
   private final List<RecurringTask<Void>> recurring = new ArrayList<>();
   private final SchedulerClient client;
@@ -47,10 +50,10 @@ final class DbScheduler implements Scheduling {
     this.dataSource = dataSource;
     this.settings = settings;
     FailureHandler<Void> backoff = new FailureHandler.ExponentialBackoffFailureHandler<>(settings.taskRetryWait(), 2.0);
-    this.send = Tasks.oneTime(SEND).onFailure(backoff)
-        .execute((instance, context) -> engine.sendFromScheduler(Long.parseLong(instance.getId())));
-    this.remind = Tasks.oneTime(REMIND).onFailure(backoff)
-        .execute((instance, context) -> engine.remind(Long.parseLong(instance.getId())));
+    this.send = Tasks.custom(SEND, Void.class).onFailure(backoff)
+        .execute((instance, context) -> runAgainAt(engine.sendFromScheduler(Long.parseLong(instance.getId()))));
+    this.remind = Tasks.custom(REMIND, Void.class).onFailure(backoff)
+        .execute((instance, context) -> runAgainAt(engine.remindFromScheduler(Long.parseLong(instance.getId()))));
     this.expire = Tasks.oneTime(EXPIRE).onFailure(backoff)
         .execute((instance, context) -> engine.expire(Long.parseLong(instance.getId())));
     for (ConnectionConfig connection : engine.enabledConnections()) {
@@ -62,6 +65,12 @@ final class DbScheduler implements Scheduling {
               () -> engine.flushWritebacks(connection.name()))));
     }
     this.client = SchedulerClient.Builder.create(dataSource, tasks()).build();
+  }
+
+  /** Done, or the same execution again at the time given (a retry, the opening of a send window). */
+  private static CompletionHandler<Void> runAgainAt(Optional<Instant> again) {
+    return again.<CompletionHandler<Void>>map(at -> (complete, operations) -> operations.reschedule(complete, at))
+        .orElseGet(CompletionHandler.OnCompleteRemove::new);
   }
 
   /**

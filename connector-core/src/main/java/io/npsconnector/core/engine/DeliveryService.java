@@ -1,5 +1,6 @@
 package io.npsconnector.core.engine;
 
+import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.config.TriggerConfig;
 import io.npsconnector.core.delivery.Channel;
@@ -9,9 +10,13 @@ import io.npsconnector.core.delivery.DeliveryReceipt;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository.Counting;
+import io.npsconnector.core.trigger.TriggerEvaluator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * Sends due invitations, reminders and expiries. Every step is idempotent: a send that finds its
  * invitation already sent does nothing; one that finds it claimed by a process that died (SENDING)
  * sends again with the same idempotency key, so channels and receivers can drop the repeat.
+ *
+ * <p>Whether an invitation may still go, and when, is the trigger rules' to say, not this class's: the
+ * re-check at send time and before a reminder is {@link TriggerEvaluator#recheck} and
+ * {@link TriggerEvaluator#recheckReminder}; first sends, retries and reminders are placed in the
+ * recipient's send window by {@link TriggerEvaluator#sendTime}, and one that comes due outside it
+ * (a late scheduler, a changed window) waits for the window to open.
  */
 final class DeliveryService {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
@@ -33,6 +44,7 @@ final class DeliveryService {
   private final Scheduling scheduling;
   private final Clock clock;
   private final EngineHooks hooks;
+  private final TriggerEvaluator rules = new TriggerEvaluator();
 
   DeliveryService(NpsConfig config, Stores stores, Map<String, Channel> channels, Scheduling scheduling, Clock clock,
       EngineHooks hooks) {
@@ -45,7 +57,18 @@ final class DeliveryService {
   }
 
   /** What became of one send call. */
-  enum Outcome { SENT, ALREADY_DONE, SUPPRESSED, RETRY_LATER, FAILED }
+  enum Outcome { SENT, ALREADY_DONE, SUPPRESSED, RETRY_LATER, DEFERRED, FAILED }
+
+  /** What became of one call, and when to call again (for {@link Outcome#RETRY_LATER} and {@link Outcome#DEFERRED}). */
+  record Attempt(Outcome outcome, Optional<Instant> again) {
+    static Attempt of(Outcome outcome) {
+      return new Attempt(outcome, Optional.empty());
+    }
+
+    static Attempt at(Outcome outcome, Instant again) {
+      return new Attempt(outcome, Optional.of(again));
+    }
+  }
 
   /** The idempotency key of an invitation's message: the same for every attempt. */
   static String invitationKey(long invitationId) {
@@ -56,28 +79,38 @@ final class DeliveryService {
     return "nps-reminder-" + invitationId;
   }
 
-  Outcome send(long invitationId) {
+  Attempt send(long invitationId) {
     Optional<Invitation> found = stores.invitations().find(invitationId);
     if (found.isEmpty()) {
-      return Outcome.ALREADY_DONE;
+      return Attempt.of(Outcome.ALREADY_DONE);
     }
     Invitation invitation = found.get();
     if (invitation.state() != InvitationState.SCHEDULED && invitation.state() != InvitationState.SENDING) {
-      return Outcome.ALREADY_DONE;
+      return Attempt.of(Outcome.ALREADY_DONE);
     }
     Optional<Contact> contact = stores.contacts().find(invitation.connection(), invitation.contactId());
     if (invitation.state() == InvitationState.SCHEDULED) {
-      Optional<String> suppression = recheck(invitation, contact);
-      if (suppression.isPresent()) {
+      Instant now = clock.instant();
+      Optional<TriggerEvaluator.Refusal> refusal = stores.jdbi().withHandle(handle -> rules.recheck(
+          invitation.connection(), config.fatigue(), contact,
+          new StoreSurveyHistory(stores, handle, Counting.beside(invitationId, now)), now));
+      if (refusal.isPresent()) {
         stores.jdbi().useTransaction(handle -> stores.invitations().transition(handle, invitationId,
-            List.of(InvitationState.SCHEDULED), InvitationState.SUPPRESSED, suppression.get(), clock.instant()));
-        return Outcome.SUPPRESSED;
+            List.of(InvitationState.SCHEDULED), InvitationState.SUPPRESSED, refusal.get().toString(), now));
+        return Attempt.of(Outcome.SUPPRESSED);
+      }
+      Instant window = sendTime(invitation, contact.get(), now);
+      if (window.isAfter(now)) {
+        stores.jdbi().useTransaction(handle -> stores.invitations().reschedule(handle, invitationId, window));
+        LOG.info("invitation {} came due outside the recipient's send window; it waits until {}", invitationId,
+            window);
+        return Attempt.at(Outcome.DEFERRED, window);
       }
       boolean claimed = stores.jdbi().inTransaction(handle -> stores.invitations().transition(handle, invitationId,
           List.of(InvitationState.SCHEDULED), InvitationState.SENDING, "attempt " + (invitation.attempts() + 1),
           clock.instant()));
       if (!claimed) {
-        return Outcome.ALREADY_DONE;
+        return Attempt.of(Outcome.ALREADY_DONE);
       }
     } else {
       LOG.warn("invitation {} was claimed by a process that stopped before recording the send; sending again "
@@ -92,7 +125,7 @@ final class DeliveryService {
     try {
       receipt = channel(invitation.channel()).send(delivery);
     } catch (DeliveryException e) {
-      return failed(invitation, e);
+      return failed(invitation, delivery.contact(), e);
     }
     hooks.at(EngineHooks.SEND_DELIVERED);
     Instant now = clock.instant();
@@ -102,25 +135,31 @@ final class DeliveryService {
         stores.invitations().setMessage(handle, invitationId, receipt.messageId(), expiresAt);
       }
     });
-    config.reminderAfter().ifPresent(after -> scheduling.reminder(invitationId, now.plus(after)));
+    config.reminderAfter().ifPresent(after -> scheduling.reminder(invitationId,
+        sendTime(invitation, delivery.contact(), now.plus(after))));
     scheduling.expiry(invitationId, expiresAt);
-    return Outcome.SENT;
+    return Attempt.of(Outcome.SENT);
   }
 
   /** Sends the one reminder of an unanswered invitation. */
-  Outcome remind(long invitationId) {
+  Attempt remind(long invitationId) {
     Optional<Invitation> found = stores.invitations().find(invitationId);
     if (found.isEmpty() || found.get().state() != InvitationState.SENT) {
-      return Outcome.ALREADY_DONE; // answered, expired, unsubscribed or already reminded
+      return Attempt.of(Outcome.ALREADY_DONE); // answered, expired, unsubscribed or already reminded
     }
     Invitation invitation = found.get();
     Optional<Contact> contact = stores.contacts().find(invitation.connection(), invitation.contactId());
-    Optional<String> stop = optOut(invitation, contact);
+    Optional<TriggerEvaluator.Refusal> stop = stores.jdbi().withHandle(handle -> rules.recheckReminder(
+        invitation.connection(), contact, new StoreSurveyHistory(stores, handle)));
     if (stop.isPresent()) {
       LOG.info("invitation {}: no reminder, {}", invitationId, stop.get());
       stores.jdbi().useHandle(handle -> stores.invitations().note(handle, invitationId, InvitationState.SENT,
           "no reminder: " + stop.get(), clock.instant()));
-      return Outcome.SUPPRESSED;
+      return Attempt.of(Outcome.SUPPRESSED);
+    }
+    Instant window = sendTime(invitation, contact.get(), clock.instant());
+    if (window.isAfter(clock.instant())) {
+      return Attempt.at(Outcome.DEFERRED, window); // the reminder waits for the recipient's send window
     }
     Delivery delivery = new Delivery(invitationId, reminderKey(invitationId), Delivery.Kind.REMINDER,
         invitation.connection(), invitation.trigger(), template(invitation.trigger()), contact.orElseThrow(),
@@ -132,11 +171,11 @@ final class DeliveryService {
         throw e; // the scheduler tries the reminder again later
       }
       LOG.warn("invitation {}: reminder refused permanently: {}", invitationId, e.getMessage());
-      return Outcome.FAILED;
+      return Attempt.of(Outcome.FAILED);
     }
     stores.jdbi().useTransaction(handle -> stores.invitations().transition(handle, invitationId,
         List.of(InvitationState.SENT), InvitationState.REMINDED, "reminder sent", clock.instant()));
-    return Outcome.SENT;
+    return Attempt.of(Outcome.SENT);
   }
 
   /** Expires an invitation nobody answered. */
@@ -146,60 +185,31 @@ final class DeliveryService {
         clock.instant()));
   }
 
-  private Outcome failed(Invitation invitation, DeliveryException e) {
+  private Attempt failed(Invitation invitation, Contact contact, DeliveryException e) {
     int attempts = invitation.attempts() + (invitation.state() == InvitationState.SCHEDULED ? 1 : 0);
     Instant now = clock.instant();
     if (e.retriable() && attempts < MAX_ATTEMPTS) {
-      Instant retryAt = now.plus(Backoff.after(attempts));
+      Instant retryAt = sendTime(invitation, contact, now.plus(Backoff.after(attempts)));
       stores.jdbi().useTransaction(handle -> {
         stores.invitations().transition(handle, invitation.id(), List.of(InvitationState.SENDING),
             InvitationState.SCHEDULED, "attempt " + attempts + " failed, retry at " + retryAt + ": " + e.getMessage(),
             now);
         stores.invitations().reschedule(handle, invitation.id(), retryAt);
       });
-      return Outcome.RETRY_LATER; // the caller runs it again: the scheduler's failure backoff, or a test
+      return Attempt.at(Outcome.RETRY_LATER, retryAt); // the scheduler runs it again then, or a test
     }
     stores.jdbi().useTransaction(handle -> stores.invitations().transition(handle, invitation.id(),
         List.of(InvitationState.SENDING), InvitationState.FAILED,
         (e.retriable() ? "gave up after " + attempts + " attempts: " : "refused: ") + e.getMessage(), now));
     LOG.warn("invitation {} failed: {}", invitation.id(), e.getMessage());
-    return Outcome.FAILED;
+    return Attempt.of(Outcome.FAILED);
   }
 
-  /** 1, 2, 4, 8 minutes ... capped at an hour. */
-
-  /** Why the invitation must not go out now, if it must not: the rules that can change after scheduling. */
-  private Optional<String> recheck(Invitation invitation, Optional<Contact> contact) {
-    Optional<String> optOut = optOut(invitation, contact);
-    if (optOut.isPresent()) {
-      return optOut;
-    }
-    int days = config.fatigue().days();
-    if (days > 0) {
-      Optional<Instant> last = stores.invitations().lastSentAt(invitation.connection(), invitation.contactId(),
-          invitation.id());
-      if (last.isPresent() && last.get().isAfter(clock.instant().minus(Duration.ofDays(days)))) {
-        return Optional.of("fatigue: another survey was sent at " + last.get() + ", within the " + days
-            + "-day fatigue window");
-      }
-    }
-    return Optional.empty();
-  }
-
-  private Optional<String> optOut(Invitation invitation, Optional<Contact> contact) {
-    if (contact.isEmpty() || contact.get().deleted()) {
-      return Optional.of("deleted: the contact no longer exists in the CRM");
-    }
-    if (contact.get().email().isEmpty()) {
-      return Optional.of("email: the contact has no e-mail address any more");
-    }
-    if (contact.get().emailOptOut()) {
-      return Optional.of("opt-out: the contact opted out of e-mail in the CRM");
-    }
-    if (stores.unsubscribes().contains(invitation.connection(), invitation.contactId(), contact.get().email())) {
-      return Optional.of("unsubscribed: the contact unsubscribed from surveys");
-    }
-    return Optional.empty();
+  /** The first instant from {@code earliest} in the recipient's send window. */
+  private Instant sendTime(Invitation invitation, Contact contact, Instant earliest) {
+    ZoneId connectionZone = config.connection(invitation.connection()).map(ConnectionConfig::timeZone)
+        .orElse(ZoneOffset.UTC);
+    return TriggerEvaluator.sendTime(config.sendWindow(), contact, connectionZone, earliest);
   }
 
   private String template(String trigger) {

@@ -114,20 +114,24 @@ public final class Engine implements AutoCloseable {
         decided.suppressed(), decided.collapsed());
   }
 
-  /** Sends one invitation now (if it is still due and eligible). */
+  /** Sends one invitation now (if it is still due, eligible and inside the recipient's send window). */
   public String send(long invitationId) {
-    return delivery.send(invitationId).name();
+    return delivery.send(invitationId).outcome().name();
   }
 
-  /** As {@link #send}, for the scheduler: a send to try again later fails the execution, which backs off. */
-  void sendFromScheduler(long invitationId) {
-    if (delivery.send(invitationId) == DeliveryService.Outcome.RETRY_LATER) {
-      throw new IllegalStateException("invitation " + invitationId + ": delivery failed, trying again later");
-    }
+  /** As {@link #send}, for the scheduler: when to run it again (a retry, or the send window's opening). */
+  Optional<java.time.Instant> sendFromScheduler(long invitationId) {
+    return delivery.send(invitationId).again();
   }
 
-  public void remind(long invitationId) {
-    delivery.remind(invitationId);
+  /** Sends the reminder of an unanswered invitation now, if the recipient's send window is open. */
+  public String remind(long invitationId) {
+    return delivery.remind(invitationId).outcome().name();
+  }
+
+  /** As {@link #remind}, for the scheduler: when to run it again, if the window is closed now. */
+  Optional<java.time.Instant> remindFromScheduler(long invitationId) {
+    return delivery.remind(invitationId).again();
   }
 
   public void expire(long invitationId) {

@@ -6,26 +6,36 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository.Counting;
 import io.npsconnector.core.trigger.Decision;
+import io.npsconnector.core.trigger.TriggerEvaluator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Who would be surveyed in the coming days, and who would not and why, from what the store holds now:
  * the invitations already waiting, the events no trigger pass has decided on yet, and the relationship
- * surveys each coming day would plan. It runs the engine's own trigger pass inside one transaction and
- * rolls it back, so nothing is stored, scheduled or sent.
+ * surveys the coming days would plan. It runs the engine's own trigger passes ({@link TriggerService},
+ * the same code the scheduler runs) at the engine's own cadence — every connection's sync interval from
+ * now — inside one transaction that it rolls back, so nothing is stored, scheduled or sent, and what it
+ * lists is what the engine would do if nothing new came from the CRM. Between passes, invitations that
+ * come due go out at their send time as the scheduler would send them: re-checked by the same rules
+ * ({@link TriggerEvaluator#recheck}), then counted as sent (or suppressed), so that later passes see
+ * them as the engine's would.
  */
 public final class Simulator {
   private final NpsConfig config;
   private final Stores stores;
   private final Clock clock;
+  private final TriggerEvaluator rules = new TriggerEvaluator();
 
   public Simulator(NpsConfig config, Database database, Clock clock) {
     this.config = config;
@@ -46,7 +56,7 @@ public final class Simulator {
   /**
    * One contact decided on.
    *
-   * @param decidedAt when the pass would decide: now, plus one day for each simulated day after the first
+   * @param decidedAt when the pass would decide: now, plus one sync interval for each pass after the first
    * @param sendAt when the invitation would go out; empty for suppressions and collapses
    */
   public record Line(Source source, String connection, String trigger, String contactId, Optional<String> contact,
@@ -87,7 +97,7 @@ public final class Simulator {
       stores.jdbi().useHandle(handle -> {
         handle.begin();
         try {
-          lines.addAll(run(handle, connection.name(), from, until, days));
+          lines.addAll(run(handle, connection, from, until));
         } finally {
           handle.rollback();
         }
@@ -98,20 +108,52 @@ public final class Simulator {
     return new Simulation(from, until, List.copyOf(lines));
   }
 
-  private List<Line> run(Handle handle, String connection, Instant from, Instant until, int days) {
+  /**
+   * The passes the scheduler would run on the connection, one per sync interval, as
+   * {@link Engine#syncAndTrigger} runs them. Passes that cannot decide anything new are skipped: with
+   * no new data from the CRM, a pass can only differ from the one before after a new UTC day, a send,
+   * a waiting event's contact being given up, or a contact coming due ({@link TriggerService.Result#nextChange}).
+   */
+  private List<Line> run(Handle handle, ConnectionConfig connection, Instant from, Instant until) {
     TriggerService triggers = new TriggerService(config, stores, Scheduling.NONE, clock);
+    Duration interval = connection.syncInterval();
     List<Line> lines = new ArrayList<>();
-    for (int day = 0; day < days; day++) {
-      Instant at = from.plus(Duration.ofDays(day));
-      for (TriggerService.Outcome outcome : triggers.evaluatePending(handle, connection, at).outcomes()) {
-        lines.add(line(handle, Source.EVENT, outcome, at));
-      }
-      for (TriggerService.Outcome outcome : triggers.planRelationship(handle, connection, at).outcomes()) {
-        lines.add(line(handle, Source.RELATIONSHIP, outcome, at));
-      }
+    Instant at = from;
+    while (at.isBefore(until)) {
+      sendDue(handle, connection.name(), at);
+      TriggerService.Result events = triggers.evaluatePending(handle, connection.name(), at);
+      TriggerService.Result relationship = triggers.planRelationship(handle, connection.name(), at);
+      Instant pass = at;
+      events.outcomes().forEach(outcome -> lines.add(line(handle, Source.EVENT, outcome, pass)));
+      relationship.outcomes().forEach(outcome -> lines.add(line(handle, Source.RELATIONSHIP, outcome, pass)));
+      Instant nextDay = at.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant next = Stream.of(events.nextChange(), relationship.nextChange(),
+              stores.invitations().nextSendAfter(handle, connection.name(), at))
+          .flatMap(Optional::stream).filter(nextDay::isAfter).min(Comparator.naturalOrder()).orElse(nextDay);
+      // the first pass of the engine's cadence at or after that, and never the same pass again
+      long passes = Math.max(1, ceilDiv(Duration.between(from, next).toNanos(), interval.toNanos())
+          - Duration.between(from, at).toNanos() / interval.toNanos());
+      at = at.plus(interval.multipliedBy(passes));
     }
     lines.removeIf(line -> line.sendAt().filter(sendAt -> !sendAt.isBefore(until)).isPresent());
     return lines;
+  }
+
+  private static long ceilDiv(long dividend, long divisor) {
+    return -Math.floorDiv(-dividend, divisor);
+  }
+
+  /** Sends, in the rolled-back transaction, every invitation due by {@code at}, at its send time. */
+  private void sendDue(Handle handle, String connection, Instant at) {
+    for (Invitation invitation : stores.invitations().dueBy(handle, connection, at)) {
+      Instant sendAt = invitation.sendAt();
+      Optional<TriggerEvaluator.Refusal> refusal = rules.recheck(connection, config.fatigue(),
+          stores.contacts().find(handle, connection, invitation.contactId()),
+          new StoreSurveyHistory(stores, handle, Counting.beside(invitation.id(), sendAt)), sendAt);
+      stores.invitations().transition(handle, invitation.id(), List.of(InvitationState.SCHEDULED),
+          refusal.isPresent() ? InvitationState.SUPPRESSED : InvitationState.SENT,
+          refusal.map(Object::toString).orElse("sent (simulated)"), sendAt);
+    }
   }
 
   private Line line(Handle handle, Source source, TriggerService.Outcome outcome, Instant at) {

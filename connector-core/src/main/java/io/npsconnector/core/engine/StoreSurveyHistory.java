@@ -1,5 +1,6 @@
 package io.npsconnector.core.engine;
 
+import io.npsconnector.core.store.InvitationRepository.Counting;
 import io.npsconnector.core.trigger.SurveyHistory;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,25 +11,39 @@ import org.jdbi.v3.core.Handle;
 /**
  * The survey history as the store has it, read on one handle: inside a trigger pass's transaction it
  * also sees the invitations that pass made a moment ago, so that two triggers firing on one event
- * collapse into one invitation.
+ * collapse into one invitation. {@link Counting} says which invitations count: all of them for a
+ * trigger pass, all but the one being re-checked (and those due after it) at send time.
  */
 final class StoreSurveyHistory implements SurveyHistory {
   private final Stores stores;
   private final Handle handle;
+  private final Counting counting;
 
-  StoreSurveyHistory(Stores stores, Handle handle) {
+  StoreSurveyHistory(Stores stores, Handle handle, Counting counting) {
     this.stores = stores;
     this.handle = handle;
+    this.counting = counting;
+  }
+
+  /** The history a trigger pass decides on: every invitation counts. */
+  StoreSurveyHistory(Stores stores, Handle handle) {
+    this(stores, handle, Counting.ALL);
   }
 
   @Override
   public Optional<Instant> lastSurveyedAt(String connection, String contactId) {
-    return stores.invitations().lastSurveyedAt(handle, connection, contactId);
+    return stores.invitations().lastSurveyedAt(handle, connection, contactId, counting);
+  }
+
+  @Override
+  public Optional<PersonSurvey> lastPersonSurveyedAt(String email) {
+    return stores.invitations().lastPersonSurveyedAt(handle, email, counting)
+        .map(survey -> new PersonSurvey(survey.connection(), survey.at()));
   }
 
   @Override
   public Optional<Instant> lastAccountSurveyedAt(String connection, String accountId) {
-    return stores.invitations().lastAccountSurveyedAt(handle, connection, accountId);
+    return stores.invitations().lastAccountSurveyedAt(handle, connection, accountId, counting);
   }
 
   @Override

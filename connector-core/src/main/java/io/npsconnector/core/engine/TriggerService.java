@@ -1,6 +1,7 @@
 package io.npsconnector.core.engine;
 
 import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.FatigueConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.config.TriggerConfig;
 import io.npsconnector.config.TriggerConfig.TriggerType;
@@ -62,14 +63,24 @@ final class TriggerService {
   /** One decision as stored, with the invitation it made or collapsed into. */
   record Outcome(Decision decision, Optional<Long> invitationId) {}
 
-  /** What a pass decided. */
-  record Result(List<Outcome> outcomes, int deferred) {
-    static final Result EMPTY = new Result(List.of(), 0);
+  /**
+   * What a pass decided.
+   *
+   * @param nextChange the earliest time a later pass could decide something this one did not, with no
+   *     new data from the CRM: a waiting event's contact given up, a contact coming due for a
+   *     relationship survey; empty when only new data (or the next day) can change anything
+   */
+  record Result(List<Outcome> outcomes, int deferred, Optional<Instant> nextChange) {
+    static final Result EMPTY = new Result(List.of(), 0, Optional.empty());
 
     Result plus(Result other) {
       List<Outcome> all = new ArrayList<>(outcomes);
       all.addAll(other.outcomes);
-      return new Result(List.copyOf(all), deferred + other.deferred);
+      return new Result(List.copyOf(all), deferred + other.deferred, earliest(nextChange, other.nextChange));
+    }
+
+    static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+      return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
     }
 
     int evaluated() {
@@ -111,6 +122,7 @@ final class TriggerService {
     ConnectionConfig connectionConfig = connection(connection);
     List<Outcome> outcomes = new ArrayList<>();
     int deferred = 0;
+    Optional<Instant> givenUpAt = Optional.empty();
     Optional<PendingEvaluation> after = Optional.empty();
     while (true) {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
@@ -118,6 +130,7 @@ final class TriggerService {
         Optional<List<Outcome>> decided = handle.inTransaction(h -> evaluate(h, connectionConfig, pending, now));
         if (decided.isEmpty()) {
           deferred++;
+          givenUpAt = Result.earliest(givenUpAt, Optional.of(pending.seenAt().plus(UNKNOWN_CONTACT_GRACE)));
         } else {
           decided.get().forEach(this::schedule);
           outcomes.addAll(decided.get());
@@ -128,7 +141,7 @@ final class TriggerService {
       }
       after = Optional.of(page.get(page.size() - 1));
     }
-    Result result = new Result(List.copyOf(outcomes), deferred);
+    Result result = new Result(List.copyOf(outcomes), deferred, givenUpAt);
     if (result.evaluated() > 0) {
       LOG.info("{}: {} event decisions: {} invited, {} suppressed, {} collapsed{}", connection, result.evaluated(),
           result.invited(), result.suppressed(), result.collapsed(),
@@ -181,8 +194,10 @@ final class TriggerService {
     Instant dayStart = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
     List<Contact> contacts = stores.contacts().all(connection);
     List<Outcome> outcomes = new ArrayList<>();
+    Optional<Instant> nextDue = Optional.empty();
+    boolean perPerson = config.fatigue().scope() == FatigueConfig.Scope.PERSON;
     for (TriggerConfig trigger : triggers) {
-      Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection);
+      Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection, perPerson);
       Set<String> decidedToday = stores.decisions().contactsSince(handle, connection, trigger.name(), dayStart);
       int plannedToday = stores.decisions().countSince(handle, connection, trigger.name(),
           Decision.Outcome.INVITE.name(), dayStart);
@@ -191,23 +206,27 @@ final class TriggerService {
           .map(contact -> new RelationshipPlanner.Candidate(contact,
               Optional.ofNullable(lastSurveyed.get(contact.crmId()))))
           .toList();
+      List<Outcome> decided = new ArrayList<>();
       RelationshipPlanner.Plan plan = planner.plan(trigger, connection, candidates,
-          new StoreSurveyHistory(stores, handle), plannedToday, now);
-      for (Contact contact : plan.chosen()) {
-        Outcome outcome = handle.inTransaction(h -> {
-          Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
-              contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
-          return store(h, decision, Optional.empty(), contact.accountId(), trigger, now);
-        });
-        schedule(outcome);
-        outcomes.add(outcome);
-      }
+          new StoreSurveyHistory(stores, handle), plannedToday, now, contact -> {
+            Outcome outcome = handle.inTransaction(h -> {
+              Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
+                  contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
+              return store(h, decision, Optional.empty(), contact.accountId(), trigger, now);
+            });
+            schedule(outcome);
+            decided.add(outcome);
+            return outcome.decision().invites();
+          });
+      outcomes.addAll(decided);
+      nextDue = Result.earliest(nextDue, plan.nextDue());
       if (!plan.chosen().isEmpty()) {
-        LOG.info("{}: relationship trigger '{}' chose {} of {} due contacts today ({} left for later)", connection,
-            trigger.name(), plan.chosen().size(), plan.due(), plan.later());
+        LOG.info("{}: relationship trigger '{}' decided on {} of {} due contacts today, {} invited ({} left for "
+            + "later)", connection, trigger.name(), plan.chosen().size(), plan.due(),
+            decided.stream().filter(outcome -> outcome.decision().invites()).count(), plan.later());
       }
     }
-    return new Result(List.copyOf(outcomes), 0);
+    return new Result(List.copyOf(outcomes), 0, nextDue);
   }
 
   /** Schedules the send of every invitation that is waiting without a send task (after a crash). */

@@ -22,4 +22,15 @@ public interface CrmProvider {
    *     with this CRM (naming the key)
    */
   CrmAdapter create(ConnectionConfig connection, AdapterContext context);
+
+  /**
+   * The attributes this provider's adapters fill on events, per kind, so that trigger filters naming
+   * others can be refused when the configuration is loaded. Providers that do not override it are not
+   * checked.
+   *
+   * @since 0.2
+   */
+  default EventAttributes eventAttributes() {
+    return EventAttributes.UNDECLARED;
+  }
 }

@@ -24,15 +24,16 @@ public final class ContactRepository {
 
   /** Stores the contact, replacing an older copy; a copy older than the stored one is ignored. */
   public void upsert(Handle handle, String connection, Contact contact, Instant now) {
-    int updated = bind(handle.createUpdate("UPDATE contacts SET email = :email, first_name = :firstName, "
+    int updated = bind(handle.createUpdate("UPDATE contacts SET email = :email, email_key = :emailKey, "
+        + "first_name = :firstName, "
         + "last_name = :lastName, phone = :phone, locale = :locale, time_zone = :timeZone, "
         + "email_opt_out = :emailOptOut, owner_id = :ownerId, account_id = :accountId, account_name = :accountName, "
         + "segments = :segments, crm_modified_at = :modifiedAt, deleted = :deleted, synced_at = :now "
         + "WHERE connection = :connection AND crm_id = :crmId AND crm_modified_at <= :modifiedAt"), connection,
         contact, now).execute();
     if (updated == 0) {
-      Sql.insertIfAbsent(handle, h -> bind(h.createUpdate("INSERT INTO contacts (connection, " + COLUMNS
-          + ", synced_at) VALUES (:connection, :crmId, :email, :firstName, :lastName, :phone, :locale, :timeZone, "
+      Sql.insertIfAbsent(handle, h -> bind(h.createUpdate("INSERT INTO contacts (connection, email_key, "
+          + COLUMNS + ", synced_at) VALUES (:connection, :emailKey, :crmId, :email, :firstName, :lastName, :phone, :locale, :timeZone, "
           + ":emailOptOut, :ownerId, :accountId, :accountName, :segments, :modifiedAt, :deleted, :now)"),
           connection, contact, now).execute());
     }
@@ -55,6 +56,11 @@ public final class ContactRepository {
         .bind("connection", connection).map((rs, ctx) -> map(rs)).list());
   }
 
+  /** How contacts are matched as one person across connections: the e-mail address, ignoring case. */
+  public static String emailKey(String email) {
+    return email.strip().toLowerCase(Locale.ROOT);
+  }
+
   public int count(String connection) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM contacts WHERE connection = :c")
         .bind("c", connection).mapTo(Integer.class).one());
@@ -65,6 +71,7 @@ public final class ContactRepository {
     return update.bind("connection", connection)
         .bind("crmId", contact.crmId())
         .bind("email", contact.email().orElse(null))
+        .bind("emailKey", contact.email().map(ContactRepository::emailKey).orElse(null))
         .bind("firstName", contact.firstName().orElse(null))
         .bind("lastName", contact.lastName().orElse(null))
         .bind("phone", contact.phone().orElse(null))

@@ -125,6 +125,21 @@ public final class InvitationRepository {
         .bind("connection", connection).map((rs, ctx) -> map(rs)).list());
   }
 
+  /** Scheduled invitations of the connection due by {@code until}, in send order, read on {@code handle}. */
+  public List<Invitation> dueBy(Handle handle, String connection, Instant until) {
+    return handle.createQuery("SELECT " + COLUMNS + " FROM invitations WHERE connection = :connection "
+            + "AND state = 'SCHEDULED' AND send_at <= :until ORDER BY send_at, id")
+        .bind("connection", connection).bind("until", Sql.timestamp(until)).map((rs, ctx) -> map(rs)).list();
+  }
+
+  /** The earliest send time after {@code after} of a scheduled invitation of the connection, read on {@code handle}. */
+  public Optional<Instant> nextSendAfter(Handle handle, String connection, Instant after) {
+    return handle.createQuery("SELECT MIN(send_at) FROM invitations WHERE connection = :connection "
+            + "AND state = 'SCHEDULED' AND send_at > :after")
+        .bind("connection", connection).bind("after", Sql.timestamp(after))
+        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
+  }
+
   /** Scheduled invitations whose send task is missing (a crash between storing and scheduling). */
   public List<Invitation> scheduledWithoutTask(String connection, String taskName) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations i "
@@ -147,41 +162,84 @@ public final class InvitationRepository {
   // ---- survey history queries ----------------------------------------------------------------
 
   /**
-   * The latest send (or planned send) to this contact that counts for fatigue: invitations scheduled,
-   * being sent or sent, not those suppressed or failed. Read on {@code handle}, so that a trigger pass
-   * sees the invitations it made earlier in its own transaction.
+   * Which invitations count as surveys for a question: every one that is scheduled, being sent or sent
+   * (not those suppressed or failed), less one invitation and those whose time is after a moment.
+   *
+   * @param excluding an invitation that does not count (the one being re-checked); 0 for none
+   * @param notAfter invitations due later than this do not count yet
    */
-  public Optional<Instant> lastSurveyedAt(Handle handle, String connection, String contactId) {
-    return handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
-            + "WHERE connection = :connection AND contact_crm_id = :contactId AND state NOT IN ('SUPPRESSED', 'FAILED')")
+  public record Counting(long excluding, Instant notAfter) {
+    /** Every invitation counts: what a trigger pass asks. */
+    public static final Counting ALL = new Counting(0, Instant.parse("9999-12-31T23:59:59Z"));
+
+    /** For the send-time re-check of {@code invitationId} at {@code now}: others sent or due by now. */
+    public static Counting beside(long invitationId, Instant now) {
+      return new Counting(invitationId, now);
+    }
+
+    String where(String alias) {
+      return " AND " + alias + "state NOT IN ('SUPPRESSED', 'FAILED') AND " + alias + "id <> :excluding AND COALESCE("
+          + alias + "sent_at, " + alias + "send_at) <= :notAfter";
+    }
+
+    <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bind(T statement) {
+      return statement.bind("excluding", excluding).bind("notAfter", Sql.timestamp(notAfter));
+    }
+  }
+
+  /** A survey of one person: when, and through which connection's contact. */
+  public record PersonSurvey(String connection, String contactId, Instant at) {}
+
+  /**
+   * The latest send (or planned send) to this contact that counts. Read on {@code handle}, so that a
+   * trigger pass sees the invitations it made earlier in its own transaction.
+   */
+  public Optional<Instant> lastSurveyedAt(Handle handle, String connection, String contactId, Counting counting) {
+    return counting.bind(handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
+            + "WHERE connection = :connection AND contact_crm_id = :contactId" + counting.where("")))
         .bind("connection", connection).bind("contactId", contactId)
         .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
   }
 
-  /** {@link #lastSurveyedAt} for every contact of the connection that has one, in one query. */
-  public java.util.Map<String, Instant> lastSurveyedByContact(Handle handle, String connection) {
+  /** As {@link #lastSurveyedAt}, over every contact with this e-mail address (ignoring case) in every connection. */
+  public Optional<PersonSurvey> lastPersonSurveyedAt(Handle handle, String email, Counting counting) {
+    return counting.bind(handle.createQuery("SELECT i.connection, i.contact_crm_id, COALESCE(i.sent_at, i.send_at) "
+            + "AS at FROM contacts c JOIN invitations i ON i.connection = c.connection AND i.contact_crm_id = c.crm_id "
+            + "WHERE c.email_key = :emailKey" + counting.where("i.") + " ORDER BY at DESC, i.id DESC LIMIT 1"))
+        .bind("emailKey", ContactRepository.emailKey(email))
+        .map((rs, ctx) -> new PersonSurvey(rs.getString("connection"), rs.getString("contact_crm_id"),
+            rs.getTimestamp("at").toInstant()))
+        .findOne();
+  }
+
+  /**
+   * {@link #lastSurveyedAt} for every contact of the connection that has one, in one query; with
+   * {@code perPerson}, each contact's is the latest of every contact with its e-mail address.
+   */
+  public java.util.Map<String, Instant> lastSurveyedByContact(Handle handle, String connection, boolean perPerson) {
     java.util.Map<String, Instant> last = new java.util.HashMap<>();
-    handle.createQuery("SELECT contact_crm_id, MAX(COALESCE(sent_at, send_at)) AS last_at FROM invitations "
-            + "WHERE connection = :connection AND state NOT IN ('SUPPRESSED', 'FAILED') GROUP BY contact_crm_id")
-        .bind("connection", connection)
+    String sql = perPerson
+        ? "SELECT c.crm_id AS contact_crm_id, MAX(COALESCE(i.sent_at, i.send_at)) AS last_at FROM contacts c "
+            + "JOIN contacts p ON p.email_key = c.email_key JOIN invitations i ON i.connection = p.connection "
+            + "AND i.contact_crm_id = p.crm_id WHERE c.connection = :connection" + Counting.ALL.where("i.")
+            + " GROUP BY c.crm_id"
+        : "SELECT contact_crm_id, MAX(COALESCE(sent_at, send_at)) AS last_at FROM invitations "
+            + "WHERE connection = :connection" + Counting.ALL.where("") + " GROUP BY contact_crm_id";
+    Counting.ALL.bind(handle.createQuery(sql)).bind("connection", connection)
         .map((rs, ctx) -> java.util.Map.entry(rs.getString("contact_crm_id"), rs.getTimestamp("last_at").toInstant()))
-        .forEach(entry -> last.put(entry.getKey(), entry.getValue()));
+        .forEach(entry -> last.merge(entry.getKey(), entry.getValue(), (a, b) -> a.isAfter(b) ? a : b));
+    if (perPerson) {
+      // contacts without an address are one person each
+      lastSurveyedByContact(handle, connection, false).forEach(last::putIfAbsent);
+    }
     return last;
   }
 
-  /** The latest invitation actually sent to this contact, excluding one (the re-check at send time). */
-  public Optional<Instant> lastSentAt(String connection, String contactId, long excluding) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT MAX(sent_at) FROM invitations "
-            + "WHERE connection = :connection AND contact_crm_id = :contactId AND id <> :excluding "
-            + "AND sent_at IS NOT NULL")
-        .bind("connection", connection).bind("contactId", contactId).bind("excluding", excluding)
-        .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant));
-  }
-
   /** As {@link #lastSurveyedAt}, over every contact of one account. */
-  public Optional<Instant> lastAccountSurveyedAt(Handle handle, String connection, String accountId) {
-    return handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
-            + "WHERE connection = :connection AND account_id = :accountId AND state NOT IN ('SUPPRESSED', 'FAILED')")
+  public Optional<Instant> lastAccountSurveyedAt(Handle handle, String connection, String accountId,
+      Counting counting) {
+    return counting.bind(handle.createQuery("SELECT MAX(COALESCE(sent_at, send_at)) FROM invitations "
+            + "WHERE connection = :connection AND account_id = :accountId" + counting.where("")))
         .bind("connection", connection).bind("accountId", accountId)
         .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
   }

@@ -16,6 +16,10 @@ import java.util.Optional;
  * condition, and the reason says which.
  */
 final class FilterMatcher {
+  /** The contact's own attributes a filter can read; anything else is one of its segments. */
+  static final List<String> CONTACT_FIELDS = List.of("email", "first-name", "last-name", "phone", "locale",
+      "time-zone", "owner", "account-id", "account-name", "email-opt-out");
+
   private FilterMatcher() {}
 
   /** The first condition that does not hold, as a reason sentence; empty when all hold. */

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Picks today's contacts for a periodic relationship survey, so that a base of N contacts is surveyed
@@ -25,8 +26,11 @@ import java.util.Optional;
  * address, CRM opt-out, filter not met, not sampled, on our unsubscribe list) are left out, so that
  * they never hold a place that someone else could have taken. Each chosen contact still goes through
  * {@link TriggerEvaluator#evaluate} with an empty event, which may suppress it (fatigue, account
- * fatigue, daily cap). Throws {@link IllegalArgumentException} for a trigger that is not a
- * relationship trigger with a period, or a negative {@code plannedToday}.
+ * fatigue, daily cap): given that decision ({@code decide}), the planner takes the next due contact in
+ * its place, so that one pass plans the whole day's quota and later passes of the day find nothing to
+ * add — a day plans the same however often the engine runs, and {@code simulate} can predict it.
+ * Throws {@link IllegalArgumentException} for a trigger that is not a relationship trigger with a
+ * period, or a negative {@code plannedToday}.
  */
 public final class RelationshipPlanner {
   private static final long SECONDS_PER_DAY = Duration.ofDays(1).toSeconds();
@@ -48,14 +52,16 @@ public final class RelationshipPlanner {
   /**
    * Today's pick.
    *
-   * @param chosen the contacts to evaluate now, in order
+   * @param chosen the contacts decided on, in order: the invited ones and those the rules refused
    * @param due the surveyable contacts that are due, chosen ones included
    * @param quota how many this pass could choose: the day's quota less what was planned today
    * @param later the due contacts left for later passes and days
+   * @param nextDue when the next surveyable contact that is not due yet becomes due; empty when none will
    */
-  public record Plan(List<Contact> chosen, int due, int quota, int later) {
+  public record Plan(List<Contact> chosen, int due, int quota, int later, Optional<Instant> nextDue) {
     public Plan {
       chosen = List.copyOf(chosen);
+      Objects.requireNonNull(nextDue, "nextDue");
     }
   }
 
@@ -69,6 +75,17 @@ public final class RelationshipPlanner {
    */
   public Plan plan(TriggerConfig trigger, String connection, List<Candidate> candidates, SurveyHistory history,
       int plannedToday, Instant now) {
+    return plan(trigger, connection, candidates, history, plannedToday, now, contact -> true);
+  }
+
+  /**
+   * As {@link #plan(TriggerConfig, String, List, SurveyHistory, int, Instant)}, deciding on each chosen
+   * contact in turn: {@code decide} returns true when the contact was invited, false when the rules
+   * refused it, and then the next due contact is chosen, until the quota is invited or none is left.
+   */
+  public Plan plan(TriggerConfig trigger, String connection, List<Candidate> candidates, SurveyHistory history,
+      int plannedToday, Instant now, Predicate<Contact> decide) {
+    Objects.requireNonNull(decide, "decide");
     Objects.requireNonNull(trigger, "trigger");
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(candidates, "candidates");
@@ -89,6 +106,7 @@ public final class RelationshipPlanner {
     Instant dueBefore = now.minus(period);
 
     int surveyable = 0;
+    Optional<Instant> nextDue = Optional.empty();
     List<Ranked> due = new ArrayList<>();
     for (Candidate candidate : candidates) {
       Contact contact = candidate.contact();
@@ -100,6 +118,9 @@ public final class RelationshipPlanner {
       surveyable++;
       if (candidate.lastSurveyedAt().map(last -> last.isBefore(dueBefore)).orElse(true)) {
         due.add(new Ranked(candidate, Sampling.position(connection, trigger.name(), contact.crmId())));
+      } else {
+        Instant becomesDue = candidate.lastSurveyedAt().get().plus(period);
+        nextDue = nextDue.filter(next -> next.isBefore(becomesDue)).or(() -> Optional.of(becomesDue));
       }
     }
     due.sort(Ranked.ORDER);
@@ -109,8 +130,9 @@ public final class RelationshipPlanner {
 
     List<Contact> chosen = new ArrayList<>();
     int unsubscribed = 0;
+    int invited = 0;
     for (Ranked ranked : due) {
-      if (chosen.size() >= quota) {
+      if (invited >= quota) {
         break;
       }
       Contact contact = ranked.candidate().contact();
@@ -119,10 +141,11 @@ public final class RelationshipPlanner {
         unsubscribed++;
       } else {
         chosen.add(contact);
+        invited += decide.test(contact) ? 1 : 0;
       }
     }
     int dueCount = due.size() - unsubscribed;
-    return new Plan(chosen, dueCount, quota, dueCount - chosen.size());
+    return new Plan(chosen, dueCount, quota, dueCount - chosen.size(), nextDue);
   }
 
   private static long ceilDiv(long dividend, long divisor) {

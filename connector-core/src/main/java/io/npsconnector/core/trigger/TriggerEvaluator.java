@@ -35,6 +35,11 @@ import java.util.Optional;
  * enabled or applies to the connection, nor de-duplicate per trigger and event: that is the
  * engine's. Throws {@link IllegalArgumentException} when the event does not fit the trigger (an event
  * for a relationship trigger, none or one of another kind for a purchase or support trigger).
+ *
+ * <p>The same rules judge an invitation again when it is due ({@link #recheck}) and before its
+ * reminder ({@link #recheckReminder}); {@link #sendTime} places sends, retries and reminders in the
+ * send window. Fatigue counts per person (every contact with the e-mail address, in every
+ * connection) or per contact of one connection, as {@link FatigueConfig#scope()} says.
  */
 public final class TriggerEvaluator {
   static final String FILTER = "filter";
@@ -84,9 +89,9 @@ public final class TriggerEvaluator {
           + ", already scheduled for this contact");
     }
 
-    ZoneId zone = contact.timeZone().orElse(connection.timeZone());
+    ZoneId zone = zone(contact, connection.timeZone());
     Instant earliest = event.map(e -> max(now, e.occurredAt().plus(trigger.delay()))).orElse(now);
-    Instant sendAt = SendWindow.of(window).next(earliest, zone);
+    Instant sendAt = sendTime(window, contact, connection.timeZone(), earliest);
 
     refusal = fatigue(connection.name(), contact, fatigue, history, sendAt, now)
         .or(() -> accountFatigue(connection.name(), contact, fatigue, history, sendAt, now))
@@ -103,8 +108,59 @@ public final class TriggerEvaluator {
     return outcomes.invite(sendAt, when);
   }
 
-  /** A refusal by one rule, with its reason. */
-  record Refusal(String rule, String reason) {}
+  /**
+   * The rules that can change after an invitation was scheduled, judged again when it is due by the
+   * same code as {@link #evaluate}: deleted (or no longer stored), e-mail address, CRM opt-out, our
+   * unsubscribe list, fatigue and account fatigue at {@code now}. {@code history} must leave the
+   * invitation itself out, and those due after it. Empty when it may go.
+   */
+  public Optional<Refusal> recheck(String connection, FatigueConfig fatigue, Optional<Contact> contact,
+      SurveyHistory history, Instant now) {
+    Objects.requireNonNull(fatigue, "fatigue");
+    Objects.requireNonNull(now, "now");
+    return recheckReminder(connection, contact, history)
+        .or(() -> fatigue(connection, contact.orElseThrow(), fatigue, history, now, now))
+        .or(() -> accountFatigue(connection, contact.orElseThrow(), fatigue, history, now, now));
+  }
+
+  /**
+   * Before a reminder: whether the contact can still be reached (stored, not deleted, an address, no
+   * opt-out, not unsubscribed). Fatigue does not apply: the reminder belongs to a survey already sent.
+   */
+  public Optional<Refusal> recheckReminder(String connection, Optional<Contact> contact, SurveyHistory history) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(contact, "contact");
+    Objects.requireNonNull(history, "history");
+    if (contact.isEmpty()) {
+      return Optional.of(new Refusal(DELETED, "the contact no longer exists in the CRM"));
+    }
+    return reachability(contact.get()).or(() -> unsubscribed(connection, contact.get(), history));
+  }
+
+  /**
+   * The first instant at or after {@code earliest} inside the send window, read in the contact's time
+   * zone, else {@code connectionZone}: for first sends, retries and reminders alike.
+   */
+  public static Instant sendTime(SendWindowConfig window, Contact contact, ZoneId connectionZone, Instant earliest) {
+    return SendWindow.of(window).next(earliest, zone(contact, connectionZone));
+  }
+
+  private static ZoneId zone(Contact contact, ZoneId connectionZone) {
+    return contact.timeZone().orElse(connectionZone);
+  }
+
+  /**
+   * A refusal by one rule, with its reason.
+   *
+   * @param rule the stable id of the rule, as in {@link Decision#rule()}
+   */
+  public record Refusal(String rule, String reason) {
+    /** As stored in an invitation's history: {@code rule: reason}. */
+    @Override
+    public String toString() {
+      return rule + ": " + reason;
+    }
+  }
 
   /**
    * The contact-only rules that refuse the same way on every pass (deleted, no e-mail, CRM opt-out),
@@ -175,6 +231,14 @@ public final class TriggerEvaluator {
       SurveyHistory history, Instant sendAt, Instant now) {
     if (fatigue.days() <= 0) {
       return Optional.empty();
+    }
+    if (fatigue.scope() == FatigueConfig.Scope.PERSON && contact.email().isPresent()) {
+      return history.lastPersonSurveyedAt(contact.email().get())
+          .filter(last -> within(last.at(), fatigue.days(), sendAt))
+          .map(last -> new Refusal(FATIGUE, surveyed("", last.at(), now)
+              + (last.connection().equals(connection) ? "" : " through connection '" + last.connection() + "'")
+              + "; the fatigue window is " + days(fatigue.days()) + ", counted per person (same e-mail address "
+              + "in every connection)"));
     }
     return history.lastSurveyedAt(connection, contact.crmId())
         .filter(last -> within(last, fatigue.days(), sendAt))

@@ -50,6 +50,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class EngineContract {
   static final String CRM = "crm";
+  /** A second CRM connection, for a person known in both. */
+  static final String CRM_B = "crm-b";
   /** A Monday, after the autumn clock changes in Europe and North America. */
   static final Instant T0 = Instant.parse("2026-11-02T10:00:00Z");
   static final Instant MODIFIED = T0.minus(Duration.ofDays(30));
@@ -989,6 +991,230 @@ abstract class EngineContract {
     assertThat(onlyDecision("c3").rule()).isEqualTo("opt-out");
   }
 
+  // ---- rules in one place -----------------------------------------------------------------------------
+
+  @Test
+  void countsFatiguePerPersonAcrossConnectionsByDefault() {
+    buyInBothConnections("person");
+
+    assertThat(onlyInvitation("c1").state()).isEqualTo(InvitationState.SCHEDULED);
+    StoredDecision second = stores().decisions().forContact(CRM_B, "x9").get(0);
+    assertSuppressed(second, "fatigue", "surveyed 1 day ago");
+    assertThat(second.reason()).contains("through connection 'crm'", "counted per person");
+    assertThat(stores().invitations().forContact(CRM_B, "x9")).isEmpty();
+  }
+
+  @Test
+  void countsFatiguePerConnectionWhenTheScopeSaysSo() {
+    buyInBothConnections("connection");
+
+    assertThat(invitations("c1")).hasSize(1);
+    assertThat(stores().invitations().forContact(CRM_B, "x9")).hasSize(1);
+  }
+
+  @Test
+  void suppressesAtSendTimeASurveyOfAPersonTheOtherConnectionSurveyedMeanwhile() {
+    NpsConfig perConnection = config().purchase("delay: 2d").fatigue(60, "connection").secondConnection().build();
+    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
+    Engine first = twoConnectionEngine(perConnection, other);
+    crm.putContact(contact("c1").email("ada@example.com").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    other.putContact(contact("x9").email("ADA@example.com").build());
+    other.addEvent(purchase("deal-1", "x9", T0));
+    first.syncAndTrigger(CRM);
+    first.syncAndTrigger(CRM_B);
+    long early = onlyInvitation("c1").id();
+    long late = stores().invitations().forContact(CRM_B, "x9").get(0).id();
+
+    engines.forEach(Engine::close);
+    engines.clear();
+    Engine second = twoConnectionEngine(config().purchase("delay: 2d").fatigue(60, "person").secondConnection()
+        .build(), other);
+    clock.set(invitation(early).sendAt());
+    assertThat(second.send(early)).isEqualTo("SENT");
+    clock.set(invitation(late).sendAt());
+    assertThat(second.send(late)).isEqualTo("SUPPRESSED");
+
+    assertThat(lastHistory(late).detail()).hasValueSatisfying(detail -> assertThat(detail)
+        .startsWith("fatigue: surveyed 1 hour ago").contains("through connection 'crm'"));
+  }
+
+  @Test
+  void appliesAccountFatigueAtSendTimeAsTheTriggerPassDoes() {
+    crm.putContacts(List.of(contact("a1").account("acc-1", "Acme").build(),
+        contact("a2").account("acc-1", "Acme").build()));
+    crm.addEvent(purchase("opp-1", "a1", T0.minus(HOUR)));
+    crm.addEvent(purchase("opp-2", "a2", T0));
+    engine(config().purchase("delay: 1d").fatigue(60).build()).syncAndTrigger(CRM);
+    long a1 = onlyInvitation("a1").id();
+    long a2 = onlyInvitation("a2").id();
+
+    Engine strict = restart(config().purchase("delay: 1d").fatigue(60, 7).build());
+    clock.set(invitation(a1).sendAt());
+    assertThat(strict.send(a1)).isEqualTo("SENT");
+    clock.set(invitation(a2).sendAt());
+    assertThat(strict.send(a2)).isEqualTo("SUPPRESSED");
+
+    assertThat(lastHistory(a2).detail()).hasValueSatisfying(detail -> assertThat(detail)
+        .startsWith("account-fatigue: account Acme (acc-1) surveyed 1 hour ago"));
+    assertThat(channel.countFor(a2)).isZero();
+  }
+
+  @Test
+  void retriesAFailedSendInsideTheRecipientsSendWindow() {
+    Engine engine = engine(config().purchase().sendWindow("20:00-09:00", "[mon, tue, wed, thu, fri, sat, sun]")
+        .build());
+    long id = invite(engine, "c1");
+    clock.set(Instant.parse("2026-11-02T18:59:30Z")); // 19:59:30 in Berlin, the contact's connection's zone
+    channel.failNextSends(1);
+
+    assertThat(engine.send(id)).isEqualTo("RETRY_LATER");
+
+    // a minute later is quiet: the retry waits for 09:00 Berlin, 08:00 UTC
+    assertThat(invitation(id).sendAt()).isEqualTo(Instant.parse("2026-11-03T08:00:00Z"));
+  }
+
+  @Test
+  void holdsASendThatComesDueOutsideTheWindowUntilTheWindowOpens() {
+    Engine engine = engine(config().purchase().sendWindow("20:00-09:00", "[mon, tue, wed, thu, fri, sat, sun]")
+        .build());
+    long id = invite(engine, "c1");
+    clock.set(Instant.parse("2026-11-02T21:30:00Z")); // the scheduler was down; 22:30 in Berlin
+
+    assertThat(engine.send(id)).isEqualTo("DEFERRED");
+    assertThat(invitation(id).sendAt()).isEqualTo(Instant.parse("2026-11-03T08:00:00Z"));
+    assertThat(channel.attempts()).isEmpty();
+
+    clock.set(Instant.parse("2026-11-03T08:00:00Z"));
+    assertThat(engine.send(id)).isEqualTo("SENT");
+  }
+
+  @Test
+  void schedulesTheReminderInsideTheRecipientsSendWindow() {
+    Engine engine = engine(config().purchase().sendWindow("20:00-09:00", "[mon, tue, wed]").build());
+    long id = invite(engine, "c1");
+    engine.send(id);
+
+    // three days after Monday 11:00 Berlin is a Thursday: the reminder waits for Monday 09:00 Berlin
+    Instant monday = Instant.parse("2026-11-09T08:00:00Z");
+    assertThat(taskTime(DbScheduler.REMIND, id)).contains(monday);
+
+    clock.set(T0.plus(Duration.ofDays(3)));
+    assertThat(engine.remind(id)).isEqualTo("DEFERRED");
+    clock.set(monday);
+    assertThat(engine.remind(id)).isEqualTo("SENT");
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.REMINDED);
+  }
+
+  @Test
+  void simulatePredictsInvitationByInvitationWhatTheEngineThenDoes() {
+    NpsConfig config = config().purchase("delay: 1d").trigger("relationship", "relationship", "period: 10d")
+        .fatigue(5, 3).sendWindow("20:00-09:00", "[mon, tue, wed, thu, fri]").syncInterval("1h").build();
+    List<Contact> contacts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      Contact.Builder contact = contact(String.format("c%02d", i)).account("acc-" + i / 3, "Account " + i / 3);
+      contacts.add((i % 4 == 0 ? contact.timeZone(ZoneId.of("America/New_York")) : contact).build());
+    }
+    crm.putContacts(contacts);
+    Instant from = T0;
+    Instant historyStart = from.minus(Duration.ofDays(12));
+    for (int i = 0; i < 6; i++) {
+      crm.addEvent(purchase("opp-" + i, String.format("c%02d", i * 5), historyStart.plus(Duration.ofDays(2L * i))));
+    }
+    Engine engine = engine(config);
+    runHourly(engine, historyStart, from);
+    clock.set(from);
+    // events the connector stored but no pass decided on yet, one for a contact the CRM never sends
+    new SyncService(stores(), clock, EngineHooks.NONE, SyncProgress.NONE).store(CRM, List.of(), List.of(
+        purchase("opp-new-1", "c07", from.minus(HOUR)), purchase("opp-new-2", "c11", from.minus(HOUR)),
+        purchase("opp-new-3", "ghost", from.minus(HOUR))));
+    int days = 6;
+
+    Simulator.Simulation simulation = new Simulator(config, database, clock).simulate(days);
+    List<Long> waiting = stores().invitations().inStates(CRM, InvitationState.SCHEDULED).stream()
+        .map(Invitation::id).toList();
+    int storedBySimulate = database.jdbi().withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM decisions "
+        + "WHERE decided_at >= :from").bind("from", Timestamp.from(from)).mapTo(Integer.class).one());
+    assertThat(storedBySimulate).as("simulate stores nothing").isZero();
+    runHourly(engine, from, simulation.until());
+
+    List<String> engineInvitations = stores().invitations().inStates(CRM, InvitationState.values()).stream()
+        .filter(invitation -> waiting.contains(invitation.id()) || !invitation.createdAt().isBefore(from))
+        .filter(invitation -> invitation.sendAt().isBefore(simulation.until()))
+        .map(invitation -> invitation.trigger() + " " + invitation.contactId() + " at " + invitation.sendAt())
+        .sorted().toList();
+    List<String> simulatedInvitations = simulation.surveyed().stream()
+        .map(line -> line.trigger() + " " + line.contactId() + " at " + line.sendAt().orElseThrow()).sorted().toList();
+    assertThat(simulatedInvitations).isEqualTo(engineInvitations);
+    List<String> engineRefusals = database.jdbi().withHandle(handle -> handle.createQuery("SELECT trigger_name, "
+            + "contact_crm_id, outcome, rule_id, decided_at FROM decisions WHERE decided_at >= :from "
+            + "AND outcome <> 'INVITE'")
+        .bind("from", Timestamp.from(from))
+        .map((rs, ctx) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)
+            + " at " + rs.getTimestamp(5).toInstant())
+        .list()).stream().sorted().toList();
+    List<String> simulatedRefusals = simulation.notSurveyed().stream()
+        .map(line -> line.trigger() + " " + line.contactId() + " " + line.outcome() + " " + line.rule() + " at "
+            + line.decidedAt())
+        .sorted().toList();
+    assertThat(simulatedRefusals).isEqualTo(engineRefusals);
+    // what makes it a test of the day's quota: refused relationship picks were replaced the same day
+    assertThat(simulation.notSurveyed()).anySatisfy(line -> {
+      assertThat(line.source()).isEqualTo(Simulator.Source.RELATIONSHIP);
+      assertThat(line.rule()).isIn("fatigue", "account-fatigue");
+    });
+    // and contacts that came due during a day were planned by a later pass of that day, as the engine does
+    assertThat(simulation.surveyed()).anySatisfy(line -> {
+      assertThat(line.source()).isEqualTo(Simulator.Source.RELATIONSHIP);
+      assertThat(line.decidedAt()).isNotEqualTo(line.decidedAt().truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+    });
+    assertThat(simulation.notSurveyed()).anySatisfy(line -> assertThat(line.rule()).isEqualTo("unknown-contact"));
+  }
+
+  /**
+   * The engine as the scheduler runs it with a one-hour sync interval: a pass every hour from
+   * {@code start}, and each invitation sent at its send time.
+   */
+  private void runHourly(Engine engine, Instant start, Instant end) {
+    for (Instant at = start; at.isBefore(end); at = at.plus(HOUR)) {
+      for (Invitation due : stores().invitations().inStates(CRM, InvitationState.SCHEDULED)) {
+        if (!due.sendAt().isAfter(at)) {
+          clock.set(due.sendAt());
+          engine.send(due.id());
+        }
+      }
+      clock.set(at);
+      engine.syncAndTrigger(CRM);
+    }
+  }
+
+  /**
+   * One person in both CRMs, as c1 in {@link #CRM} and x9 in {@link #CRM_B}, the address written with
+   * other capitals: each buys, {@link #CRM} is synced, then {@link #CRM_B} a day later.
+   */
+  private void buyInBothConnections(String fatigueScope) {
+    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
+    Engine engine = twoConnectionEngine(config().purchase().fatigue(60, fatigueScope).secondConnection().build(),
+        other);
+    crm.putContact(contact("c1").email("Ada.Lovelace@Example.com").build());
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    other.putContact(contact("x9").email("ada.lovelace@example.com").build());
+    other.addEvent(purchase("deal-1", "x9", T0.minus(HOUR)));
+
+    engine.syncAndTrigger(CRM);
+    clock.advance(DAY);
+    engine.syncAndTrigger(CRM_B);
+  }
+
+  private Engine twoConnectionEngine(NpsConfig config, FakeCrmAdapter other) {
+    Engine engine = Engine.builder(config, database).adapter(CRM, crm).adapter(CRM_B, other).channel(channel)
+        .clock(clock).settings(EngineSettings.defaults().withInstanceName("engine-test")
+            .withWritebackRetryWait(Duration.ZERO))
+        .build();
+    engines.add(engine);
+    return engine;
+  }
+
   // ---- fixtures and helpers --------------------------------------------------------------------------
 
   /** A configuration whose rules stay out of the way unless a test turns them on. */
@@ -1002,6 +1228,8 @@ abstract class EngineContract {
     private String fatigue = "fatigue:\n  days: 60\n";
     private String crmToken = "engine-test-token";
     private String sendWindow = "send-window:\n  quiet-hours: none\n  weekdays: [mon, tue, wed, thu, fri, sat, sun]\n";
+    private String otherConnections = "";
+    private String syncInterval = "";
 
     TestConfig trigger(String name, String on, String... settings) {
       triggers.append("  - name: ").append(name).append("\n    on: ").append(on).append('\n');
@@ -1034,6 +1262,25 @@ abstract class EngineContract {
       return this;
     }
 
+    /** Fatigue over {@code days}, counted per {@code scope} ({@code person} or {@code connection}). */
+    TestConfig fatigue(int days, String scope) {
+      fatigue = "fatigue:\n  days: " + days + "\n  scope: " + scope + "\n";
+      return this;
+    }
+
+    /** How often the engine syncs and runs a trigger pass on {@link #CRM} (the default is 5 minutes). */
+    TestConfig syncInterval(String interval) {
+      syncInterval = "    sync-interval: " + interval + "\n";
+      return this;
+    }
+
+    /** A second connection, {@link #CRM_B}, in New York. */
+    TestConfig secondConnection() {
+      otherConnections = "  - name: " + CRM_B + "\n    type: hubspot\n    credentials:\n      token: ${CRM_TOKEN}\n"
+          + "    time-zone: America/New_York\n";
+      return this;
+    }
+
     TestConfig sendWindow(String quietHours, String weekdays) {
       sendWindow = "send-window:\n  quiet-hours: \"" + quietHours + "\"\n  weekdays: " + weekdays + "\n";
       return this;
@@ -1051,6 +1298,7 @@ abstract class EngineContract {
               credentials:
                 token: ${CRM_TOKEN}
               time-zone: Europe/Berlin
+          """ + syncInterval + otherConnections + """
           channels:
             email:
               host: 127.0.0.1

@@ -12,6 +12,7 @@ import java.util.Set;
 /** A {@link SurveyHistory} kept in maps, filled by the test. */
 final class InMemorySurveyHistory implements SurveyHistory {
   private final Map<String, Instant> lastSurveyed = new HashMap<>();
+  private final Map<String, PersonSurvey> lastPersonSurveyed = new HashMap<>();
   private final Map<String, Instant> lastAccountSurveyed = new HashMap<>();
   private final Set<String> unsubscribedContacts = new HashSet<>();
   private final Set<String> unsubscribedEmails = new HashSet<>();
@@ -20,6 +21,13 @@ final class InMemorySurveyHistory implements SurveyHistory {
 
   InMemorySurveyHistory surveyed(String connection, String contactId, Instant at) {
     lastSurveyed.merge(key(connection, contactId), at, (a, b) -> a.isAfter(b) ? a : b);
+    return this;
+  }
+
+  /** A survey of the person with this address, through a contact of {@code connection}. */
+  InMemorySurveyHistory personSurveyed(String email, String connection, Instant at) {
+    lastPersonSurveyed.merge(email.toLowerCase(Locale.ROOT), new PersonSurvey(connection, at),
+        (a, b) -> a.at().isAfter(b.at()) ? a : b);
     return this;
   }
 
@@ -51,6 +59,11 @@ final class InMemorySurveyHistory implements SurveyHistory {
   @Override
   public Optional<Instant> lastSurveyedAt(String connection, String contactId) {
     return Optional.ofNullable(lastSurveyed.get(key(connection, contactId)));
+  }
+
+  @Override
+  public Optional<PersonSurvey> lastPersonSurveyedAt(String email) {
+    return Optional.ofNullable(lastPersonSurveyed.get(email.toLowerCase(Locale.ROOT)));
   }
 
   @Override

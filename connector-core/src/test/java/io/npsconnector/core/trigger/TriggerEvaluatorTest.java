@@ -7,6 +7,7 @@ import static io.npsconnector.core.trigger.TriggerFixtures.always;
 import static io.npsconnector.core.trigger.TriggerFixtures.connection;
 import static io.npsconnector.core.trigger.TriggerFixtures.contact;
 import static io.npsconnector.core.trigger.TriggerFixtures.fatigue;
+import static io.npsconnector.core.trigger.TriggerFixtures.personFatigue;
 import static io.npsconnector.core.trigger.TriggerFixtures.officeHours;
 import static io.npsconnector.core.trigger.TriggerFixtures.purchase;
 import static io.npsconnector.core.trigger.TriggerFixtures.purchaseTrigger;
@@ -320,6 +321,43 @@ class TriggerEvaluatorTest {
 
       assertThat(decision.reason())
           .isEqualTo("has a survey planned in 3 days (2026-11-21); the fatigue window is 90 days");
+    }
+
+    @Test
+    void countsPerPersonTheSameAddressSurveyedThroughAnotherConnection() {
+      history.personSurveyed("ADA@Example.com", "salesforce-us", Instant.parse("2026-11-06T10:00:00Z"));
+      Contact ada = contact("003A").email("ada@example.com").build();
+
+      Decision perPerson = decide(twoDaysAfterPurchase(), personFatigue(90), ada, yesterdaysPurchase(Map.of()));
+      Decision perConnection = decide(twoDaysAfterPurchase(), fatigue(90), ada, yesterdaysPurchase(Map.of()));
+
+      assertThat(perPerson.rule()).isEqualTo("fatigue");
+      assertThat(perPerson.reason()).isEqualTo("surveyed 12 days ago (2026-11-06) through connection 'salesforce-us'; "
+          + "the fatigue window is 90 days, counted per person (same e-mail address in every connection)");
+      assertThat(perConnection.rule()).isEqualTo("eligible");
+    }
+
+    @Test
+    void recheckAtSendTimeAppliesAccountFatigueAsTheTriggerPassDoes() {
+      history.accountSurveyed(CONNECTION, "001", NOW.minus(Duration.ofDays(2)));
+      Contact acmeBuyer = contact("003A").account("001", "Acme").build();
+
+      Optional<TriggerEvaluator.Refusal> refusal = evaluator.recheck(CONNECTION, fatigue(90, 30),
+          Optional.of(acmeBuyer), history, NOW);
+
+      assertThat(refusal).map(TriggerEvaluator.Refusal::rule).contains("account-fatigue");
+      assertThat(refusal.orElseThrow().toString()).startsWith("account-fatigue: account Acme (001) surveyed 2 days ago");
+    }
+
+    @Test
+    void recheckBeforeAReminderIgnoresFatigueButNotAnOptOut() {
+      history.surveyed(CONNECTION, "003A", NOW.minus(Duration.ofDays(1)));
+
+      assertThat(evaluator.recheckReminder(CONNECTION, Optional.of(contact("003A").build()), history)).isEmpty();
+      assertThat(evaluator.recheckReminder(CONNECTION, Optional.of(contact("003A").emailOptOut(true).build()),
+          history)).map(TriggerEvaluator.Refusal::rule).contains("opt-out");
+      assertThat(evaluator.recheckReminder(CONNECTION, Optional.empty(), history))
+          .map(TriggerEvaluator.Refusal::rule).contains("deleted");
     }
 
     @Test

@@ -37,12 +37,18 @@ final class TriggerFixtures {
         Map.of("region", "hs_region"), zone, Locale.ENGLISH);
   }
 
+  /** Fatigue counted per contact of one connection, as {@link InMemorySurveyHistory#surveyed} records it. */
   static FatigueConfig fatigue(int days) {
-    return new FatigueConfig(days, Optional.empty());
+    return new FatigueConfig(days, Optional.empty(), FatigueConfig.Scope.CONNECTION);
   }
 
   static FatigueConfig fatigue(int days, int accountDays) {
-    return new FatigueConfig(days, Optional.of(accountDays));
+    return new FatigueConfig(days, Optional.of(accountDays), FatigueConfig.Scope.CONNECTION);
+  }
+
+  /** Fatigue counted per person: every contact with the e-mail address, in every connection. */
+  static FatigueConfig personFatigue(int days) {
+    return new FatigueConfig(days, Optional.empty(), FatigueConfig.Scope.PERSON);
   }
 
   /** The shipped default: quiet 20:00-09:00, Monday to Friday. */

@@ -170,6 +170,10 @@ class HubSpotReaderTest {
         "76543210");
     assertThat(pass.events().get(0).occurredAt()).isEqualTo(Instant.parse("2024-03-01T09:00:00Z"));
     assertThat(pass.events().get(1).attributes()).containsEntry("priority", "HIGH");
+    // what the provider declares for filters is what the reader fills
+    assertThat(pass.events()).allSatisfy(event -> assertThat(new io.npsconnector.hubspot.HubSpotProvider()
+        .eventAttributes().of(event.kind()).orElseThrow()).containsKeys(event.attributes().keySet()
+            .toArray(String[]::new)));
     // contacts, deals, tickets searches; two pipeline reads; one association read each for deals and tickets
     assertThat(pass.calls()).isEqualTo(7);
     assertThat(wireMock.getAllServeEvents()).hasSize(7);

@@ -25,6 +25,7 @@ import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.spi.ChangePage;
 import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.EventAttributes;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.salesforce.client.QueryLocatorExpired;
 import io.npsconnector.salesforce.client.SalesforceSession;
@@ -43,6 +44,15 @@ import io.npsconnector.salesforce.client.SalesforceSession;
  * first sync for contact roles, which the opportunities bring).
  */
 public final class SalesforceReader {
+  /** The attributes {@link #purchase} and {@link #closedCase} fill, which trigger filters may test. */
+  public static final EventAttributes EVENT_ATTRIBUTES = new EventAttributes(Map.of(
+      EventKind.PURCHASE, Map.of("amount", EventAttributes.Type.NUMBER, "stage", EventAttributes.Type.TEXT,
+          "type", EventAttributes.Type.TEXT, "name", EventAttributes.Type.TEXT, "lead-source", EventAttributes.Type.TEXT,
+          "account-id", EventAttributes.Type.TEXT),
+      EventKind.SUPPORT, Map.of("status", EventAttributes.Type.TEXT, "priority", EventAttributes.Type.TEXT,
+          "type", EventAttributes.Type.TEXT, "reason", EventAttributes.Type.TEXT, "origin", EventAttributes.Type.TEXT,
+          "subject", EventAttributes.Type.TEXT, "case-number", EventAttributes.Type.TEXT,
+          "account-id", EventAttributes.Type.TEXT)));
   private static final Logger LOG = LoggerFactory.getLogger(SalesforceReader.class);
   static final List<String> OPPORTUNITY_FIELDS = List.of("Id", "Name", "Amount", "StageName", "Type", "LeadSource",
       "CloseDate", "AccountId", "SystemModstamp");
