@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** "Did you mean" for misspelt keys and values, by edit distance. */
-final class Suggestions {
+public final class Suggestions {
   private Suggestions() {}
 
   /** {@code " — did you mean 'x'?"}, or an empty string when nothing is close. */
-  static String didYouMean(String typed, Collection<String> candidates) {
+  public static String didYouMean(String typed, Collection<String> candidates) {
     return nearest(typed, candidates).map(best -> " — did you mean '" + best + "'?").orElse("");
   }
 

@@ -5,8 +5,8 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmProvider;
+import io.npsconnector.core.spi.support.CrmProviders;
 import java.time.Clock;
-import java.util.List;
 import java.util.ServiceLoader;
 
 /** The CRM adapters this build has (found through {@link ServiceLoader}), for the commands that call a CRM. */
@@ -27,12 +27,9 @@ final class Adapters {
 
   /** A new adapter whose clock is {@code clock}. */
   static CrmAdapter open(NpsConfig config, ConnectionConfig connection, Clock clock) {
-    List<CrmProvider> providers = ServiceLoader.load(CrmProvider.class).stream().map(ServiceLoader.Provider::get)
-        .toList();
-    CrmProvider provider = providers.stream().filter(candidate -> candidate.type().equals(connection.type().id()))
-        .findFirst()
+    CrmProvider provider = CrmProviders.serving(connection.type())
         .orElseThrow(() -> new CommandFailure("connection '" + connection.name() + "': this build has no "
-            + connection.type().id() + " adapter yet (it has: " + String.join(", ", providers.stream()
+            + connection.type() + " adapter (it has: " + String.join(", ", CrmProviders.installed().stream()
                 .map(CrmProvider::type).toList()) + ")"));
     return provider.create(connection, new AdapterContext(clock, config.writeback()));
   }

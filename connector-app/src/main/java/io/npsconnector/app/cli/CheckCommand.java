@@ -45,7 +45,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static boolean check(NpsConfig loaded, ConnectionConfig connection, PrintWriter out) {
-    String name = connection.name() + " (" + connection.type().id() + ")";
+    String name = connection.name() + " (" + connection.type() + ")";
     ConnectionCheck result;
     try (CrmAdapter adapter = Adapters.open(loaded, connection)) {
       result = adapter.check();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.model.Contact;
@@ -992,9 +992,7 @@ abstract class EngineContract {
             admin-password: ${ADMIN_PASSWORD}
           connections:
             - name: crm
-              type: hubspot
-              credentials:
-                token: ${CRM_TOKEN}
+              type: fake
               time-zone: Europe/Berlin
           channels:
             email:
@@ -1012,7 +1010,7 @@ abstract class EngineContract {
                 due-in: 2d
                 priority: high
           """ + fatigue + sendWindow + "triggers:\n" + triggers;
-      return ConfigLoader.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
+      return FakeCrmProvider.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
           "ADMIN_PASSWORD", "engine-test-admin", "CRM_TOKEN", "engine-test-token"));
     }
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.model.Contact;
@@ -66,16 +66,14 @@ class SchedulerClusterTest {
       "ADMIN_PASSWORD", "test-admin-password",
       "CRM_TOKEN", "test-crm-token");
   /** Sends at once: no delay, no quiet hours, every weekday; nothing else limits a trigger. */
-  private static final NpsConfig CONFIG = ConfigLoader.parse("cluster-test.yaml", """
+  private static final NpsConfig CONFIG = FakeCrmProvider.parse("cluster-test.yaml", """
       company: Acme
       server:
         token-secret: ${TOKEN_SECRET}
         admin-password: ${ADMIN_PASSWORD}
       connections:
         - name: crm
-          type: hubspot
-          credentials:
-            token: ${CRM_TOKEN}
+          type: fake
       channels:
         email:
           host: 127.0.0.1

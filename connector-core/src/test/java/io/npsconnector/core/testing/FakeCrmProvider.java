@@ -1,9 +1,15 @@
 package io.npsconnector.core.testing;
 
+import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.ConnectionTypes;
+import io.npsconnector.config.CrmSettings;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.Section;
 import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.core.spi.CrmProvider;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +23,9 @@ import java.util.function.Consumer;
  * {@link #adapter(String)}, before or after the engine created it. Thread-safe; {@code create} does no I/O.
  */
 public final class FakeCrmProvider implements CrmProvider {
+  /** The settings of every fake connection: it has none of its own. */
+  public static final CrmSettings SETTINGS = new FakeSettings();
+
   private final Consumer<FakeCrmAdapter.Builder> settings;
   private final Map<String, FakeCrmAdapter> adapters = new ConcurrentHashMap<>();
 
@@ -39,6 +48,17 @@ public final class FakeCrmProvider implements CrmProvider {
     return FakeCrmAdapter.TYPE;
   }
 
+  /** A fake connection has no keys of its own. */
+  @Override
+  public CrmSettings readSettings(Section connection) {
+    return SETTINGS;
+  }
+
+  /** Parses a configuration whose connections are of type {@code fake}. */
+  public static NpsConfig parse(String source, String yaml, Map<String, String> env) {
+    return ConfigLoader.parse(source, yaml, env, ConnectionTypes.of(List.of(new FakeCrmProvider())));
+  }
+
   /** The connection's adapter, made with the context's clock the first time. */
   @Override
   public FakeCrmAdapter create(ConnectionConfig connection, AdapterContext context) {
@@ -58,4 +78,6 @@ public final class FakeCrmProvider implements CrmProvider {
     settings.accept(builder);
     return builder.build();
   }
+
+  private record FakeSettings() implements CrmSettings {}
 }

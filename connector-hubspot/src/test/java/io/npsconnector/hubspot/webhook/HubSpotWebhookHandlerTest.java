@@ -19,7 +19,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import io.npsconnector.config.HubSpotSettings;
 import io.npsconnector.config.Secret;
 import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.hubspot.webhook.StageChange.Kind;
@@ -315,7 +314,7 @@ class HubSpotWebhookHandlerTest {
   @Test
   void refusesEverythingWithoutAWebhookSecret() {
     HubSpotWebhookHandler unconfigured = HubSpotWebhookHandler.of("hubspot-eu",
-        HubSpotSettings.DEFAULTS, sink, clock);
+        Optional.empty(), sink, clock);
 
     WebhookResponse response = unconfigured.handle(signed(batch(dealStageChange(91L, DEAL, "closedwon", occurred)),
         clock.millis()));
@@ -358,7 +357,7 @@ class HubSpotWebhookHandlerTest {
     sink.failNext(1);
     responses.add(handler.handle(signed(batch(dealStageChange(102L, DEAL, "closedwon", occurred)),
         clock.millis())));
-    responses.add(HubSpotWebhookHandler.of("hubspot-eu", new HubSpotSettings("", 100, 4, 10, Optional.empty()),
+    responses.add(HubSpotWebhookHandler.of("hubspot-eu", Optional.empty(),
         sink, clock).handle(signed("[]", clock.millis())));
 
     assertThat(logs.list).hasSizeGreaterThanOrEqualTo(6);
@@ -369,8 +368,8 @@ class HubSpotWebhookHandlerTest {
     assertThat(responses).extracting(WebhookResponse::body).allSatisfy(body -> assertThat(body).doesNotContain(SECRET));
   }
 
-  private static HubSpotSettings settings(String secret) {
-    return new HubSpotSettings("", 100, 4, 10, Optional.of(new Secret("${HUBSPOT_WEBHOOK_SECRET}", secret)));
+  private static Optional<Secret> settings(String secret) {
+    return Optional.of(new Secret("${HUBSPOT_WEBHOOK_SECRET}", secret));
   }
 
   private static String throwableText(IThrowableProxy proxy) {

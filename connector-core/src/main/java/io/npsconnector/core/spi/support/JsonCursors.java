@@ -1,6 +1,7 @@
-package io.npsconnector.core.spi;
+package io.npsconnector.core.spi.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.npsconnector.core.spi.SyncCursor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
