@@ -72,7 +72,7 @@ class DemoTest {
 
   static CrmAdapter adapter(NpsConfig config, ConnectionConfig connection, Clock clock) {
     CrmProvider provider = java.util.ServiceLoader.load(CrmProvider.class).stream().map(java.util.ServiceLoader
-        .Provider::get).filter(candidate -> candidate.type().equals(connection.type().id())).findFirst().orElseThrow();
+        .Provider::get).filter(candidate -> candidate.type().equals(connection.type())).findFirst().orElseThrow();
     return provider.create(connection, new AdapterContext(clock, config.writeback()));
   }
 }
