@@ -117,7 +117,7 @@ class ConnectionTypeTest {
           contact-fields:
             ledgre:
               score: Score_Column
-        """)).containsExactly("test.yaml:14: writeback.contact-fields.ledgre: unknown key 'ledgre' in "
+        """)).containsExactly("test.yaml:15: writeback.contact-fields.ledgre: unknown key 'ledgre' in "
             + "writeback.contact-fields — did you mean 'ledger'?");
   }
 
