@@ -53,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileCrmEndToEndTest {
   @RegisterExtension
-  static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(3026, "127.0.0.1", "smtp"));
+  static final GreenMailExtension SMTP = new GreenMailExtension(
+      new ServerSetup(3026, "127.0.0.1", "smtp").dynamicPort());
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -168,7 +169,7 @@ class FileCrmEndToEndTest {
         channels:
           email:
             host: 127.0.0.1
-            port: 3026
+            port: %d
             tls: none
             from: nps@example.com
         triggers:
@@ -177,7 +178,7 @@ class FileCrmEndToEndTest {
         send-window:
           quiet-hours: none
           weekdays: [mon, tue, wed, thu, fri, sat, sun]
-        """.formatted(dir.resolve("store"), crm));
+        """.formatted(dir.resolve("store"), crm, SMTP.getSmtp().getPort()));
     return file;
   }
 

@@ -18,7 +18,6 @@ import io.npsconnector.core.spi.support.OncePer;
 import io.npsconnector.hubspot.client.HubSpotClient;
 import io.npsconnector.hubspot.client.TokenSource;
 import io.npsconnector.hubspot.webhook.HubSpotWebhookHandler;
-import io.npsconnector.hubspot.webhook.WebhookRequest;
 import io.npsconnector.hubspot.webhook.WebhookResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,8 +154,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver {
     HubSpotWebhookHandler handler = HubSpotWebhookHandler.of(connection, settings.webhookSecret(),
         stageChangeSink(work, events::accept), clock);
     return request -> {
-      WebhookResponse response = handler.handle(new WebhookRequest(request.method(), request.uri(),
-          request.headers(), request.body()));
+      WebhookResponse response = handler.handle(request);
       return new InboundResponse(response.status(), "text/plain; charset=utf-8", response.body());
     };
   }

@@ -2,6 +2,7 @@ package io.npsconnector.hubspot.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.npsconnector.config.Secret;
+import io.npsconnector.core.spi.InboundRequest;
 import io.npsconnector.hubspot.webhook.SignatureV3.Verdict;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class HubSpotWebhookHandler {
   }
 
   /** Checks, parses and passes on one delivery; never throws for anything HubSpot or a caller can send. */
-  public WebhookResponse handle(WebhookRequest request) {
+  public WebhookResponse handle(InboundRequest request) {
     if (signature.isEmpty()) {
       LOG.warn("HubSpot connection '{}': webhook refused (401): {}", connection, NO_SECRET);
       return WebhookResponse.unauthorized("webhook secret not configured");

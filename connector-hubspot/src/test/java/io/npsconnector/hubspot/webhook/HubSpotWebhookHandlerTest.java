@@ -1,25 +1,12 @@
 package io.npsconnector.hubspot.webhook;
 
-import static io.npsconnector.hubspot.webhook.Deliveries.SECRET;
-import static io.npsconnector.hubspot.webhook.Deliveries.URI;
-import static io.npsconnector.hubspot.webhook.Deliveries.associationChange;
-import static io.npsconnector.hubspot.webhook.Deliveries.batch;
-import static io.npsconnector.hubspot.webhook.Deliveries.creation;
-import static io.npsconnector.hubspot.webhook.Deliveries.dealStageChange;
-import static io.npsconnector.hubspot.webhook.Deliveries.post;
-import static io.npsconnector.hubspot.webhook.Deliveries.propertyChange;
-import static io.npsconnector.hubspot.webhook.Deliveries.signature;
-import static io.npsconnector.hubspot.webhook.Deliveries.signed;
-import static io.npsconnector.hubspot.webhook.Deliveries.ticketStageChange;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import io.npsconnector.config.Secret;
+import io.npsconnector.core.spi.InboundRequest;
 import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.hubspot.webhook.StageChange.Kind;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
+import static io.npsconnector.hubspot.webhook.Deliveries.SECRET;
+import static io.npsconnector.hubspot.webhook.Deliveries.URI;
+import static io.npsconnector.hubspot.webhook.Deliveries.associationChange;
+import static io.npsconnector.hubspot.webhook.Deliveries.batch;
+import static io.npsconnector.hubspot.webhook.Deliveries.creation;
+import static io.npsconnector.hubspot.webhook.Deliveries.dealStageChange;
+import static io.npsconnector.hubspot.webhook.Deliveries.post;
+import static io.npsconnector.hubspot.webhook.Deliveries.propertyChange;
+import static io.npsconnector.hubspot.webhook.Deliveries.signature;
+import static io.npsconnector.hubspot.webhook.Deliveries.signed;
+import static io.npsconnector.hubspot.webhook.Deliveries.ticketStageChange;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class HubSpotWebhookHandlerTest {
   private static final long DEAL = 18830092847L;
@@ -170,7 +170,7 @@ class HubSpotWebhookHandlerTest {
   @Test
   void answers500WhenTheSinkFailsAndProcessesTheRetry() {
     sink.failNext(1);
-    WebhookRequest delivery = signed(batch(dealStageChange(41L, DEAL, "closedwon", occurred),
+    InboundRequest delivery = signed(batch(dealStageChange(41L, DEAL, "closedwon", occurred),
         ticketStageChange(42L, TICKET, "4", occurred)), clock.millis());
 
     WebhookResponse failed = handler.handle(delivery);
@@ -204,7 +204,7 @@ class HubSpotWebhookHandlerTest {
   void refusesAForgedSignature() {
     String body = batch(dealStageChange(61L, DEAL, "closedwon", occurred));
     String timestamp = Long.toString(clock.millis());
-    WebhookRequest forged = post(URI, body, Map.of(
+    InboundRequest forged = post(URI, body, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature("guessed-secret", "POST", URI, body, timestamp),
         SignatureV3.TIMESTAMP_HEADER, timestamp));
 
@@ -216,11 +216,11 @@ class HubSpotWebhookHandlerTest {
 
   @Test
   void refusesAnAlteredBody() {
-    WebhookRequest valid = signed(batch(dealStageChange(62L, DEAL, "closedlost", occurred)), clock.millis());
+    InboundRequest valid = signed(batch(dealStageChange(62L, DEAL, "closedlost", occurred)), clock.millis());
     byte[] altered = new String(valid.body(), StandardCharsets.UTF_8).replace("closedlost", "closedwon")
         .getBytes(StandardCharsets.UTF_8);
 
-    WebhookResponse response = handler.handle(new WebhookRequest("POST", URI, valid.headers(), altered));
+    WebhookResponse response = handler.handle(new InboundRequest("POST", URI, valid.headers(), altered));
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(sink.calls()).isEmpty();
@@ -231,9 +231,9 @@ class HubSpotWebhookHandlerTest {
       "https://hooks.example.com/webhooks/hubspot?connection=hubspot-us",
       "https://hooks.example.com/webhooks/other?connection=hubspot-eu"})
   void refusesAnAlteredUriOrQuery(String uri) {
-    WebhookRequest valid = signed(batch(dealStageChange(63L, DEAL, "closedwon", occurred)), clock.millis());
+    InboundRequest valid = signed(batch(dealStageChange(63L, DEAL, "closedwon", occurred)), clock.millis());
 
-    WebhookResponse response = handler.handle(new WebhookRequest("POST", uri, valid.headers(), valid.body()));
+    WebhookResponse response = handler.handle(new InboundRequest("POST", uri, valid.headers(), valid.body()));
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(sink.calls()).isEmpty();
@@ -253,11 +253,11 @@ class HubSpotWebhookHandlerTest {
   @ParameterizedTest
   @ValueSource(strings = {SignatureV3.SIGNATURE_HEADER, SignatureV3.TIMESTAMP_HEADER})
   void refusesADeliveryMissingASignatureHeader(String missing) {
-    WebhookRequest valid = signed(batch(dealStageChange(65L, DEAL, "closedwon", occurred)), clock.millis());
+    InboundRequest valid = signed(batch(dealStageChange(65L, DEAL, "closedwon", occurred)), clock.millis());
     Map<String, String> headers = new HashMap<>(valid.headers());
     headers.remove(missing);
 
-    WebhookResponse response = handler.handle(new WebhookRequest("POST", URI, headers, valid.body()));
+    WebhookResponse response = handler.handle(new InboundRequest("POST", URI, headers, valid.body()));
 
     assertThat(response).isEqualTo(new WebhookResponse(401, "header " + missing + " is missing or blank"));
     assertThat(sink.calls()).isEmpty();
