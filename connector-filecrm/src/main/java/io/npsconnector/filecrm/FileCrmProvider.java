@@ -25,10 +25,6 @@ public final class FileCrmProvider implements CrmProvider {
 
   @Override
   public CrmAdapter create(ConnectionConfig connection, AdapterContext context) {
-    if (!connection.type().equals(FileCrmSettings.TYPE)) {
-      throw new IllegalArgumentException("connection '" + connection.name() + "' is a " + connection.type()
-          + " connection, not " + FileCrmSettings.TYPE);
-    }
     return Guice.createInjector(new FileCrmModule(connection, context)).getInstance(FileCrmAdapter.class);
   }
 }

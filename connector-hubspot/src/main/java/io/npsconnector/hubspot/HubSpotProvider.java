@@ -27,10 +27,6 @@ public final class HubSpotProvider implements CrmProvider {
 
   @Override
   public CrmAdapter create(ConnectionConfig connection, AdapterContext context) {
-    if (!connection.type().equals(HubSpotSettings.TYPE)) {
-      throw new IllegalArgumentException("connection '" + connection.name() + "' is a " + connection.type()
-          + " connection, not hubspot");
-    }
     try {
       return Guice.createInjector(new HubSpotModule(connection, context)).getInstance(HubSpotAdapter.class);
     } catch (ProvisionException e) {

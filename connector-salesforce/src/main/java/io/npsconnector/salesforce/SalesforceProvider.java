@@ -34,10 +34,6 @@ public final class SalesforceProvider implements CrmProvider {
 
   /** @param pause waits between retries of locked rows (none in tests) */
   static SalesforceAdapter create(ConnectionConfig connection, AdapterContext context, SalesforceWriter.Pause pause) {
-    if (!connection.type().equals(SalesforceSettings.TYPE)) {
-      throw new IllegalArgumentException("connection '" + connection.name() + "' is a " + connection.type()
-          + " connection, not salesforce");
-    }
     try {
       return Guice.createInjector(new SalesforceModule(connection, context, pause)).getInstance(SalesforceAdapter.class);
     } catch (ProvisionException e) {
