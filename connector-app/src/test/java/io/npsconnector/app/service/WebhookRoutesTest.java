@@ -6,19 +6,14 @@ import io.javalin.Javalin;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
-import io.npsconnector.core.spi.ChangePage;
-import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.EventSink;
-import io.npsconnector.core.spi.FieldReport;
 import io.npsconnector.core.spi.InboundHandler;
 import io.npsconnector.core.spi.InboundResponse;
-import io.npsconnector.core.spi.RecordResult;
-import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WebhookReceiver;
-import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.testing.FakeCrmAdapter;
 import io.npsconnector.core.testing.FakeCrmProvider;
+import io.npsconnector.core.testing.ForwardingCrmAdapter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,7 +86,11 @@ class WebhookRoutesTest {
   }
 
   /** A CRM that calls back: each body names a won deal, which becomes an event at once. */
-  private record Receiving(CrmAdapter crm) implements CrmAdapter, WebhookReceiver {
+  private static final class Receiving extends ForwardingCrmAdapter implements WebhookReceiver {
+    Receiving(CrmAdapter crm) {
+      super(crm);
+    }
+
     @Override
     public InboundHandler webhooks(Executor work, EventSink events) {
       return request -> {
@@ -100,41 +99,6 @@ class WebhookRoutesTest {
             Instant.parse("2024-03-01T09:00:00Z"), List.of("c-1"), Map.of())))));
         return new InboundResponse(202, "text/plain", request.method() + " " + request.uri() + " " + deal);
       };
-    }
-
-    @Override
-    public ConnectionCheck check() {
-      return crm.check();
-    }
-
-    @Override
-    public ChangePage readChanges(SyncCursor cursor) {
-      return crm.readChanges(cursor);
-    }
-
-    @Override
-    public int maxWriteBatch() {
-      return crm.maxWriteBatch();
-    }
-
-    @Override
-    public List<RecordResult> write(List<WriteRequest> requests) {
-      return crm.write(requests);
-    }
-
-    @Override
-    public FieldReport describeFields() {
-      return crm.describeFields();
-    }
-
-    @Override
-    public FieldReport installFields() {
-      return crm.installFields();
-    }
-
-    @Override
-    public void close() {
-      crm.close();
     }
   }
 }
