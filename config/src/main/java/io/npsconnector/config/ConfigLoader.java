@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Loads a configuration file: YAML into {@link NpsConfig}, {@code ${VAR}} references resolved from the
  * environment, everything validated. Throws {@link ConfigurationException} listing every problem as
- * {@code FILE:LINE: path: message}.
+ * {@code FILE:LINE: path: message}. Each connection's own keys are read by the {@link ConnectionType} it
+ * names: those of the build ({@link ConnectionTypes#installed()}) unless the caller gives others.
  */
 public final class ConfigLoader {
   private static final Map<String, TemplateConfig> BUILTIN_TEMPLATES = builtinTemplates();
@@ -29,6 +30,11 @@ public final class ConfigLoader {
 
   /** Loads {@code file}, resolving references from {@code env}. */
   public static NpsConfig load(Path file, Map<String, String> env) {
+    return load(file, env, ConnectionTypes.installed());
+  }
+
+  /** Loads {@code file} with the connection types given. */
+  public static NpsConfig load(Path file, Map<String, String> env, ConnectionTypes types) {
     String source = file.toString();
     String yaml;
     try {
@@ -41,11 +47,16 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigurationException(List.of(new ConfigProblem(source, 0, "", "cannot read: " + e.getMessage())));
     }
-    return parse(source, yaml, env);
+    return parse(source, yaml, env, types);
   }
 
   /** Parses YAML text; {@code source} names it in problems. */
   public static NpsConfig parse(String source, String yaml, Map<String, String> env) {
+    return parse(source, yaml, env, ConnectionTypes.installed());
+  }
+
+  /** Parses YAML text with the connection types given. */
+  public static NpsConfig parse(String source, String yaml, Map<String, String> env, ConnectionTypes types) {
     Problems problems = new Problems(source);
     var root = YamlTreeReader.read(yaml, problems);
     if (root.isEmpty()) {
@@ -57,7 +68,7 @@ public final class ConfigLoader {
       problems.throwIfAny();
       throw new IllegalStateException("unreachable");
     }
-    NpsConfig config = NpsConfig.read(Section.root(mapping, problems, Map.copyOf(env)), BUILTIN_TEMPLATES);
+    NpsConfig config = NpsConfig.read(Section.root(mapping, problems, Map.copyOf(env)), BUILTIN_TEMPLATES, types);
     problems.throwIfAny();
     return config;
   }

@@ -1,45 +1,39 @@
 package io.npsconnector.config;
 
-import java.net.URI;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.IllformedLocaleException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One CRM connection.
+ * One CRM connection: what every CRM shares, and the settings of its type.
  *
  * @param name unique, lower case, used in commands ({@code explain --contact NAME:ID}) and in the store
- * @param baseUrl overrides the CRM's API base URL (sandboxes, proxies)
- * @param loginUrl overrides the URL tokens are requested from (Salesforce; HubSpot OAuth)
- * @param apiVersion Salesforce API version such as {@code 62.0}
+ * @param type the connection type, such as {@code hubspot}: the {@link ConnectionType} that read {@code settings}
  * @param fieldMapping contact field (see {@link #CONTACT_FIELDS}) to the CRM's field, overriding the adapter's default
  * @param segments segment attribute name (region, industry, ...) to the CRM field it is read from
  * @param timeZone for contacts without a time zone of their own
  * @param locale for contacts without a language of their own
- * @param hubspot settings of a HubSpot connection ({@link HubSpotSettings#DEFAULTS} for other types)
- * @param salesforce settings of a Salesforce connection ({@link SalesforceSettings#DEFAULTS} for other types)
+ * @param settings what only connections of this type have (credentials, URLs, limits), read by the type
  */
 public record ConnectionConfig(
     String name,
-    CrmType type,
+    String type,
     boolean enabled,
-    Credentials credentials,
-    Optional<URI> baseUrl,
-    Optional<URI> loginUrl,
-    Optional<String> apiVersion,
     Duration syncInterval,
     Map<String, String> fieldMapping,
     Map<String, String> segments,
     ZoneId timeZone,
     Locale locale,
-    HubSpotSettings hubspot,
-    SalesforceSettings salesforce) {
+    CrmSettings settings) {
 
   /** The contact fields a connection may map to CRM fields of its own choosing. */
   public static final List<String> CONTACT_FIELDS = List.of("email", "first-name", "last-name", "phone", "locale",
@@ -47,63 +41,45 @@ public record ConnectionConfig(
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMinutes(5);
   static final Duration MIN_SYNC_INTERVAL = Duration.ofMinutes(1);
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-  static final Pattern CRM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*");
+  /** A CRM field name: letters, digits, '_', and '.' between names. */
+  public static final Pattern CRM_FIELD = Pattern.compile("[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*");
   static final Pattern SEGMENT = Pattern.compile("[a-z][a-z0-9_-]*");
-  private static final Pattern API_VERSION = Pattern.compile("\\d{2,3}\\.0");
 
   public ConnectionConfig {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(type, "type");
     fieldMapping = Map.copyOf(fieldMapping);
-    segments = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(segments));
-    java.util.Objects.requireNonNull(hubspot, "hubspot");
-    java.util.Objects.requireNonNull(salesforce, "salesforce");
+    segments = Collections.unmodifiableMap(new LinkedHashMap<>(segments));
+    Objects.requireNonNull(settings, "settings");
   }
 
-  /** A connection with the HubSpot settings given and the default Salesforce settings. */
-  public ConnectionConfig(String name, CrmType type, boolean enabled, Credentials credentials, Optional<URI> baseUrl,
-      Optional<URI> loginUrl, Optional<String> apiVersion, Duration syncInterval, Map<String, String> fieldMapping,
-      Map<String, String> segments, ZoneId timeZone, Locale locale, HubSpotSettings hubspot) {
-    this(name, type, enabled, credentials, baseUrl, loginUrl, apiVersion, syncInterval, fieldMapping, segments,
-        timeZone, locale, hubspot, SalesforceSettings.DEFAULTS);
+  /**
+   * The settings as the type's own class.
+   *
+   * @throws IllegalArgumentException when the settings are of another type (a provider handed a connection
+   *     of another type)
+   */
+  public <S extends CrmSettings> S settings(Class<S> kind) {
+    if (!kind.isInstance(settings)) {
+      throw new IllegalArgumentException("connection '" + name + "' is a " + type + " connection; its settings are "
+          + settings.getClass().getSimpleName() + ", not " + kind.getSimpleName());
+    }
+    return kind.cast(settings);
   }
 
-  /** This connection with other Salesforce settings. */
-  public ConnectionConfig withSalesforce(SalesforceSettings settings) {
-    return new ConnectionConfig(name, type, enabled, credentials, baseUrl, loginUrl, apiVersion, syncInterval,
-        fieldMapping, segments, timeZone, locale, hubspot, settings);
+  /** This connection with other settings of its type (tests change one setting this way). */
+  public ConnectionConfig withSettings(CrmSettings other) {
+    return new ConnectionConfig(name, type, enabled, syncInterval, fieldMapping, segments, timeZone, locale, other);
   }
 
-  /** A connection with the default settings of its CRM type. */
-  public ConnectionConfig(String name, CrmType type, boolean enabled, Credentials credentials, Optional<URI> baseUrl,
-      Optional<URI> loginUrl, Optional<String> apiVersion, Duration syncInterval, Map<String, String> fieldMapping,
-      Map<String, String> segments, ZoneId timeZone, Locale locale) {
-    this(name, type, enabled, credentials, baseUrl, loginUrl, apiVersion, syncInterval, fieldMapping, segments,
-        timeZone, locale, HubSpotSettings.DEFAULTS, SalesforceSettings.DEFAULTS);
-  }
-
-  static ConnectionConfig read(Section connection) {
+  static ConnectionConfig read(Section connection, ConnectionTypes types) {
     String name = connection.requiredText("name").orElse("");
     if (!name.isEmpty() && !NAME.matcher(name).matches()) {
       connection.problem("name", "must be lower-case letters, digits and '-' (at most 63), got '" + name + "'");
     }
-    Optional<String> typeId = connection.has("type")
-        ? connection.oneOf("type", "connection type", CrmType.ids())
-        : connection.requiredText("type");
-    CrmType type = typeId.filter(CrmType.ids()::contains).map(CrmType::ofId).orElse(null);
-    Credentials credentials = type == null
-        ? new Credentials("", Map.of(), Map.of())
-        : Credentials.read(connection, type);
-    if (type == null) {
-      connection.has("auth");
-      connection.section("credentials"); // checked once the type is known
-    }
-    Optional<URI> baseUrl = connection.parsed("base-url", Urls::httpUrl);
-    Optional<URI> loginUrl = connection.parsed("login-url", Urls::httpUrl);
-    Optional<String> apiVersion = Optional.empty();
-    if (type == CrmType.SALESFORCE) {
-      apiVersion = connection.parsed("api-version", text -> API_VERSION.matcher(text).matches()
-          ? Section.Parsed.of(text)
-          : Section.Parsed.error("must be a Salesforce API version such as 62.0, got '" + text + "'"));
-    }
+    Optional<ConnectionType> type = (connection.has("type")
+        ? connection.oneOf("type", "connection type", types.names())
+        : connection.requiredText("type")).flatMap(types::type);
     Duration syncInterval = connection.duration("sync-interval", MIN_SYNC_INTERVAL).orElse(DEFAULT_SYNC_INTERVAL);
     Map<String, String> fieldMapping = connection.textMap("fields");
     Section fields = connection.section("fields");
@@ -127,13 +103,18 @@ public record ConnectionConfig(
     ZoneId timeZone = connection.parsed("time-zone", ConnectionConfig::zone).orElse(ZoneId.of("UTC"));
     Locale locale = connection.parsed("locale", ConnectionConfig::locale).orElse(Locale.ENGLISH);
     boolean enabled = connection.bool("enabled").orElse(true);
-    HubSpotSettings hubspot = type == CrmType.HUBSPOT ? HubSpotSettings.read(connection) : HubSpotSettings.DEFAULTS;
-    SalesforceSettings salesforce = type == CrmType.SALESFORCE
-        ? SalesforceSettings.read(connection) : SalesforceSettings.DEFAULTS;
-    connection.finish();
-    return new ConnectionConfig(name, type == null ? CrmType.HUBSPOT : type, enabled, credentials, baseUrl, loginUrl,
-        apiVersion, syncInterval, fieldMapping, segments, timeZone, locale, hubspot, salesforce);
+    CrmSettings settings = UNREAD;
+    if (type.isPresent()) {
+      settings = type.get().readSettings(connection);
+      // the other keys are checked once the type is known: they may be that type's
+      connection.finish();
+    }
+    return new ConnectionConfig(name, type.map(ConnectionType::type).orElse(""), enabled, syncInterval, fieldMapping,
+        segments, timeZone, locale, settings);
   }
+
+  /** Stands in for the settings of a connection whose type is unknown; never leaves a failed load. */
+  private static final CrmSettings UNREAD = new CrmSettings() {};
 
   private static void checkCrmField(Section section, String key, String crmField) {
     if (!CRM_FIELD.matcher(crmField).matches()) {

@@ -1,11 +1,15 @@
 package io.npsconnector.config;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How a connection signs in to its CRM: the auth mode and its keys ({@code client-id}, ...), the
- * secret ones kept apart so that printing credentials can never show a secret.
+ * secret ones kept apart so that printing credentials can never show a secret. Connection types read
+ * them with {@link #read}, naming the auth modes their CRM has.
  */
 public record Credentials(String auth, Map<String, String> values, Map<String, Secret> secrets) {
   public Credentials {
@@ -21,19 +25,27 @@ public record Credentials(String auth, Map<String, String> values, Map<String, S
     return Optional.ofNullable(secrets.get(key));
   }
 
-  static Credentials read(Section connection, CrmType type) {
-    String auth = type.defaultAuth() == null
+  /**
+   * Reads {@code auth} and the {@code credentials} mapping of a connection.
+   *
+   * @param type the connection type, as problems name it ({@code salesforce})
+   * @param defaultAuth the mode used when the connection names none; empty when it must name one
+   * @param modes the auth modes of the CRM and the keys each requires
+   */
+  public static Credentials read(Section connection, String type, Optional<String> defaultAuth,
+      Map<String, AuthMode> modes) {
+    String auth = defaultAuth.isEmpty()
         ? connection.requiredText("auth").orElse("")
-        : connection.text("auth", type.defaultAuth());
-    CrmType.AuthMode mode = type.authModes().get(auth);
+        : connection.text("auth", defaultAuth.get());
+    AuthMode mode = modes.get(auth);
     if (mode == null && !auth.isEmpty()) {
-      connection.problem("auth", "unknown auth mode '" + auth + "' for a " + type.id() + " connection"
-          + Suggestions.didYouMean(auth, type.authModes().keySet())
-          + "; expected one of " + String.join(", ", new java.util.TreeSet<>(type.authModes().keySet())));
+      connection.problem("auth", "unknown auth mode '" + auth + "' for a " + type + " connection"
+          + Suggestions.didYouMean(auth, modes.keySet())
+          + "; expected one of " + String.join(", ", new TreeSet<>(modes.keySet())));
     }
     Section credentials = connection.section("credentials");
-    Map<String, String> values = new java.util.HashMap<>();
-    Map<String, Secret> secrets = new java.util.HashMap<>();
+    Map<String, String> values = new HashMap<>();
+    Map<String, Secret> secrets = new HashMap<>();
     if (mode != null) {
       for (String key : mode.values()) {
         credentials.requiredText(key).ifPresent(value -> values.put(key, value));
@@ -44,5 +56,13 @@ public record Credentials(String auth, Map<String, String> values, Map<String, S
       credentials.finish();
     }
     return new Credentials(auth, values, secrets);
+  }
+
+  /** The plain keys and the secret keys one auth mode requires. */
+  public record AuthMode(Set<String> values, Set<String> secrets) {
+    public AuthMode {
+      values = Set.copyOf(values);
+      secrets = Set.copyOf(secrets);
+    }
   }
 }

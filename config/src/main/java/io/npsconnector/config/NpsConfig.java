@@ -44,7 +44,7 @@ public record NpsConfig(
     return connections.stream().filter(connection -> connection.name().equals(name)).findFirst();
   }
 
-  static NpsConfig read(Section root, Map<String, TemplateConfig> builtinTemplates) {
+  static NpsConfig read(Section root, Map<String, TemplateConfig> builtinTemplates, ConnectionTypes types) {
     String company = root.requiredText("company").orElse("");
     StoreConfig store = StoreConfig.read(root.section("store"));
     List<java.util.function.Consumer<java.util.Set<String>>> afterConnections = new ArrayList<>();
@@ -53,14 +53,15 @@ public record NpsConfig(
     List<ConnectionConfig> connections = new ArrayList<>();
     Map<String, ConnectionConfig> byName = new HashMap<>();
     for (Section section : root.sections("connections")) {
-      ConnectionConfig connection = ConnectionConfig.read(section);
+      ConnectionConfig connection = ConnectionConfig.read(section, types);
       if (!connection.name().isEmpty() && byName.putIfAbsent(connection.name(), connection) != null) {
         section.problem("name", "another connection is already named '" + connection.name() + "'");
       }
       connections.add(connection);
     }
     if (!root.has("connections")) {
-      root.problem("connections", "is required: list at least one CRM connection (type salesforce or hubspot)");
+      root.problem("connections", "is required: list at least one CRM connection (type "
+          + String.join(" or ", types.names()) + ")");
     }
     afterConnections.forEach(check -> check.accept(byName.keySet()));
 
@@ -75,7 +76,7 @@ public record NpsConfig(
     SendWindowConfig sendWindow = SendWindowConfig.read(root.section("send-window"));
     Duration expiry = root.duration("invitation-expiry", Duration.ofDays(1)).orElse(DEFAULT_INVITATION_EXPIRY);
     Optional<Duration> reminder = reminder(root, expiry);
-    WritebackConfig writeback = WritebackConfig.read(root.section("writeback"));
+    WritebackConfig writeback = WritebackConfig.read(root.section("writeback"), types);
     Map<String, TemplateConfig> templates = templates(root.section("templates"), builtinTemplates);
 
     List<TriggerConfig> triggers = new ArrayList<>();

@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  * reports the keys nobody asked for, with a suggestion. Accessors never throw on bad input: they
  * record a problem (with the value's line and path) and return empty, so a whole file is checked in
  * one pass.
+ *
+ * <p>Adapter modules read their own settings through this class ({@link ConnectionType#readSettings}), so
+ * that their problems print like every other: {@code FILE:LINE: path: message}, with "did you mean".
  */
-final class Section {
+public final class Section {
   private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -39,46 +42,46 @@ final class Section {
     return new Section(node, "", problems, env);
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  int line() {
+  public int line() {
     return node.line();
   }
 
-  String pathOf(String key) {
+  public String pathOf(String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  boolean has(String key) {
+  public boolean has(String key) {
     known.add(key);
     ConfigNode.Entry entry = node.entries().get(key);
     return entry != null && !(entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull());
   }
 
   /** Records a problem about {@code key}, at its value's line (the mapping's line when absent). */
-  void problem(String key, String message) {
+  public void problem(String key, String message) {
     ConfigNode.Entry entry = node.entries().get(key);
     problems.add(entry == null ? node.line() : entry.value().line(), pathOf(key), message);
   }
 
   /** Records a problem about this section as a whole. */
-  void problem(String message) {
+  public void problem(String message) {
     problems.add(node.line(), path, message);
   }
 
   // ---- scalars ----------------------------------------------------------------------------------
 
-  Optional<String> text(String key) {
+  public Optional<String> text(String key) {
     return scalar(key).flatMap(scalar -> resolve(key, scalar.text(), false));
   }
 
-  String text(String key, String defaultValue) {
+  public String text(String key, String defaultValue) {
     return text(key).orElse(defaultValue);
   }
 
-  Optional<String> requiredText(String key) {
+  public Optional<String> requiredText(String key) {
     if (!has(key)) {
       problem(key, "is required");
       return Optional.empty();
@@ -93,7 +96,7 @@ final class Section {
   }
 
   /** A value checked by {@code parser}, which returns empty and the reason through {@code Parsed}. */
-  <T> Optional<T> parsed(String key, Function<String, Parsed<T>> parser) {
+  public <T> Optional<T> parsed(String key, Function<String, Parsed<T>> parser) {
     return text(key).flatMap(text -> {
       Parsed<T> parsed = parser.apply(text.strip());
       if (parsed.error() != null) {
@@ -104,7 +107,7 @@ final class Section {
     });
   }
 
-  Optional<Integer> integer(String key, int min, int max) {
+  public Optional<Integer> integer(String key, int min, int max) {
     return parsed(key, text -> {
       int value;
       try {
@@ -119,7 +122,7 @@ final class Section {
     });
   }
 
-  Optional<Boolean> bool(String key) {
+  public Optional<Boolean> bool(String key) {
     return parsed(key, text -> switch (text) {
       case "true", "True", "TRUE" -> Parsed.of(true);
       case "false", "False", "FALSE" -> Parsed.of(false);
@@ -127,7 +130,7 @@ final class Section {
     });
   }
 
-  Optional<Duration> duration(String key, Duration min) {
+  public Optional<Duration> duration(String key, Duration min) {
     return parsed(key, text -> {
       Optional<Duration> duration = Durations.parse(text);
       if (duration.isEmpty()) {
@@ -141,8 +144,13 @@ final class Section {
     });
   }
 
+  /** An absolute http(s) URL without query or fragment. */
+  public Optional<java.net.URI> url(String key) {
+    return parsed(key, Urls::httpUrl);
+  }
+
   /** One of {@code allowed}; anything else is a problem that lists them and suggests the nearest. */
-  Optional<String> oneOf(String key, String what, List<String> allowed) {
+  public Optional<String> oneOf(String key, String what, List<String> allowed) {
     return parsed(key, text -> allowed.contains(text)
         ? Parsed.of(text)
         : Parsed.error("unknown " + what + " '" + text + "'" + Suggestions.didYouMean(text, allowed)
@@ -153,7 +161,7 @@ final class Section {
    * A secret: the value must be an environment reference ({@code ${NAME}} or {@code ${NAME:-default}}),
    * and no message ever shows what it resolved to.
    */
-  Optional<Secret> secret(String key) {
+  public Optional<Secret> secret(String key) {
     Optional<ConfigNode.Scalar> scalar = scalar(key);
     if (scalar.isEmpty()) {
       return Optional.empty();
@@ -173,7 +181,7 @@ final class Section {
     });
   }
 
-  Optional<Secret> requiredSecret(String key) {
+  public Optional<Secret> requiredSecret(String key) {
     if (!has(key)) {
       problem(key, "is required (an environment reference such as ${" + suggestedVariable(key) + "})");
       return Optional.empty();
@@ -184,7 +192,7 @@ final class Section {
   // ---- structure --------------------------------------------------------------------------------
 
   /** The child mapping at {@code key}; an absent key gives an empty mapping at this section's line. */
-  Section section(String key) {
+  public Section section(String key) {
     known.add(key);
     ConfigNode.Entry entry = node.entries().get(key);
     if (entry == null || entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull()) {
@@ -206,7 +214,7 @@ final class Section {
   }
 
   /** A list of mappings; each item comes back as a section with the path {@code key[i]}. */
-  List<Section> sections(String key) {
+  public List<Section> sections(String key) {
     List<Section> sections = new ArrayList<>();
     List<ConfigNode> items = items(key);
     for (int i = 0; i < items.size(); i++) {
@@ -222,7 +230,7 @@ final class Section {
   }
 
   /** A list of single values; a single value alone counts as a list of one. */
-  List<String> texts(String key) {
+  public List<String> texts(String key) {
     Optional<ConfigNode> value = node(key);
     if (value.isPresent() && value.get() instanceof ConfigNode.Scalar scalar) {
       return resolve(key, scalar.text(), false).map(List::of).orElse(List.of());
@@ -242,7 +250,7 @@ final class Section {
   }
 
   /** Records a problem about item {@code index} of the list at {@code key} (or its single value). */
-  void problemAtItem(String key, int index, String message) {
+  public void problemAtItem(String key, int index, String message) {
     ConfigLocation at = locationOfItem(key, index);
     problems.add(at.line(), at.path(), message);
   }
@@ -258,13 +266,13 @@ final class Section {
   }
 
   /** The keys of this mapping, in file order, each counted as known. */
-  List<String> keys() {
+  public List<String> keys() {
     known.addAll(node.entries().keySet());
     return List.copyOf(node.entries().keySet());
   }
 
   /** A mapping of names to single values (field maps); keys are free-form and checked by the caller. */
-  Map<String, String> textMap(String key) {
+  public Map<String, String> textMap(String key) {
     Section section = section(key);
     Map<String, String> map = new LinkedHashMap<>();
     for (String name : section.keys()) {
@@ -274,7 +282,7 @@ final class Section {
   }
 
   /** Reports every key in this mapping that no accessor asked for. Call once, after reading. */
-  void finish() {
+  public void finish() {
     for (ConfigNode.Entry entry : node.entries().values()) {
       if (!known.contains(entry.key())) {
         String where = path.isEmpty() ? "" : " in " + path;
@@ -355,12 +363,12 @@ final class Section {
   }
 
   /** A parse result: a value, or the reason it could not be read. */
-  record Parsed<T>(T value, String error) {
-    static <T> Parsed<T> of(T value) {
+  public record Parsed<T>(T value, String error) {
+    public static <T> Parsed<T> of(T value) {
       return new Parsed<>(value, null);
     }
 
-    static <T> Parsed<T> error(String error) {
+    public static <T> Parsed<T> error(String error) {
       return new Parsed<>(null, error);
     }
   }

@@ -1,7 +1,6 @@
 package io.npsconnector.config;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,16 +8,19 @@ import java.util.Map;
 /**
  * What is written back onto CRM records after an answer.
  *
- * @param contactFields per CRM: score, category, responded-at and comment to the CRM field names
- * @param accountFields per CRM: the account's rolled-up nps and its responses count to field names
+ * @param contactFields per connection type: the CRM field names the file gives for score, category,
+ *     responded-at and comment; each adapter fills what the file leaves out with its own defaults
+ *     ({@link #contactFields(String, Map)})
+ * @param accountFields per connection type: the field names given for the account's rolled-up nps and its
+ *     responses count
  * @param accountRollupWindow the trailing window the account's NPS is computed over
  * @param timelineActivity one activity (note, completed task) per answer on the contact's timeline
  * @param followUpTasks per category (detractor, passive, promoter): the task for the contact's owner
  * @param emailOptOut an unsubscribe from the survey pages also opts the contact out of e-mail in the CRM
  */
 public record WritebackConfig(
-    Map<CrmType, Map<String, String>> contactFields,
-    Map<CrmType, Map<String, String>> accountFields,
+    Map<String, Map<String, String>> contactFields,
+    Map<String, Map<String, String>> accountFields,
     Duration accountRollupWindow,
     boolean timelineActivity,
     Map<String, FollowUpTaskConfig> followUpTasks,
@@ -29,15 +31,6 @@ public record WritebackConfig(
   public static final List<String> CATEGORIES = List.of("detractor", "passive", "promoter");
   public static final Duration DEFAULT_ROLLUP_WINDOW = Duration.ofDays(365);
 
-  static final Map<CrmType, Map<String, String>> DEFAULT_CONTACT_FIELDS = Map.of(
-      CrmType.SALESFORCE, ordered("score", "NPS_Score__c", "category", "NPS_Category__c",
-          "responded-at", "NPS_Last_Response_Date__c", "comment", "NPS_Last_Comment__c"),
-      CrmType.HUBSPOT, ordered("score", "nps_score", "category", "nps_category",
-          "responded-at", "nps_last_response_date", "comment", "nps_last_comment"));
-  static final Map<CrmType, Map<String, String>> DEFAULT_ACCOUNT_FIELDS = Map.of(
-      CrmType.SALESFORCE, ordered("nps", "NPS_Account_Score__c", "responses", "NPS_Response_Count__c"),
-      CrmType.HUBSPOT, ordered("nps", "nps_account_score", "responses", "nps_response_count"));
-
   public WritebackConfig {
     contactFields = copy(contactFields);
     accountFields = copy(accountFields);
@@ -45,17 +38,28 @@ public record WritebackConfig(
   }
 
   /** Without the CRM opt-out on unsubscribe (the default). */
-  public WritebackConfig(Map<CrmType, Map<String, String>> contactFields,
-      Map<CrmType, Map<String, String>> accountFields,
+  public WritebackConfig(Map<String, Map<String, String>> contactFields,
+      Map<String, Map<String, String>> accountFields,
       Duration accountRollupWindow, boolean timelineActivity, Map<String, FollowUpTaskConfig> followUpTasks) {
     this(contactFields, accountFields, accountRollupWindow, timelineActivity, followUpTasks, false);
   }
 
-  static WritebackConfig read(Section writeback) {
-    Map<CrmType, Map<String, String>> contactFields =
-        fields(writeback.section("contact-fields"), DEFAULT_CONTACT_FIELDS, CONTACT_KEYS);
-    Map<CrmType, Map<String, String>> accountFields =
-        fields(writeback.section("account-fields"), DEFAULT_ACCOUNT_FIELDS, ACCOUNT_KEYS);
+  /**
+   * The contact fields a connection of {@code type} writes: {@code defaults} (one per {@link #CONTACT_KEYS}),
+   * overridden key by key by what the file says under {@code writeback.contact-fields.TYPE}.
+   */
+  public Map<String, String> contactFields(String type, Map<String, String> defaults) {
+    return merged(defaults, contactFields.getOrDefault(type, Map.of()));
+  }
+
+  /** The account fields a connection of {@code type} writes: {@code defaults} with the file's overrides. */
+  public Map<String, String> accountFields(String type, Map<String, String> defaults) {
+    return merged(defaults, accountFields.getOrDefault(type, Map.of()));
+  }
+
+  static WritebackConfig read(Section writeback, ConnectionTypes types) {
+    Map<String, Map<String, String>> contactFields = fields(writeback.section("contact-fields"), types, CONTACT_KEYS);
+    Map<String, Map<String, String>> accountFields = fields(writeback.section("account-fields"), types, ACCOUNT_KEYS);
     Duration window = writeback.duration("account-rollup-window", Duration.ofDays(1)).orElse(DEFAULT_ROLLUP_WINDOW);
     boolean timeline = writeback.bool("timeline-activity").orElse(true);
     boolean emailOptOut = writeback.bool("email-opt-out").orElse(false);
@@ -76,13 +80,12 @@ public record WritebackConfig(
     return new WritebackConfig(contactFields, accountFields, window, timeline, tasks, emailOptOut);
   }
 
-  /** Per CRM, the defaults overridden key by key by what the file says. */
-  private static Map<CrmType, Map<String, String>> fields(
-      Section perCrm, Map<CrmType, Map<String, String>> defaults, List<String> keys) {
-    Map<CrmType, Map<String, String>> result = new EnumMap<>(CrmType.class);
-    for (CrmType type : CrmType.values()) {
-      Map<String, String> fields = new LinkedHashMap<>(defaults.get(type));
-      Section section = perCrm.section(type.id());
+  /** Per connection type, the field names the file gives; the types are those of the build. */
+  private static Map<String, Map<String, String>> fields(Section perType, ConnectionTypes types, List<String> keys) {
+    Map<String, Map<String, String>> result = new LinkedHashMap<>();
+    for (String type : types.names()) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      Section section = perType.section(type);
       for (String key : keys) {
         section.text(key).map(String::strip).ifPresent(field -> {
           if (ConnectionConfig.CRM_FIELD.matcher(field).matches()) {
@@ -93,22 +96,22 @@ public record WritebackConfig(
         });
       }
       section.finish();
-      result.put(type, fields);
+      if (!fields.isEmpty()) {
+        result.put(type, fields);
+      }
     }
-    perCrm.finish();
+    perType.finish();
     return result;
   }
 
-  private static Map<String, String> ordered(String... keysAndValues) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      map.put(keysAndValues[i], keysAndValues[i + 1]);
-    }
-    return java.util.Collections.unmodifiableMap(map);
+  private static Map<String, String> merged(Map<String, String> defaults, Map<String, String> overrides) {
+    Map<String, String> merged = new LinkedHashMap<>(defaults);
+    merged.putAll(overrides);
+    return java.util.Collections.unmodifiableMap(merged);
   }
 
-  private static Map<CrmType, Map<String, String>> copy(Map<CrmType, Map<String, String>> fields) {
-    Map<CrmType, Map<String, String>> copy = new EnumMap<>(CrmType.class);
+  private static Map<String, Map<String, String>> copy(Map<String, Map<String, String>> fields) {
+    Map<String, Map<String, String>> copy = new LinkedHashMap<>();
     fields.forEach((type, map) -> copy.put(type, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map))));
     return java.util.Collections.unmodifiableMap(copy);
   }

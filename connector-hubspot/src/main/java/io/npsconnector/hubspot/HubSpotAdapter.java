@@ -2,23 +2,31 @@ package io.npsconnector.hubspot;
 
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.core.spi.AdapterContext;
-import io.npsconnector.core.spi.Batches;
+import io.npsconnector.core.spi.support.Batches;
 import io.npsconnector.core.spi.ChangePage;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.EventSink;
 import io.npsconnector.core.spi.FieldReport;
-import io.npsconnector.core.spi.OncePer;
+import io.npsconnector.core.spi.InboundHandler;
+import io.npsconnector.core.spi.InboundResponse;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SignedRequestVerifier;
 import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.WebhookReceiver;
 import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.core.spi.support.OncePer;
 import io.npsconnector.hubspot.client.HubSpotClient;
 import io.npsconnector.hubspot.client.TokenSource;
 import io.npsconnector.hubspot.webhook.HubSpotRequestSignature;
+import io.npsconnector.hubspot.webhook.HubSpotWebhookHandler;
+import io.npsconnector.hubspot.webhook.WebhookResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p>Near the daily API limit, reading (periodic sync: work that can wait) pauses and returns an
  * empty page on the same cursor, while writes of answers (the reason the connector exists) go on.
  * The pause is lifted when HubSpot reports budget again, or an hour after it last said anything.
+ *
+ * <p>HubSpot's webhook deliveries come in through {@link #webhooks}: signed (v3) deal and ticket stage changes
+ * become events at once. {@link #close()} releases the connection's OkHttp client.
  */
-public final class HubSpotAdapter implements CrmAdapter, SignedRequestVerifier {
+public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, SignedRequestVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotAdapter.class);
   /** HubSpot's batch limit for updates and creates. */
   public static final int MAX_WRITE_BATCH = 100;
@@ -42,6 +53,8 @@ public final class HubSpotAdapter implements CrmAdapter, SignedRequestVerifier {
   private final HubSpotFieldInstaller installer;
   private final HubSpotCheck check;
   private final String connection;
+  private final HubSpotSettings settings;
+  private final Clock clock;
   private final OncePer pauseWarning;
   private final HubSpotRequestSignature signature;
 
@@ -52,14 +65,24 @@ public final class HubSpotAdapter implements CrmAdapter, SignedRequestVerifier {
   /** @param pageSize records per search page (smaller in tests) */
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context,
       int pageSize) {
+    this(client, connection, context, new HubSpotReader(client, connection, context.clock(), pageSize),
+        new HubSpotWriter(client, connection, context.writeback()),
+        new HubSpotFieldInstaller(client, context.writeback()), tokens);
+  }
+
+  /** The parts as the connection's {@link HubSpotModule} made them. */
+  HubSpotAdapter(HubSpotClient client, ConnectionConfig connection, AdapterContext context, HubSpotReader reader,
+      HubSpotWriter writer, HubSpotFieldInstaller installer, TokenSource tokens) {
     this.client = client;
     this.connection = connection.name();
+    this.settings = connection.settings(HubSpotSettings.class);
+    this.clock = context.clock();
     this.pauseWarning = new OncePer(Duration.ofMinutes(15), context.clock());
-    this.reader = new HubSpotReader(client, connection, context.clock(), pageSize);
-    this.writer = new HubSpotWriter(client, connection, context.writeback());
-    this.installer = new HubSpotFieldInstaller(client, context.writeback());
+    this.reader = reader;
+    this.writer = writer;
+    this.installer = installer;
     this.check = new HubSpotCheck(client, connection, tokens, installer, context.writeback());
-    this.signature = HubSpotRequestSignature.of(connection.hubspot(), context.clock());
+    this.signature = HubSpotRequestSignature.of(settings, context.clock());
   }
 
   /** A request HubSpot signed for this connection's app: the NPS card calling the read API. */
@@ -133,9 +156,24 @@ public final class HubSpotAdapter implements CrmAdapter, SignedRequestVerifier {
     return client.governor();
   }
 
+  /**
+   * The handler of this connection's webhook deliveries ({@code POST /webhooks/hubspot/NAME}): checked with
+   * the {@code webhook-secret} (signature v3; without one every delivery is refused with 401), stage changes
+   * read on {@code work} and handed to {@code events}.
+   */
+  @Override
+  public InboundHandler webhooks(Executor work, EventSink events) {
+    HubSpotWebhookHandler handler = HubSpotWebhookHandler.of(connection, settings.webhookSecret(),
+        stageChangeSink(work, events::accept), clock);
+    return request -> {
+      WebhookResponse response = handler.handle(request);
+      return new InboundResponse(response.status(), "text/plain; charset=utf-8", response.body());
+    };
+  }
+
   @Override
   public void close() {
-    // the OkHttp client is shared by every connection and lives as long as the process
+    client.close();
   }
 
   @Override

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -67,7 +66,8 @@ public final class HubSpotCheck {
       HubSpotFieldInstaller installer, WritebackConfig writeback) {
     this.client = Objects.requireNonNull(client, "client");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
-    this.privateApp = PRIVATE_APP.equals(connection.credentials().auth());
+    this.privateApp = HubSpotSettings.PRIVATE_APP.equals(
+        connection.settings(HubSpotSettings.class).credentials().auth());
     this.installer = Objects.requireNonNull(installer, "installer");
     this.requiredScopes = requiredScopes(Objects.requireNonNull(writeback, "writeback"));
   }
@@ -180,8 +180,7 @@ public final class HubSpotCheck {
         .header("Accept", "application/json")
         .get()
         .build();
-    OkHttpClient http = HubSpotClient.sharedHttp();
-    try (Response response = http.newCall(request).execute()) {
+    try (Response response = client.http().newCall(request).execute()) {
       ResponseBody body = response.body();
       String text = body == null ? "" : body.string();
       String correlation = Optional.ofNullable(response.header(HubSpotClient.CORRELATION_ID))

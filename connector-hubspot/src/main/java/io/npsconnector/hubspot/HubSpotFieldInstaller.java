@@ -1,7 +1,6 @@
 package io.npsconnector.hubspot;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.npsconnector.config.CrmType;
 import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.FieldReport;
@@ -54,8 +53,8 @@ public final class HubSpotFieldInstaller {
 
   public HubSpotFieldInstaller(HubSpotClient client, WritebackConfig writeback) {
     this.client = Objects.requireNonNull(client, "client");
-    Map<String, String> contact = writeback.contactFields().getOrDefault(CrmType.HUBSPOT, Map.of());
-    Map<String, String> account = writeback.accountFields().getOrDefault(CrmType.HUBSPOT, Map.of());
+    Map<String, String> contact = writeback.contactFields(HubSpotSettings.TYPE, HubSpotSettings.DEFAULT_CONTACT_FIELDS);
+    Map<String, String> account = writeback.accountFields(HubSpotSettings.TYPE, HubSpotSettings.DEFAULT_ACCOUNT_FIELDS);
     this.needed = List.of(
         new Needed(CONTACTS, "writeback.contact-fields.hubspot.score", definition(contact, "score", "NPS score",
             "number", "number", "The contact's latest Net Promoter Score answer, 0 to 10.", null), Set.of("number")),

@@ -3,7 +3,6 @@ package io.npsconnector.hubspot;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.CrmType;
 import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.RecordResult;
@@ -109,13 +108,13 @@ public final class HubSpotWriter {
   public HubSpotWriter(HubSpotClient client, ConnectionConfig connection, WritebackConfig writeback) {
     this.client = Objects.requireNonNull(client, "client");
     this.timeZone = connection.timeZone();
-    this.contactFields = fields(writeback.contactFields(), WritebackConfig.CONTACT_KEYS, "contact-fields");
-    this.accountFields = fields(writeback.accountFields(), WritebackConfig.ACCOUNT_KEYS, "account-fields");
+    this.contactFields = fields(writeback.contactFields(HubSpotSettings.TYPE, HubSpotSettings.DEFAULT_CONTACT_FIELDS),
+        WritebackConfig.CONTACT_KEYS, "contact-fields");
+    this.accountFields = fields(writeback.accountFields(HubSpotSettings.TYPE, HubSpotSettings.DEFAULT_ACCOUNT_FIELDS),
+        WritebackConfig.ACCOUNT_KEYS, "account-fields");
   }
 
-  private static Map<String, String> fields(Map<CrmType, Map<String, String>> perCrm, List<String> keys,
-      String section) {
-    Map<String, String> fields = perCrm.getOrDefault(CrmType.HUBSPOT, Map.of());
+  private static Map<String, String> fields(Map<String, String> fields, List<String> keys, String section) {
     for (String key : keys) {
       if (fields.get(key) == null || fields.get(key).isBlank()) {
         throw new IllegalArgumentException("writeback." + section + ".hubspot." + key + " names no property");

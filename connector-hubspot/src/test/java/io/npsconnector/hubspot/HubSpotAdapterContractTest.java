@@ -129,7 +129,7 @@ class HubSpotAdapterContractTest extends CrmAdapterContractTest {
       NpsConfig config = ConfigLoader.parse("contract.yaml", YAML, Map.of("TOKEN_SECRET",
           "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", "test-token"));
       HubSpotClient client = new HubSpotClient("hubspot-contract",
-          URI.create("http://127.0.0.1:" + wireMock.getPort()), "", HubSpotClient.sharedHttp(),
+          URI.create("http://127.0.0.1:" + wireMock.getPort()), "", HubSpotClient.newHttp(),
           TokenSource.fixed("test-token"), new RateGovernor(250, 5, 10, clock, clock::advance), Duration.ofMillis(1),
           3);
       adapter = new HubSpotAdapter(client, TokenSource.fixed("test-token"), config.connections().get(0),

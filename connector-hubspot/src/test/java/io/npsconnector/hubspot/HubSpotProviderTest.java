@@ -84,6 +84,24 @@ class HubSpotProviderTest {
     assertThat(page.apiCalls()).isZero();
   }
 
+  @Test
+  void eachConnectionHasItsOwnHttpClientWhichClosingTheAdapterReleases() {
+    NpsConfig config = ConfigLoader.parse("test.yaml", YAML, ENV);
+    AdapterContext context = new AdapterContext(clock, config.writeback());
+    com.google.inject.Injector one = com.google.inject.Guice.createInjector(
+        new HubSpotModule(config.connections().get(0), context));
+    com.google.inject.Injector two = com.google.inject.Guice.createInjector(
+        new HubSpotModule(config.connections().get(0), context));
+    okhttp3.OkHttpClient http = one.getInstance(okhttp3.OkHttpClient.class);
+
+    assertThat(http).isNotSameAs(two.getInstance(okhttp3.OkHttpClient.class));
+    assertThat(one.getInstance(io.npsconnector.hubspot.client.HubSpotClient.class).http()).isSameAs(http);
+    one.getInstance(HubSpotAdapter.class).close();
+
+    assertThat(http.dispatcher().executorService().isShutdown()).isTrue();
+    assertThat(two.getInstance(okhttp3.OkHttpClient.class).dispatcher().executorService().isShutdown()).isFalse();
+  }
+
   private static io.npsconnector.hubspot.client.RateGovernor adapterGovernor(HubSpotAdapter adapter) {
     return adapter.governor();
   }

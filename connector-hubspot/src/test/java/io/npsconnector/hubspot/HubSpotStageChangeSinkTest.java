@@ -10,8 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.CrmType;
-import io.npsconnector.config.Credentials;
+import io.npsconnector.config.Secret;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.testing.TestClock;
@@ -61,11 +60,11 @@ class HubSpotStageChangeSinkTest {
           .withBody(fixture("pipelines-" + type + ".json"))));
     }
     HubSpotClient client = new HubSpotClient("hubspot-test", URI.create("http://127.0.0.1:" + wireMock.getPort()),
-        "", HubSpotClient.sharedHttp(), TokenSource.fixed("test-token"),
+        "", HubSpotClient.newHttp(), TokenSource.fixed("test-token"),
         new RateGovernor(250, 5, 10, clock, clock::advance), Duration.ofMillis(1), 3);
-    ConnectionConfig connection = new ConnectionConfig("hubspot-test", CrmType.HUBSPOT, true,
-        new Credentials("private-app", Map.of(), Map.of()), Optional.empty(), Optional.empty(), Optional.empty(),
-        Duration.ofMinutes(5), Map.of(), Map.of(), ZoneId.of("UTC"), Locale.ENGLISH);
+    ConnectionConfig connection = new ConnectionConfig("hubspot-test", HubSpotSettings.TYPE, true,
+        Duration.ofMinutes(5), Map.of(), Map.of(), ZoneId.of("UTC"), Locale.ENGLISH,
+        HubSpotSettings.privateApp(new Secret("${HUBSPOT_TOKEN}", "test-token"), HubSpotClient.DEFAULT_BASE_URL));
     sink = new HubSpotStageChangeSink("hubspot-test", new HubSpotReader(client, connection, clock), Runnable::run,
         received::addAll);
   }

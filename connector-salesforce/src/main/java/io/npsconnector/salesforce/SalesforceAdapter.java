@@ -8,12 +8,12 @@ import org.slf4j.LoggerFactory;
 
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.core.spi.AdapterContext;
-import io.npsconnector.core.spi.Batches;
+import io.npsconnector.core.spi.support.Batches;
 import io.npsconnector.core.spi.ChangePage;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.FieldReport;
-import io.npsconnector.core.spi.OncePer;
+import io.npsconnector.core.spi.support.OncePer;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WriteRequest;
@@ -42,10 +42,13 @@ public final class SalesforceAdapter implements CrmAdapter {
   private final SalesforceFields fields;
   private final String connection;
   private final OncePer pauseWarning;
+  private final Runnable release;
 
+  /** @param release frees what the adapter owns (its OkHttp client), once, on {@link #close()} */
   SalesforceAdapter(SalesforceSession session, ConnectionConfig connection, AdapterContext context,
-      SalesforceWriter.Pause pause) {
+      SalesforceWriter.Pause pause, Runnable release) {
     this.session = session;
+    this.release = release;
     this.connection = connection.name();
     this.pauseWarning = new OncePer(Duration.ofMinutes(15), context.clock());
     this.reader = new SalesforceReader(session, connection, context.clock());
@@ -109,7 +112,8 @@ public final class SalesforceAdapter implements CrmAdapter {
 
   @Override
   public void close() {
-    // WSC opens one HTTP connection per call; nothing stays open
+    // WSC opens one HTTP connection per call; the token requests' OkHttp client is the adapter's own
+    release.run();
   }
 
   @Override

@@ -13,7 +13,6 @@ import com.sforce.soap.partner.Field;
 import com.sforce.soap.partner.FieldType;
 
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.CrmType;
 import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmException;
@@ -54,8 +53,10 @@ final class SalesforceFields {
   SalesforceFields(SalesforceSession session, ConnectionConfig connection, WritebackConfig writeback) {
     this.session = session;
     this.connection = connection;
-    this.contactFields = writeback.contactFields().get(CrmType.SALESFORCE);
-    this.accountFields = writeback.accountFields().get(CrmType.SALESFORCE);
+    this.contactFields = writeback.contactFields(SalesforceSettings.TYPE,
+        SalesforceSettings.DEFAULT_CONTACT_FIELDS);
+    this.accountFields = writeback.accountFields(SalesforceSettings.TYPE,
+        SalesforceSettings.DEFAULT_ACCOUNT_FIELDS);
     this.reads = new ContactFields(connection);
   }
 

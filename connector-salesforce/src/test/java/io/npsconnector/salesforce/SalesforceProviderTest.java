@@ -77,6 +77,29 @@ class SalesforceProviderTest {
   }
 
   @Test
+  void eachConnectionHasItsOwnHttpClientWhichClosingTheAdapterReleases() {
+    NpsConfig config = config("""
+            auth: client-credentials
+            credentials:
+              client-id: 3MVG9-app
+              client-secret: ${SF_SECRET}
+            login-url: http://127.0.0.1:9
+        """);
+    AdapterContext context = new AdapterContext(Clock.systemUTC(), config.writeback());
+    com.google.inject.Injector one = com.google.inject.Guice.createInjector(
+        new SalesforceModule(config.connections().get(0), context, duration -> { }));
+    com.google.inject.Injector two = com.google.inject.Guice.createInjector(
+        new SalesforceModule(config.connections().get(0), context, duration -> { }));
+    okhttp3.OkHttpClient http = one.getInstance(okhttp3.OkHttpClient.class);
+
+    assertThat(http).isNotSameAs(two.getInstance(okhttp3.OkHttpClient.class));
+    one.getInstance(SalesforceAdapter.class).close();
+
+    assertThat(http.dispatcher().executorService().isShutdown()).isTrue();
+    assertThat(two.getInstance(okhttp3.OkHttpClient.class).dispatcher().executorService().isShutdown()).isFalse();
+  }
+
+  @Test
   void theJwtAudienceIsTheLoginHostWithoutATrailingSlash() {
     assertThat(SalesforceProvider.audience(java.net.URI.create("https://test.salesforce.com/")))
         .isEqualTo("https://test.salesforce.com");

@@ -78,9 +78,8 @@ class SalesforceWriteTest {
     contacts(1);
     var connection = fixture.connection();
     var berlin = new io.npsconnector.config.ConnectionConfig(connection.name(), connection.type(), true,
-        connection.credentials(), connection.baseUrl(), connection.loginUrl(), connection.apiVersion(),
         connection.syncInterval(), connection.fieldMapping(), connection.segments(),
-        java.time.ZoneId.of("Europe/Berlin"), connection.locale(), connection.hubspot(), connection.salesforce());
+        java.time.ZoneId.of("Europe/Berlin"), connection.locale(), connection.settings());
 
     Instant lateEvening = Instant.parse("2025-01-16T23:30:00Z"); // already the 17th in Berlin
 

@@ -7,6 +7,7 @@ import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmProvider;
 import io.npsconnector.config.ConfigProblem;
 import io.npsconnector.core.spi.EventAttributes;
+import io.npsconnector.core.spi.support.CrmProviders;
 import io.npsconnector.core.trigger.FilterCheck;
 import java.time.Clock;
 import java.util.List;
@@ -30,8 +31,7 @@ public final class Adapters {
    * fill, operators that do not suit an attribute's type; each as {@code FILE:LINE: path: message}.
    */
   static List<ConfigProblem> filterProblems(NpsConfig config) {
-    Map<String, EventAttributes> declared = ServiceLoader.load(CrmProvider.class).stream()
-        .map(ServiceLoader.Provider::get)
+    Map<String, EventAttributes> declared = CrmProviders.installed().stream()
         .collect(Collectors.toMap(CrmProvider::type, CrmProvider::eventAttributes, (first, second) -> first));
     return new FilterCheck(declared).problems(config);
   }
@@ -43,12 +43,9 @@ public final class Adapters {
 
   /** A new adapter whose clock is {@code clock}. */
   public static CrmAdapter open(NpsConfig config, ConnectionConfig connection, Clock clock) {
-    List<CrmProvider> providers = ServiceLoader.load(CrmProvider.class).stream().map(ServiceLoader.Provider::get)
-        .toList();
-    CrmProvider provider = providers.stream().filter(candidate -> candidate.type().equals(connection.type().id()))
-        .findFirst()
+    CrmProvider provider = CrmProviders.serving(connection.type())
         .orElseThrow(() -> new CommandFailure("connection '" + connection.name() + "': this build has no "
-            + connection.type().id() + " adapter yet (it has: " + String.join(", ", providers.stream()
+            + connection.type() + " adapter (it has: " + String.join(", ", CrmProviders.installed().stream()
                 .map(CrmProvider::type).toList()) + ")"));
     return provider.create(connection, new AdapterContext(clock, config.writeback()));
   }

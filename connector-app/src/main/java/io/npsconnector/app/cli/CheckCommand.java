@@ -71,7 +71,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static boolean check(CrmAdapters adapters, ConnectionConfig connection, PrintWriter out) {
-    String name = connection.name() + " (" + connection.type().id() + ")";
+    String name = connection.name() + " (" + connection.type() + ")";
     ConnectionCheck result;
     try {
       result = adapters.open(connection).check();

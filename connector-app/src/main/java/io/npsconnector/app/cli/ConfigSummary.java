@@ -56,7 +56,7 @@ final class ConfigSummary {
   }
 
   private static String connection(ConnectionConfig connection) {
-    return connection.name() + ": " + connection.type().id() + ", synced every "
+    return connection.name() + ": " + connection.type() + ", synced every "
         + Durations.format(connection.syncInterval()) + (connection.enabled() ? "" : ", disabled");
   }
 

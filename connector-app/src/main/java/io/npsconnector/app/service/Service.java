@@ -137,7 +137,8 @@ public final class Service implements AutoCloseable {
     }
     lifecycle.own("webhook work", this::finishWebhookWork);
     server.routes(dashboard::register)
-        .routes(app -> webhooks(app, config, adapters, clock))
+        .routes(WebhookRoutes.of(config, adapters, webhookWork,
+            (name, events) -> engine.ingest(name, List.of(), events))::register)
         .routes(new io.npsconnector.app.web.api.ReadApi(config, database, adapters, clock)::register)
         .routes(this::operations);
     lifecycle.start("HTTP server", () -> port = server.start(options.host(), options.port()), server::close);
@@ -187,37 +188,6 @@ public final class Service implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /**
-   * {@code POST /webhooks/hubspot/{connection}}: HubSpot's deliveries, checked (signature v3) and turned into
-   * events at once by the connection's handler; the polling sync stays the backstop.
-   */
-  private void webhooks(io.javalin.Javalin app, NpsConfig config, Map<String, CrmAdapter> adapters, Clock clock) {
-    Map<String, io.npsconnector.hubspot.webhook.HubSpotWebhookHandler> handlers = new LinkedHashMap<>();
-    adapters.forEach((name, adapter) -> {
-      if (adapter instanceof io.npsconnector.hubspot.HubSpotAdapter hubspot) {
-        ConnectionConfig connection = config.connection(name).orElseThrow();
-        handlers.put(name, io.npsconnector.hubspot.webhook.HubSpotWebhookHandler.of(name, connection.hubspot(),
-            hubspot.stageChangeSink(webhookWork, events -> engine.ingest(name, List.of(), events)), clock));
-      }
-    });
-    app.post("/webhooks/hubspot/{connection}", ctx -> {
-      var handler = handlers.get(ctx.pathParam("connection"));
-      if (handler == null) {
-        ctx.status(404).contentType("application/json").result("{\"error\":\"no HubSpot connection of that name\"}");
-        return;
-      }
-      String scheme = java.util.Optional.ofNullable(ctx.header("X-Forwarded-Proto")).orElse(ctx.scheme());
-      String host = java.util.Optional.ofNullable(ctx.header("X-Forwarded-Host"))
-          .orElse(java.util.Optional.ofNullable(ctx.header("Host")).orElse(ctx.host()));
-      String uri = scheme + "://" + host + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-      Map<String, String> headers = new LinkedHashMap<>();
-      ctx.headerMap().forEach(headers::put);
-      var response = handler.handle(new io.npsconnector.hubspot.webhook.WebhookRequest(ctx.method().name(), uri,
-          headers, ctx.bodyAsBytes()));
-      ctx.status(response.status()).contentType("application/json").result(response.body());
-    });
   }
 
   public int port() {

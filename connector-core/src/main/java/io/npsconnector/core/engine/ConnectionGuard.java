@@ -1,10 +1,14 @@
 package io.npsconnector.core.engine;
 
 import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.Credentials;
+import io.npsconnector.config.CrmSettings;
 import io.npsconnector.config.Secret;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.store.ConnectionStateRepository;
 import io.npsconnector.core.store.ConnectionStateRepository.Stopped;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -125,15 +129,27 @@ final class ConnectionGuard {
   }
 
   /**
-   * A hash of what the connection signs in with (type, auth mode, values and secrets), so that a changed
-   * credential is noticed without a secret ever being stored.
+   * A hash of the connection's type and its adapter's settings, secrets included (credentials, tokens), so that
+   * changed credentials are noticed without a secret ever being stored. The settings are the adapter's record;
+   * its components are read by name.
    */
   static String fingerprint(ConnectionConfig connection) {
     Map<String, String> parts = new TreeMap<>();
-    parts.put("~type", connection.type().id());
-    parts.put("~auth", connection.credentials().auth());
-    connection.credentials().values().forEach((key, value) -> parts.put("value:" + key, value));
-    connection.credentials().secrets().forEach((key, secret) -> parts.put("secret:" + key, reveal(secret)));
+    parts.put("~type", connection.type());
+    CrmSettings settings = connection.settings();
+    if (settings.getClass().isRecord()) {
+      for (RecordComponent component : settings.getClass().getRecordComponents()) {
+        try {
+          Method accessor = component.getAccessor();
+          accessor.setAccessible(true);
+          parts.put(component.getName(), text(accessor.invoke(settings)));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          parts.put(component.getName(), "?");
+        }
+      }
+    } else {
+      parts.put("~settings", String.valueOf(settings));
+    }
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       parts.forEach((key, value) -> {
@@ -146,6 +162,22 @@ final class ConnectionGuard {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java platform", e);
     }
+  }
+
+  /** A setting's value as text, secrets revealed (only ever hashed). */
+  private static String text(Object value) {
+    if (value instanceof Optional<?> optional) {
+      return optional.map(ConnectionGuard::text).orElse("");
+    }
+    if (value instanceof Secret secret) {
+      return reveal(secret);
+    }
+    if (value instanceof Credentials credentials) {
+      Map<String, String> sorted = new TreeMap<>(credentials.values());
+      credentials.secrets().forEach((key, secret) -> sorted.put("secret:" + key, reveal(secret)));
+      return credentials.auth() + sorted;
+    }
+    return String.valueOf(value);
   }
 
   private static String reveal(Secret secret) {

@@ -43,7 +43,7 @@ final class DbScheduler implements Scheduling {
   private final EngineSettings settings;
   private volatile Scheduler scheduler;
   private final java.time.Clock clock;
-  private final Map<String, io.npsconnector.core.spi.OncePer> skipped = new ConcurrentHashMap<>();
+  private final Map<String, io.npsconnector.core.spi.support.OncePer> skipped = new ConcurrentHashMap<>();
 
   DbScheduler(DataSource dataSource, EngineSettings settings, Engine engine, java.time.Clock clock) {
     this.clock = clock;
@@ -83,7 +83,7 @@ final class DbScheduler implements Scheduling {
       run.run();
     } catch (ConnectionUnavailableException e) {
       if (skipped.computeIfAbsent(connection.name() + " " + what,
-          key -> new io.npsconnector.core.spi.OncePer(java.time.Duration.ofHours(1), clock)).due()) {
+          key -> new io.npsconnector.core.spi.support.OncePer(java.time.Duration.ofHours(1), clock)).due()) {
         LOG.warn("{} skipped: {}", what, e.getMessage());
       }
     } catch (io.npsconnector.core.spi.CrmException e) {

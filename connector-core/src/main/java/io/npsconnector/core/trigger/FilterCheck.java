@@ -100,7 +100,7 @@ public final class FilterCheck {
       return Optional.empty(); // the configuration already refuses event conditions on relationship triggers
     }
     EventKind kind = EventKind.valueOf(trigger.on().name());
-    return Optional.ofNullable(byConnectionType.get(connection.type().id())).flatMap(declared -> declared.of(kind));
+    return Optional.ofNullable(byConnectionType.get(connection.type())).flatMap(declared -> declared.of(kind));
   }
 
   private static Optional<String> typeMismatch(FilterCondition condition,

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.model.Contact;
@@ -1276,7 +1276,7 @@ abstract class EngineContract {
 
     /** A second connection, {@link #CRM_B}, in New York. */
     TestConfig secondConnection() {
-      otherConnections = "  - name: " + CRM_B + "\n    type: hubspot\n    credentials:\n      token: ${CRM_TOKEN}\n"
+      otherConnections = "  - name: " + CRM_B + "\n    type: fake\n    credentials:\n      token: ${CRM_TOKEN}\n"
           + "    time-zone: America/New_York\n";
       return this;
     }
@@ -1294,7 +1294,7 @@ abstract class EngineContract {
             admin-password: ${ADMIN_PASSWORD}
           connections:
             - name: crm
-              type: hubspot
+              type: fake
               credentials:
                 token: ${CRM_TOKEN}
               time-zone: Europe/Berlin
@@ -1315,7 +1315,7 @@ abstract class EngineContract {
                 due-in: 2d
                 priority: high
           """ + fatigue + sendWindow + "triggers:\n" + triggers;
-      return ConfigLoader.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
+      return FakeCrmProvider.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
           "ADMIN_PASSWORD", "engine-test-admin", "CRM_TOKEN", crmToken));
     }
   }

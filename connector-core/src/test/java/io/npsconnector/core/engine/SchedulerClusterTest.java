@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.core.testing.FakeCrmProvider;
+import io.npsconnector.core.testing.ForwardingCrmAdapter;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.model.Contact;
@@ -12,12 +13,8 @@ import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.spi.ChangePage;
-import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmAdapter;
-import io.npsconnector.core.spi.FieldReport;
-import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
-import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.store.ContactRepository;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.Invitation;
@@ -66,16 +63,14 @@ class SchedulerClusterTest {
       "ADMIN_PASSWORD", "test-admin-password",
       "CRM_TOKEN", "test-crm-token");
   /** Sends at once: no delay, no quiet hours, every weekday; nothing else limits a trigger. */
-  private static final NpsConfig CONFIG = ConfigLoader.parse("cluster-test.yaml", """
+  private static final NpsConfig CONFIG = FakeCrmProvider.parse("cluster-test.yaml", """
       company: Acme
       server:
         token-secret: ${TOKEN_SECRET}
         admin-password: ${ADMIN_PASSWORD}
       connections:
         - name: crm
-          type: hubspot
-          credentials:
-            token: ${CRM_TOKEN}
+          type: fake
       channels:
         email:
           host: 127.0.0.1
@@ -429,12 +424,7 @@ class SchedulerClusterTest {
     final CountDownLatch releaseFirstRun = new CountDownLatch(1);
 
     CrmAdapter adapter(String instance, FakeCrmAdapter crm) {
-      return new CrmAdapter() {
-        @Override
-        public ConnectionCheck check() {
-          return crm.check();
-        }
-
+      return new ForwardingCrmAdapter(crm) {
         @Override
         public ChangePage readChanges(SyncCursor cursor) {
           maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
@@ -456,27 +446,9 @@ class SchedulerClusterTest {
         }
 
         @Override
-        public int maxWriteBatch() {
-          return crm.maxWriteBatch();
+        public void close() {
+          // the fake CRM is the test's, shared by every engine
         }
-
-        @Override
-        public List<RecordResult> write(List<WriteRequest> requests) {
-          return crm.write(requests);
-        }
-
-        @Override
-        public FieldReport describeFields() {
-          return crm.describeFields();
-        }
-
-        @Override
-        public FieldReport installFields() {
-          return crm.installFields();
-        }
-
-        @Override
-        public void close() {}
       };
     }
   }

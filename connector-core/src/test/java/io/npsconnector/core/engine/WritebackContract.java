@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
-import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
@@ -52,9 +52,7 @@ abstract class WritebackContract {
         admin-password: ${ADMIN_PASSWORD:-test-admin}
       connections:
         - name: crm
-          type: hubspot
-          credentials:
-            token: ${HUBSPOT_TOKEN:-test-token}
+          type: fake
           time-zone: UTC
       channels:
         email:
@@ -622,7 +620,7 @@ abstract class WritebackContract {
   /** Builds the engine on {@code writebackYaml} and a fake CRM taking batches of {@code maxBatch}. */
   void start(String writebackYaml, int maxBatch) {
     crm = FakeCrmAdapter.builder().connection(CRM).clock(clock).maxWriteBatch(maxBatch).build();
-    config = ConfigLoader.parse("writeback-test.yaml", CONFIG + writebackYaml, Map.of());
+    config = FakeCrmProvider.parse("writeback-test.yaml", CONFIG + writebackYaml, Map.of());
     engine = engine(new InterceptingCrmAdapter(crm));
   }
 

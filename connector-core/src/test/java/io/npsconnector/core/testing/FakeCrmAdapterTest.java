@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.Credentials;
-import io.npsconnector.config.CrmType;
 import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
@@ -284,9 +282,8 @@ class FakeCrmAdapterTest {
   }
 
   private static ConnectionConfig connection(String name) {
-    return new ConnectionConfig(name, CrmType.HUBSPOT, true, new Credentials("private-app", Map.of(), Map.of()),
-        Optional.<URI>empty(), Optional.<URI>empty(), Optional.empty(), Duration.ofMinutes(5), Map.of(), Map.of(),
-        ZoneId.of("UTC"), Locale.ENGLISH);
+    return new ConnectionConfig(name, FakeCrmAdapter.TYPE, true, Duration.ofMinutes(5), Map.of(), Map.of(),
+        ZoneId.of("UTC"), Locale.ENGLISH, FakeCrmProvider.SETTINGS);
   }
 
   private static Contact contact(String id, Instant modifiedAt) {

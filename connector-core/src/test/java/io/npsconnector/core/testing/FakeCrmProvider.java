@@ -1,11 +1,20 @@
 package io.npsconnector.core.testing;
 
+import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.ConnectionConfig;
+import io.npsconnector.config.ConnectionTypes;
+import io.npsconnector.config.CrmSettings;
+import io.npsconnector.config.Credentials;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.Section;
 import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.core.spi.CrmProvider;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -17,6 +26,9 @@ import java.util.function.Consumer;
  * {@link #adapter(String)}, before or after the engine created it. Thread-safe; {@code create} does no I/O.
  */
 public final class FakeCrmProvider implements CrmProvider {
+  /** The settings of a fake connection without credentials: it needs none. */
+  public static final CrmSettings SETTINGS = new FakeSettings(Optional.empty());
+
   private final Consumer<FakeCrmAdapter.Builder> settings;
   private final Map<String, FakeCrmAdapter> adapters = new ConcurrentHashMap<>();
 
@@ -39,6 +51,24 @@ public final class FakeCrmProvider implements CrmProvider {
     return FakeCrmAdapter.TYPE;
   }
 
+  /**
+   * A fake connection needs no keys of its own; it may name a token under {@code credentials}, which it never
+   * checks, so that tests can change a connection's credentials.
+   */
+  @Override
+  public CrmSettings readSettings(Section connection) {
+    if (!connection.has("credentials")) {
+      return SETTINGS;
+    }
+    return new FakeSettings(Optional.of(Credentials.read(connection, type(), Optional.of("token"),
+        Map.of("token", new Credentials.AuthMode(Set.of(), Set.of("token"))))));
+  }
+
+  /** Parses a configuration whose connections are of type {@code fake}. */
+  public static NpsConfig parse(String source, String yaml, Map<String, String> env) {
+    return ConfigLoader.parse(source, yaml, env, ConnectionTypes.of(List.of(new FakeCrmProvider())));
+  }
+
   /** The connection's adapter, made with the context's clock the first time. */
   @Override
   public FakeCrmAdapter create(ConnectionConfig connection, AdapterContext context) {
@@ -58,4 +88,6 @@ public final class FakeCrmProvider implements CrmProvider {
     settings.accept(builder);
     return builder.build();
   }
+
+  private record FakeSettings(Optional<Credentials> credentials) implements CrmSettings {}
 }

@@ -1,8 +1,8 @@
 package io.npsconnector.core.trigger;
 
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.Credentials;
-import io.npsconnector.config.CrmType;
+import io.npsconnector.core.testing.FakeCrmAdapter;
+import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.config.FatigueConfig;
 import io.npsconnector.config.FilterCondition;
 import io.npsconnector.config.SendWindowConfig;
@@ -32,9 +32,8 @@ final class TriggerFixtures {
   private TriggerFixtures() {}
 
   static ConnectionConfig connection(ZoneId zone) {
-    return new ConnectionConfig(CONNECTION, CrmType.HUBSPOT, true, new Credentials("private-app", Map.of(), Map.of()),
-        Optional.empty(), Optional.empty(), Optional.empty(), ConnectionConfig.DEFAULT_SYNC_INTERVAL, Map.of(),
-        Map.of("region", "hs_region"), zone, Locale.ENGLISH);
+    return new ConnectionConfig(CONNECTION, FakeCrmAdapter.TYPE, true, ConnectionConfig.DEFAULT_SYNC_INTERVAL, Map.of(),
+        Map.of("region", "hs_region"), zone, Locale.ENGLISH, FakeCrmProvider.SETTINGS);
   }
 
   /** Fatigue counted per contact of one connection, as {@link InMemorySurveyHistory#surveyed} records it. */

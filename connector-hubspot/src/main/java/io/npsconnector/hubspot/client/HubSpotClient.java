@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * (Resilience4j); a 401 gets one retry with a fresh token; other 4xx are never retried. Failures
  * throw {@link HubSpotApiException} with HubSpot's correlation id. No token is ever logged.
  *
- * <p>Thread-safe. All connections share one OkHttp connection pool and dispatcher ({@link #sharedHttp()}).
+ * <p>Thread-safe. Each connection has its own OkHttp client ({@link #newHttp()}, made by the connection's
+ * Guice module); {@link #close()} releases its threads and pooled connections.
  */
 public final class HubSpotClient {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotClient.class);
@@ -41,14 +42,6 @@ public final class HubSpotClient {
   public static final String CORRELATION_ID = "X-HubSpot-Correlation-Id";
   static final Set<Integer> RETRIED = Set.of(423, 429, 477, 502, 503, 504, 521, 523, 524);
   private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
-  private static final OkHttpClient SHARED = new OkHttpClient.Builder()
-      .connectTimeout(10, TimeUnit.SECONDS)
-      .readTimeout(30, TimeUnit.SECONDS)
-      .writeTimeout(30, TimeUnit.SECONDS)
-      .callTimeout(90, TimeUnit.SECONDS)
-      // our own retries go through the rate governor and count every attempt; OkHttp's silent one would not
-      .retryOnConnectionFailure(false)
-      .build();
 
   private final String connection;
   private final HttpUrl base;
@@ -89,9 +82,27 @@ public final class HubSpotClient {
         .build();
   }
 
-  /** The OkHttp client every HubSpot connection shares (one pool, one dispatcher). */
-  public static OkHttpClient sharedHttp() {
-    return SHARED;
+  /** A new OkHttp client as HubSpot connections use it: one per connection, released by {@link #close()}. */
+  public static OkHttpClient newHttp() {
+    return new OkHttpClient.Builder()
+        .connectTimeout(10, TimeUnit.SECONDS)
+        .readTimeout(30, TimeUnit.SECONDS)
+        .writeTimeout(30, TimeUnit.SECONDS)
+        .callTimeout(90, TimeUnit.SECONDS)
+        // our own retries go through the rate governor and count every attempt; OkHttp's silent one would not
+        .retryOnConnectionFailure(false)
+        .build();
+  }
+
+  /** The OkHttp client this connection calls HubSpot with. */
+  public OkHttpClient http() {
+    return http;
+  }
+
+  /** Releases the OkHttp client's threads and pooled connections; calls made afterwards fail. Twice is fine. */
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
   }
 
   /** Jackson as the adapter uses it: unknown fields are ignored (HubSpot adds fields over time). */

@@ -1,6 +1,6 @@
 package io.npsconnector.hubspot.mapping;
 
-import io.npsconnector.core.spi.JsonCursors;
+import io.npsconnector.core.spi.support.JsonCursors;
 import io.npsconnector.core.spi.SyncCursor;
 import java.util.LinkedHashMap;
 import java.util.Map;

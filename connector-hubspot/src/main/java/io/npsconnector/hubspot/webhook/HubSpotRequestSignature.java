@@ -1,6 +1,7 @@
 package io.npsconnector.hubspot.webhook;
 
-import io.npsconnector.config.HubSpotSettings;
+import io.npsconnector.core.spi.InboundRequest;
+import io.npsconnector.hubspot.HubSpotSettings;
 import io.npsconnector.core.spi.SignedRequestVerifier;
 import java.time.Clock;
 import java.util.Map;
@@ -30,7 +31,7 @@ public final class HubSpotRequestSignature implements SignedRequestVerifier {
       return Optional.of("no webhook-secret (the app's client secret) is configured for this connection, so no "
           + "HubSpot signature can be verified");
     }
-    SignatureV3.Verdict verdict = signature.get().verify(new WebhookRequest(method, uri, headers, body));
+    SignatureV3.Verdict verdict = signature.get().verify(new InboundRequest(method, uri, headers, body));
     return verdict == SignatureV3.Verdict.VALID ? Optional.empty() : Optional.of(verdict.reason());
   }
 }

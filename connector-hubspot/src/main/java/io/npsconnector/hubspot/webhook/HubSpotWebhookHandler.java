@@ -1,7 +1,8 @@
 package io.npsconnector.hubspot.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.npsconnector.config.HubSpotSettings;
+import io.npsconnector.config.Secret;
+import io.npsconnector.core.spi.InboundRequest;
 import io.npsconnector.hubspot.webhook.SignatureV3.Verdict;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,10 +50,10 @@ public final class HubSpotWebhookHandler {
     this.sink = Objects.requireNonNull(sink, "sink");
   }
 
-  /** A handler for {@code connection}, verifying with {@link HubSpotSettings#webhookSecret()}. */
-  public static HubSpotWebhookHandler of(String connection, HubSpotSettings settings, StageChangeSink sink,
+  /** A handler for {@code connection}, verifying with the app's client secret ({@code webhook-secret}). */
+  public static HubSpotWebhookHandler of(String connection, Optional<Secret> webhookSecret, StageChangeSink sink,
       Clock clock) {
-    Optional<SignatureV3> signature = settings.webhookSecret()
+    Optional<SignatureV3> signature = webhookSecret
         .filter(secret -> !secret.reveal().isBlank())
         .map(secret -> new SignatureV3(secret, clock));
     if (signature.isEmpty()) {
@@ -62,7 +63,7 @@ public final class HubSpotWebhookHandler {
   }
 
   /** Checks, parses and passes on one delivery; never throws for anything HubSpot or a caller can send. */
-  public WebhookResponse handle(WebhookRequest request) {
+  public WebhookResponse handle(InboundRequest request) {
     if (signature.isEmpty()) {
       LOG.warn("HubSpot connection '{}': webhook refused (401): {}", connection, NO_SECRET);
       return WebhookResponse.unauthorized("webhook secret not configured");

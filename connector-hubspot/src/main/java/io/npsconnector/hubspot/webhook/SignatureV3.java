@@ -1,6 +1,7 @@
 package io.npsconnector.hubspot.webhook;
 
 import io.npsconnector.config.Secret;
+import io.npsconnector.core.spi.InboundRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -66,7 +67,7 @@ final class SignatureV3 {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  Verdict verify(WebhookRequest request) {
+  Verdict verify(InboundRequest request) {
     String signature = request.header(SIGNATURE_HEADER).filter(value -> !value.isBlank()).orElse(null);
     if (signature == null) {
       return Verdict.MISSING_SIGNATURE;

@@ -54,7 +54,7 @@ class HubSpotClientTest {
   static void startHubSpot() {
     hubspot = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
     hubspot.start();
-    http = HubSpotClient.sharedHttp().newBuilder().callTimeout(10, TimeUnit.SECONDS).build();
+    http = HubSpotClient.newHttp().newBuilder().callTimeout(10, TimeUnit.SECONDS).build();
   }
 
   @AfterAll

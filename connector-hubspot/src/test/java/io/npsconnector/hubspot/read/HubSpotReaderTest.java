@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.CrmType;
-import io.npsconnector.config.Credentials;
+import io.npsconnector.config.Secret;
+import io.npsconnector.hubspot.HubSpotSettings;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
@@ -79,15 +79,15 @@ class HubSpotReaderTest {
 
   private HubSpotReader reader() {
     HubSpotClient client = new HubSpotClient("hubspot-test", URI.create("http://127.0.0.1:" + wireMock.getPort()),
-        "", HubSpotClient.sharedHttp(), TokenSource.fixed("test-token"),
+        "", HubSpotClient.newHttp(), TokenSource.fixed("test-token"),
         new RateGovernor(250, 5, 10, clock, clock::advance), Duration.ofMillis(1), 3);
     return new HubSpotReader(client, connection(), clock);
   }
 
   private static ConnectionConfig connection() {
-    return new ConnectionConfig("hubspot-test", CrmType.HUBSPOT, true, new Credentials("private-app", Map.of(),
-        Map.of()), Optional.empty(), Optional.empty(), Optional.empty(), Duration.ofMinutes(5), Map.of(),
-        new LinkedHashMap<>(Map.of("region", "hs_region")), ZoneId.of("UTC"), Locale.ENGLISH);
+    return new ConnectionConfig("hubspot-test", HubSpotSettings.TYPE, true, Duration.ofMinutes(5), Map.of(),
+        new LinkedHashMap<>(Map.of("region", "hs_region")), ZoneId.of("UTC"), Locale.ENGLISH,
+        HubSpotSettings.privateApp(new Secret("${HUBSPOT_TOKEN}", "test-token"), HubSpotClient.DEFAULT_BASE_URL));
   }
 
   private static String fixture(String name) {

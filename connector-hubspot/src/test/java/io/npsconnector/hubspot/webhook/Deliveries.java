@@ -1,5 +1,6 @@
 package io.npsconnector.hubspot.webhook;
 
+import io.npsconnector.core.spi.InboundRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -33,11 +34,11 @@ final class Deliveries {
   }
 
   /** A POST to {@link #URI}, signed with {@link #SECRET} at {@code timestampMillis}. */
-  static WebhookRequest signed(String body, long timestampMillis) {
+  static InboundRequest signed(String body, long timestampMillis) {
     return signed(URI, body, timestampMillis);
   }
 
-  static WebhookRequest signed(String uri, String body, long timestampMillis) {
+  static InboundRequest signed(String uri, String body, long timestampMillis) {
     String timestamp = Long.toString(timestampMillis);
     return post(uri, body, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature(SECRET, "POST", uri, body, timestamp),
@@ -45,14 +46,14 @@ final class Deliveries {
   }
 
   /** A POST with HubSpot's usual headers plus {@code extra}. */
-  static WebhookRequest post(String uri, String body, Map<String, String> extra) {
+  static InboundRequest post(String uri, String body, Map<String, String> extra) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     headers.put("User-Agent", "HubSpot Connect 2.0 (http://dev.hubspot.com/) - WebhooksExecutorDaemon-executor");
     headers.put("X-HubSpot-Signature-Version", "v3");
     headers.put("X-HubSpot-Timeout-Millis", "10000");
     headers.putAll(extra);
-    return new WebhookRequest("POST", uri, headers, body.getBytes(StandardCharsets.UTF_8));
+    return new InboundRequest("POST", uri, headers, body.getBytes(StandardCharsets.UTF_8));
   }
 
   static String batch(String... events) {

@@ -1,26 +1,12 @@
 package io.npsconnector.hubspot.webhook;
 
-import static io.npsconnector.hubspot.webhook.Deliveries.SECRET;
-import static io.npsconnector.hubspot.webhook.Deliveries.URI;
-import static io.npsconnector.hubspot.webhook.Deliveries.associationChange;
-import static io.npsconnector.hubspot.webhook.Deliveries.batch;
-import static io.npsconnector.hubspot.webhook.Deliveries.creation;
-import static io.npsconnector.hubspot.webhook.Deliveries.dealStageChange;
-import static io.npsconnector.hubspot.webhook.Deliveries.post;
-import static io.npsconnector.hubspot.webhook.Deliveries.propertyChange;
-import static io.npsconnector.hubspot.webhook.Deliveries.signature;
-import static io.npsconnector.hubspot.webhook.Deliveries.signed;
-import static io.npsconnector.hubspot.webhook.Deliveries.ticketStageChange;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import io.npsconnector.config.HubSpotSettings;
 import io.npsconnector.config.Secret;
+import io.npsconnector.core.spi.InboundRequest;
 import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.hubspot.webhook.StageChange.Kind;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
+import static io.npsconnector.hubspot.webhook.Deliveries.SECRET;
+import static io.npsconnector.hubspot.webhook.Deliveries.URI;
+import static io.npsconnector.hubspot.webhook.Deliveries.associationChange;
+import static io.npsconnector.hubspot.webhook.Deliveries.batch;
+import static io.npsconnector.hubspot.webhook.Deliveries.creation;
+import static io.npsconnector.hubspot.webhook.Deliveries.dealStageChange;
+import static io.npsconnector.hubspot.webhook.Deliveries.post;
+import static io.npsconnector.hubspot.webhook.Deliveries.propertyChange;
+import static io.npsconnector.hubspot.webhook.Deliveries.signature;
+import static io.npsconnector.hubspot.webhook.Deliveries.signed;
+import static io.npsconnector.hubspot.webhook.Deliveries.ticketStageChange;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class HubSpotWebhookHandlerTest {
   private static final long DEAL = 18830092847L;
@@ -171,7 +170,7 @@ class HubSpotWebhookHandlerTest {
   @Test
   void answers500WhenTheSinkFailsAndProcessesTheRetry() {
     sink.failNext(1);
-    WebhookRequest delivery = signed(batch(dealStageChange(41L, DEAL, "closedwon", occurred),
+    InboundRequest delivery = signed(batch(dealStageChange(41L, DEAL, "closedwon", occurred),
         ticketStageChange(42L, TICKET, "4", occurred)), clock.millis());
 
     WebhookResponse failed = handler.handle(delivery);
@@ -205,7 +204,7 @@ class HubSpotWebhookHandlerTest {
   void refusesAForgedSignature() {
     String body = batch(dealStageChange(61L, DEAL, "closedwon", occurred));
     String timestamp = Long.toString(clock.millis());
-    WebhookRequest forged = post(URI, body, Map.of(
+    InboundRequest forged = post(URI, body, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature("guessed-secret", "POST", URI, body, timestamp),
         SignatureV3.TIMESTAMP_HEADER, timestamp));
 
@@ -217,11 +216,11 @@ class HubSpotWebhookHandlerTest {
 
   @Test
   void refusesAnAlteredBody() {
-    WebhookRequest valid = signed(batch(dealStageChange(62L, DEAL, "closedlost", occurred)), clock.millis());
+    InboundRequest valid = signed(batch(dealStageChange(62L, DEAL, "closedlost", occurred)), clock.millis());
     byte[] altered = new String(valid.body(), StandardCharsets.UTF_8).replace("closedlost", "closedwon")
         .getBytes(StandardCharsets.UTF_8);
 
-    WebhookResponse response = handler.handle(new WebhookRequest("POST", URI, valid.headers(), altered));
+    WebhookResponse response = handler.handle(new InboundRequest("POST", URI, valid.headers(), altered));
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(sink.calls()).isEmpty();
@@ -232,9 +231,9 @@ class HubSpotWebhookHandlerTest {
       "https://hooks.example.com/webhooks/hubspot?connection=hubspot-us",
       "https://hooks.example.com/webhooks/other?connection=hubspot-eu"})
   void refusesAnAlteredUriOrQuery(String uri) {
-    WebhookRequest valid = signed(batch(dealStageChange(63L, DEAL, "closedwon", occurred)), clock.millis());
+    InboundRequest valid = signed(batch(dealStageChange(63L, DEAL, "closedwon", occurred)), clock.millis());
 
-    WebhookResponse response = handler.handle(new WebhookRequest("POST", uri, valid.headers(), valid.body()));
+    WebhookResponse response = handler.handle(new InboundRequest("POST", uri, valid.headers(), valid.body()));
 
     assertThat(response.status()).isEqualTo(401);
     assertThat(sink.calls()).isEmpty();
@@ -254,11 +253,11 @@ class HubSpotWebhookHandlerTest {
   @ParameterizedTest
   @ValueSource(strings = {SignatureV3.SIGNATURE_HEADER, SignatureV3.TIMESTAMP_HEADER})
   void refusesADeliveryMissingASignatureHeader(String missing) {
-    WebhookRequest valid = signed(batch(dealStageChange(65L, DEAL, "closedwon", occurred)), clock.millis());
+    InboundRequest valid = signed(batch(dealStageChange(65L, DEAL, "closedwon", occurred)), clock.millis());
     Map<String, String> headers = new HashMap<>(valid.headers());
     headers.remove(missing);
 
-    WebhookResponse response = handler.handle(new WebhookRequest("POST", URI, headers, valid.body()));
+    WebhookResponse response = handler.handle(new InboundRequest("POST", URI, headers, valid.body()));
 
     assertThat(response).isEqualTo(new WebhookResponse(401, "header " + missing + " is missing or blank"));
     assertThat(sink.calls()).isEmpty();
@@ -315,7 +314,7 @@ class HubSpotWebhookHandlerTest {
   @Test
   void refusesEverythingWithoutAWebhookSecret() {
     HubSpotWebhookHandler unconfigured = HubSpotWebhookHandler.of("hubspot-eu",
-        HubSpotSettings.DEFAULTS, sink, clock);
+        Optional.empty(), sink, clock);
 
     WebhookResponse response = unconfigured.handle(signed(batch(dealStageChange(91L, DEAL, "closedwon", occurred)),
         clock.millis()));
@@ -358,7 +357,7 @@ class HubSpotWebhookHandlerTest {
     sink.failNext(1);
     responses.add(handler.handle(signed(batch(dealStageChange(102L, DEAL, "closedwon", occurred)),
         clock.millis())));
-    responses.add(HubSpotWebhookHandler.of("hubspot-eu", new HubSpotSettings("", 100, 4, 10, Optional.empty()),
+    responses.add(HubSpotWebhookHandler.of("hubspot-eu", Optional.empty(),
         sink, clock).handle(signed("[]", clock.millis())));
 
     assertThat(logs.list).hasSizeGreaterThanOrEqualTo(6);
@@ -369,8 +368,8 @@ class HubSpotWebhookHandlerTest {
     assertThat(responses).extracting(WebhookResponse::body).allSatisfy(body -> assertThat(body).doesNotContain(SECRET));
   }
 
-  private static HubSpotSettings settings(String secret) {
-    return new HubSpotSettings("", 100, 4, 10, Optional.of(new Secret("${HUBSPOT_WEBHOOK_SECRET}", secret)));
+  private static Optional<Secret> settings(String secret) {
+    return Optional.of(new Secret("${HUBSPOT_WEBHOOK_SECRET}", secret));
   }
 
   private static String throwableText(IThrowableProxy proxy) {

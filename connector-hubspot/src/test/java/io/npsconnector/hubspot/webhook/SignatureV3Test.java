@@ -1,14 +1,7 @@
 package io.npsconnector.hubspot.webhook;
 
-import static io.npsconnector.hubspot.webhook.Deliveries.SECRET;
-import static io.npsconnector.hubspot.webhook.Deliveries.URI;
-import static io.npsconnector.hubspot.webhook.Deliveries.post;
-import static io.npsconnector.hubspot.webhook.Deliveries.signature;
-import static io.npsconnector.hubspot.webhook.Deliveries.signed;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.npsconnector.config.Secret;
+import io.npsconnector.core.spi.InboundRequest;
 import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.hubspot.webhook.SignatureV3.Verdict;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +11,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static io.npsconnector.hubspot.webhook.Deliveries.SECRET;
+import static io.npsconnector.hubspot.webhook.Deliveries.URI;
+import static io.npsconnector.hubspot.webhook.Deliveries.post;
+import static io.npsconnector.hubspot.webhook.Deliveries.signature;
+import static io.npsconnector.hubspot.webhook.Deliveries.signed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SignatureV3Test {
   private static final String BODY = Deliveries.batch(Deliveries.dealStageChange(1817430398L, 18830092847L,
@@ -49,21 +49,21 @@ class SignatureV3Test {
 
   @Test
   void refusesTimestampSixMinutesOld() {
-    WebhookRequest request = signed(BODY, clock.millis() - Duration.ofMinutes(6).toMillis());
+    InboundRequest request = signed(BODY, clock.millis() - Duration.ofMinutes(6).toMillis());
 
     assertThat(signature.verify(request)).isEqualTo(Verdict.STALE_TIMESTAMP);
   }
 
   @Test
   void refusesTimestampSixMinutesAhead() {
-    WebhookRequest request = signed(BODY, clock.millis() + Duration.ofMinutes(6).toMillis());
+    InboundRequest request = signed(BODY, clock.millis() + Duration.ofMinutes(6).toMillis());
 
     assertThat(signature.verify(request)).isEqualTo(Verdict.STALE_TIMESTAMP);
   }
 
   @Test
   void refusesAValidDeliveryReplayedAfterTheWindow() {
-    WebhookRequest request = signed(BODY, clock.millis());
+    InboundRequest request = signed(BODY, clock.millis());
     assertThat(signature.verify(request)).isEqualTo(Verdict.VALID);
 
     clock.advance(Duration.ofMinutes(5).plusMillis(1));
@@ -74,7 +74,7 @@ class SignatureV3Test {
   @Test
   void refusesSignatureMadeWithAnotherSecret() {
     String timestamp = Long.toString(clock.millis());
-    WebhookRequest request = post(URI, BODY, Map.of(
+    InboundRequest request = post(URI, BODY, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature("another-app-secret", "POST", URI, BODY, timestamp),
         SignatureV3.TIMESTAMP_HEADER, timestamp));
 
@@ -83,7 +83,7 @@ class SignatureV3Test {
 
   @Test
   void refusesForgedSignatureOfTheRightLength() {
-    WebhookRequest valid = signed(BODY, clock.millis());
+    InboundRequest valid = signed(BODY, clock.millis());
     String good = valid.header(SignatureV3.SIGNATURE_HEADER).orElseThrow();
     String forged = (good.charAt(0) == 'A' ? "B" : "A") + good.substring(1);
 
@@ -93,8 +93,8 @@ class SignatureV3Test {
 
   @Test
   void refusesAlteredBody() {
-    WebhookRequest valid = signed(BODY, clock.millis());
-    WebhookRequest altered = new WebhookRequest(valid.method(), valid.uri(), valid.headers(),
+    InboundRequest valid = signed(BODY, clock.millis());
+    InboundRequest altered = new InboundRequest(valid.method(), valid.uri(), valid.headers(),
         BODY.replace("closedwon", "closedlost").getBytes(StandardCharsets.UTF_8));
 
     assertThat(signature.verify(altered)).isEqualTo(Verdict.MISMATCH);
@@ -109,32 +109,32 @@ class SignatureV3Test {
       "http://hooks.example.com/webhooks/hubspot?connection=hubspot-eu",
       "https://evil.example.com/webhooks/hubspot?connection=hubspot-eu"})
   void refusesAlteredUri(String uri) {
-    WebhookRequest valid = signed(BODY, clock.millis());
-    WebhookRequest altered = new WebhookRequest(valid.method(), uri, valid.headers(), valid.body());
+    InboundRequest valid = signed(BODY, clock.millis());
+    InboundRequest altered = new InboundRequest(valid.method(), uri, valid.headers(), valid.body());
 
     assertThat(signature.verify(altered)).isEqualTo(Verdict.MISMATCH);
   }
 
   @Test
   void refusesAlteredMethod() {
-    WebhookRequest valid = signed(BODY, clock.millis());
-    WebhookRequest altered = new WebhookRequest("PUT", valid.uri(), valid.headers(), valid.body());
+    InboundRequest valid = signed(BODY, clock.millis());
+    InboundRequest altered = new InboundRequest("PUT", valid.uri(), valid.headers(), valid.body());
 
     assertThat(signature.verify(altered)).isEqualTo(Verdict.MISMATCH);
   }
 
   @Test
   void refusesTimestampOtherThanTheSignedOne() {
-    WebhookRequest valid = signed(BODY, clock.millis() - 1_000);
+    InboundRequest valid = signed(BODY, clock.millis() - 1_000);
 
-    WebhookRequest moved = withHeader(valid, SignatureV3.TIMESTAMP_HEADER, Long.toString(clock.millis()));
+    InboundRequest moved = withHeader(valid, SignatureV3.TIMESTAMP_HEADER, Long.toString(clock.millis()));
 
     assertThat(signature.verify(moved)).isEqualTo(Verdict.MISMATCH);
   }
 
   @Test
   void refusesMissingOrBlankSignature() {
-    WebhookRequest valid = signed(BODY, clock.millis());
+    InboundRequest valid = signed(BODY, clock.millis());
 
     assertThat(signature.verify(withoutHeader(valid, SignatureV3.SIGNATURE_HEADER)))
         .isEqualTo(Verdict.MISSING_SIGNATURE);
@@ -144,7 +144,7 @@ class SignatureV3Test {
 
   @Test
   void refusesMissingOrBlankTimestamp() {
-    WebhookRequest valid = signed(BODY, clock.millis());
+    InboundRequest valid = signed(BODY, clock.millis());
 
     assertThat(signature.verify(withoutHeader(valid, SignatureV3.TIMESTAMP_HEADER)))
         .isEqualTo(Verdict.MISSING_TIMESTAMP);
@@ -156,7 +156,7 @@ class SignatureV3Test {
   @ValueSource(strings = {"yesterday", "1.7953416E12", "-1795341600000", "+1795341600000", "0x1A2B",
       "1795341600000 ", "99999999999999999999"})
   void refusesTimestampThatIsNotEpochMillis(String timestamp) {
-    WebhookRequest request = post(URI, BODY, Map.of(
+    InboundRequest request = post(URI, BODY, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature(SECRET, "POST", URI, BODY, timestamp),
         SignatureV3.TIMESTAMP_HEADER, timestamp));
 
@@ -166,7 +166,7 @@ class SignatureV3Test {
   @Test
   void readsHeadersWhateverTheirCase() {
     String timestamp = Long.toString(clock.millis());
-    WebhookRequest request = post(URI, BODY, Map.of(
+    InboundRequest request = post(URI, BODY, Map.of(
         "x-hubspot-signature-v3", signature(SECRET, "POST", URI, BODY, timestamp),
         "X-HUBSPOT-REQUEST-TIMESTAMP", timestamp));
 
@@ -180,7 +180,7 @@ class SignatureV3Test {
     String signedAs = "https://hooks.example.com/webhooks/hubspot?connection=hubspot:eu&tags=(a),b!"
         + "&next=/deals?x%3D1&who=@ops;q$'*:";
     String timestamp = Long.toString(clock.millis());
-    WebhookRequest request = post(received, BODY, Map.of(
+    InboundRequest request = post(received, BODY, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature(SECRET, "POST", signedAs, BODY, timestamp),
         SignatureV3.TIMESTAMP_HEADER, timestamp));
 
@@ -192,10 +192,10 @@ class SignatureV3Test {
     String received = "https://hooks.example.com/webhooks/hubspot?name=a%20b%2Bc&pct=%25&half=%3";
     String timestamp = Long.toString(clock.millis());
 
-    WebhookRequest asReceived = post(received, BODY, Map.of(
+    InboundRequest asReceived = post(received, BODY, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature(SECRET, "POST", received, BODY, timestamp),
         SignatureV3.TIMESTAMP_HEADER, timestamp));
-    WebhookRequest fullyDecoded = post(received, BODY, Map.of(
+    InboundRequest fullyDecoded = post(received, BODY, Map.of(
         SignatureV3.SIGNATURE_HEADER, signature(SECRET, "POST",
             "https://hooks.example.com/webhooks/hubspot?name=a b+c&pct=%&half=%3", BODY, timestamp),
         SignatureV3.TIMESTAMP_HEADER, timestamp));
@@ -224,16 +224,16 @@ class SignatureV3Test {
         .hasMessage("client secret Secret[${EMPTY}] is empty");
   }
 
-  private static WebhookRequest withHeader(WebhookRequest request, String name, String value) {
+  private static InboundRequest withHeader(InboundRequest request, String name, String value) {
     Map<String, String> headers = new HashMap<>(request.headers());
     headers.keySet().removeIf(name::equalsIgnoreCase);
     headers.put(name, value);
-    return new WebhookRequest(request.method(), request.uri(), headers, request.body());
+    return new InboundRequest(request.method(), request.uri(), headers, request.body());
   }
 
-  private static WebhookRequest withoutHeader(WebhookRequest request, String name) {
+  private static InboundRequest withoutHeader(InboundRequest request, String name) {
     Map<String, String> headers = new HashMap<>(request.headers());
     headers.keySet().removeIf(name::equalsIgnoreCase);
-    return new WebhookRequest(request.method(), request.uri(), headers, request.body());
+    return new InboundRequest(request.method(), request.uri(), headers, request.body());
   }
 }

@@ -6,7 +6,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.CrmType;
+import io.npsconnector.hubspot.HubSpotSettings;
 import io.npsconnector.config.Credentials;
 import io.npsconnector.config.Secret;
 import io.npsconnector.config.WritebackConfig;
@@ -42,7 +42,7 @@ final class WriteFixtures {
   /** A client on {@code wireMock} whose rate governor waits by moving {@code clock}, never for real. */
   static HubSpotClient client(WireMockExtension wireMock, TestClock clock) {
     return new HubSpotClient("hubspot-test", URI.create("http://127.0.0.1:" + wireMock.getPort()), "",
-        HubSpotClient.sharedHttp(), TokenSource.fixed(TOKEN), new RateGovernor(250, 5, 10, clock, clock::advance),
+        HubSpotClient.newHttp(), TokenSource.fixed(TOKEN), new RateGovernor(250, 5, 10, clock, clock::advance),
         Duration.ofMillis(1), 3);
   }
 
@@ -72,8 +72,8 @@ final class WriteFixtures {
   }
 
   static WritebackConfig writeback(Map<String, String> contactFields) {
-    return new WritebackConfig(Map.of(CrmType.HUBSPOT, contactFields),
-        Map.of(CrmType.HUBSPOT, ordered("nps", "nps_account_score", "responses", "nps_response_count")),
+    return new WritebackConfig(Map.of(HubSpotSettings.TYPE, contactFields),
+        Map.of(HubSpotSettings.TYPE, ordered("nps", "nps_account_score", "responses", "nps_response_count")),
         WritebackConfig.DEFAULT_ROLLUP_WINDOW, true, Map.of());
   }
 
@@ -96,8 +96,11 @@ final class WriteFixtures {
   }
 
   private static ConnectionConfig connection(Credentials credentials, ZoneId timeZone) {
-    return new ConnectionConfig("hubspot-test", CrmType.HUBSPOT, true, credentials, Optional.empty(), Optional.empty(),
-        Optional.empty(), Duration.ofMinutes(5), Map.of(), Map.of(), timeZone, Locale.ENGLISH);
+    HubSpotSettings settings = new HubSpotSettings(credentials, HubSpotClient.DEFAULT_BASE_URL, Optional.empty(), "",
+        HubSpotSettings.DEFAULT_REQUESTS_PER_TEN_SECONDS, HubSpotSettings.DEFAULT_SEARCH_PER_SECOND,
+        HubSpotSettings.DEFAULT_DAILY_RESERVE_PERCENT, Optional.empty());
+    return new ConnectionConfig("hubspot-test", HubSpotSettings.TYPE, true, Duration.ofMinutes(5), Map.of(), Map.of(),
+        timeZone, Locale.ENGLISH, settings);
   }
 
   static Map<String, String> ordered(String... keysAndValues) {

@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.npsconnector.core.spi.JsonCursors;
+import io.npsconnector.core.spi.support.JsonCursors;
 import io.npsconnector.core.spi.SyncCursor;
 
 /**

@@ -19,7 +19,7 @@ import com.sforce.soap.partner.QueryResult;
 import com.sforce.ws.bind.XmlObject;
 
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.SalesforceSettings;
+import io.npsconnector.salesforce.SalesforceSettings;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
@@ -69,7 +69,7 @@ public final class SalesforceReader {
   public SalesforceReader(SalesforceSession session, ConnectionConfig connection, Clock clock) {
     this.session = session;
     this.contacts = new ContactFields(connection);
-    this.settings = connection.salesforce();
+    this.settings = connection.settings(SalesforceSettings.class);
     this.zone = connection.timeZone();
     this.clock = clock;
     this.connection = connection.name();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import com.sforce.soap.partner.SaveResult;
 import com.sforce.soap.partner.sobject.SObject;
 
-import io.npsconnector.config.CrmType;
+import io.npsconnector.salesforce.SalesforceSettings;
 import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.RecordResult;
@@ -73,8 +73,10 @@ public final class SalesforceWriter {
       String optOutField) {
     this.optOutField = optOutField;
     this.session = session;
-    this.contactFields = writeback.contactFields().get(CrmType.SALESFORCE);
-    this.accountFields = writeback.accountFields().get(CrmType.SALESFORCE);
+    this.contactFields = writeback.contactFields(SalesforceSettings.TYPE,
+        SalesforceSettings.DEFAULT_CONTACT_FIELDS);
+    this.accountFields = writeback.accountFields(SalesforceSettings.TYPE,
+        SalesforceSettings.DEFAULT_ACCOUNT_FIELDS);
     this.zone = zone;
     this.pause = pause;
   }

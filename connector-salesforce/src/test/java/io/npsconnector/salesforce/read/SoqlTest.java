@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.CrmType;
+import io.npsconnector.salesforce.SalesforceSettings;
 import io.npsconnector.config.Credentials;
 
 class SoqlTest {
@@ -47,11 +47,15 @@ class SoqlTest {
 
   @Test
   void contactFieldsRefuseAMappingThatIsNotAFieldPathEvenWhenMadeInCode() {
-    ConnectionConfig connection = new ConnectionConfig("sf", CrmType.SALESFORCE, true,
-        new Credentials("static-token", Map.of(), Map.of()), java.util.Optional.empty(), java.util.Optional.empty(),
-        java.util.Optional.empty(), java.time.Duration.ofMinutes(5), Map.of(),
-        Map.of("region", "MailingCountry FROM User WHERE Id != null --"), java.time.ZoneOffset.UTC,
-        java.util.Locale.ENGLISH);
+    ConnectionConfig connection = new ConnectionConfig("sf", SalesforceSettings.TYPE, true,
+        java.time.Duration.ofMinutes(5), Map.of(), Map.of("region", "MailingCountry FROM User WHERE Id != null --"),
+        java.time.ZoneOffset.UTC, java.util.Locale.ENGLISH, new SalesforceSettings(
+            new Credentials("static-token", Map.of(), Map.of()), java.util.Optional.empty(),
+            java.util.Optional.empty(), SalesforceSettings.DEFAULT_API_VERSION, SalesforceSettings.ContactRoles.PRIMARY,
+            SalesforceSettings.DEFAULT_PAUSE_AT_PERCENT, SalesforceSettings.DEFAULT_RESUME_BELOW_PERCENT,
+            SalesforceSettings.DEFAULT_LIMIT_EXCEEDED_WAIT, SalesforceSettings.DEFAULT_WINDOW_LAG,
+            SalesforceSettings.MAX_QUERY_PAGE, SalesforceSettings.DEFAULT_CONNECT_TIMEOUT,
+            SalesforceSettings.DEFAULT_READ_TIMEOUT));
 
     assertThatThrownBy(() -> new ContactFields(connection)).isInstanceOf(IllegalArgumentException.class);
   }

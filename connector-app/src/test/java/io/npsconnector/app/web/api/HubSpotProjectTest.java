@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.ConnectionConfig;
-import io.npsconnector.config.CrmType;
 import io.npsconnector.config.NpsConfig;
 
 /**
@@ -85,8 +84,8 @@ class HubSpotProjectTest {
         .isEqualTo(withoutSlash(configuration.server().publicUrl()));
     ConnectionConfig connection = configuration.connection(constants.get("CONNECTION")).orElseThrow(() ->
         new AssertionError("CONNECTION in service.js names no connection of " + CONFIGURATION));
-    assertThat(connection.type()).isEqualTo(CrmType.HUBSPOT);
-    assertThat(connection.hubspot().webhookSecret()).as("the app's client secret verifies the card's requests")
+    assertThat(connection.type()).isEqualTo("hubspot");
+    assertThat(connection.settings(io.npsconnector.hubspot.HubSpotSettings.class).webhookSecret()).as("the app's client secret verifies the card's requests")
         .isPresent();
 
     String helpers = Files.readString(src().resolve(Path.of("app", "cards", "nps.js")));

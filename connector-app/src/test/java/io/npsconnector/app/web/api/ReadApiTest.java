@@ -45,6 +45,7 @@ import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.testing.TestClock;
+import io.npsconnector.hubspot.HubSpotSettings;
 import io.npsconnector.hubspot.webhook.HubSpotRequestSignature;
 
 /**
@@ -125,9 +126,9 @@ class ReadApiTest {
     }
     Map<String, CrmAdapter> adapters = new LinkedHashMap<>();
     adapters.put("east", new SigningAdapter(HubSpotRequestSignature.of(config.connection("east").orElseThrow()
-        .hubspot(), clock)));
+        .settings(HubSpotSettings.class), clock)));
     adapters.put("west", new SigningAdapter(HubSpotRequestSignature.of(config.connection("west").orElseThrow()
-        .hubspot(), clock)));
+        .settings(HubSpotSettings.class), clock)));
     ReadApi api = new ReadApi(config, database, adapters, clock, perMinute, failuresPerMinute);
     app = Javalin.create(javalin -> javalin.showJavalinBanner = false);
     api.register(app);

@@ -1,6 +1,6 @@
 package io.npsconnector.core.delivery.email;
 
-import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.delivery.SurveyLinks;
@@ -47,9 +47,7 @@ final class EmailFixtures {
           public-url: https://nps.example.com
         connections:
           - name: hubspot
-            type: hubspot
-            credentials:
-              token: ${HUBSPOT_TOKEN}
+            type: fake
         channels:
           email:
             host: 127.0.0.1
@@ -58,7 +56,7 @@ final class EmailFixtures {
             from: "Example NPS <nps@example.com>"
         %s
         """.formatted(port, emailSettings.stripTrailing());
-    return ConfigLoader.parse("test.yaml", yaml, ENV);
+    return FakeCrmProvider.parse("test.yaml", yaml, ENV);
   }
 
   static Contact.Builder contact() {

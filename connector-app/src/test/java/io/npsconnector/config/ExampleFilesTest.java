@@ -10,13 +10,18 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import io.npsconnector.hubspot.HubSpotSettings;
+import io.npsconnector.salesforce.SalesforceSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every file shipped in {@code config/examples/} is valid once its variables are set. */
+/**
+ * Every file shipped in {@code config/examples/} is valid once its variables are set, read with the connection
+ * types of the shipped build (HubSpot and Salesforce): so this test lives where both adapters are.
+ */
 class ExampleFilesTest {
-  private static final Path EXAMPLES = Path.of("examples");
+  private static final Path EXAMPLES = Path.of("../config/examples");
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
 
   static Stream<Path> examples() throws IOException {
@@ -52,10 +57,11 @@ class ExampleFilesTest {
     NpsConfig config = ConfigLoader.load(EXAMPLES.resolve("demo.yaml"), Map.of());
 
     assertThat(config.store()).isEqualTo(new StoreConfig.H2(Path.of("./data/demo/npsconnector")));
-    assertThat(config.connections()).extracting(ConnectionConfig::type)
-        .containsExactly(CrmType.HUBSPOT, CrmType.SALESFORCE);
-    assertThat(config.connections()).allSatisfy(connection ->
-        assertThat(connection.baseUrl().orElseThrow().getHost()).isEqualTo("127.0.0.1"));
+    assertThat(config.connections()).extracting(ConnectionConfig::type).containsExactly("hubspot", "salesforce");
+    assertThat(config.connections().get(0).settings(HubSpotSettings.class).baseUrl().getHost())
+        .isEqualTo("127.0.0.1");
+    assertThat(config.connections().get(1).settings(SalesforceSettings.class).baseUrl().orElseThrow().getHost())
+        .isEqualTo("127.0.0.1");
     assertThat(config.email().orElseThrow().host()).isEqualTo("127.0.0.1");
   }
 }

@@ -1,4 +1,4 @@
-package io.npsconnector.core.spi;
+package io.npsconnector.core.spi.support;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,8 @@
-package io.npsconnector.core.spi;
+package io.npsconnector.core.spi.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.npsconnector.core.spi.SyncCursor;
 
 /**
  * Adapter cursors kept as compact JSON in {@link SyncCursor#value()}: a record of the adapter's own, with a

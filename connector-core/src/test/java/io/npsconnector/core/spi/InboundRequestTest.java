@@ -1,4 +1,4 @@
-package io.npsconnector.hubspot.webhook;
+package io.npsconnector.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,10 +8,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class WebhookRequestTest {
+class InboundRequestTest {
+  private static final String URI = "https://hooks.example.com/webhooks/hubspot?connection=hubspot-eu";
+
   @Test
   void findsHeadersWhateverTheirCase() {
-    WebhookRequest request = new WebhookRequest("POST", Deliveries.URI,
+    InboundRequest request = new InboundRequest("POST", URI,
         Map.of("X-HubSpot-Request-Timestamp", "1795341600000"), new byte[0]);
 
     assertThat(request.header("x-hubspot-request-timestamp")).contains("1795341600000");
@@ -23,7 +25,7 @@ class WebhookRequestTest {
   void keepsItsOwnCopiesOfBodyAndHeaders() {
     byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
     Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json"));
-    WebhookRequest request = new WebhookRequest("POST", Deliveries.URI, headers, body);
+    InboundRequest request = new InboundRequest("POST", URI, headers, body);
 
     body[0] = '{';
     headers.put("Content-Type", "text/plain");
@@ -36,19 +38,19 @@ class WebhookRequestTest {
 
   @Test
   void comparesBodiesByContent() {
-    WebhookRequest one = new WebhookRequest("POST", Deliveries.URI, Map.of(), "[]".getBytes(StandardCharsets.UTF_8));
-    WebhookRequest two = new WebhookRequest("POST", Deliveries.URI, Map.of(), "[]".getBytes(StandardCharsets.UTF_8));
+    InboundRequest one = new InboundRequest("POST", URI, Map.of(), "[]".getBytes(StandardCharsets.UTF_8));
+    InboundRequest two = new InboundRequest("POST", URI, Map.of(), "[]".getBytes(StandardCharsets.UTF_8));
 
     assertThat(one).isEqualTo(two).hasSameHashCodeAs(two);
   }
 
   @Test
   void showsNeitherQueryNorHeaderValuesNorBody() {
-    WebhookRequest request = new WebhookRequest("POST", "https://hooks.example.com/hubspot?token=s3cr3t",
+    InboundRequest request = new InboundRequest("POST", "https://hooks.example.com/hubspot?token=s3cr3t",
         Map.of("X-HubSpot-Signature-v3", "c2lnbmF0dXJl"), "[{\"objectId\":1}]".getBytes(StandardCharsets.UTF_8));
 
     assertThat(request.toString())
-        .isEqualTo("WebhookRequest[POST https://hooks.example.com/hubspot?…, 1 headers, 16 bytes]")
+        .isEqualTo("InboundRequest[POST https://hooks.example.com/hubspot?…, 1 headers, 16 bytes]")
         .doesNotContain("s3cr3t", "c2lnbmF0dXJl", "objectId");
   }
 }

@@ -1,5 +1,7 @@
-package io.npsconnector.core.spi;
+package io.npsconnector.core.spi.support;
 
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.WriteRequest;
 import java.util.List;
 
 /** Checks adapters share on what the engine hands them. */

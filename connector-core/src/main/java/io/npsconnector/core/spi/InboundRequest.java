@@ -1,4 +1,4 @@
-package io.npsconnector.hubspot.webhook;
+package io.npsconnector.core.spi;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -8,21 +8,20 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One HTTP request as the server received it, before anything parsed it.
+ * One HTTP request a CRM sent, before anything parsed it.
  *
  * @param method the HTTP method, such as {@code POST}
- * @param uri the full URI HubSpot called, with scheme, host, path and query exactly as sent: behind a
- *     proxy, the public one (from {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}), since HubSpot
- *     signs what it called
+ * @param uri the full URI the CRM called, with scheme, host, path and query exactly as sent: behind a proxy,
+ *     the public one (from {@code X-Forwarded-Proto} and {@code X-Forwarded-Host}), since CRMs sign what they
+ *     called
  * @param headers header names and values; names are looked up ignoring case
- * @param body the raw body bytes, unparsed: the signature covers them byte for byte
+ * @param body the raw body bytes: signatures cover them byte for byte
+ * @since 0.1
  */
-public record WebhookRequest(String method, String uri, Map<String, String> headers, byte[] body) {
-  public WebhookRequest {
+public record InboundRequest(String method, String uri, Map<String, String> headers, byte[] body) {
+  public InboundRequest {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(uri, "uri");
-    Objects.requireNonNull(headers, "headers");
-    Objects.requireNonNull(body, "body");
     Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.forEach((name, value) -> caseInsensitive.put(Objects.requireNonNull(name, "header name"),
         Objects.requireNonNull(value, () -> "value of header " + name)));
@@ -43,7 +42,7 @@ public record WebhookRequest(String method, String uri, Map<String, String> head
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof WebhookRequest that && method.equals(that.method) && uri.equals(that.uri)
+    return other instanceof InboundRequest that && method.equals(that.method) && uri.equals(that.uri)
         && headers.equals(that.headers) && Arrays.equals(body, that.body);
   }
 
@@ -57,7 +56,6 @@ public record WebhookRequest(String method, String uri, Map<String, String> head
   public String toString() {
     int query = uri.indexOf('?');
     String shown = query < 0 ? uri : uri.substring(0, query) + "?…";
-    return "WebhookRequest[" + method + " " + shown + ", " + headers.size() + " headers, " + body.length
-        + " bytes]";
+    return "InboundRequest[" + method + " " + shown + ", " + headers.size() + " headers, " + body.length + " bytes]";
   }
 }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every fixture under {@code invalid/} is named by its failure mode and lists, in {@code # expect:}
+ * Read with the connection types of the shipped build (HubSpot and Salesforce), every fixture under
+ * {@code invalid/} is named by its failure mode and lists, in {@code # expect:}
  * lines, exactly the problems loading it must report (line, path and message), no more and no fewer.
  */
 class ConfigFailureModesTest {

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import io.npsconnector.hubspot.HubSpotSettings;
+import io.npsconnector.salesforce.SalesforceSettings;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
@@ -58,8 +60,9 @@ class ConfigLoaderTest {
     assertThat(config.server().port()).isEqualTo(8080);
     assertThat(config.server().publicUrl()).isEqualTo(URI.create("http://localhost:8080"));
     ConnectionConfig connection = config.connections().get(0);
-    assertThat(connection.credentials().auth()).isEqualTo("private-app");
-    assertThat(connection.credentials().secret("token").orElseThrow().reveal()).isEqualTo("pat-eu1-0000");
+    assertThat(connection.settings(HubSpotSettings.class).credentials().auth()).isEqualTo("private-app");
+    assertThat(connection.settings(HubSpotSettings.class).credentials().secret("token").orElseThrow().reveal())
+        .isEqualTo("pat-eu1-0000");
     assertThat(connection.syncInterval()).isEqualTo(Duration.ofMinutes(5));
     assertThat(connection.timeZone()).isEqualTo(ZoneId.of("UTC"));
     assertThat(connection.locale()).isEqualTo(Locale.ENGLISH);
@@ -80,8 +83,10 @@ class ConfigLoaderTest {
     assertThat(config.sendWindow().weekdays()).hasSize(5).doesNotContain(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY);
     assertThat(config.reminderAfter()).isEmpty();
     assertThat(config.invitationExpiry()).isEqualTo(Duration.ofDays(14));
-    assertThat(config.writeback().contactFields().get(CrmType.HUBSPOT)).containsEntry("score", "nps_score");
-    assertThat(config.writeback().contactFields().get(CrmType.SALESFORCE)).containsEntry("score", "NPS_Score__c");
+    assertThat(config.writeback().contactFields("hubspot", HubSpotSettings.DEFAULT_CONTACT_FIELDS))
+        .containsEntry("score", "nps_score");
+    assertThat(config.writeback().contactFields("salesforce", SalesforceSettings.DEFAULT_CONTACT_FIELDS))
+        .containsEntry("score", "NPS_Score__c");
     assertThat(config.writeback().accountRollupWindow()).isEqualTo(Duration.ofDays(365));
     assertThat(config.writeback().timelineActivity()).isTrue();
     assertThat(config.writeback().followUpTasks()).containsOnlyKeys("detractor");
@@ -131,7 +136,8 @@ class ConfigLoaderTest {
         .replace("${HUBSPOT_TOKEN}", "${HUBSPOT_TOKEN:-unused-default}"), ENV);
 
     assertThat(config.email().orElseThrow().host()).isEqualTo("mail.local");
-    assertThat(config.connections().get(0).credentials().secret("token").orElseThrow().reveal())
+    assertThat(config.connections().get(0).settings(HubSpotSettings.class).credentials().secret("token")
+        .orElseThrow().reveal())
         .isEqualTo("pat-eu1-0000");
   }
 
@@ -228,7 +234,8 @@ class ConfigLoaderTest {
   @Test
   void readsHubSpotSettingsWithDefaults() {
     ConnectionConfig defaults = parse(MINIMAL).connections().get(0);
-    assertThat(defaults.hubspot()).isEqualTo(HubSpotSettings.DEFAULTS);
+    assertThat(defaults.settings(HubSpotSettings.class)).isEqualTo(HubSpotSettings.privateApp(
+        new Secret("${HUBSPOT_TOKEN}", "pat-eu1-0000"), URI.create("https://api.hubapi.com")));
 
     NpsConfig config = ConfigLoader.parse("test.yaml", MINIMAL.replace("      token: ${HUBSPOT_TOKEN}\n",
         "      token: ${HUBSPOT_TOKEN}\n    path-prefix: /gateway/hubspot\n    webhook-secret: ${HS_SECRET}\n"
@@ -237,7 +244,7 @@ class ConfigLoaderTest {
         Map.of("TOKEN_SECRET", ENV.get("TOKEN_SECRET"), "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", "x",
             "HS_SECRET", "app-client-secret"));
 
-    HubSpotSettings hubspot = config.connections().get(0).hubspot();
+    HubSpotSettings hubspot = config.connections().get(0).settings(HubSpotSettings.class);
     assertThat(hubspot.pathPrefix()).isEqualTo("/gateway/hubspot");
     assertThat(hubspot.requestsPerTenSeconds()).isEqualTo(190);
     assertThat(hubspot.searchPerSecond()).isEqualTo(5);
@@ -266,11 +273,12 @@ class ConfigLoaderTest {
         "ADMIN_PASSWORD", "correct-horse", "SF_KEY", "-----BEGIN PRIVATE KEY-----"));
 
     ConnectionConfig connection = config.connections().get(0);
-    assertThat(connection.type()).isEqualTo(CrmType.SALESFORCE);
-    assertThat(connection.credentials().value("username")).contains("integration@example.com");
-    assertThat(connection.credentials().secret("private-key")).isPresent();
-    assertThat(connection.apiVersion()).contains("62.0");
-    assertThat(connection.loginUrl()).contains(URI.create("https://test.salesforce.com"));
+    SalesforceSettings settings = connection.settings(SalesforceSettings.class);
+    assertThat(connection.type()).isEqualTo("salesforce");
+    assertThat(settings.credentials().value("username")).contains("integration@example.com");
+    assertThat(settings.credentials().secret("private-key")).isPresent();
+    assertThat(settings.apiVersion()).isEqualTo("62.0");
+    assertThat(settings.loginUrl()).contains(URI.create("https://test.salesforce.com"));
     assertThat(connection.segments()).containsEntry("industry", "Account.Industry");
     assertThat(config.reminderAfter()).isEmpty();
   }
@@ -294,7 +302,7 @@ class ConfigLoaderTest {
     NpsConfig config = ConfigLoader.parse("test.yaml", yaml, Map.of("TOKEN_SECRET", ENV.get("TOKEN_SECRET"),
         "ADMIN_PASSWORD", "correct-horse", "SF_TOKEN", "00D!token"));
 
-    SalesforceSettings settings = config.connections().get(0).salesforce();
+    SalesforceSettings settings = config.connections().get(0).settings(SalesforceSettings.class);
     assertThat(settings.contactRoles()).isEqualTo(SalesforceSettings.ContactRoles.ALL);
     assertThat(settings.pauseAtPercent()).isEqualTo(95);
     assertThat(settings.resumeBelowPercent()).isEqualTo(80);

@@ -1,0 +1,127 @@
+package io.npsconnector.filecrm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.spi.AdapterContext;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.core.testing.CrmAdapterContractTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JSON-folder adapter, built by its own module from a configuration file, passes every adapter's contract. */
+class FileCrmAdapterContractTest extends CrmAdapterContractTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PAGE_SIZE = 3;
+
+  @TempDir Path dir;
+  private Injector injector;
+
+  @AfterEach
+  void close() {
+    if (injector != null) {
+      adapter().close();
+    }
+  }
+
+  @Override
+  protected CrmAdapter adapter() {
+    if (injector == null) {
+      NpsConfig config = ConfigLoader.parse("contract.yaml", """
+          company: Acme
+          server:
+            token-secret: ${TOKEN_SECRET}
+            admin-password: ${ADMIN_PASSWORD}
+          connections:
+            - name: files
+              type: json-folder
+              folder: %s
+              page-size: %d
+              max-write-batch: 10
+          channels:
+            email:
+              host: smtp.example.com
+              from: nps@example.com
+          """.formatted(dir, PAGE_SIZE), Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
+          "ADMIN_PASSWORD", "correct-horse"));
+      injector = Guice.createInjector(new FileCrmModule(config.connections().get(0),
+          new AdapterContext(Clock.systemUTC(), config.writeback())));
+    }
+    return injector.getInstance(FileCrmAdapter.class);
+  }
+
+  @Override
+  protected int pageSize() {
+    return PAGE_SIZE;
+  }
+
+  @Override
+  protected void givenContacts(List<Contact> contacts) {
+    for (Contact contact : contacts) {
+      ObjectNode record = JSON.createObjectNode().put("id", contact.crmId())
+          .put("modified-at", contact.modifiedAt().toString());
+      contact.email().ifPresent(email -> record.put("email", email));
+      contact.firstName().ifPresent(name -> record.put("first-name", name));
+      contact.lastName().ifPresent(name -> record.put("last-name", name));
+      contact.accountId().ifPresent(id -> record.put("account-id", id));
+      contact.accountName().ifPresent(name -> record.put("account-name", name));
+      write("contacts", contact.crmId(), record);
+    }
+  }
+
+  @Override
+  protected void givenEvents(List<InteractionEvent> events) {
+    for (InteractionEvent event : events) {
+      ObjectNode record = JSON.createObjectNode().put("id", event.crmId()).put("kind", event.kind().id())
+          .put("occurred-at", event.occurredAt().toString());
+      ArrayNode contacts = record.putArray("contacts");
+      event.contactIds().forEach(contacts::add);
+      write("events", event.crmId(), record);
+    }
+  }
+
+  @Override
+  protected String givenWriteFailure(WriteRequest request, boolean retriable) {
+    String contactId = ((WriteRequest.ContactNps) request).contactId();
+    try {
+      if (retriable) {
+        Files.writeString(dir.resolve("contacts").resolve(contactId + ".json.lock"), "");
+        return "LOCKED";
+      }
+      ObjectNode record = (ObjectNode) JSON.readTree(dir.resolve("contacts").resolve(contactId + ".json").toFile());
+      write("contacts", contactId, record.put("archived", true));
+      return "ARCHIVED";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected int crmRequestCount() {
+    adapter();
+    return Math.toIntExact(injector.getInstance(FileCrmFolder.class).operations());
+  }
+
+  private void write(String kind, String id, ObjectNode record) {
+    try {
+      Files.createDirectories(dir.resolve(kind));
+      JSON.writeValue(dir.resolve(kind).resolve(id + ".json").toFile(), record);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
