@@ -9,8 +9,9 @@ import jakarta.servlet.DispatcherType;
 
 /**
  * The server-wide defences that sit below the routes, so that they hold for every route, a plugin's too:
- * bounded request bodies ({@link BoundedBodyFilter}), Jetty's own error answers with the security headers
- * ({@link SecureErrorHandler}), and every refused request counted in the {@link RefusalLog}.
+ * bounded request bodies ({@link BoundedBodyFilter}), HEAD answered as GET ({@link HeadAsGetFilter}), Jetty's
+ * own error answers with the security headers ({@link SecureErrorHandler}), and every refused request counted
+ * in the {@link RefusalLog}.
  */
 final class ServerHardening {
   /** A request attribute a route may set to say why it refused, for the counts (never client text). */
@@ -24,7 +25,10 @@ final class ServerHardening {
     javalin.jetty.modifyServletContextHandler(context -> {
       context.setErrorHandler(errors);
       context.addFilter(new FilterHolder(new BoundedBodyFilter(limits)), "/*", EnumSet.of(DispatcherType.REQUEST));
+      context.addFilter(new FilterHolder(new HeadAsGetFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
     });
+    // a body broken off or badly chunked by the client is the client's fault, not a server error
+    javalin.jetty.clientAbortStatus = 400;
     javalin.requestLogger.http((ctx, millis) -> {
       int status = ctx.statusCode();
       if (status >= 400 && status < 500) {

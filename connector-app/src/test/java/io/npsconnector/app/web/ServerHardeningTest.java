@@ -93,8 +93,8 @@ class ServerHardeningTest {
         new String[] {"application/x-www-form-urlencoded", valid + "&comment=%zz"},
         new String[] {"application/x-www-form-urlencoded", valid + "&comment=%E9t%E9"},
         new String[] {"application/x-www-form-urlencoded", valid + "&comment=%"},
-        new String[] {"multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"score\"\r\n\r\n9"
-            + "\r\n--x--\r\n"});
+        new String[] {"multipart/form-data; boundary=x",
+            "--x\r\nContent-Disposition: form-data; name=\"score\"\r\n\r\n9\r\n--x--\r\n"});
     for (String path : List.of(survey, fixture.unsubscribePath(invitation), "/admin/login", "/admin/logout")) {
       for (String[] request : cases) {
         byte[] body = request[1].getBytes(StandardCharsets.ISO_8859_1);
