@@ -160,6 +160,27 @@ class ServerHardeningTest {
     assertThat(problems()).isEmpty();
   }
 
+  @Test
+  void signInGuessesWaitLongerAndLongerAndTheAnswerSaysHowLong() {
+    String csrf = csrf(fixture.get("/admin/login").body());
+    for (int i = 0; i < 5; i++) {
+      assertThat(fixture.post("/admin/login", form("csrf", csrf, "password", "guess " + i)).statusCode())
+          .isEqualTo(401);
+    }
+
+    java.net.http.HttpResponse<String> throttled = fixture.post("/admin/login", form("csrf", csrf, "password",
+        "correct-horse-battery"));
+    fixture.clock.advance(java.time.Duration.ofSeconds(1));
+    java.net.http.HttpResponse<String> sixth = fixture.post("/admin/login", form("csrf", csrf, "password", "guess"));
+    java.net.http.HttpResponse<String> again = fixture.post("/admin/login", form("csrf", csrf, "password", "guess"));
+
+    assertThat(throttled.statusCode()).as("even the right password waits").isEqualTo(429);
+    assertThat(throttled.headers().firstValue("Retry-After")).contains("1");
+    assertThat(throttled.body()).contains("Too many attempts. Try again in 1 s.");
+    assertThat(sixth.statusCode()).isEqualTo(401);
+    assertThat(again.headers().firstValue("Retry-After")).as("the wait doubles").contains("2");
+  }
+
   private String cookieHeader() {
     return "Cookie: " + Csrf.COOKIE + "=" + ((java.net.CookieManager) fixture.browser.cookieHandler().orElseThrow())
         .getCookieStore().getCookies().stream().filter(cookie -> cookie.getName().equals(Csrf.COOKIE))
