@@ -37,11 +37,12 @@ final class RequestScreen implements Handler {
     }
     Charset charset = declaredCharset(type).orElse(StandardCharsets.UTF_8);
     String query = ctx.queryString();
-    if (query != null && StrictFormEncoding.problemInText(query, charset).isPresent()) {
-      throw new HttpResponseException(400, "malformed query string");
+    Optional<String> problem = query == null ? Optional.empty() : StrictFormEncoding.problemInText(query, charset);
+    if (problem.isEmpty() && type.startsWith(FORM)) {
+      problem = StrictFormEncoding.problemInBody(ctx.bodyAsBytes(), charset);
     }
-    if (type.startsWith(FORM) && StrictFormEncoding.problemInBody(ctx.bodyAsBytes(), charset).isPresent()) {
-      throw new HttpResponseException(400, "malformed form body");
+    if (problem.isPresent()) {
+      throw new HttpResponseException(400, problem.get());
     }
   }
 

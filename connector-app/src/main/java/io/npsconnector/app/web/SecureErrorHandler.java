@@ -56,7 +56,11 @@ final class SecureErrorHandler extends ErrorHandler {
       return;
     }
     response.setContentType("text/plain; charset=utf-8");
-    response.getOutputStream().write(text(status).getBytes(StandardCharsets.UTF_8));
+    try {
+      response.getOutputStream().write(text(status).getBytes(StandardCharsets.UTF_8));
+    } catch (IllegalStateException writerInUse) {
+      response.getWriter().write(text(status));
+    }
   }
 
   private static String text(int status) {
