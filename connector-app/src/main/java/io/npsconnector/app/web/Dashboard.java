@@ -48,7 +48,6 @@ public final class Dashboard {
   private final ReportRepository reports;
   private final AdminAuth auth;
   private final Csrf csrf;
-  private final RateLimiter logins;
   private final Clock clock;
   private final byte[] css;
 
@@ -57,7 +56,6 @@ public final class Dashboard {
     this.reports = reports;
     this.auth = new AdminAuth(config.server().adminPassword().reveal(), clock);
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
-    this.logins = new RateLimiter(10, Duration.ofMinutes(1), clock);
     this.clock = clock;
     this.css = resource("dashboard.css");
   }
@@ -101,16 +99,18 @@ public final class Dashboard {
   }
 
   private void signIn(Context ctx) {
-    if (!logins.allow(ctx.ip())) {
-      ctx.header("Retry-After", "60");
-      loginPage(ctx, 429, Optional.of("Too many attempts. Wait a minute."));
-      return;
-    }
     if (!csrf.valid(ctx, "admin")) {
       loginPage(ctx, 403, Optional.of("This page has expired. Please sign in again."));
       return;
     }
-    Optional<String> session = auth.signIn(ctx.formParam("password"));
+    AdminAuth.SignIn attempt = auth.signIn(ctx.ip(), ctx.formParam("password"));
+    if (attempt.retryAfter().isPresent()) {
+      long seconds = Math.max(1, (attempt.retryAfter().get().toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(seconds));
+      loginPage(ctx, 429, Optional.of("Too many attempts. Try again in " + seconds + " s."));
+      return;
+    }
+    Optional<String> session = attempt.session();
     if (session.isEmpty()) {
       loginPage(ctx, 401, Optional.of("Wrong password."));
       return;

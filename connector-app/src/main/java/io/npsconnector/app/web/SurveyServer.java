@@ -39,12 +39,9 @@ public final class SurveyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SurveyServer.class);
   /** The longest comment kept, in characters. */
   public static final int MAX_COMMENT = 2000;
-  /** Form bodies larger than this are refused (a comment of 2,000 characters of 4 bytes fits). */
-  static final long MAX_BODY = 16 * 1024;
-  /** Any body larger than this is refused (HubSpot's webhook batches of up to 100 events fit). */
-  static final long MAX_ANY_BODY = 512 * 1024;
-  static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-      + "frame-ancestors 'none'; base-uri 'none'";
+  static final String CSP = SecurityHeaders.CSP;
+  /** At most one summary line of refused requests per this interval. */
+  static final Duration REFUSALS_INTERVAL = Duration.ofMinutes(1);
   private static final Pattern SCORE = Pattern.compile("10|[0-9]");
   private static final String ONE_CLICK = "List-Unsubscribe=One-Click";
 
@@ -58,6 +55,8 @@ public final class SurveyServer implements AutoCloseable {
   private final byte[] css;
   private final byte[] favicon;
   private final java.util.List<java.util.function.Consumer<Javalin>> extraRoutes = new java.util.ArrayList<>();
+  private final BodyLimits limits = BodyLimits.standard();
+  private final RefusalLog refusals;
   private Javalin app;
 
   /**
@@ -73,6 +72,7 @@ public final class SurveyServer implements AutoCloseable {
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
     this.css = resource("survey.css");
     this.favicon = resource("favicon.svg");
+    this.refusals = new RefusalLog(clock, REFUSALS_INTERVAL, LOG::warn);
   }
 
   /**
@@ -89,19 +89,14 @@ public final class SurveyServer implements AutoCloseable {
     app = Javalin.create(javalin -> {
       javalin.showJavalinBanner = false;
       javalin.startupWatcherEnabled = false;
-      javalin.http.maxRequestSize = MAX_ANY_BODY;
+      javalin.http.maxRequestSize = BodyLimits.ANY_BODY;
       javalin.http.generateEtags = false;
+      ServerHardening.apply(javalin, limits, refusals);
     });
-    app.before(this::securityHeaders);
+    app.before(ctx -> SecurityHeaders.apply(ctx::header));
     app.before("/s/*", this::limit);
     app.before("/u/*", this::limit);
-    for (String forms : java.util.List.of("/s/*", "/u/*", "/admin/*")) {
-      app.before(forms, ctx -> {
-        if (ctx.contentLength() > MAX_BODY) {
-          throw new io.javalin.http.ContentTooLargeResponse();
-        }
-      });
-    }
+    app.before(new RequestScreen(limits));
     app.get("/assets/survey.css", ctx -> ctx.contentType("text/css; charset=utf-8")
         .header("Cache-Control", "public, max-age=3600").result(css));
     for (String path : java.util.List.of("/assets/favicon.svg", "/favicon.ico")) {
@@ -121,6 +116,10 @@ public final class SurveyServer implements AutoCloseable {
         page(ctx, 404, message(ctx, ui(ctx).notFound()));
       }
     });
+    app.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) ->
+        page(ctx, e.getCode() >= 400 && e.getCode() < 500 ? e.getCode() : 400, message(ctx, ui(ctx).badRequest())));
+    // a client that breaks off its body, or sends a broken chunked encoding, while a route reads it
+    app.exception(IOException.class, (e, ctx) -> page(ctx, 400, message(ctx, ui(ctx).badRequest())));
     app.exception(HttpResponseException.class, (e, ctx) -> {
       UiText ui = ui(ctx);
       String text = switch (e.getStatus()) {
@@ -148,6 +147,7 @@ public final class SurveyServer implements AutoCloseable {
       app.stop();
       app = null;
     }
+    refusals.flush();
   }
 
   // ---- routes ----
@@ -276,8 +276,7 @@ public final class SurveyServer implements AutoCloseable {
     try {
       claims = tokens.verify(ctx.pathParam("token"), purpose);
     } catch (SurveyTokens.InvalidToken e) {
-      LOG.info("{} {}: refused a {} token: {}", ctx.method(), purpose == SurveyTokens.Purpose.SURVEY ? "/s" : "/u",
-          purpose.name().toLowerCase(Locale.ROOT), e.reason());
+      ctx.attribute(ServerHardening.REFUSAL_REASON, e.reason().name().toLowerCase(Locale.ROOT) + " token");
       UiText ui = ui(ctx);
       boolean expired = e.reason() == SurveyTokens.Reason.EXPIRED;
       page(ctx, expired ? 410 : 404, message(ctx, expired ? ui.linkExpired() : ui.linkInvalid()));
@@ -296,15 +295,6 @@ public final class SurveyServer implements AutoCloseable {
       ctx.header("Retry-After", "60");
       ctx.skipRemainingHandlers();
     }
-  }
-
-  private void securityHeaders(Context ctx) {
-    ctx.header("Content-Security-Policy", CSP);
-    ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-    ctx.header("Cache-Control", "no-store");
   }
 
   private String csrfField(Context ctx) {

@@ -15,7 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The signed, expiring tokens in survey and unsubscribe links: {@code payload.signature}, both base64url,
  * the payload naming the invitation, what the token is for and when it expires, the signature an
  * HMAC-SHA256 with the configured {@code server.token-secret}. A token for one purpose never works for
- * another, an altered payload fails the signature, and an expired token is refused even when genuine.
+ * another, an altered payload fails the signature, and an expired token is refused even when genuine. A token
+ * has one spelling: the signature must be the canonical encoding of the MAC.
  * Thread-safe.
  */
 public final class SurveyTokens {
@@ -84,8 +85,11 @@ public final class SurveyTokens {
     }
     int dot = token.indexOf('.');
     String encoded = token.substring(0, dot);
-    byte[] signature = DECODER.decode(token.substring(dot + 1));
-    if (!MessageDigest.isEqual(signature, mac(encoded))) {
+    // compared as text, not as decoded bytes: base64url leaves two bits of the last character unused, and a
+    // decoder ignores them, so four spellings of one signature would pass
+    String signature = token.substring(dot + 1);
+    if (!MessageDigest.isEqual(signature.getBytes(StandardCharsets.US_ASCII),
+        ENCODER.encodeToString(mac(encoded)).getBytes(StandardCharsets.US_ASCII))) {
       throw new InvalidToken(Reason.FORGED, "the token's signature does not match");
     }
     String[] parts = new String(DECODER.decode(encoded), StandardCharsets.US_ASCII).split("\\|");

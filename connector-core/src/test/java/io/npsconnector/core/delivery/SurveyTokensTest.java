@@ -49,6 +49,32 @@ class SurveyTokensTest {
   }
 
   @Test
+  void aTokenHasOneSpellingThoughBase64LeavesTheLastCharactersLowBitsUnused() {
+    String token = tokens.issue(42, SurveyTokens.Purpose.SURVEY, expires);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char last = token.charAt(token.length() - 1);
+    int index = alphabet.indexOf(last);
+    // 32 bytes are 43 characters carrying 258 bits: the last character's two low bits are padding
+    java.util.List<String> sameBytes = new java.util.ArrayList<>();
+    for (int low = 0; low < 4; low++) {
+      char spelling = alphabet.charAt(index - index % 4 + low);
+      if (spelling != last) {
+        sameBytes.add(token.substring(0, token.length() - 1) + spelling);
+      }
+    }
+
+    assertThat(sameBytes).hasSize(3).allSatisfy(variant -> assertThat(Base64.getUrlDecoder()
+        .decode(variant.substring(variant.indexOf('.') + 1))).isEqualTo(Base64.getUrlDecoder()
+        .decode(token.substring(token.indexOf('.') + 1))));
+    for (String variant : sameBytes) {
+      assertThatThrownBy(() -> tokens.verify(variant, SurveyTokens.Purpose.SURVEY))
+          .isInstanceOfSatisfying(SurveyTokens.InvalidToken.class, e ->
+              assertThat(e.reason()).isEqualTo(SurveyTokens.Reason.FORGED));
+    }
+    assertThat(tokens.verify(token, SurveyTokens.Purpose.SURVEY).invitationId()).isEqualTo(42);
+  }
+
+  @Test
   void aTokenForOnePurposeDoesNotWorkForTheOther() {
     String unsubscribe = tokens.issue(42, SurveyTokens.Purpose.UNSUBSCRIBE, expires);
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * ignored. If the sink throws, the answer is 500 and the event ids are forgotten, so HubSpot's retry is
  * processed. Nothing is remembered for a refused delivery.
  *
- * <p>Without a webhook secret every delivery is refused. Thread-safe; no secret is ever logged or answered.
+ * <p>Refusals are logged at debug level only: anyone can send them, and the HTTP server counts them.
+ * Without a webhook secret every delivery is refused. Thread-safe; no secret is ever logged or answered.
  */
 public final class HubSpotWebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotWebhookHandler.class);
@@ -65,12 +66,12 @@ public final class HubSpotWebhookHandler {
   /** Checks, parses and passes on one delivery; never throws for anything HubSpot or a caller can send. */
   public WebhookResponse handle(InboundRequest request) {
     if (signature.isEmpty()) {
-      LOG.warn("HubSpot connection '{}': webhook refused (401): {}", connection, NO_SECRET);
+      LOG.debug("HubSpot connection '{}': webhook refused (401): {}", connection, NO_SECRET);
       return WebhookResponse.unauthorized("webhook secret not configured");
     }
     Verdict verdict = signature.get().verify(request);
     if (verdict != Verdict.VALID) {
-      LOG.warn("HubSpot connection '{}': webhook refused (401): {}", connection, verdict.reason());
+      LOG.debug("HubSpot connection '{}': webhook refused (401): {}", connection, verdict.reason());
       return WebhookResponse.unauthorized(verdict.reason());
     }
     List<WebhookEvent> events;
@@ -79,7 +80,7 @@ public final class HubSpotWebhookHandler {
       events = WebhookEvent.parseAll(json, request.body());
       changes = stageChanges(events);
     } catch (MalformedWebhookException e) {
-      LOG.warn("HubSpot connection '{}': webhook refused (400): {}", connection, e.getMessage());
+      LOG.debug("HubSpot connection '{}': webhook refused (400): {}", connection, e.getMessage());
       return WebhookResponse.badRequest("malformed webhook body: " + e.getMessage());
     }
     List<StageChange> fresh = new ArrayList<>(changes.size());

@@ -321,7 +321,13 @@ class HubSpotWebhookHandlerTest {
 
     assertThat(response).isEqualTo(new WebhookResponse(401, "webhook secret not configured"));
     assertThat(sink.calls()).isEmpty();
+    // warned once when the handler is made; each refusal only at debug level (anyone can send them, and
+    // the HTTP server counts them)
     assertThat(logs.list).filteredOn(event -> event.getLevel() == Level.WARN)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly("HubSpot connection 'hubspot-eu': webhooks will be refused with 401: "
+            + HubSpotWebhookHandler.NO_SECRET);
+    assertThat(logs.list).filteredOn(event -> event.getLevel() == Level.DEBUG)
         .extracting(ILoggingEvent::getFormattedMessage)
         .contains("HubSpot connection 'hubspot-eu': webhook refused (401): " + HubSpotWebhookHandler.NO_SECRET);
   }
