@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.delivery.Delivery;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EmailContentTest {
   @Test
@@ -21,5 +26,27 @@ class EmailContentTest {
     assertThat(longId).matches("<nps-h[A-Za-z0-9_-]{43}@example\\.com>");
     assertThat(EmailChannel.messageId("k".repeat(500), "example.com")).isEqualTo(longId);
     assertThat(EmailChannel.messageId("k".repeat(501), "example.com")).isNotEqualTo(longId);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      {comment}                  | {comment}
+      {{score}}                  | {{score}}
+      ${score}                   | ${score}
+      {company}                  | {company}
+      <script>alert(1)</script>  | &lt;script&gt;alert(1)&lt;/script&gt;
+      Tom & 'Jerry'              | Tom &amp; &#39;Jerry&#39;
+      """)
+  void aFirstNameComesOutLiterallyInTheTextPartAndEscapedButVisibleInTheHtmlPart(String name, String html) {
+    NpsConfig config = EmailFixtures.config(25);
+    Delivery delivery = EmailFixtures.invitation(EmailFixtures.contact().firstName(name).locale(Locale.ENGLISH)
+        .build());
+
+    EmailContent content = EmailContent.render(config.templates().get("standard"), delivery, config.company(),
+        EmailFixtures.LINKS);
+
+    assertThat(content.text()).startsWith("Hi " + name + ", one click tells us how we are doing.\r\n");
+    assertThat(content.html()).contains(">Hi " + html + ", one click tells us how we are doing.</td>")
+        .doesNotContain("<script>");
   }
 }

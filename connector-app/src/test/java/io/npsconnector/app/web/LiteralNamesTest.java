@@ -1,0 +1,59 @@
+package io.npsconnector.app.web;
+
+import static io.npsconnector.app.web.SurveyFixture.csrf;
+import static io.npsconnector.app.web.SurveyFixture.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.testing.RecordingChannel;
+
+/** A first name that looks like a placeholder or markup is shown as typed on every page, never expanded. */
+class LiteralNamesTest {
+  private static final String TEMPLATES = """
+      templates:
+        standard:
+          en:
+            question: "{first_name}, how likely are you to recommend {company}?"
+            thank-you: "Thank you, {first_name}!"
+      """;
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      {comment}                  | {comment}
+      {{score}}                  | {{score}}
+      ${score}                   | ${score}
+      {company}                  | {company}
+      <script>alert(1)</script>  | &lt;script&gt;alert(1)&lt;/script&gt;
+      Tom & 'Jerry'              | Tom &amp; &#39;Jerry&#39;
+      """)
+  void aFirstNameComesOutLiterallyOnTheSurveyPageTheThankYouPageAndTheDashboard(String name, String shown) {
+    try (SurveyFixture fixture = new SurveyFixture(dir, 1000, new RecordingChannel(), TEMPLATES)) {
+      Invitation invitation = fixture.sentInvitation("c-1", name, Locale.ENGLISH);
+      String path = fixture.surveyPath(invitation);
+
+      String survey = fixture.get(path).body();
+      fixture.post(path, form("csrf", csrf(survey), "score", "3", "comment", "Call " + name));
+      String thanks = fixture.get(path + "/thanks").body();
+      String login = fixture.get("/admin/login").body();
+      fixture.post("/admin/login", form("csrf", csrf(login), "password", "correct-horse-battery"));
+      String dashboard = fixture.get("/admin").body();
+
+      assertThat(survey).contains("<legend id=\"question\">" + shown
+          + ", how likely are you to recommend Acme &amp; Sons?</legend>").doesNotContain("<script>");
+      assertThat(thanks).contains("<title>Thank you, " + shown + "!</title>")
+          .contains("<p class=\"message\" role=\"status\">Thank you, " + shown + "!</p>")
+          .contains("<blockquote>Call " + shown + "</blockquote>").doesNotContain("<script>");
+      assertThat(dashboard).contains("<td>" + shown + " Tester</td>").contains("<td>Call " + shown + "</td>")
+          .doesNotContain("<script>");
+    }
+  }
+}
