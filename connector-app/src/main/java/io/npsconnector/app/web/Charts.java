@@ -12,47 +12,32 @@ import java.util.OptionalDouble;
  * and in any browser. Coordinates are formatted here; every label is escaped by the templates.
  */
 final class Charts {
+  private static final int LINE_WIDTH = 720;
+  private static final int LINE_HEIGHT = 260;
+  private static final int LINE_LEFT = 44;
+  private static final int LINE_RIGHT = 12;
+  private static final int LINE_TOP = 16;
+  private static final int LINE_BOTTOM = 40;
+  private static final int BAR_WIDTH = 720;
+  private static final int BAR_HEIGHT = 220;
+  private static final int BAR_TOP = 16;
+  private static final int BAR_BOTTOM = 30;
+
   private Charts() {}
 
   /** One point of a line with its interval. */
   record Point(String label, OptionalDouble value, OptionalDouble low, OptionalDouble high, int n) {}
 
-  /** A line chart of NPS, -100 to 100, 720 by 260, with its interval as a band behind the line. */
-  record LineChart(String title, Optional<String> band, List<Tick> ticks, List<Mark> marks, Optional<String> line) {
-    static final int WIDTH = 720;
-    static final int HEIGHT = 260;
-    static final int LEFT = 44;
-    static final int RIGHT = 12;
-    static final int TOP = 16;
-    static final int BOTTOM = 40;
+  /**
+   * A line chart of NPS, -100 to 100, with its interval as a band behind the line.
+   *
+   * @param axisLabelY the baseline of the labels under the x axis
+   */
+  record LineChart(String title, int width, int height, Optional<String> band, List<Tick> ticks, List<Mark> marks,
+      Optional<String> line, int axisLabelY) {}
 
-    int width() {
-      return WIDTH;
-    }
-
-    int height() {
-      return HEIGHT;
-    }
-
-    int plotLeft() {
-      return LEFT;
-    }
-
-    int plotRight() {
-      return WIDTH - RIGHT;
-    }
-
-    int tickLabelX() {
-      return LEFT - 6;
-    }
-
-    int axisLabelY() {
-      return HEIGHT - 14;
-    }
-  }
-
-  /** A horizontal grid line at an NPS value; the zero line is darker. */
-  record Tick(int value, String y, String labelY, String stroke) {}
+  /** A horizontal grid line from {@code x1} to {@code x2} at an NPS value, labelled left of the plot. */
+  record Tick(int value, int x1, int x2, String y, int labelX, String labelY, String stroke) {}
 
   /**
    * A point on the x axis: its dot when it has a value, its label under the axis when {@code labelled}.
@@ -61,25 +46,12 @@ final class Charts {
    */
   record Mark(String x, Optional<String> y, String label, String value, int n, boolean labelled) {}
 
-  /** Counts as vertical bars, 720 by 220. */
-  record BarChart(String title, List<Bar> bars) {
-    static final int WIDTH = 720;
-    static final int HEIGHT = 220;
-    static final int TOP = 16;
-    static final int BOTTOM = 30;
-
-    int width() {
-      return WIDTH;
-    }
-
-    int height() {
-      return HEIGHT;
-    }
-
-    int labelY() {
-      return HEIGHT - 10;
-    }
-  }
+  /**
+   * Counts as vertical bars.
+   *
+   * @param labelY the baseline of the labels under the bars
+   */
+  record BarChart(String title, int width, int height, int labelY, List<Bar> bars) {}
 
   /** One bar: its box, colour, label and count; {@code centre} is the x of its texts. */
   record Bar(String x, String y, String width, String height, String colour, String label, int count, String centre,
@@ -87,12 +59,13 @@ final class Charts {
 
   /** NPS over time, -100 to 100, with its 95 % interval as a band. */
   static LineChart npsOverTime(String title, List<Point> points) {
-    double plotWidth = LineChart.WIDTH - LineChart.LEFT - LineChart.RIGHT;
-    double plotHeight = LineChart.HEIGHT - LineChart.TOP - LineChart.BOTTOM;
+    double plotWidth = LINE_WIDTH - LINE_LEFT - LINE_RIGHT;
+    double plotHeight = LINE_HEIGHT - LINE_TOP - LINE_BOTTOM;
     List<Tick> ticks = new ArrayList<>();
     for (int tick = -100; tick <= 100; tick += 50) {
-      double y = LineChart.TOP + plotHeight * (100 - tick) / 200.0;
-      ticks.add(new Tick(tick, decimal(y), decimal(y + 4), tick == 0 ? "#9aa5b1" : "#e4e7eb"));
+      double y = LINE_TOP + plotHeight * (100 - tick) / 200.0;
+      ticks.add(new Tick(tick, LINE_LEFT, LINE_WIDTH - LINE_RIGHT, decimal(y), LINE_LEFT - 6, decimal(y + 4),
+          tick == 0 ? "#9aa5b1" : "#e4e7eb"));
     }
     int count = points.size();
     double step = count <= 1 ? 0 : plotWidth / (count - 1);
@@ -102,16 +75,16 @@ final class Charts {
     List<Mark> marks = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Point point = points.get(i);
-      double x = LineChart.LEFT + (count <= 1 ? plotWidth / 2 : step * i);
+      double x = LINE_LEFT + (count <= 1 ? plotWidth / 2 : step * i);
       Optional<String> dot = Optional.empty();
       if (point.value().isPresent()) {
-        double y = LineChart.TOP + plotHeight * (100 - point.value().getAsDouble()) / 200.0;
+        double y = LINE_TOP + plotHeight * (100 - point.value().getAsDouble()) / 200.0;
         line.append(line.length() == 0 ? "M" : " L").append(decimal(x)).append(' ').append(decimal(y));
         dot = Optional.of(decimal(y));
       }
       if (point.low().isPresent() && point.high().isPresent()) {
-        double high = LineChart.TOP + plotHeight * (100 - point.high().getAsDouble()) / 200.0;
-        double low = LineChart.TOP + plotHeight * (100 - point.low().getAsDouble()) / 200.0;
+        double high = LINE_TOP + plotHeight * (100 - point.high().getAsDouble()) / 200.0;
+        double low = LINE_TOP + plotHeight * (100 - point.low().getAsDouble()) / 200.0;
         band.append(band.length() == 0 ? "M" : " L").append(decimal(x)).append(' ').append(decimal(high));
         bandBack.insert(0, " L" + decimal(x) + " " + decimal(low));
       }
@@ -120,24 +93,25 @@ final class Charts {
       marks.add(new Mark(decimal(x), dot, point.label(), value, point.n(),
           i % Math.max(1, count / 8) == 0 || i == count - 1));
     }
-    return new LineChart(title, band.length() == 0 ? Optional.empty() : Optional.of(band + bandBack.toString() + " Z"),
-        ticks, marks, line.length() == 0 ? Optional.empty() : Optional.of(line.toString()));
+    return new LineChart(title, LINE_WIDTH, LINE_HEIGHT,
+        band.length() == 0 ? Optional.empty() : Optional.of(band + bandBack.toString() + " Z"), ticks, marks,
+        line.length() == 0 ? Optional.empty() : Optional.of(line.toString()), LINE_HEIGHT - 14);
   }
 
   /** Counts as vertical bars, one per label (the 0-10 score distribution). */
   static BarChart bars(String title, List<String> labels, List<Integer> counts, List<String> colours) {
     int max = counts.stream().mapToInt(Integer::intValue).max().orElse(0);
-    double slot = (double) BarChart.WIDTH / Math.max(1, labels.size());
+    double slot = (double) BAR_WIDTH / Math.max(1, labels.size());
     List<Bar> bars = new ArrayList<>();
     for (int i = 0; i < labels.size(); i++) {
-      double barHeight = max == 0 ? 0 : (BarChart.HEIGHT - BarChart.TOP - BarChart.BOTTOM) * counts.get(i)
+      double barHeight = max == 0 ? 0 : (BAR_HEIGHT - BAR_TOP - BAR_BOTTOM) * counts.get(i)
           / (double) max;
       double x = slot * i + slot * 0.15;
-      double y = BarChart.HEIGHT - BarChart.BOTTOM - barHeight;
+      double y = BAR_HEIGHT - BAR_BOTTOM - barHeight;
       bars.add(new Bar(decimal(x), decimal(y), decimal(slot * 0.7), decimal(barHeight), colours.get(i),
           labels.get(i), counts.get(i), decimal(x + slot * 0.35), decimal(y - 4)));
     }
-    return new BarChart(title, bars);
+    return new BarChart(title, BAR_WIDTH, BAR_HEIGHT, BAR_HEIGHT - 10, bars);
   }
 
   /** A coordinate with one decimal. */

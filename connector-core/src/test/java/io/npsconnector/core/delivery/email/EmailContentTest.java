@@ -10,7 +10,7 @@ import io.npsconnector.core.delivery.Delivery;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EmailContentTest {
   @Test
@@ -29,14 +29,7 @@ class EmailContentTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-      {comment}                  | {comment}
-      {{score}}                  | {{score}}
-      ${score}                   | ${score}
-      {company}                  | {company}
-      <script>alert(1)</script>  | &lt;script&gt;alert(1)&lt;/script&gt;
-      Tom & 'Jerry'              | Tom &amp; &#39;Jerry&#39;
-      """)
+  @MethodSource("io.npsconnector.core.testing.LiteralNames#firstNames")
   void aFirstNameComesOutLiterallyInTheTextPartAndEscapedButVisibleInTheHtmlPart(String name, String html) {
     NpsConfig config = EmailFixtures.config(25);
     Delivery delivery = EmailFixtures.invitation(EmailFixtures.contact().firstName(name).locale(Locale.ENGLISH)
