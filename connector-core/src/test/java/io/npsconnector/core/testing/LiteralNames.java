@@ -5,7 +5,8 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * First names that look like placeholders or markup, each with how an HTML output shows it: for tests that a
- * value comes out literally everywhere ({@code @MethodSource("io.npsconnector.core.testing.LiteralNames#firstNames")}).
+ * value comes out literally everywhere
+ * ({@code @MethodSource("io.npsconnector.core.testing.LiteralNames#firstNames")}).
  */
 public final class LiteralNames {
   private LiteralNames() {}
