@@ -632,7 +632,7 @@ public final class HubSpotWriter {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("hs_timestamp", TIMESTAMP.format(task.dueDate().atTime(TASK_DUE_TIME).atZone(timeZone)));
     properties.put("hs_task_subject", task.subject());
-    properties.put("hs_task_body", html(task.description() == null ? "" : task.description()));
+    properties.put("hs_task_body", HubSpotRichText.of(task.description() == null ? "" : task.description()));
     properties.put("hs_task_status", "NOT_STARTED");
     properties.put("hs_task_priority", priority.get());
     properties.put("hs_task_type", TASK_TYPE_TO_DO);
@@ -654,7 +654,7 @@ public final class HubSpotWriter {
     String body = activity.body() == null ? "" : activity.body();
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("hs_timestamp", TIMESTAMP.format(activity.at()));
-    properties.put("hs_note_body", "<p><strong>" + html(subject) + "</strong></p><p>" + html(body) + "</p>");
+    properties.put("hs_note_body", HubSpotRichText.note(subject, body));
     return new Prepared(WriteInput.create(activity.key(), properties,
         List.of(WriteAssociation.hubSpotDefined(activity.contactId(), NOTE_TO_CONTACT))), null);
   }
@@ -670,27 +670,6 @@ public final class HubSpotWriter {
       case "low" -> Optional.of("LOW");
       default -> Optional.empty();
     };
-  }
-
-  /** Plain text as the HTML that notes and task bodies hold: escaped, line breaks kept. */
-  static String html(String text) {
-    StringBuilder html = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '&' -> html.append("&amp;");
-        case '<' -> html.append("&lt;");
-        case '>' -> html.append("&gt;");
-        case '"' -> html.append("&quot;");
-        case '\'' -> html.append("&#39;");
-        case '\r' -> {
-          // a CR LF pair becomes one break
-        }
-        case '\n' -> html.append("<br>");
-        default -> html.append(c);
-      }
-    }
-    return html.toString();
   }
 
   /** At most {@code max} characters, never half a surrogate pair. */

@@ -1,101 +1,121 @@
 package io.npsconnector.app.web;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Charts as inline SVG, drawn on the server: no script, nothing fetched, so they render under the strict
- * Content-Security-Policy and in any browser. Every label is escaped.
+ * The geometry of the dashboard's charts, drawn as inline SVG by {@code web/linechart.jte} and
+ * {@code web/barchart.jte}: no script, nothing fetched, so they render under the strict Content-Security-Policy
+ * and in any browser. Coordinates are formatted here; every label is escaped by the templates.
  */
 final class Charts {
+  private static final int LINE_WIDTH = 720;
+  private static final int LINE_HEIGHT = 260;
+  private static final int LINE_LEFT = 44;
+  private static final int LINE_RIGHT = 12;
+  private static final int LINE_TOP = 16;
+  private static final int LINE_BOTTOM = 40;
+  private static final int BAR_WIDTH = 720;
+  private static final int BAR_HEIGHT = 220;
+  private static final int BAR_TOP = 16;
+  private static final int BAR_BOTTOM = 30;
+
   private Charts() {}
 
   /** One point of a line with its interval. */
   record Point(String label, OptionalDouble value, OptionalDouble low, OptionalDouble high, int n) {}
 
+  /**
+   * A line chart of NPS, -100 to 100, with its interval as a band behind the line.
+   *
+   * @param axisLabelY the baseline of the labels under the x axis
+   */
+  record LineChart(String title, int width, int height, Optional<String> band, List<Tick> ticks, List<Mark> marks,
+      Optional<String> line, int axisLabelY) {}
+
+  /** A horizontal grid line from {@code x1} to {@code x2} at an NPS value, labelled left of the plot. */
+  record Tick(int value, int x1, int x2, String y, int labelX, String labelY, String stroke) {}
+
+  /**
+   * A point on the x axis: its dot when it has a value, its label under the axis when {@code labelled}.
+   *
+   * @param y the dot's height, empty when the point has no value
+   */
+  record Mark(String x, Optional<String> y, String label, String value, int n, boolean labelled) {}
+
+  /**
+   * Counts as vertical bars.
+   *
+   * @param labelY the baseline of the labels under the bars
+   */
+  record BarChart(String title, int width, int height, int labelY, List<Bar> bars) {}
+
+  /** One bar: its box, colour, label and count; {@code centre} is the x of its texts. */
+  record Bar(String x, String y, String width, String height, String colour, String label, int count, String centre,
+      String countY) {}
+
   /** NPS over time, -100 to 100, with its 95 % interval as a band. */
-  static String npsOverTime(String title, List<Point> points) {
-    int width = 720;
-    int height = 260;
-    int left = 44;
-    int right = 12;
-    int top = 16;
-    int bottom = 40;
-    double plotWidth = width - left - right;
-    double plotHeight = height - top - bottom;
-    StringBuilder svg = new StringBuilder();
-    svg.append("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" aria-label=\"").append(Html.escape(title)).append("\"><title>").append(Html.escape(title))
-        .append("</title>");
+  static LineChart npsOverTime(String title, List<Point> points) {
+    double plotWidth = LINE_WIDTH - LINE_LEFT - LINE_RIGHT;
+    double plotHeight = LINE_HEIGHT - LINE_TOP - LINE_BOTTOM;
+    List<Tick> ticks = new ArrayList<>();
     for (int tick = -100; tick <= 100; tick += 50) {
-      double y = top + plotHeight * (100 - tick) / 200.0;
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
-          left, width - right, y, y, tick == 0 ? "#9aa5b1" : "#e4e7eb"));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" "
-          + "fill=\"#52606d\">%d</text>", left - 6, y + 4, tick));
+      double y = LINE_TOP + plotHeight * (100 - tick) / 200.0;
+      ticks.add(new Tick(tick, LINE_LEFT, LINE_WIDTH - LINE_RIGHT, decimal(y), LINE_LEFT - 6, decimal(y + 4),
+          tick == 0 ? "#9aa5b1" : "#e4e7eb"));
     }
     int count = points.size();
     double step = count <= 1 ? 0 : plotWidth / (count - 1);
     StringBuilder band = new StringBuilder();
     StringBuilder bandBack = new StringBuilder();
     StringBuilder line = new StringBuilder();
+    List<Mark> marks = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Point point = points.get(i);
-      double x = left + (count <= 1 ? plotWidth / 2 : step * i);
+      double x = LINE_LEFT + (count <= 1 ? plotWidth / 2 : step * i);
+      Optional<String> dot = Optional.empty();
       if (point.value().isPresent()) {
-        double y = top + plotHeight * (100 - point.value().getAsDouble()) / 200.0;
-        line.append(line.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-        svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f4fd1\"><title>%s: "
-            + "NPS %.0f (n=%d)</title></circle>", x, y, Html.escape(point.label()), point.value().getAsDouble(),
-            point.n()));
+        double y = LINE_TOP + plotHeight * (100 - point.value().getAsDouble()) / 200.0;
+        line.append(line.length() == 0 ? "M" : " L").append(decimal(x)).append(' ').append(decimal(y));
+        dot = Optional.of(decimal(y));
       }
       if (point.low().isPresent() && point.high().isPresent()) {
-        double high = top + plotHeight * (100 - point.high().getAsDouble()) / 200.0;
-        double low = top + plotHeight * (100 - point.low().getAsDouble()) / 200.0;
-        band.append(band.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, high));
-        bandBack.insert(0, String.format(Locale.ROOT, " L%.1f %.1f", x, low));
+        double high = LINE_TOP + plotHeight * (100 - point.high().getAsDouble()) / 200.0;
+        double low = LINE_TOP + plotHeight * (100 - point.low().getAsDouble()) / 200.0;
+        band.append(band.length() == 0 ? "M" : " L").append(decimal(x)).append(' ').append(decimal(high));
+        bandBack.insert(0, " L" + decimal(x) + " " + decimal(low));
       }
-      if (i % Math.max(1, count / 8) == 0 || i == count - 1) {
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
-            + "fill=\"#52606d\">%s</text>", x, height - 14, Html.escape(point.label())));
-      }
+      String value = point.value().isPresent()
+          ? String.format(Locale.ROOT, "%.0f", point.value().getAsDouble()) : "";
+      marks.add(new Mark(decimal(x), dot, point.label(), value, point.n(),
+          i % Math.max(1, count / 8) == 0 || i == count - 1));
     }
-    if (band.length() > 0) {
-      svg.insert(svg.indexOf("</title>") + "</title>".length(), "<path class=\"band\" d=\"" + band + bandBack
-          + " Z\" fill=\"#1f4fd1\" fill-opacity=\"0.15\" stroke=\"none\"/>");
-    }
-    if (line.length() > 0) {
-      svg.append("<path class=\"line\" d=\"").append(line).append("\" fill=\"none\" stroke=\"#1f4fd1\" "
-          + "stroke-width=\"2\"/>");
-    }
-    return svg.append("</svg>").toString();
+    return new LineChart(title, LINE_WIDTH, LINE_HEIGHT,
+        band.length() == 0 ? Optional.empty() : Optional.of(band + bandBack.toString() + " Z"), ticks, marks,
+        line.length() == 0 ? Optional.empty() : Optional.of(line.toString()), LINE_HEIGHT - 14);
   }
 
   /** Counts as vertical bars, one per label (the 0-10 score distribution). */
-  static String bars(String title, List<String> labels, List<Integer> counts, List<String> colours) {
-    int width = 720;
-    int height = 220;
-    int top = 16;
-    int bottom = 30;
+  static BarChart bars(String title, List<String> labels, List<Integer> counts, List<String> colours) {
     int max = counts.stream().mapToInt(Integer::intValue).max().orElse(0);
-    double slot = (double) width / Math.max(1, labels.size());
-    StringBuilder svg = new StringBuilder("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + width + " " + height
-        + "\" aria-label=\"" + Html.escape(title) + "\"><title>" + Html.escape(title) + "</title>");
+    double slot = (double) BAR_WIDTH / Math.max(1, labels.size());
+    List<Bar> bars = new ArrayList<>();
     for (int i = 0; i < labels.size(); i++) {
-      double barHeight = max == 0 ? 0 : (height - top - bottom) * counts.get(i) / (double) max;
+      double barHeight = max == 0 ? 0 : (BAR_HEIGHT - BAR_TOP - BAR_BOTTOM) * counts.get(i)
+          / (double) max;
       double x = slot * i + slot * 0.15;
-      double y = height - bottom - barHeight;
-      svg.append(String.format(Locale.ROOT, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-          + "fill=\"%s\"><title>%s: %d</title></rect>", x, y, slot * 0.7, barHeight, colours.get(i),
-          Html.escape(labels.get(i)), counts.get(i)));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" "
-          + "fill=\"#52606d\">%s</text>", x + slot * 0.35, height - 10, Html.escape(labels.get(i))));
-      if (counts.get(i) > 0) {
-        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"middle\" "
-            + "fill=\"#1f2933\">%d</text>", x + slot * 0.35, y - 4, counts.get(i)));
-      }
+      double y = BAR_HEIGHT - BAR_BOTTOM - barHeight;
+      bars.add(new Bar(decimal(x), decimal(y), decimal(slot * 0.7), decimal(barHeight), colours.get(i),
+          labels.get(i), counts.get(i), decimal(x + slot * 0.35), decimal(y - 4)));
     }
-    return svg.append("</svg>").toString();
+    return new BarChart(title, BAR_WIDTH, BAR_HEIGHT, BAR_HEIGHT - 10, bars);
+  }
+
+  /** A coordinate with one decimal. */
+  private static String decimal(double value) {
+    return String.format(Locale.ROOT, "%.1f", value);
   }
 }

@@ -25,9 +25,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.config.TriggerConfig;
 import io.npsconnector.core.delivery.SurveyTokens;
 import io.npsconnector.core.model.Score;
+import io.npsconnector.core.render.HtmlOutput;
 import io.npsconnector.core.stats.ConfidenceInterval;
 import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.ReportRepository;
@@ -129,15 +129,9 @@ public final class Dashboard {
   }
 
   private void loginPage(Context ctx, int status, Optional<String> error) {
-    StringBuilder body = new StringBuilder("<h1>").append(Html.escape(config.company()))
-        .append(" — NPS</h1>\n");
-    error.ifPresent(text -> body.append("<p class=\"error\" role=\"alert\">").append(Html.escape(text))
-        .append("</p>\n"));
-    body.append("<form method=\"post\" action=\"/admin/login\">\n<input type=\"hidden\" name=\"csrf\" value=\"")
-        .append(Html.escape(csrf.field(ctx, "admin"))).append("\">\n<label class=\"comment\" for=\"password\">"
-            + "Admin password</label>\n<input id=\"password\" name=\"password\" type=\"password\" "
-            + "autocomplete=\"current-password\" required>\n<button type=\"submit\">Sign in</button>\n</form>");
-    html(ctx, status, Html.page("en", "Sign in", body.toString()));
+    HtmlOutput out = HtmlOutput.toText();
+    JteloginGenerated.render(out, null, config.company(), csrf.field(ctx, "admin"), error);
+    html(ctx, status, out.toString());
   }
 
   // ---- the page ----
@@ -147,41 +141,28 @@ public final class Dashboard {
     List<AnswerRow> answers = reports.answers(now.minus(WINDOW));
     NpsTally overall = tally(answers);
     int sent = reports.sentSince(now.minus(WINDOW)).values().stream().mapToInt(Integer::intValue).sum();
-    StringBuilder body = new StringBuilder();
-    body.append("<header class=\"top\"><h1>").append(Html.escape(config.company()))
-        .append(" — Net Promoter Score</h1><form method=\"post\" action=\"/admin/logout\"><input type=\"hidden\" "
-            + "name=\"csrf\" value=\"").append(Html.escape(csrf.field(ctx, "admin")))
-        .append("\"><button type=\"submit\" class=\"quiet\">Sign out</button></form></header>\n");
-    body.append("<section class=\"tiles\">")
-        .append(tile("NPS, last 365 days", overall.nps().isPresent()
-            ? String.format(Locale.ROOT, "%+.0f", overall.nps().getAsDouble()) : "—", interval(overall)))
-        .append(tile("Answers", Integer.toString(overall.n()), overall.promoters() + " promoters · "
-            + overall.passives() + " passives · " + overall.detractors() + " detractors"))
-        .append(tile("Response rate", sent == 0 ? "—" : String.format(Locale.ROOT, "%.0f %%",
-            100.0 * overall.n() / sent), overall.n() + " of " + sent + " sent"))
-        .append("</section>\n");
-    body.append("<section><h2>NPS over time (weekly, 95 % interval)</h2>")
-        .append(Charts.npsOverTime("NPS by week with its 95 % interval", weekly(answers, now))).append("</section>\n");
-    body.append("<section><h2>Score distribution</h2>").append(distribution(answers)).append("</section>\n");
-    body.append("<section class=\"grid\">")
-        .append(breakdown("By trigger", answers, AnswerRow::trigger))
-        .append(breakdown("By channel", answers, AnswerRow::channel))
-        .append(breakdown("By CRM connection", answers, AnswerRow::connection));
+    List<DashboardView.Tile> tiles = List.of(
+        new DashboardView.Tile("NPS, last 365 days", overall.nps().isPresent()
+            ? String.format(Locale.ROOT, "%+.0f", overall.nps().getAsDouble()) : "—", interval(overall)),
+        new DashboardView.Tile("Answers", Integer.toString(overall.n()), overall.promoters() + " promoters · "
+            + overall.passives() + " passives · " + overall.detractors() + " detractors"),
+        new DashboardView.Tile("Response rate", sent == 0 ? "—" : String.format(Locale.ROOT, "%.0f %%",
+            100.0 * overall.n() / sent), overall.n() + " of " + sent + " sent"));
+    List<DashboardView.Breakdown> breakdowns = new ArrayList<>(List.of(
+        breakdown("By trigger", answers, AnswerRow::trigger),
+        breakdown("By channel", answers, AnswerRow::channel),
+        breakdown("By CRM connection", answers, AnswerRow::connection)));
     for (String segment : segmentNames(answers)) {
-      body.append(breakdown("By " + segment, answers, row -> row.segments().getOrDefault(segment, "(none)")));
+      breakdowns.add(breakdown("By " + segment, answers, row -> row.segments().getOrDefault(segment, "(none)")));
     }
-    body.append("</section>\n");
-    body.append("<section class=\"grid\">").append(suppressions()).append(triggers()).append("</section>\n");
-    body.append(detractors(answers)).append(failures());
-    body.append("<p class=\"small\"><a href=\"/admin/answers.csv\">Download every answer as CSV</a> · "
-        + "<a href=\"/api/summary\">JSON summary</a></p>");
-    return Html.page("en", "NPS dashboard", body.toString()).replace("/assets/survey.css\">",
-        "/assets/survey.css\">\n<link rel=\"stylesheet\" href=\"/assets/dashboard.css\">");
-  }
-
-  private static String tile(String label, String value, String detail) {
-    return "<div class=\"tile\"><div class=\"label\">" + Html.escape(label) + "</div><div class=\"value\">"
-        + Html.escape(value) + "</div><div class=\"detail\">" + Html.escape(detail) + "</div></div>";
+    List<DashboardView.Trigger> triggers = config.triggers().stream().map(trigger -> new DashboardView.Trigger(
+        trigger.name(), String.valueOf(trigger.on()).toLowerCase(Locale.ROOT))).toList();
+    DashboardView view = new DashboardView(config.company(), csrf.field(ctx, "admin"), tiles,
+        Charts.npsOverTime("NPS by week with its 95 % interval", weekly(answers, now)), distribution(answers),
+        breakdowns, reports.suppressionsByRule(), triggers, detractors(answers), failures());
+    HtmlOutput out = HtmlOutput.toText();
+    JtedashboardGenerated.render(out, null, view);
+    return out.toString();
   }
 
   private static String interval(NpsTally tally) {
@@ -211,7 +192,7 @@ public final class Dashboard {
     return points;
   }
 
-  private static String distribution(List<AnswerRow> answers) {
+  private static Charts.BarChart distribution(List<AnswerRow> answers) {
     List<String> labels = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
     List<String> colours = new ArrayList<>();
@@ -224,24 +205,18 @@ public final class Dashboard {
     return Charts.bars("Answers by score, 0 to 10", labels, counts, colours);
   }
 
-  private static String breakdown(String title, List<AnswerRow> answers,
+  private static DashboardView.Breakdown breakdown(String title, List<AnswerRow> answers,
       java.util.function.Function<AnswerRow, String> key) {
     Map<String, NpsTally> groups = new TreeMap<>();
     for (AnswerRow answer : answers) {
       groups.merge(key.apply(answer), NpsTally.EMPTY.plus(Score.of(answer.score())), NpsTally::plus);
     }
-    StringBuilder table = new StringBuilder("<div class=\"panel\"><h2>").append(Html.escape(title))
-        .append("</h2><table><thead><tr><th scope=\"col\"></th><th scope=\"col\">NPS</th><th scope=\"col\">95 % "
-            + "interval</th><th scope=\"col\">n</th></tr></thead><tbody>");
-    groups.forEach((name, tally) -> table.append("<tr><th scope=\"row\">").append(Html.escape(name))
-        .append("</th><td>").append(tally.nps().isPresent() ? String.format(Locale.ROOT, "%+.0f",
-            tally.nps().getAsDouble()) : "—").append("</td><td>")
-        .append(tally.ci95().map(ci -> String.format(Locale.ROOT, "%+.0f to %+.0f", ci.low(), ci.high()))
-            .orElse("—")).append("</td><td>").append(tally.n()).append("</td></tr>"));
-    if (groups.isEmpty()) {
-      table.append("<tr><td colspan=\"4\">No answers yet.</td></tr>");
-    }
-    return table.append("</tbody></table></div>").toString();
+    List<DashboardView.Group> rows = new ArrayList<>();
+    groups.forEach((name, tally) -> rows.add(new DashboardView.Group(name, tally.nps().isPresent()
+        ? String.format(Locale.ROOT, "%+.0f", tally.nps().getAsDouble()) : "—",
+        tally.ci95().map(ci -> String.format(Locale.ROOT, "%+.0f to %+.0f", ci.low(), ci.high())).orElse("—"),
+        tally.n())));
+    return new DashboardView.Breakdown(title, rows);
   }
 
   private static List<String> segmentNames(List<AnswerRow> answers) {
@@ -250,73 +225,28 @@ public final class Dashboard {
     return List.copyOf(names);
   }
 
-  private String suppressions() {
-    StringBuilder table = new StringBuilder("<div class=\"panel\"><h2>Suppressed, by reason</h2><table><tbody>");
-    Map<String, Integer> byRule = reports.suppressionsByRule();
-    byRule.forEach((rule, count) -> table.append("<tr><th scope=\"row\">").append(Html.escape(rule))
-        .append("</th><td>").append(count).append("</td></tr>"));
-    if (byRule.isEmpty()) {
-      table.append("<tr><td>None.</td></tr>");
-    }
-    return table.append("</tbody></table></div>").toString();
-  }
-
-  private String triggers() {
-    StringBuilder list = new StringBuilder("<div class=\"panel\"><h2>Active triggers</h2><ul>");
-    for (TriggerConfig trigger : config.triggers()) {
-      list.append("<li><strong>").append(Html.escape(trigger.name())).append("</strong> ")
-          .append(Html.escape(String.valueOf(trigger.on()).toLowerCase(Locale.ROOT))).append("</li>");
-    }
-    if (config.triggers().isEmpty()) {
-      list.append("<li>None configured.</li>");
-    }
-    return list.append("</ul></div>").toString();
-  }
-
-  private String detractors(List<AnswerRow> answers) {
+  /** The latest 50 detractors whose follow-up task is not done. */
+  private List<DashboardView.Detractor> detractors(List<AnswerRow> answers) {
     Map<Long, String> taskStates = reports.followUpStates();
-    StringBuilder table = new StringBuilder("<section><h2>Detractors awaiting follow-up</h2><table><thead><tr>"
-        + "<th scope=\"col\">Answered</th><th scope=\"col\">Contact</th><th scope=\"col\">CRM</th>"
-        + "<th scope=\"col\">Score</th><th scope=\"col\">Comment</th><th scope=\"col\">Follow-up task</th>"
-        + "</tr></thead><tbody>");
-    int rows = 0;
-    for (int i = answers.size() - 1; i >= 0 && rows < 50; i--) {
+    List<DashboardView.Detractor> rows = new ArrayList<>();
+    for (int i = answers.size() - 1; i >= 0 && rows.size() < 50; i--) {
       AnswerRow answer = answers.get(i);
       String state = taskStates.get(answer.answerId());
       if (answer.score() > 6 || "DONE".equals(state)) {
         continue;
       }
-      rows++;
-      table.append("<tr><td>").append(answer.answeredAt().truncatedTo(ChronoUnit.MINUTES)).append("</td><td>")
-          .append(Html.escape(answer.contactName())).append("</td><td>").append(Html.escape(answer.connection()))
-          .append("</td><td>").append(answer.score()).append("</td><td>")
-          .append(Html.escape(answer.comment().orElse(""))).append("</td><td>")
-          .append(state == null ? "none configured" : state.equals("FAILED") ? "failed" : "waiting")
-          .append("</td></tr>");
+      rows.add(new DashboardView.Detractor(answer.answeredAt().truncatedTo(ChronoUnit.MINUTES).toString(),
+          answer.contactName(), answer.connection(), answer.score(), answer.comment().orElse(""),
+          state == null ? "none configured" : state.equals("FAILED") ? "failed" : "waiting"));
     }
-    if (rows == 0) {
-      table.append("<tr><td colspan=\"6\">None.</td></tr>");
-    }
-    return table.append("</tbody></table></section>\n").toString();
+    return rows;
   }
 
-  private String failures() {
-    List<ReportRepository.FailedWrite> failed = reports.failedWrites(50);
-    StringBuilder table = new StringBuilder("<section><h2>Write-back failures</h2><table><thead><tr>"
-        + "<th scope=\"col\">When</th><th scope=\"col\">CRM</th><th scope=\"col\">What</th>"
-        + "<th scope=\"col\">Contact</th><th scope=\"col\">Error</th></tr></thead><tbody>");
-    for (ReportRepository.FailedWrite write : failed) {
-      table.append("<tr><td>").append(write.at().truncatedTo(ChronoUnit.MINUTES)).append("</td><td>")
-          .append(Html.escape(write.connection())).append("</td><td>")
-          .append(Html.escape(write.kind().toLowerCase(Locale.ROOT).replace('_', ' '))).append("</td><td>")
-          .append(Html.escape(write.contactId().orElse(""))).append("</td><td>")
-          .append(Html.escape(write.errorCode().orElse("") + " " + write.errorMessage().orElse("")))
-          .append("</td></tr>");
-    }
-    if (failed.isEmpty()) {
-      table.append("<tr><td colspan=\"5\">None.</td></tr>");
-    }
-    return table.append("</tbody></table></section>\n").toString();
+  private List<DashboardView.Failure> failures() {
+    return reports.failedWrites(50).stream().map(write -> new DashboardView.Failure(
+        write.at().truncatedTo(ChronoUnit.MINUTES).toString(), write.connection(),
+        write.kind().toLowerCase(Locale.ROOT).replace('_', ' '), write.contactId().orElse(""),
+        write.errorCode().orElse("") + " " + write.errorMessage().orElse(""))).toList();
   }
 
   // ---- export and API ----

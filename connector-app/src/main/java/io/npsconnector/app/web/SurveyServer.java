@@ -19,6 +19,7 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.config.TemplateConfig;
 import io.npsconnector.config.TriggerConfig;
 import io.npsconnector.core.delivery.SurveyLinks;
+import io.npsconnector.core.delivery.SurveyTexts;
 import io.npsconnector.core.delivery.SurveyTokens;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.engine.SurveyView;
@@ -308,15 +309,7 @@ public final class SurveyServer implements AutoCloseable {
   private TemplateConfig.Texts texts(SurveyView view) {
     TemplateConfig template = config.templates().getOrDefault(view.template(),
         config.templates().get(TriggerConfig.DEFAULT_TEMPLATE));
-    TemplateConfig.Texts texts = template.texts(locale(view));
-    String first = view.contact().firstName().orElse("");
-    return new TemplateConfig.Texts(fill(texts.subject(), first), fill(texts.intro(), first),
-        fill(texts.question(), first), fill(texts.thankYou(), first));
-  }
-
-  private String fill(String text, String firstName) {
-    return text.replace("{company}", config.company()).replace("{first_name}", firstName)
-        .replaceAll(" +,", ",").strip();
+    return SurveyTexts.fill(template.texts(locale(view)), config.company(), view.contact().firstName().orElse(""));
   }
 
   private static Locale locale(SurveyView view) {

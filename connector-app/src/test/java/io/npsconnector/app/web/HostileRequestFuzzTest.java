@@ -36,12 +36,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.npsconnector.app.service.Service;
 import io.npsconnector.config.ConfigLoader;
-import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.SurveyTokens;
-import io.npsconnector.core.engine.EngineSettings;
-import io.npsconnector.core.spi.AdapterContext;
-import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.sandbox.hubspot.HubSpotSandbox;
 
@@ -200,8 +196,10 @@ class HostileRequestFuzzTest {
         """.formatted(dir.resolve("store").toString().replace('\\', '/'), base, smtp.getSmtp().getPort()),
         Map.of("TOKEN_SECRET", TOKEN_SECRET, "ADMIN_PASSWORD", PASSWORD, "HUBSPOT_TOKEN", hubspot.token(),
             "WEBHOOK_SECRET", WEBHOOK_SECRET));
-    service = Service.start(config, new Service.Options("127.0.0.1", 0, clock, EngineSettings.defaults())
-        .withoutScheduler(), HostileRequestFuzzTest::adapter);
+    service = Service.start(config, binder -> {
+      binder.bind(Service.Options.class).toInstance(new Service.Options("127.0.0.1", 0, false, 60));
+      binder.bind(Clock.class).toInstance(clock);
+    });
     service.engine().syncAndTrigger("hs");
     List<Long> scheduled = service.database().jdbi().withHandle(handle -> handle.createQuery(
         "SELECT id FROM invitations WHERE state = 'SCHEDULED' ORDER BY id").mapTo(Long.class).list());
@@ -220,11 +218,6 @@ class HostileRequestFuzzTest {
     RawHttp.Answer login = RawHttp.exchange(service.port(), request("GET", "/admin/login"), body(""));
     adminCookie = cookieOf(login);
     adminCsrf = csrfOf(login.body());
-  }
-
-  private static CrmAdapter adapter(NpsConfig config, ConnectionConfig connection, Clock clock) {
-    return new io.npsconnector.hubspot.HubSpotProvider().create(connection, new AdapterContext(clock,
-        config.writeback()));
   }
 
   private Map<String, Long> rows() {

@@ -127,7 +127,7 @@ class ServerHardeningTest {
     }
     assertThat(fromServer()).isEmpty();
 
-    fixture.server.close();
+    fixture.app.get(SurveyServer.class).close();
 
     assertThat(fromServer()).singleElement().satisfies(event -> {
       assertThat(event.getLevel()).isEqualTo(Level.WARN);

@@ -102,17 +102,16 @@ final class AnswerService {
     contact.accountId().ifPresent(account -> stores.writebacks().enqueue(handle, connection,
         accountRollup(handle, connection, account, now), now));
     FollowUpTaskConfig task = config.writeback().followUpTasks().get(category);
+    AnswerTexts texts = new AnswerTexts(contact, score, category, invitation.trigger(), comment);
     if (task != null) {
       LocalDate due = now.plus(task.dueIn()).atZone(ZoneOffset.UTC).toLocalDate();
       stores.writebacks().enqueue(handle, connection, new WriteRequest.FollowUpTask("task:" + answerId,
-          contact.crmId(), contact.ownerId(), subject(task.subject(), contact, score, category, comment),
-          "NPS " + score + " (" + category + ")" + comment.map(text -> ": " + text).orElse(""), due,
+          contact.crmId(), contact.ownerId(), texts.taskSubject(task.subject()), texts.taskDescription(), due,
           task.priority().name().toLowerCase(Locale.ROOT)), now);
     }
     if (config.writeback().timelineActivity()) {
       stores.writebacks().enqueue(handle, connection, new WriteRequest.TimelineActivity("activity:" + answerId,
-          contact.crmId(), "NPS answer: " + score + " (" + category + ")",
-          "Trigger " + invitation.trigger() + comment.map(text -> "\nComment: " + text).orElse(""), now), now);
+          contact.crmId(), texts.timelineSubject(), texts.timelineBody(), now), now);
     }
   }
 
@@ -126,15 +125,5 @@ final class AnswerService {
         now.minus(config.writeback().accountRollupWindow()));
     return new WriteRequest.AccountNps("account:" + account, account,
         NpsTally.of(scores.stream().map(Score::of).toList()).nps(), scores.size());
-  }
-
-  private static String subject(String template, Contact contact, int score, String category,
-      Optional<String> comment) {
-    return template.replace("{score}", Integer.toString(score))
-        .replace("{category}", category)
-        .replace("{name}", contact.displayName())
-        .replace("{first_name}", contact.firstName().orElse(""))
-        .replace("{last_name}", contact.lastName().orElse(""))
-        .replace("{comment}", comment.orElse(""));
   }
 }

@@ -518,6 +518,34 @@ abstract class WritebackContract {
                 LocalDate.parse("2026-03-09"), "low"));
   }
 
+  @Test
+  void writesNamesAndCommentsLiterallyIntoTheTaskAndTheTimelineNeverExpandedOrEscaped() {
+    start("""
+        writeback:
+          timeline-activity: true
+          follow-up-tasks:
+            detractor:
+              subject: "{first_name} {last_name} ({name}) scored {score}: {comment}"
+        """, 200);
+    crm.putContact(person("c1", "{comment}", "<script>alert(1)</script>").build());
+    crm.putContact(person("c2", "{{score}}", "${score}").build());
+    answered("c1", 2, "{first_name} & <b>{{score}}</b>");
+    answered("c2", 3, null);
+
+    engine.flushWritebacks(CRM);
+
+    assertThat(crm.tasks()).extracting(WriteRequest.FollowUpTask::subject, WriteRequest.FollowUpTask::description)
+        .containsExactlyInAnyOrder(
+            tuple("{comment} <script>alert(1)</script> ({comment} <script>alert(1)</script>) scored 2: "
+                + "{first_name} & <b>{{score}}</b>", "NPS 2 (detractor): {first_name} & <b>{{score}}</b>"),
+            tuple("{{score}} ${score} ({{score}} ${score}) scored 3: ", "NPS 3 (detractor)"));
+    assertThat(crm.activities()).extracting(WriteRequest.TimelineActivity::subject,
+            WriteRequest.TimelineActivity::body)
+        .containsExactlyInAnyOrder(
+            tuple("NPS answer: 2 (detractor)", "Trigger post-purchase\nComment: {first_name} & <b>{{score}}</b>"),
+            tuple("NPS answer: 3 (detractor)", "Trigger post-purchase"));
+  }
+
   // ---- timeline activities ----
 
   @Test

@@ -5,24 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.delivery.Delivery;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EmailContentTest {
-  @ParameterizedTest
-  @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
-      Hi {first_name}, one click.     | Ada | Hi Ada, one click.
-      Hi {first_name}, one click.     | ''  | Hi, one click.
-      Bonjour {first_name}, un clic.  | ''  | Bonjour, un clic.
-      Thanks {first_name}!            | ''  | Thanks!
-      {first_name}, thanks for {company}. | '' | thanks for Acme.
-      Hi {first_name} from {company}  | {company} | Hi {company} from Acme
-      """)
-  void fillsPlaceholdersAndTidiesAMissingName(String template, String firstName, String expected) {
-    assertThat(EmailContent.fill(template, "Acme", firstName)).isEqualTo(expected);
-  }
-
   @Test
   void derivesASafeMessageIdThatTellsKeysApart() {
     assertThat(EmailChannel.messageId("inv-42", "example.com")).isEqualTo("<nps-inv-42@example.com>");
@@ -38,9 +28,18 @@ class EmailContentTest {
     assertThat(EmailChannel.messageId("k".repeat(501), "example.com")).isNotEqualTo(longId);
   }
 
-  @Test
-  void escapesHtml() {
-    assertThat(EmailContent.escape("<a href=\"x\">Tom & 'Jerry'</a>"))
-        .isEqualTo("&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+  @ParameterizedTest
+  @MethodSource("io.npsconnector.core.testing.LiteralNames#firstNames")
+  void aFirstNameComesOutLiterallyInTheTextPartAndEscapedButVisibleInTheHtmlPart(String name, String html) {
+    NpsConfig config = EmailFixtures.config(25);
+    Delivery delivery = EmailFixtures.invitation(EmailFixtures.contact().firstName(name).locale(Locale.ENGLISH)
+        .build());
+
+    EmailContent content = EmailContent.render(config.templates().get("standard"), delivery, config.company(),
+        EmailFixtures.LINKS);
+
+    assertThat(content.text()).startsWith("Hi " + name + ", one click tells us how we are doing.\r\n");
+    assertThat(content.html()).contains(">Hi " + html + ", one click tells us how we are doing.</td>")
+        .doesNotContain("<script>");
   }
 }
