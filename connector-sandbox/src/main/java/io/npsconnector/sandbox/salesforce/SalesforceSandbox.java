@@ -575,12 +575,18 @@ public final class SalesforceSandbox implements AutoCloseable {
       String id = null;
       Map<String, String> values = new LinkedHashMap<>();
       List<String> toNull = new ArrayList<>();
+      boolean pastFieldsToNull = false;
       for (Node field = sObject.getFirstChild(); field != null; field = field.getNextSibling()) {
         if (!(field instanceof Element element)) {
           continue;
         }
         String name = element.getLocalName();
         String text = element.getTextContent();
+        // the Partner WSDL's sObject is a sequence: type, fieldsToNull*, Id, then the fields
+        if (name.equals("fieldsToNull") && pastFieldsToNull) {
+          throw SoapFault.elementOutOfPlace(SoapXml.SOBJECT, name);
+        }
+        pastFieldsToNull |= !name.equals("type") && !name.equals("fieldsToNull");
         switch (name) {
           case "type" -> type = text.strip();
           case "Id" -> id = text.strip().isEmpty() ? null : text.strip();
