@@ -55,8 +55,9 @@ public final class HubSpotProvider implements CrmProvider {
     return switch (auth) {
       case "private-app" -> TokenSource.fixed(secret(connection, "token").reveal());
       case "oauth" -> {
-        URI tokenBase = connection.loginUrl().orElse(base);
-        HttpUrl tokenUrl = HttpUrl.get(tokenBase.toString()).newBuilder().encodedPath("/oauth/v1/token").build();
+        // a login-url names the token endpoint's own host; otherwise the token goes through the API's path prefix
+        HttpUrl tokenUrl = connection.loginUrl().map(login -> OAuthTokenSource.tokenUrl(login, ""))
+            .orElseGet(() -> OAuthTokenSource.tokenUrl(base, connection.hubspot().pathPrefix()));
         String clientId = connection.credentials().value("client-id")
             .orElseThrow(() -> problem(connection, "credentials.client-id", "is required for auth: oauth"));
         yield new OAuthTokenSource(HubSpotClient.sharedHttp(), tokenUrl, clientId,

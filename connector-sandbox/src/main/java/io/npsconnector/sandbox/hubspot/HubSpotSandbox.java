@@ -99,6 +99,7 @@ public final class HubSpotSandbox implements AutoCloseable {
   private volatile int searchPerSecond = DEFAULT_SEARCH_PER_SECOND;
   private volatile long dailyLimit = DEFAULT_DAILY_LIMIT;
   private double eventsPerHour;
+  private String pathPrefix = "";
   private Javalin server;
 
   private HubSpotSandbox(long seed, int contacts, Clock clock) {
@@ -170,6 +171,33 @@ public final class HubSpotSandbox implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Serves every endpoint, the OAuth ones included, under {@code prefix} (such as {@code /gateway/hubspot}),
+   * as behind an API gateway; nothing answers outside it. Set before {@link #start()}.
+   */
+  public synchronized HubSpotSandbox pathPrefix(String prefix) {
+    if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+      throw new IllegalArgumentException("a path prefix starts with / and does not end with one, got '" + prefix
+          + "'");
+    }
+    if (server != null) {
+      throw new IllegalStateException("the path prefix is set before the sandbox starts");
+    }
+    this.pathPrefix = prefix;
+    return this;
+  }
+
+  /**
+   * The most associations one record's result holds in a v4 association batch read (default
+   * {@value Portal#ASSOCIATION_PAGE}); the rest come through its {@code paging.next.after}.
+   */
+  public HubSpotSandbox associationPageSize(int size) {
+    synchronized (portal) {
+      portal.associationPage(size);
+    }
+    return this;
+  }
+
   /** How many events {@link #advance(Duration)} creates per hour; by default one per 20 seeded contacts. */
   public synchronized HubSpotSandbox eventsPerHour(double rate) {
     this.eventsPerHour = rate;
@@ -216,6 +244,9 @@ public final class HubSpotSandbox implements AutoCloseable {
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.http.defaultContentType = "application/json";
+      if (!pathPrefix.isEmpty()) {
+        config.router.contextPath = pathPrefix;
+      }
     });
     routes(app);
     app.start("127.0.0.1", 0);
@@ -259,6 +290,26 @@ public final class HubSpotSandbox implements AutoCloseable {
         events.add(portal.event(end.minusMillis(duration.toMillis() * (count - i) / count)));
       }
       return events;
+    }
+  }
+
+  /**
+   * A deal won now (in the default pipeline's won stage) with these contacts, none for a deal whose contacts
+   * are associated later ({@link #associate}); returns its id.
+   */
+  public String addWonDealNow(List<String> contactIds) {
+    synchronized (portal) {
+      return portal.wonDeal(clock.instant(), contactIds);
+    }
+  }
+
+  /**
+   * Associates two records, as a user or the v4 associations API does. As in HubSpot, neither record's
+   * last-modified date moves: an incremental search by modified date does not see the change.
+   */
+  public void associate(String fromType, String fromId, String toType, String toId) {
+    synchronized (portal) {
+      portal.associate(fromType, fromId, toType, toId);
     }
   }
 
