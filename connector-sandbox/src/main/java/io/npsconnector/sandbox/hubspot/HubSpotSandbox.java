@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * 200; {@code after} offsets; a 400 for any page reaching past 10,000 results), batch read, update and
  * create of objects (at most 100 inputs; 207 with per-record errors; one invalid value refuses the whole
  * batch with 400 {@code VALIDATION_ERROR}), v4 association batch reads (207 with
- * {@code NO_ASSOCIATIONS_FOUND}), pipelines of deals and tickets, contact and company property definitions
+ * {@code NO_ASSOCIATIONS_FOUND}; at most {@value Portal#ASSOCIATION_PAGE} associations per record, the rest
+ * through that record's {@code paging.next.after}), pipelines of deals and tickets, contact and company property definitions
  * and groups (list, create, batch create), the private app's token info, the OAuth access-token info, and
  * Communication Preferences v4 {@code batch/unsubscribe-all?channel=EMAIL}.
  *
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * {@code TEN_SECONDLY_ROLLING}, {@code SECONDLY} or {@code DAILY}); non-search answers carry the
  * {@code X-HubSpot-RateLimit-*} headers. Rate windows run on the real time (not the injected clock), so a
  * client that waits really recovers. Refused requests do not count against a window.
+ *
+ * <p>Everything can be served under a path prefix, as behind a gateway ({@link #pathPrefix(String)}).
+ * Associating records ({@link #associate}) moves no modified date, as in HubSpot.
  *
  * <p>Every request is counted per operation ({@link #calls()}); {@link #faults(double, Duration)} injects
  * 502/503/504 answers at a rate, deterministic for the seed, and latency. Data timestamps come from the
