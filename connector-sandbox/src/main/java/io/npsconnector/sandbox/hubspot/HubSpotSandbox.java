@@ -307,6 +307,13 @@ public final class HubSpotSandbox implements AutoCloseable {
     }
   }
 
+  /** A ticket closed now (in the support pipeline's closed stage) with these contacts; returns its id. */
+  public String addClosedTicketNow(List<String> contactIds) {
+    synchronized (portal) {
+      return portal.closedTicket(clock.instant(), contactIds);
+    }
+  }
+
   /**
    * Associates two records, as a user or the v4 associations API does. As in HubSpot, neither record's
    * last-modified date moves: an incremental search by modified date does not see the change.

@@ -367,6 +367,22 @@ final class Portal {
     return Long.toString(deal.id);
   }
 
+  /** A ticket in the support pipeline's closed stage, closed at {@code at}, with these contacts. */
+  String closedTicket(Instant at, List<String> contactIds) {
+    Instant when = at.truncatedTo(ChronoUnit.MILLIS);
+    Record ticket = create("tickets", when, when);
+    Pipeline pipeline = TICKET_PIPELINES.get(0);
+    ticket.properties.put("subject", "Export fails (#" + ticket.id + ")");
+    ticket.properties.put("hs_pipeline", pipeline.id());
+    ticket.properties.put("hs_pipeline_stage", pipeline.stages().stream().filter(Stage::closed).findFirst()
+        .orElseThrow().id());
+    ticket.properties.put("hs_ticket_priority", "HIGH");
+    ticket.properties.put("hs_ticket_category", "PRODUCT_ISSUE");
+    ticket.properties.put("closed_date", when.toString());
+    contactIds.forEach(contact -> associate("tickets", Long.toString(ticket.id), "contacts", contact));
+    return Long.toString(ticket.id);
+  }
+
   /** Links two existing records both ways; the records themselves are not touched. */
   void associate(String from, String fromId, String to, String toId) {
     Record one = record(from, fromId);

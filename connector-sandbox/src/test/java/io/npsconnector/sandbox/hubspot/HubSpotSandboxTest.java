@@ -564,32 +564,43 @@ class HubSpotSandboxTest {
   }
 
   @Test
-  void aDealWonBeforeItsContactWasAssociatedIsReadOnceTheContactIs() {
+  void aDealWonOrTicketClosedBeforeItsContactWasAssociatedIsReadOnceTheContactIs() {
     OffsetClock time = new OffsetClock();
     HubSpotSandbox sandbox = HubSpotSandbox.seeded(9, 30, time);
     open.add(sandbox);
     sandbox.start();
     CrmAdapter adapter = adapter(sandbox, sandbox.token(), time);
     String deal = sandbox.addWonDealNow(List.of());
-    time.skip(Duration.ofMinutes(10)); // past the reader's overlap: the next sync's window starts after the win
+    String ticket = sandbox.addClosedTicketNow(List.of());
+    time.skip(Duration.ofMinutes(10)); // past the reader's overlap: the next sync's window starts after both
     Sync first = sync(adapter, SyncCursor.START);
-    assertThat(first.events()).extracting(InteractionEvent::crmId).doesNotContain(deal);
-    String modifiedBefore = sandbox.object("deals", deal).get("hs_lastmodifieddate");
+    assertThat(first.events()).extracting(InteractionEvent::crmId).doesNotContain(deal, ticket);
+    Map<String, String> dealBefore = sandbox.object("deals", deal);
+    Map<String, String> ticketBefore = sandbox.object("tickets", ticket);
 
     time.skip(Duration.ofHours(1));
-    String contact = sandbox.ids("contacts").get(3);
-    sandbox.associate("deals", deal, "contacts", contact);
+    String buyer = sandbox.ids("contacts").get(3);
+    String customer = sandbox.ids("contacts").get(4);
+    sandbox.associate("deals", deal, "contacts", buyer);
+    sandbox.associate("tickets", ticket, "contacts", customer);
     time.skip(Duration.ofHours(1));
     Sync later = sync(adapter, first.cursor());
 
-    // as in HubSpot, associating a contact leaves the deal's last-modified date where it was
-    assertThat(sandbox.object("deals", deal)).containsEntry("hs_lastmodifieddate", modifiedBefore);
+    // as in HubSpot, associating a contact leaves the records as they were, last-modified date included
+    assertThat(sandbox.object("deals", deal)).isEqualTo(dealBefore);
+    assertThat(sandbox.object("tickets", ticket)).isEqualTo(ticketBefore);
     assertThat(later.events()).filteredOn(event -> event.crmId().equals(deal)).singleElement().satisfies(event -> {
       assertThat(event.kind()).isEqualTo(EventKind.PURCHASE);
-      assertThat(event.contactIds()).containsExactly(contact);
+      assertThat(event.contactIds()).containsExactly(buyer);
     });
-    // found once: the sync after does not read it again
+    assertThat(later.events()).filteredOn(event -> event.crmId().equals(ticket)).singleElement()
+        .satisfies(event -> {
+          assertThat(event.kind()).isEqualTo(EventKind.SUPPORT);
+          assertThat(event.contactIds()).containsExactly(customer);
+        });
+    // found once: the sync after does not read them again
     time.skip(Duration.ofHours(1));
-    assertThat(sync(adapter, later.cursor()).events()).extracting(InteractionEvent::crmId).doesNotContain(deal);
+    assertThat(sync(adapter, later.cursor()).events()).extracting(InteractionEvent::crmId)
+        .doesNotContain(deal, ticket);
   }
 }
