@@ -141,20 +141,27 @@ class HubSpotSandboxTest {
   @Test
   void anOAuthConnectionRefreshesItsTokenAtTheSandboxAndSyncs() {
     HubSpotSandbox sandbox = sandbox(11, 50).oauthApp("client-1", "secret-1", "refresh-1");
-    NpsConfig config = ConfigLoader.parse("sandbox.yaml", YAML.replace(
-        "    credentials:\n      token: ${HUBSPOT_TOKEN}\n",
-        "    auth: oauth\n    credentials:\n      client-id: client-1\n      client-secret: ${CLIENT_SECRET}\n"
-            + "      refresh-token: ${REFRESH_TOKEN}\n"), Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
-        "ADMIN_PASSWORD", "correct-horse", "CLIENT_SECRET", "secret-1", "REFRESH_TOKEN", "refresh-1", "BASE_URL", sandbox.url()));
-    CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
-        new AdapterContext(clock, config.writeback()));
-    open.add(adapter);
+    CrmAdapter adapter = oauthAdapter(sandbox, "");
 
     Sync first = sync(adapter, SyncCursor.START);
 
     assertThat(first.contacts()).hasSize(50);
     assertThat(sandbox.calls()).containsEntry("oauth token", 1);
     assertThat(sandbox.token()).startsWith("CNb-oauth-");
+  }
+
+  /** An OAuth connection of app client-1 (secret-1, refresh token refresh-1), with {@code settings} added. */
+  private CrmAdapter oauthAdapter(HubSpotSandbox sandbox, String settings) {
+    NpsConfig config = ConfigLoader.parse("sandbox.yaml", YAML.replace(
+        "    credentials:\n      token: ${HUBSPOT_TOKEN}\n",
+        settings + "    auth: oauth\n    credentials:\n      client-id: client-1\n"
+            + "      client-secret: ${CLIENT_SECRET}\n      refresh-token: ${REFRESH_TOKEN}\n"),
+        Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse",
+            "CLIENT_SECRET", "secret-1", "REFRESH_TOKEN", "refresh-1", "BASE_URL", sandbox.url()));
+    CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
+        new AdapterContext(clock, config.writeback()));
+    open.add(adapter);
+    return adapter;
   }
 
   @Test
@@ -476,15 +483,7 @@ class HubSpotSandboxTest {
   @Test
   void anOAuthConnectionBehindAPathPrefixRefreshesItsTokenThroughThePrefix() {
     HubSpotSandbox sandbox = prefixed(11, 20, "/gateway/hubspot").oauthApp("client-1", "secret-1", "refresh-1");
-    NpsConfig config = ConfigLoader.parse("sandbox.yaml", YAML.replace(
-        "    credentials:\n      token: ${HUBSPOT_TOKEN}\n",
-        "    path-prefix: /gateway/hubspot\n    auth: oauth\n    credentials:\n      client-id: client-1\n"
-            + "      client-secret: ${CLIENT_SECRET}\n      refresh-token: ${REFRESH_TOKEN}\n"),
-        Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse",
-            "CLIENT_SECRET", "secret-1", "REFRESH_TOKEN", "refresh-1", "BASE_URL", sandbox.url()));
-    CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
-        new AdapterContext(clock, config.writeback()));
-    open.add(adapter);
+    CrmAdapter adapter = oauthAdapter(sandbox, "    path-prefix: /gateway/hubspot\n");
 
     Sync first = sync(adapter, SyncCursor.START);
 
