@@ -1,5 +1,6 @@
 package io.npsconnector.filecrm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,8 +19,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +121,74 @@ class FileCrmAdapterContractTest extends CrmAdapterContractTest {
   protected int crmRequestCount() {
     adapter();
     return Math.toIntExact(injector.getInstance(FileCrmFolder.class).operations());
+  }
+
+  @Override
+  protected Optional<CrmContactNps> crmContactNps(String contactId) {
+    return read("contacts").stream().filter(record -> record.path("id").asText().equals(contactId))
+        .filter(record -> record.has("nps_score")).findFirst()
+        .map(record -> new CrmContactNps(record.path("nps_score").asInt(), record.path("nps_category").asText(),
+            LocalDate.ofInstant(Instant.parse(record.path("nps_responded_at").asText()), ZoneOffset.UTC),
+            record.has("nps_comment") ? Optional.of(record.path("nps_comment").asText()) : Optional.empty()));
+  }
+
+  @Override
+  protected Optional<CrmAccountNps> crmAccountNps(String accountId) {
+    Path file = dir.resolve("accounts").resolve(accountId + ".json");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    JsonNode account = tree(file);
+    return Optional.of(new CrmAccountNps(account.has("nps_account_score")
+        ? OptionalDouble.of(account.path("nps_account_score").asDouble()) : OptionalDouble.empty(),
+        account.path("nps_responses").asInt()));
+  }
+
+  @Override
+  protected List<CrmTask> crmTasks(String contactId) {
+    return read("tasks").stream().filter(task -> task.path("contact").asText().equals(contactId))
+        .filter(task -> task.path("status").asText().equals("open"))
+        .map(task -> new CrmTask(task.path("subject").asText(),
+            task.has("owner") ? Optional.of(task.path("owner").asText()) : Optional.empty(),
+            LocalDate.parse(task.path("due").asText()))).toList();
+  }
+
+  @Override
+  protected List<String> crmTimeline(String contactId) {
+    return read("activities").stream().filter(entry -> entry.path("contact").asText().equals(contactId))
+        .sorted(Comparator.comparing(entry -> Instant.parse(entry.path("at").asText())))
+        .map(entry -> entry.path("subject").asText() + "\n" + entry.path("body").asText()).toList();
+  }
+
+  /** Every record of a kind as the folder holds it, oldest file first. */
+  private List<JsonNode> read(String kind) {
+    Path folder = dir.resolve(kind);
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (var files = Files.list(folder)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".json"))
+          .sorted(Comparator.comparing(FileCrmAdapterContractTest::modified)).map(FileCrmAdapterContractTest::tree)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static java.nio.file.attribute.FileTime modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode tree(Path file) {
+    try {
+      return JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void write(String kind, String id, ObjectNode record) {

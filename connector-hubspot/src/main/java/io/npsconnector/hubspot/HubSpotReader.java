@@ -17,12 +17,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,16 @@ import org.slf4j.LoggerFactory;
  * timestamp are read once. The checkpoint moves to the window's end only when the window is read to its
  * end. "Won" and "closed" are read from the pipelines, never assumed.
  *
+ * <p>A deal or ticket's contacts are read through v4 association batch reads, following each record's
+ * {@code paging.next.after} until its last contact. Associating a contact later moves no modified date, so
+ * a record won or closed without any contact waits in the cursor (at most {@value #MAX_WAITING} per type,
+ * for {@link #WAIT_FOR_CONTACTS}); its associations are read again at most every
+ * {@link #RECHECK_WAITING}, and it becomes an event once it has a contact and is still won or closed.
+ *
  * <p>Lower bound of API calls: one search per type with changes per 200 records, one association read
- * per page of deals or tickets, and the two pipeline reads once an hour; an incremental sync with
- * nothing new costs one search per object type.
+ * per page of deals or tickets (and one more per page of associations past a record's first), and the
+ * two pipeline reads once an hour; an incremental sync with nothing new costs one search per object type,
+ * and one association read per type when records wait for their contacts and are due a check.
  */
 public final class HubSpotReader {
   /** The attributes {@link #deal} and {@link #ticket} fill, which trigger filters may test. */
@@ -58,6 +67,15 @@ public final class HubSpotReader {
   static final Duration OVERLAP = Duration.ofMinutes(5);
   static final Duration PIPELINES_FRESH_FOR = Duration.ofHours(1);
   static final String NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND";
+  /** Ids per v4 association batch read. */
+  static final int ASSOCIATION_BATCH = 1000;
+  /** Ids per batch read of objects. */
+  static final int READ_BATCH = 100;
+  /** Records without contacts waiting per type; one batch read of objects holds them all. */
+  static final int MAX_WAITING = 100;
+  /** How long after its win or close a record without contacts is still worth waiting for. */
+  static final Duration WAIT_FOR_CONTACTS = Duration.ofDays(30);
+  static final Duration RECHECK_WAITING = Duration.ofMinutes(15);
   static final List<String> DEAL_PROPERTIES = List.of("dealname", "amount", "pipeline", "dealstage", "closedate",
       "dealtype", "hs_lastmodifieddate");
   static final List<String> TICKET_PROPERTIES = List.of("subject", "hs_pipeline", "hs_pipeline_stage",
@@ -146,24 +164,99 @@ public final class HubSpotReader {
           calls[0]);
     }
     String type = deals ? "deals" : "tickets";
+    long now = clock.instant().toEpochMilli();
+    Map<String, Long> waiting = new TreeMap<>(cursor.waiting(type).ids());
+    long checkedAt = cursor.waiting(type).checkedAt();
+    List<InteractionEvent> events = new ArrayList<>();
+    if (cursor.firstPage() && !waiting.isEmpty() && now - checkedAt >= RECHECK_WAITING.toMillis()) {
+      events.addAll(contactsFound(kind, wanted, waiting, calls));
+      checkedAt = now;
+    }
     Map<String, Object> stageFilter = Map.of("propertyName", deals ? "dealstage" : "hs_pipeline_stage",
         "operator", "IN", "values", List.copyOf(wanted));
     JsonNode page = search(type, "hs_lastmodifieddate", cursor, List.of(stageFilter),
         deals ? DEAL_PROPERTIES : TICKET_PROPERTIES, calls);
     List<JsonNode> objects = new ArrayList<>();
     page.path("results").forEach(objects::add);
-    Map<String, List<String>> contactsOf = associations(type, objects, calls);
-    List<InteractionEvent> events = new ArrayList<>();
+    Map<String, List<String>> contactsOf = associations(type, ids(objects), calls);
     for (JsonNode object : objects) {
       String id = object.path("id").asText();
       List<String> contactIds = contactsOf.getOrDefault(id, List.of());
-      if (contactIds.isEmpty()) {
-        LOG.debug("{}: {} {} has no contacts; nobody to survey", connection, type, id);
-        continue;
+      InteractionEvent event = deals ? deal(object, contactIds) : ticket(object, contactIds);
+      if (!contactIds.isEmpty()) {
+        waiting.remove(id);
+        events.add(event);
+      } else if (event.occurredAt().toEpochMilli() > now - WAIT_FOR_CONTACTS.toMillis()) {
+        LOG.debug("{}: {} {} has no contacts yet; its associations are read again later", connection, type, id);
+        checkedAt = waiting.isEmpty() ? now : checkedAt;
+        waiting.put(id, event.occurredAt().getEpochSecond());
       }
-      events.add(deals ? deal(object, contactIds) : ticket(object, contactIds));
     }
-    return next(cursor, page, List.of(), events, calls[0], nextPhase);
+    HubSpotCursor.Waiting still = new HubSpotCursor.Waiting(stillWorthWaiting(type, waiting, now), checkedAt);
+    return next(cursor.waiting(type, still), page, List.of(), events, calls[0], nextPhase);
+  }
+
+  /** Drops records past {@link #WAIT_FOR_CONTACTS}, then the oldest beyond {@link #MAX_WAITING}. */
+  private Map<String, Long> stillWorthWaiting(String type, Map<String, Long> waiting, long now) {
+    long horizon = (now - WAIT_FOR_CONTACTS.toMillis()) / 1000;
+    waiting.values().removeIf(occurred -> occurred <= horizon);
+    if (waiting.size() > MAX_WAITING) {
+      List<String> oldestFirst = waiting.entrySet().stream().sorted(Map.Entry.comparingByValue())
+          .map(Map.Entry::getKey).toList();
+      List<String> dropped = oldestFirst.subList(0, waiting.size() - MAX_WAITING);
+      LOG.warn("{}: {} won or closed {} have no contacts; the oldest {} are no longer waited for (a contact "
+          + "associated to them later is not surveyed): {}", connection, waiting.size(), type, dropped.size(),
+          dropped);
+      dropped.forEach(waiting::remove);
+    }
+    return waiting;
+  }
+
+  /**
+   * Reads the associations of the records waiting for contacts; those that have some now, and are still
+   * won or closed, become events. Found records stop waiting.
+   */
+  private List<InteractionEvent> contactsFound(EventKind kind, Set<String> wanted, Map<String, Long> waiting,
+      int[] calls) {
+    boolean deals = kind == EventKind.PURCHASE;
+    String type = deals ? "deals" : "tickets";
+    Map<String, List<String>> contactsOf = associations(type, List.copyOf(waiting.keySet()), calls);
+    List<String> found = waiting.keySet().stream().filter(id -> !contactsOf.getOrDefault(id, List.of()).isEmpty())
+        .toList();
+    found.forEach(waiting::remove);
+    List<InteractionEvent> events = new ArrayList<>();
+    for (JsonNode object : objects(kind, found, wanted, "read " + type + " whose contacts were added", calls)) {
+      String id = object.path("id").asText();
+      events.add(deals ? deal(object, contactsOf.get(id)) : ticket(object, contactsOf.get(id)));
+    }
+    return events;
+  }
+
+  /** Batch reads of up to {@value #READ_BATCH} records by id, keeping those now in a {@code wanted} stage. */
+  private List<JsonNode> objects(EventKind kind, List<String> ids, Set<String> wanted, String operation,
+      int[] calls) {
+    boolean deals = kind == EventKind.PURCHASE;
+    String type = deals ? "deals" : "tickets";
+    String stageProperty = deals ? "dealstage" : "hs_pipeline_stage";
+    List<JsonNode> objects = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += READ_BATCH) {
+      List<Map<String, String>> inputs = ids.subList(from, Math.min(ids.size(), from + READ_BATCH)).stream()
+          .map(id -> Map.of("id", id)).toList();
+      calls[0]++;
+      JsonNode answer = client.post(operation, "/crm/v3/objects/" + type + "/batch/read",
+          Map.of("inputs", inputs, "properties", deals ? DEAL_PROPERTIES : TICKET_PROPERTIES), Budget.STANDARD)
+          .body();
+      for (JsonNode object : answer.path("results")) {
+        if (ContactMapping.text(object.path("properties"), stageProperty).filter(wanted::contains).isPresent()) {
+          objects.add(object);
+        }
+      }
+    }
+    return objects;
+  }
+
+  private static List<String> ids(List<JsonNode> objects) {
+    return objects.stream().map(object -> object.path("id").asText()).toList();
   }
 
   /**
@@ -177,23 +270,9 @@ public final class HubSpotReader {
     try {
       Stages known = stages(calls);
       Set<String> wanted = deals ? known.wonDealStages() : known.closedTicketStages();
-      String stageProperty = deals ? "dealstage" : "hs_pipeline_stage";
-      List<JsonNode> objects = new ArrayList<>();
-      List<String> distinct = List.copyOf(new LinkedHashSet<>(ids));
-      for (int from = 0; from < distinct.size(); from += 100) {
-        List<Map<String, String>> inputs = distinct.subList(from, Math.min(distinct.size(), from + 100)).stream()
-            .map(id -> Map.of("id", id)).toList();
-        calls[0]++;
-        JsonNode answer = client.post("read " + type + " named by a webhook", "/crm/v3/objects/" + type
-            + "/batch/read", Map.of("inputs", inputs, "properties", deals ? DEAL_PROPERTIES : TICKET_PROPERTIES),
-            Budget.STANDARD).body();
-        for (JsonNode object : answer.path("results")) {
-          if (ContactMapping.text(object.path("properties"), stageProperty).filter(wanted::contains).isPresent()) {
-            objects.add(object);
-          }
-        }
-      }
-      Map<String, List<String>> contactsOf = associations(type, objects, calls);
+      List<JsonNode> objects = objects(kind, List.copyOf(new LinkedHashSet<>(ids)), wanted,
+          "read " + type + " named by a webhook", calls);
+      Map<String, List<String>> contactsOf = associations(type, ids(objects), calls);
       List<InteractionEvent> events = new ArrayList<>();
       for (JsonNode object : objects) {
         List<String> contactIds = contactsOf.getOrDefault(object.path("id").asText(), List.of());
@@ -250,30 +329,44 @@ public final class HubSpotReader {
         body, Budget.SEARCH).body();
   }
 
-  /** The contacts of each object, through v4 association batch reads of up to 1,000 ids. */
-  private Map<String, List<String>> associations(String type, List<JsonNode> objects, int[] calls) {
-    Map<String, List<String>> contactsOf = new LinkedHashMap<>();
-    for (int from = 0; from < objects.size(); from += 1000) {
-      List<Map<String, String>> inputs = objects.subList(from, Math.min(objects.size(), from + 1000)).stream()
-          .map(object -> Map.of("id", object.path("id").asText())).toList();
-      calls[0]++;
-      JsonNode answer = client.post("read the contacts of " + type, "/crm/v4/associations/" + type
-          + "/contacts/batch/read", Map.of("inputs", inputs), Budget.STANDARD).body();
-      for (JsonNode result : answer.path("results")) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        for (JsonNode to : result.path("to")) {
-          ids.add(to.path("toObjectId").asText()); // a number in the JSON
+  /**
+   * The contacts of each record, through v4 association batch reads of up to {@value #ASSOCIATION_BATCH}
+   * inputs. A result holds one page of a record's associations; while its {@code paging.next.after} is
+   * there, the record is asked again with that {@code after}, batched with the others that have more.
+   */
+  private Map<String, List<String>> associations(String type, List<String> ids, int[] calls) {
+    Map<String, LinkedHashSet<String>> contactsOf = new LinkedHashMap<>();
+    Set<String> asked = new HashSet<>();
+    List<Map<String, String>> pending = ids.stream().map(id -> Map.of("id", id)).toList();
+    while (!pending.isEmpty()) {
+      List<Map<String, String>> more = new ArrayList<>();
+      for (int from = 0; from < pending.size(); from += ASSOCIATION_BATCH) {
+        List<Map<String, String>> inputs = pending.subList(from, Math.min(pending.size(), from + ASSOCIATION_BATCH));
+        calls[0]++;
+        JsonNode answer = client.post("read the contacts of " + type, "/crm/v4/associations/" + type
+            + "/contacts/batch/read", Map.of("inputs", inputs), Budget.STANDARD).body();
+        for (JsonNode result : answer.path("results")) {
+          String id = result.path("from").path("id").asText();
+          LinkedHashSet<String> contacts = contactsOf.computeIfAbsent(id, key -> new LinkedHashSet<>());
+          result.path("to").forEach(to -> contacts.add(to.path("toObjectId").asText())); // a number in the JSON
+          String after = result.path("paging").path("next").path("after").textValue();
+          // a token handed out twice would loop: each (record, after) is asked once
+          if (after != null && asked.add(id + " " + after)) {
+            more.add(Map.of("id", id, "after", after));
+          }
         }
-        contactsOf.put(result.path("from").path("id").asText(), List.copyOf(ids));
-      }
-      for (JsonNode error : answer.path("errors")) {
-        if (!NO_ASSOCIATIONS.equals(error.path("subCategory").asText())) {
-          LOG.warn("{}: reading the contacts of {} failed in part: {} {}", connection, type,
-              error.path("category").asText(), error.path("message").asText());
+        for (JsonNode error : answer.path("errors")) {
+          if (!NO_ASSOCIATIONS.equals(error.path("subCategory").asText())) {
+            LOG.warn("{}: reading the contacts of {} failed in part: {} {}", connection, type,
+                error.path("category").asText(), error.path("message").asText());
+          }
         }
       }
+      pending = more;
     }
-    return contactsOf;
+    Map<String, List<String>> lists = new LinkedHashMap<>();
+    contactsOf.forEach((id, contacts) -> lists.put(id, List.copyOf(contacts)));
+    return lists;
   }
 
   private InteractionEvent deal(JsonNode object, List<String> contactIds) {

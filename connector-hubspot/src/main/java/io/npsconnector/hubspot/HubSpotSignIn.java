@@ -4,7 +4,6 @@ import io.npsconnector.config.Secret;
 import io.npsconnector.hubspot.client.HubSpotClient;
 import io.npsconnector.hubspot.client.OAuthTokenSource;
 import io.npsconnector.hubspot.client.TokenSource;
-import java.net.URI;
 import java.time.Clock;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -19,8 +18,9 @@ final class HubSpotSignIn {
     return switch (auth) {
       case HubSpotSettings.PRIVATE_APP -> TokenSource.fixed(secret(connection, settings, "token").reveal());
       case HubSpotSettings.OAUTH -> {
-        URI tokenBase = settings.loginUrl().orElse(settings.baseUrl());
-        HttpUrl tokenUrl = HttpUrl.get(tokenBase.toString()).newBuilder().encodedPath("/oauth/v1/token").build();
+        // a login-url names the token endpoint's own host; otherwise the token goes through the API's path prefix
+        HttpUrl tokenUrl = settings.loginUrl().map(login -> OAuthTokenSource.tokenUrl(login, ""))
+            .orElseGet(() -> OAuthTokenSource.tokenUrl(settings.baseUrl(), settings.pathPrefix()));
         String clientId = settings.credentials().value("client-id").orElseThrow(() -> missing(connection, auth,
             "client-id"));
         yield new OAuthTokenSource(http, tokenUrl, clientId, secret(connection, settings, "client-secret"),

@@ -31,10 +31,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,11 +126,15 @@ class HubSpotAdapterContractTest extends CrmAdapterContractTest {
     }
   }
 
+  private static NpsConfig config() {
+    return ConfigLoader.parse("contract.yaml", YAML, Map.of("TOKEN_SECRET",
+        "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", "test-token"));
+  }
+
   @Override
   protected CrmAdapter adapter() {
     if (adapter == null) {
-      NpsConfig config = ConfigLoader.parse("contract.yaml", YAML, Map.of("TOKEN_SECRET",
-          "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", "test-token"));
+      NpsConfig config = config();
       HubSpotClient client = new HubSpotClient("hubspot-contract",
           URI.create("http://127.0.0.1:" + wireMock.getPort()), "", HubSpotClient.newHttp(),
           TokenSource.fixed("test-token"), new RateGovernor(250, 5, 10, clock, clock::advance), Duration.ofMillis(1),
@@ -192,6 +199,49 @@ class HubSpotAdapterContractTest extends CrmAdapterContractTest {
   @Override
   protected int crmRequestCount() {
     return wireMock.getAllServeEvents().size();
+  }
+
+  @Override
+  protected Optional<CrmContactNps> crmContactNps(String contactId) {
+    Map<String, String> contact = portal.properties("contacts", contactId);
+    if (!contact.containsKey("nps_score")) {
+      return Optional.empty();
+    }
+    return Optional.of(new CrmContactNps(Integer.parseInt(contact.get("nps_score")), contact.get("nps_category"),
+        LocalDate.parse(contact.get("nps_last_response_date")),
+        Optional.ofNullable(contact.get("nps_last_comment")).filter(comment -> !comment.isEmpty())));
+  }
+
+  @Override
+  protected Optional<CrmAccountNps> crmAccountNps(String accountId) {
+    Map<String, String> company = portal.properties("companies", accountId);
+    if (!company.containsKey("nps_response_count")) {
+      return Optional.empty();
+    }
+    String nps = company.getOrDefault("nps_account_score", "");
+    return Optional.of(new CrmAccountNps(nps.isEmpty() ? OptionalDouble.empty()
+        : OptionalDouble.of(Double.parseDouble(nps)), Integer.parseInt(company.get("nps_response_count"))));
+  }
+
+  @Override
+  protected List<CrmTask> crmTasks(String contactId) {
+    ZoneId zone = config().connections().get(0).timeZone();
+    return portal.createdFor("tasks", contactId).stream().map(id -> portal.properties("tasks", id))
+        .filter(task -> "NOT_STARTED".equals(task.get("hs_task_status")))
+        .map(task -> new CrmTask(task.get("hs_task_subject"), Optional.ofNullable(task.get("hubspot_owner_id")),
+            LocalDate.ofInstant(Instant.parse(task.get("hs_timestamp")), zone)))
+        .toList();
+  }
+
+  @Override
+  protected List<String> crmTimeline(String contactId) {
+    return portal.createdFor("notes", contactId).stream().map(id -> portal.properties("notes", id))
+        .map(note -> note.get("hs_note_body")).toList();
+  }
+
+  @Override
+  protected String ownerId() {
+    return "61200451";
   }
 
   @Override

@@ -2,10 +2,14 @@ package io.npsconnector.salesforce;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 import org.junit.jupiter.api.AfterEach;
 
@@ -115,6 +119,64 @@ class SalesforceAdapterContractTest extends CrmAdapterContractTest {
   @Override
   protected int crmRequestCount() {
     return org.totalCalls();
+  }
+
+  @Override
+  protected Optional<CrmContactNps> crmContactNps(String contactId) {
+    Map<String, String> contact = fields("Contact", contactId);
+    if (!contact.containsKey("NPS_Score__c")) {
+      return Optional.empty();
+    }
+    return Optional.of(new CrmContactNps((int) Double.parseDouble(contact.get("NPS_Score__c")),
+        contact.get("NPS_Category__c").toLowerCase(Locale.ROOT), LocalDate.parse(contact.get("NPS_Last_Response_Date__c")),
+        Optional.ofNullable(contact.get("NPS_Last_Comment__c"))));
+  }
+
+  @Override
+  protected Optional<CrmAccountNps> crmAccountNps(String accountId) {
+    Map<String, String> account = fields("Account", accountId);
+    if (!account.containsKey("NPS_Response_Count__c")) {
+      return Optional.empty();
+    }
+    String nps = account.get("NPS_Account_Score__c");
+    return Optional.of(new CrmAccountNps(nps == null ? OptionalDouble.empty() : OptionalDouble.of(Double.parseDouble(nps)),
+        (int) Double.parseDouble(account.get("NPS_Response_Count__c"))));
+  }
+
+  @Override
+  protected List<CrmTask> crmTasks(String contactId) {
+    return tasksOf(contactId, "Not Started").stream().map(task -> new CrmTask(SoapOrg.field(task, "Subject"),
+        Optional.ofNullable(SoapOrg.field(task, "OwnerId")), LocalDate.parse(SoapOrg.field(task, "ActivityDate"))))
+        .toList();
+  }
+
+  @Override
+  protected List<String> crmTimeline(String contactId) {
+    // a completed Task is an entry of the contact's activity history
+    return tasksOf(contactId, "Completed").stream()
+        .map(task -> SoapOrg.field(task, "Subject") + "\n" + SoapOrg.field(task, "Description")).toList();
+  }
+
+  private List<SoapOrg.Rec> tasksOf(String contactId, String status) {
+    return org.records("Task").stream().filter(task -> contactId.equals(SoapOrg.field(task, "WhoId"))
+        && status.equals(SoapOrg.field(task, "Status"))).toList();
+  }
+
+  private Map<String, String> fields(String type, String id) {
+    Map<String, String> fields = new HashMap<>();
+    org.get(type, id).ifPresent(rec -> List.of("NPS_Score__c", "NPS_Category__c", "NPS_Last_Response_Date__c",
+        "NPS_Last_Comment__c", "NPS_Account_Score__c", "NPS_Response_Count__c").forEach(name -> {
+          String value = SoapOrg.field(rec, name);
+          if (value != null) {
+            fields.put(name, value);
+          }
+        }));
+    return fields;
+  }
+
+  @Override
+  protected String ownerId() {
+    return "005000000000001AAA";
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.npsconnector.app.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,22 +11,62 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.npsconnector.app.service.Leftovers;
-
+import io.npsconnector.sandbox.hubspot.HubSpotSandbox;
+import io.npsconnector.sandbox.salesforce.SalesforceSandbox;
 
 /**
- * The demo end to end, as {@code demo --exit} runs it: the counts must agree. Every sent invitation has a
- * captured mail, every answer is on its CRM record afterwards, and every CRM operation was called exactly as
- * often as its lower bound.
+ * The demo end to end, as {@code demo --exit} runs it, judged by what the CRMs hold afterwards: every answer
+ * is on its contact (score, category, response date, comment), once on the contact's timeline, and a
+ * detractor's follow-up task is there for the contact's owner with its subject and due date; every account
+ * carries the roll-up of its contacts' answers. Every sent invitation has a captured mail, and the write
+ * calls each CRM served are the fewest its batch limits allow for the records it holds.
  */
 class DemoTest {
+  /** The demo's Salesforce connection writes dates in its own time zone (the configuration's). */
+  private static final ZoneId SALESFORCE_ZONE = ZoneId.of("America/New_York");
+  /** The demo's detractor follow-up task: its subject template and how long after the answer it is due. */
+  private static final String TASK_SUBJECT = "NPS detractor: %s scored %d";
+  private static final Duration TASK_DUE_IN = Duration.ofDays(2);
+  private static final int HUBSPOT_BATCH = 100;
+  private static final int SALESFORCE_BATCH = 200;
+  /** The demo's data: seeded contacts per CRM and events added before the second sync (the options below). */
+  private static final int CONTACTS = 300;
+  private static final int NEW_EVENTS = 40;
+  private static final int HUBSPOT_SEARCH_PAGE = 200;
+  private static final int SALESFORCE_QUERY_PAGE = 2000;
+  private static final int SYNC_PASSES = 2;
+
   @TempDir Path dir;
+
+  /** One answer as the respondent gave it. */
+  private record Answer(String connection, String contactId, Optional<String> accountId, int score,
+      Optional<String> comment, Instant at) {
+    boolean detractor() {
+      return score <= 6;
+    }
+
+    String category() {
+      return score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
+    }
+  }
 
   @Test
   void aDemoWhoseServiceCannotStartLeavesNoSandboxMailServerOrStoreRunning() throws Exception {
@@ -39,8 +80,8 @@ class DemoTest {
   }
 
   @Test
-  void theDemosCountsAgree() throws Exception {
-    try (Demo demo = Demo.start(new Demo.Options(dir.resolve("data"), 0, 42, 300, 40, 0.6))) {
+  void theCrmsHoldEveryAnswerAfterTheDemo() throws Exception {
+    try (Demo demo = Demo.start(new Demo.Options(dir.resolve("data"), 0, 42, CONTACTS, NEW_EVENTS, 0.6))) {
       DemoReport report = demo.run(line -> { });
 
       int sent = report.crms().stream().mapToInt(DemoReport.Crm::invitationsSent).sum();
@@ -51,32 +92,247 @@ class DemoTest {
       assertThat(report.nps()).isNotNull();
       assertThat(report.ciLow()).isLessThan(report.nps());
       assertThat(report.ciHigh()).isGreaterThan(report.nps());
+
+      List<Answer> answers = answers(demo);
+      assertThat(answers).hasSize(report.answers());
+      assertThat(answers).anyMatch(Answer::detractor);
+      assertThat(answers.stream().map(Answer::connection).distinct()).hasSize(2);
+      assertHubSpotHolds(demo.hubspot(), only(answers, Demo.HUBSPOT));
+      assertSalesforceHolds(demo.salesforce(), only(answers, Demo.SALESFORCE));
+      assertWriteCalls(report, demo);
+      assertReadCalls(report, demo);
       for (DemoReport.Crm crm : report.crms()) {
         assertThat(crm.contactsSynced()).as(crm.connection()).isPositive();
-        assertThat(crm.apiCalls()).as("API calls of %s against their lower bounds", crm.connection())
-            .isEqualTo(crm.lowerBounds());
-        assertThat(crm.tasksCreated()).as(crm.connection()).isPositive();
       }
-      List<Map<String, Object>> answers = demo.database().jdbi().withHandle(handle -> handle.createQuery(
-          "SELECT i.connection, i.contact_crm_id, a.score FROM answers a JOIN invitations i ON i.id = a.invitation_id")
-          .mapToMap().list());
-      assertThat(answers).hasSize(report.answers());
-      for (Map<String, Object> answer : answers) {
-        String contact = String.valueOf(answer.get("contact_crm_id"));
-        int score = ((Number) answer.get("score")).intValue();
-        if (answer.get("connection").equals(Demo.HUBSPOT)) {
-          assertThat(demo.hubspot().contact(contact)).as("HubSpot contact %s", contact)
-              .containsEntry("nps_score", Integer.toString(score));
-        } else {
-          assertThat(demo.salesforce().contact(contact).orElseThrow()).as("Salesforce contact %s", contact)
-              .containsEntry("NPS_Score__c", score + ".0");
-        }
-      }
+
       HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + demo.port() + "/admin/login")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(login.statusCode()).as("the dashboard is served").isEqualTo(200);
       assertThat(report.text()).contains("hubspot-demo (hubspot)", "salesforce-demo (salesforce)", "Overall: NPS");
     }
+  }
+
+  private static List<Answer> answers(Demo demo) {
+    return demo.database().jdbi().withHandle(handle -> handle.createQuery(
+        "SELECT i.connection, i.contact_crm_id, i.account_id, a.score, a.comment_text, a.updated_at "
+            + "FROM answers a JOIN invitations i ON i.id = a.invitation_id ORDER BY a.updated_at, a.id")
+        .map((rows, context) -> new Answer(rows.getString(1), rows.getString(2),
+            Optional.ofNullable(rows.getString(3)), rows.getInt(4),
+            Optional.ofNullable(rows.getString(5)).map(String::strip).filter(text -> !text.isEmpty()),
+            rows.getObject(6, java.time.OffsetDateTime.class).toInstant()))
+        .list());
+  }
+
+  private static List<Answer> only(List<Answer> answers, String connection) {
+    return answers.stream().filter(answer -> answer.connection().equals(connection)).toList();
+  }
+
+  /** The latest answer of each contact, which its fields show. */
+  private static Map<String, Answer> latestByContact(List<Answer> answers) {
+    Map<String, Answer> latest = new LinkedHashMap<>();
+    answers.forEach(answer -> latest.put(answer.contactId(), answer));
+    return latest;
+  }
+
+  private void assertHubSpotHolds(HubSpotSandbox hubspot, List<Answer> answers) {
+    latestByContact(answers).forEach((contactId, answer) -> {
+      Map<String, String> contact = hubspot.contact(contactId);
+      assertThat(contact).as("HubSpot contact %s", contactId)
+          .containsEntry("nps_score", Integer.toString(answer.score()))
+          .containsEntry("nps_category", answer.category())
+          .containsEntry("nps_last_response_date", LocalDate.ofInstant(answer.at(), ZoneOffset.UTC).toString());
+      assertThat(Optional.ofNullable(contact.get("nps_last_comment")).filter(text -> !text.isEmpty()))
+          .as("comment of HubSpot contact %s", contactId).isEqualTo(answer.comment());
+    });
+    Map<String, List<HubSpotSandbox.Engagement>> notes = engagementsByContact(hubspot.notes());
+    Map<String, List<HubSpotSandbox.Engagement>> tasks = engagementsByContact(hubspot.tasks());
+    for (Map.Entry<String, List<Answer>> contact : byContact(answers).entrySet()) {
+      String contactId = contact.getKey();
+      assertThat(notes.getOrDefault(contactId, List.of())).as("timeline notes of HubSpot contact %s", contactId)
+          .hasSameSizeAs(contact.getValue());
+      List<Answer> detractors = contact.getValue().stream().filter(Answer::detractor).toList();
+      List<HubSpotSandbox.Engagement> open = tasks.getOrDefault(contactId, List.of());
+      assertThat(open).as("follow-up tasks of HubSpot contact %s", contactId).hasSameSizeAs(detractors);
+      Map<String, String> person = hubspot.contact(contactId);
+      for (int i = 0; i < detractors.size(); i++) {
+        Answer answer = detractors.get(i);
+        Map<String, String> task = open.get(i).properties();
+        assertThat(task).as("follow-up task of HubSpot contact %s", contactId)
+            .containsEntry("hs_task_subject", TASK_SUBJECT.formatted(person.get("firstname") + " "
+                + person.get("lastname"), answer.score()))
+            .containsEntry("hs_task_status", "NOT_STARTED");
+        assertThat(Optional.ofNullable(task.get("hubspot_owner_id"))).as("owner of the task of %s", contactId)
+            .isEqualTo(Optional.ofNullable(person.get("hubspot_owner_id")));
+        // due at a time of its due date in the connection's zone (Europe/Berlin): the date is the same there
+        assertThat(LocalDate.ofInstant(Instant.parse(task.get("hs_timestamp")), ZoneId.of("Europe/Berlin")))
+            .as("due date of the task of %s", contactId).isEqualTo(dueDate(answer));
+      }
+    }
+    assertThat(tasks.keySet()).as("contacts with HubSpot tasks").allMatch(contactId -> answers.stream()
+        .anyMatch(answer -> answer.contactId().equals(contactId) && answer.detractor()));
+    rollUps(answers).forEach((accountId, expected) -> {
+      Map<String, String> company = hubspot.company(accountId);
+      assertThat(company).as("HubSpot company %s", accountId)
+          .containsEntry("nps_response_count", Integer.toString(expected.n()));
+      assertThat(Double.parseDouble(company.get("nps_account_score"))).as("roll-up of HubSpot company %s", accountId)
+          .isCloseTo(expected.nps(), within(0.05));
+    });
+  }
+
+  private void assertSalesforceHolds(SalesforceSandbox salesforce, List<Answer> answers) {
+    latestByContact(answers).forEach((contactId, answer) -> {
+      Map<String, String> contact = salesforce.contact(contactId).orElseThrow();
+      String category = answer.category();
+      assertThat(contact).as("Salesforce contact %s", contactId)
+          .containsEntry("NPS_Score__c", answer.score() + ".0")
+          .containsEntry("NPS_Category__c", Character.toUpperCase(category.charAt(0)) + category.substring(1))
+          .containsEntry("NPS_Last_Response_Date__c", answer.at().atZone(SALESFORCE_ZONE).toLocalDate().toString());
+      assertThat(Optional.ofNullable(contact.get("NPS_Last_Comment__c"))).as("comment of Salesforce contact %s",
+          contactId).isEqualTo(answer.comment());
+    });
+    List<Map<String, String>> tasks = salesforce.tasks();
+    for (Map.Entry<String, List<Answer>> contact : byContact(answers).entrySet()) {
+      String contactId = contact.getKey();
+      List<Map<String, String>> ofContact = tasks.stream().filter(task -> contactId.equals(task.get("WhoId")))
+          .toList();
+      assertThat(ofContact).filteredOn(task -> "Completed".equals(task.get("Status")))
+          .as("activity history of Salesforce contact %s", contactId).hasSameSizeAs(contact.getValue());
+      List<Answer> detractors = contact.getValue().stream().filter(Answer::detractor).toList();
+      List<Map<String, String>> open = ofContact.stream().filter(task -> "Not Started".equals(task.get("Status")))
+          .toList();
+      assertThat(open).as("follow-up tasks of Salesforce contact %s", contactId).hasSameSizeAs(detractors);
+      Map<String, String> person = salesforce.contact(contactId).orElseThrow();
+      for (int i = 0; i < detractors.size(); i++) {
+        Answer answer = detractors.get(i);
+        assertThat(open.get(i)).as("follow-up task of Salesforce contact %s", contactId)
+            .containsEntry("Subject", TASK_SUBJECT.formatted(person.get("FirstName") + " " + person.get("LastName"),
+                answer.score()))
+            .containsEntry("OwnerId", person.get("OwnerId"))
+            .containsEntry("ActivityDate", dueDate(answer).toString());
+      }
+    }
+    Map<String, Map<String, String>> accounts = salesforce.records("Account").stream()
+        .collect(Collectors.toMap(account -> account.get("Id"), account -> account));
+    rollUps(answers).forEach((accountId, expected) -> {
+      Map<String, String> account = accounts.get(accountId);
+      assertThat(account).as("Salesforce account %s", accountId).isNotNull();
+      assertThat(Double.parseDouble(account.get("NPS_Response_Count__c"))).as("responses of %s", accountId)
+          .isEqualTo(expected.n());
+      assertThat(Double.parseDouble(account.get("NPS_Account_Score__c"))).as("roll-up of %s", accountId)
+          .isCloseTo(expected.nps(), within(0.05));
+    });
+  }
+
+  /** The engine's due date: the answer's UTC date plus the configured delay. */
+  private static LocalDate dueDate(Answer answer) {
+    return answer.at().plus(TASK_DUE_IN).atZone(ZoneOffset.UTC).toLocalDate();
+  }
+
+  private record RollUp(double nps, int n) {}
+
+  /** NPS and n of each account over all its contacts' answers (the demo's answers all lie in the window). */
+  private static Map<String, RollUp> rollUps(List<Answer> answers) {
+    Map<String, List<Answer>> byAccount = new TreeMap<>();
+    answers.forEach(answer -> answer.accountId().ifPresent(account -> byAccount.computeIfAbsent(account,
+        key -> new ArrayList<>()).add(answer)));
+    Map<String, RollUp> rollUps = new TreeMap<>();
+    byAccount.forEach((account, list) -> {
+      long promoters = list.stream().filter(answer -> answer.score() >= 9).count();
+      long detractors = list.stream().filter(Answer::detractor).count();
+      rollUps.put(account, new RollUp(100.0 * (promoters - detractors) / list.size(), list.size()));
+    });
+    assertThat(rollUps).as("accounts with answers").isNotEmpty();
+    return rollUps;
+  }
+
+  private static Map<String, List<Answer>> byContact(List<Answer> answers) {
+    return answers.stream().collect(Collectors.groupingBy(Answer::contactId, LinkedHashMap::new,
+        Collectors.toList()));
+  }
+
+  private static Map<String, List<HubSpotSandbox.Engagement>> engagementsByContact(
+      List<HubSpotSandbox.Engagement> engagements) {
+    Map<String, List<HubSpotSandbox.Engagement>> byContact = new LinkedHashMap<>();
+    engagements.forEach(engagement -> engagement.contactIds().forEach(contact -> byContact.computeIfAbsent(contact,
+        key -> new ArrayList<>()).add(engagement)));
+    return byContact;
+  }
+
+  /**
+   * The write calls each CRM served are the fewest its batch limits allow for the records it now holds:
+   * records of a kind ÷ the batch size, rounded up (HubSpot 100 per batch, Salesforce 200 per call).
+   */
+  private static void assertWriteCalls(DemoReport report, Demo demo) {
+    HubSpotSandbox hubspot = demo.hubspot();
+    long contactsWritten = hubspot.ids("contacts").stream()
+        .filter(id -> hubspot.contact(id).containsKey("nps_score")).count();
+    long companiesWritten = hubspot.ids("companies").stream()
+        .filter(id -> hubspot.company(id).containsKey("nps_response_count")).count();
+    Map<String, Integer> hubspotCalls = calls(report, Demo.HUBSPOT);
+    assertThat(hubspotCalls).as("HubSpot write calls")
+        .containsEntry("batch update contacts", batches(contactsWritten, HUBSPOT_BATCH))
+        .containsEntry("batch update companies", batches(companiesWritten, HUBSPOT_BATCH))
+        .containsEntry("batch create tasks", batches(hubspot.tasks().size(), HUBSPOT_BATCH))
+        .containsEntry("batch create notes", batches(hubspot.notes().size(), HUBSPOT_BATCH));
+
+    SalesforceSandbox salesforce = demo.salesforce();
+    long sfContacts = salesforce.records("Contact").stream().filter(contact -> contact.containsKey("NPS_Score__c"))
+        .count();
+    long sfAccounts = salesforce.records("Account").stream()
+        .filter(account -> account.containsKey("NPS_Response_Count__c")).count();
+    long followUps = salesforce.tasks().stream().filter(task -> "Not Started".equals(task.get("Status"))).count();
+    long activities = salesforce.tasks().size() - followUps;
+    Map<String, Integer> salesforceCalls = calls(report, Demo.SALESFORCE);
+    // contacts and accounts go in calls of their own object; follow-ups and activities are both Tasks
+    assertThat(salesforceCalls.get("update")).as("Salesforce update calls")
+        .isEqualTo(batches(sfContacts, SALESFORCE_BATCH) + batches(sfAccounts, SALESFORCE_BATCH));
+    assertThat(salesforceCalls.get("create")).as("Salesforce create calls")
+        .isBetween(batches(followUps + activities, SALESFORCE_BATCH),
+            batches(followUps, SALESFORCE_BATCH) + batches(activities, SALESFORCE_BATCH));
+  }
+
+  /**
+   * The read calls are the fewest the data allows: two sync passes, the first reading every seeded record,
+   * the second only what the {@value #NEW_EVENTS} new events changed (less than a page of each type), one
+   * page per type and pass even when nothing changed; the pipelines once; the properties installed once.
+   */
+  private static void assertReadCalls(DemoReport report, Demo demo) {
+    HubSpotSandbox hubspot = demo.hubspot();
+    assertThat(hubspot.wonDealIds().size() + hubspot.closedTicketIds().size())
+        .as("won deals and closed tickets fit one search page").isLessThanOrEqualTo(HUBSPOT_SEARCH_PAGE);
+    Map<String, Integer> expected = new TreeMap<>();
+    expected.put("search contacts", batches(CONTACTS, HUBSPOT_SEARCH_PAGE) + (SYNC_PASSES - 1));
+    for (String type : List.of("deals", "tickets")) {
+      expected.put("search " + type, SYNC_PASSES);
+      expected.put("read associations " + type + " to contacts", SYNC_PASSES);
+      expected.put("pipelines " + type, 1);
+    }
+    for (String object : List.of("contacts", "companies")) {
+      // what exists, then the group and the properties created in one call each
+      for (String operation : List.of("properties ", "create property group ", "create properties ")) {
+        expected.put(operation + object, 1);
+      }
+    }
+    Map<String, Integer> hubspotReads = new TreeMap<>(calls(report, Demo.HUBSPOT));
+    hubspotReads.keySet().removeIf(operation -> operation.startsWith("batch "));
+    assertThat(hubspotReads).as("HubSpot reads and installs").isEqualTo(expected);
+
+    assertThat(demo.salesforce().records("Contact")).hasSizeLessThanOrEqualTo(SALESFORCE_QUERY_PAGE);
+    Map<String, Integer> salesforceReads = new TreeMap<>(calls(report, Demo.SALESFORCE));
+    salesforceReads.keySet().removeAll(List.of("update", "create"));
+    // contacts by queryAll (deleted ones too) in one page; opportunities and cases by query each pass,
+    // contact roles added since the last pass from the second pass on
+    assertThat(salesforceReads).as("Salesforce reads").isEqualTo(Map.of("queryAll", SYNC_PASSES,
+        "query", 2 * SYNC_PASSES + (SYNC_PASSES - 1)));
+  }
+
+  private static Map<String, Integer> calls(DemoReport report, String connection) {
+    return report.crms().stream().filter(crm -> crm.connection().equals(connection)).findFirst().orElseThrow()
+        .apiCalls();
+  }
+
+  private static int batches(long records, int batchSize) {
+    return (int) ((records + batchSize - 1) / batchSize);
   }
 }

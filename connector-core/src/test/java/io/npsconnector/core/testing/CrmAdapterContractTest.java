@@ -81,6 +81,34 @@ public abstract class CrmAdapterContractTest {
   /** How many requests the CRM has received so far (WireMock: the requests it served). */
   protected abstract int crmRequestCount();
 
+  // ---- what the CRM holds, read back from the CRM itself (never from the adapter's results) ----
+
+  /** A contact's NPS fields as the CRM holds them, in neutral terms: the category in lower case. */
+  public record CrmContactNps(int score, String category, LocalDate respondedOn, Optional<String> comment) {}
+
+  /** An account's roll-up as the CRM holds it. */
+  public record CrmAccountNps(OptionalDouble nps, int responses) {}
+
+  /** A follow-up task as the CRM holds it: what a rep sees in the task list. */
+  public record CrmTask(String subject, Optional<String> ownerId, LocalDate dueDate) {}
+
+  /** The NPS fields the CRM holds on this contact, empty when none was ever written. */
+  protected abstract Optional<CrmContactNps> crmContactNps(String contactId);
+
+  /** The roll-up the CRM holds on this account, empty when none was ever written. */
+  protected abstract Optional<CrmAccountNps> crmAccountNps(String accountId);
+
+  /** The open follow-up tasks the CRM holds for this contact, in the order they were created. */
+  protected abstract List<CrmTask> crmTasks(String contactId);
+
+  /** The text of each timeline entry (activity, note) the CRM holds for this contact, oldest first. */
+  protected abstract List<String> crmTimeline(String contactId);
+
+  /** An owner (user) id the CRM accepts for a task. */
+  protected String ownerId() {
+    return "owner-0001";
+  }
+
   /** The CRM id of the {@code index}th test contact. */
   protected String contactId(int index) {
     return String.format("contact-%04d", index);
@@ -256,6 +284,60 @@ public abstract class CrmAdapterContractTest {
       assertThat(results.get(0).key()).isEqualTo(batch.get(0).key());
       assertThat(results.get(0).success()).as(results.get(0).toString()).isTrue();
     }
+  }
+
+  @Test
+  public void theCrmHoldsEveryWrittenFieldRollUpTimelineEntryAndTask() {
+    givenContacts(contacts(0, 2));
+    Instant responded = T0.plus(Duration.ofDays(1));
+    LocalDate due = LocalDate.of(2024, 3, 5);
+
+    List<RecordResult> results = adapter().write(List.of(
+        new WriteRequest.ContactNps("nps-0", contactId(0), 4, "detractor", responded, Optional.of("Too slow")),
+        new WriteRequest.ContactNps("nps-1", contactId(1), 10, "promoter", responded, Optional.empty()),
+        new WriteRequest.AccountNps("account-0", accountId(0), OptionalDouble.of(-100.0), 1),
+        new WriteRequest.AccountNps("account-1", accountId(1), OptionalDouble.of(100.0), 1),
+        new WriteRequest.FollowUpTask("task-0", contactId(0), Optional.of(ownerId()), "Call back: NPS 4",
+            "Score 4: too slow", due, "High"),
+        new WriteRequest.TimelineActivity("activity-0", contactId(0), "NPS answer 4", "Too slow", responded),
+        new WriteRequest.TimelineActivity("activity-1", contactId(1), "NPS answer 10", "No comment",
+            responded.plusSeconds(60))));
+
+    assertThat(results).allSatisfy(result -> assertThat(result.success()).as(result.toString()).isTrue());
+    LocalDate respondedOn = LocalDate.of(2024, 3, 2);
+    assertThat(crmContactNps(contactId(0))).contains(
+        new CrmContactNps(4, "detractor", respondedOn, Optional.of("Too slow")));
+    assertThat(crmContactNps(contactId(1))).contains(
+        new CrmContactNps(10, "promoter", respondedOn, Optional.empty()));
+    assertThat(crmAccountNps(accountId(0))).contains(new CrmAccountNps(OptionalDouble.of(-100.0), 1));
+    assertThat(crmAccountNps(accountId(1))).contains(new CrmAccountNps(OptionalDouble.of(100.0), 1));
+    assertThat(crmTasks(contactId(0))).containsExactly(new CrmTask("Call back: NPS 4", Optional.of(ownerId()), due));
+    assertThat(crmTasks(contactId(1))).isEmpty();
+    assertThat(crmTimeline(contactId(0))).singleElement().satisfies(entry -> assertThat(entry)
+        .contains("NPS answer 4").contains("Too slow"));
+    assertThat(crmTimeline(contactId(1))).singleElement().satisfies(entry -> assertThat(entry)
+        .contains("NPS answer 10"));
+  }
+
+  @Test
+  public void aNewAnswerReplacesTheFieldsAndAddsOneTimelineEntry() {
+    givenContacts(contacts(0, 1));
+    Instant first = T0.plus(Duration.ofDays(1));
+    Instant second = T0.plus(Duration.ofDays(3));
+    adapter().write(List.of(
+        new WriteRequest.ContactNps("nps-a", contactId(0), 3, "detractor", first, Optional.of("Slow")),
+        new WriteRequest.TimelineActivity("activity-a", contactId(0), "NPS answer 3", "Slow", first)));
+
+    List<RecordResult> results = adapter().write(List.of(
+        new WriteRequest.ContactNps("nps-b", contactId(0), 8, "passive", second, Optional.empty()),
+        new WriteRequest.TimelineActivity("activity-b", contactId(0), "NPS answer 8", "Better", second)));
+
+    assertThat(results).allSatisfy(result -> assertThat(result.success()).as(result.toString()).isTrue());
+    assertThat(crmContactNps(contactId(0))).contains(
+        new CrmContactNps(8, "passive", LocalDate.of(2024, 3, 4), Optional.empty()));
+    assertThat(crmTimeline(contactId(0))).hasSize(2);
+    assertThat(crmTimeline(contactId(0)).get(0)).contains("NPS answer 3");
+    assertThat(crmTimeline(contactId(0)).get(1)).contains("NPS answer 8");
   }
 
   @Test

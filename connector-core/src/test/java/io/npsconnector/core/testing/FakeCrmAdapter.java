@@ -45,8 +45,9 @@ import java.util.function.UnaryOperator;
  * back. Each page costs two API calls (one query per object type).
  *
  * <p><b>Writing.</b> {@link #write} applies requests to a view tests read back ({@link #contactNps},
- * {@link #accountNps}, {@link #tasks}, {@link #activities}, {@link #appliedWrites}). Tasks and activities
- * are de-duplicated by request key, as a CRM with an external-id field would. A request for a contact the
+ * {@link #accountNps}, {@link #tasks}, {@link #activities}, {@link #appliedWrites}). Every task or activity
+ * written is a new record with an id of its own, repeats of a request key included, as a CRM's create
+ * does: nothing here makes a repeated write harmless. A request for a contact the
  * CRM does not hold, or holds as deleted, fails with {@link #ENTITY_IS_DELETED}; an account is known when
  * a contact given to the fake names it. Field existence is reported by {@link #describeFields} but not
  * enforced on writes.
@@ -99,9 +100,8 @@ public final class FakeCrmAdapter implements CrmAdapter {
   private final NavigableMap<Position, InteractionEvent> eventsInOrder = new TreeMap<>(ORDER);
   private final Map<String, WriteRequest.ContactNps> contactNps = new HashMap<>();
   private final Map<String, WriteRequest.AccountNps> accountNps = new HashMap<>();
-  private final Map<String, WriteRequest.FollowUpTask> tasks = new LinkedHashMap<>();
-  private final Map<String, WriteRequest.TimelineActivity> activities = new LinkedHashMap<>();
-  private final Map<String, String> createdRecordIds = new HashMap<>();
+  private final List<WriteRequest.FollowUpTask> tasks = new ArrayList<>();
+  private final List<WriteRequest.TimelineActivity> activities = new ArrayList<>();
   private final List<WriteRequest> appliedWrites = new ArrayList<>();
   private final Map<String, FieldReport.State> fields = new LinkedHashMap<>();
   private final Map<String, RecordFailure> recordFailures = new HashMap<>();
@@ -231,14 +231,14 @@ public final class FakeCrmAdapter implements CrmAdapter {
     return Optional.ofNullable(accountNps.get(accountId));
   }
 
-  /** The follow-up tasks created, in order, one per request key. */
+  /** The follow-up tasks created, in order, one per successful write: a request written twice is two tasks. */
   public synchronized List<WriteRequest.FollowUpTask> tasks() {
-    return List.copyOf(tasks.values());
+    return List.copyOf(tasks);
   }
 
-  /** The timeline activities created, in order, one per request key. */
+  /** The timeline activities created, in order, one per successful write. */
   public synchronized List<WriteRequest.TimelineActivity> activities() {
-    return List.copyOf(activities.values());
+    return List.copyOf(activities);
   }
 
   /** Every request that succeeded, in order, repeats included: a request written twice appears twice. */
@@ -460,8 +460,8 @@ public final class FakeCrmAdapter implements CrmAdapter {
       if (refused.isPresent()) {
         return refused.get();
       }
-      tasks.putIfAbsent(task.key(), task);
-      return applied(task, createdRecordIds.computeIfAbsent(task.key(), key -> "task-" + ++lastRecordId));
+      tasks.add(task);
+      return applied(task, "task-" + ++lastRecordId);
     }
     if (request instanceof WriteRequest.EmailOptOut optOut) {
       Optional<RecordResult> refused = refuseUnlessLive(optOut.key(), optOut.contactId());
@@ -480,9 +480,8 @@ public final class FakeCrmAdapter implements CrmAdapter {
     if (refused.isPresent()) {
       return refused.get();
     }
-    activities.putIfAbsent(activity.key(), activity);
-    return applied(activity,
-        createdRecordIds.computeIfAbsent(activity.key(), key -> "activity-" + ++lastRecordId));
+    activities.add(activity);
+    return applied(activity, "activity-" + ++lastRecordId);
   }
 
   private Optional<RecordResult> refuseUnlessLive(String key, String contactId) {

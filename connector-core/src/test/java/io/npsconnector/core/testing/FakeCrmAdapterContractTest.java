@@ -4,7 +4,10 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.WriteRequest;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 
 /** The fake passes the contract every adapter passes. */
 class FakeCrmAdapterContractTest extends CrmAdapterContractTest {
@@ -40,5 +43,28 @@ class FakeCrmAdapterContractTest extends CrmAdapterContractTest {
   @Override
   protected int crmRequestCount() {
     return crm.totalCalls();
+  }
+
+  @Override
+  protected Optional<CrmContactNps> crmContactNps(String contactId) {
+    return crm.contactNps(contactId).map(nps -> new CrmContactNps(nps.score(), nps.category(),
+        LocalDate.ofInstant(nps.respondedAt(), ZoneOffset.UTC), nps.comment()));
+  }
+
+  @Override
+  protected Optional<CrmAccountNps> crmAccountNps(String accountId) {
+    return crm.accountNps(accountId).map(nps -> new CrmAccountNps(nps.nps(), nps.responses()));
+  }
+
+  @Override
+  protected List<CrmTask> crmTasks(String contactId) {
+    return crm.tasks().stream().filter(task -> task.contactId().equals(contactId))
+        .map(task -> new CrmTask(task.subject(), task.ownerId(), task.dueDate())).toList();
+  }
+
+  @Override
+  protected List<String> crmTimeline(String contactId) {
+    return crm.activities().stream().filter(activity -> activity.contactId().equals(contactId))
+        .map(activity -> activity.subject() + "\n" + activity.body()).toList();
   }
 }

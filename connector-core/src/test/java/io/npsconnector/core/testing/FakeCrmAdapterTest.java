@@ -111,7 +111,7 @@ class FakeCrmAdapterTest {
   }
 
   @Test
-  void createsATaskOnceForARepeatedKeyButRecordsBothWrites() {
+  void createsATaskForEachWriteOfARepeatedKeyAsARealCrmDoes() {
     crm.putContact(contact("a", T0));
     WriteRequest.FollowUpTask task = new WriteRequest.FollowUpTask("k1", "a", Optional.of("owner"), "Call", "Score 2",
         LocalDate.of(2024, 3, 4), "High");
@@ -119,8 +119,9 @@ class FakeCrmAdapterTest {
     RecordResult first = crm.write(List.of(task)).get(0);
     RecordResult again = crm.write(List.of(task)).get(0);
 
-    assertThat(again.crmRecordId()).isEqualTo(first.crmRecordId()).isPresent();
-    assertThat(crm.tasks()).hasSize(1);
+    assertThat(first.crmRecordId()).isPresent();
+    assertThat(again.crmRecordId()).isPresent().isNotEqualTo(first.crmRecordId());
+    assertThat(crm.tasks()).containsExactly(task, task);
     assertThat(crm.appliedWrites()).containsExactly(task, task);
   }
 

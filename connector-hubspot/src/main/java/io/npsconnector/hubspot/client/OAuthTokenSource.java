@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.npsconnector.config.Secret;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,17 @@ public final class OAuthTokenSource implements TokenSource {
     this.refreshToken = refreshToken.reveal();
     this.clock = clock;
     this.json = json;
+  }
+
+  /** {@code /oauth/v1/token} under {@code base} (its path kept) and {@code pathPrefix}, as every API path is. */
+  public static HttpUrl tokenUrl(URI base, String pathPrefix) {
+    HttpUrl.Builder url = HttpUrl.get(base.toString()).newBuilder();
+    for (String segment : (pathPrefix + "/oauth/v1/token").split("/")) {
+      if (!segment.isEmpty()) {
+        url.addPathSegment(segment);
+      }
+    }
+    return url.build();
   }
 
   @Override

@@ -36,6 +36,10 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
   private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong(900_000);
   private final List<JsonNode> written = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<String> unsubscribed = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** "type:id" → the properties batch updates and creates left on the record. */
+  private final Map<String, Map<String, String>> stored = new ConcurrentHashMap<>();
+  /** "type:contact id" → ids of the records of that type created with an association to the contact. */
+  private final Map<String, List<String>> createdFor = new ConcurrentHashMap<>();
 
   /** The next batch update refuses this record id with this error category (a 207 for the batch). */
   public void failUpdate(String id, String category) {
@@ -45,6 +49,16 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
   /** Every input a batch update or create received, in order. */
   public List<JsonNode> written() {
     return List.copyOf(written);
+  }
+
+  /** The properties writes left on a record ({@code contacts}, {@code companies}, {@code tasks}, ...). */
+  public Map<String, String> properties(String type, String id) {
+    return Map.copyOf(stored.getOrDefault(type + ":" + id, Map.of()));
+  }
+
+  /** The ids of the records of {@code type} created associated with this contact, in order of creation. */
+  public List<String> createdFor(String type, String contactId) {
+    return List.copyOf(createdFor.getOrDefault(type + ":" + contactId, List.of()));
   }
 
   /** Every address a batch unsubscribe-all received, in order. */
@@ -107,7 +121,7 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
       return batchRead(type, request, answer);
     }
     if (path.endsWith("/batch/update") || path.endsWith("/batch/create")) {
-      return write(path.endsWith("/batch/create"), request, answer);
+      return write(type, path.endsWith("/batch/create"), request, answer);
     }
     return search(type, request, answer);
   }
@@ -212,7 +226,7 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
   }
 
   /** A batch update or create: every input written, but the ids a test made fail (207). */
-  private ResponseDefinition write(boolean create, JsonNode request, ResponseDefinitionBuilder answer) {
+  private ResponseDefinition write(String type, boolean create, JsonNode request, ResponseDefinitionBuilder answer) {
     ObjectNode body = JSON.createObjectNode();
     body.put("status", "COMPLETE");
     ArrayNode results = body.putArray("results");
@@ -228,6 +242,18 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
         error.put("message", "The record could not be written (" + category + ").");
         error.putObject("context").putArray("ids").add(id);
         continue;
+      }
+      Map<String, String> kept = stored.computeIfAbsent(type + ":" + id, key -> new ConcurrentHashMap<>());
+      input.path("properties").properties().forEach(field -> {
+        if (field.getValue().isNull()) {
+          kept.remove(field.getKey());
+        } else {
+          kept.put(field.getKey(), field.getValue().asText());
+        }
+      });
+      for (JsonNode association : input.path("associations")) {
+        createdFor.computeIfAbsent(type + ":" + association.path("to").path("id").asText(),
+            key -> java.util.Collections.synchronizedList(new ArrayList<>())).add(id);
       }
       ObjectNode record = results.addObject();
       record.put("id", id);

@@ -39,6 +39,26 @@ class SignatureV3Test {
         .isEqualTo(signature(SECRET, "POST", URI, BODY, timestamp));
   }
 
+  /**
+   * Fixed vectors computed apart from any code of ours, by OpenSSL over the documented concatenation
+   * (method, URI as HubSpot signs it, raw body, timestamp):
+   * {@code printf '%s' "POST<uri><body><timestamp>" | openssl dgst -sha256 -hmac "<secret>" -binary | base64}.
+   */
+  @Test
+  void signsAsAFixedKnownAnswerComputedWithOpenSsl() {
+    SignatureV3 known = new SignatureV3(new Secret("${HUBSPOT_WEBHOOK_SECRET}", "kat-client-secret-7f3a"), clock);
+    byte[] body = ("[{\"eventId\":100,\"subscriptionType\":\"deal.propertyChange\",\"objectId\":1234,"
+        + "\"propertyName\":\"dealstage\",\"propertyValue\":\"closedwon\",\"occurredAt\":1795341598000}]")
+        .getBytes(StandardCharsets.UTF_8);
+    String timestamp = "1795341600000";
+
+    assertThat(known.sign("POST", "https://nps.example.com/webhooks/hubspot/crm?portalId=4410023", body, timestamp))
+        .isEqualTo("4ySN7a8Ii1G0D1sMxv1QaDrEpjBtwCq76Wn46X4nfIM=");
+    // received with %3A and %40; HubSpot signs the URI with those decoded (openssl was given ':' and '@')
+    assertThat(known.sign("POST", "https://nps.example.com/webhooks/hubspot/crm?from=2026-11-22T10%3A00%3A00Z"
+        + "&who=ops%40example.com", body, timestamp)).isEqualTo("87Wuf6VJSJ7Lj7im7jQ/cENPXYvMAN+zJFUpNdsLoZk=");
+  }
+
   @Test
   void acceptsTimestampsExactlyFiveMinutesOldOrAhead() {
     long window = Duration.ofMinutes(5).toMillis();

@@ -17,6 +17,7 @@ import com.sforce.soap.partner.LimitInfoHeader_element;
 import com.sforce.soap.partner.PartnerConnection;
 import com.sforce.soap.partner.fault.ApiFault;
 import com.sforce.ws.ConnectionException;
+import com.sforce.ws.SoapFaultException;
 import com.sforce.ws.ConnectorConfig;
 
 import io.npsconnector.core.spi.CrmException;
@@ -184,6 +185,12 @@ public final class SalesforceSession {
   }
 
   private CrmException translate(String operation, ConnectionException e) {
+    if (e instanceof SoapFaultException fault && fault.getFaultCode() != null
+        && "Client".equals(fault.getFaultCode().getLocalPart())) {
+      // the request itself was refused (malformed XML, an element out of the WSDL's order): sending it again
+      // changes nothing
+      return new CrmException.Data(connection, operation, "soapenv:Client", oneLine(fault.getMessage()), null);
+    }
     String kind = e.getClass().getSimpleName();
     Throwable cause = e.getCause();
     String detail;

@@ -37,8 +37,10 @@ public final class SalesforceWriter {
   /** Salesforce's limit of records per create or update call. */
   public static final int MAX_RECORDS_PER_CALL = 200;
   static final String LOCKED = "UNABLE_TO_LOCK_ROW";
-  /** Long text areas hold at most 131,072 characters; the shipped field holds 32,768. */
+  /** Long text areas hold at most 131,072 characters; the shipped comment field holds 32,768. */
   static final int MAX_LONG_TEXT = 32_768;
+  /** {@code Task.Description} is a standard long text area of 32,000 characters. */
+  static final int MAX_TASK_DESCRIPTION = 32_000;
   static final int MAX_SUBJECT = 255;
   static final int LOCK_RETRIES = 2;
 
@@ -175,39 +177,42 @@ public final class SalesforceWriter {
   }
 
   private SObject contact(WriteRequest.ContactNps nps) {
-    SObject contact = new SObject("Contact");
-    contact.setId(nps.contactId());
-    List<String> cleared = new ArrayList<>();
+    Optional<String> comment = nps.comment().map(String::strip).filter(text -> !text.isEmpty());
+    SObject contact = updateOf("Contact", nps.contactId(),
+        comment.isPresent() ? List.of() : List.of(contactFields.get("comment")));
     contact.setField(contactFields.get("score"), Integer.toString(nps.score()));
     contact.setField(contactFields.get("category"), categoryLabel(nps.category()));
     contact.setField(contactFields.get("responded-at"), date(nps.respondedAt().atZone(zone).toLocalDate()));
-    Optional<String> comment = nps.comment().map(String::strip).filter(text -> !text.isEmpty());
-    if (comment.isPresent()) {
-      contact.setField(contactFields.get("comment"), truncate(comment.get(), MAX_LONG_TEXT));
-    } else {
-      cleared.add(contactFields.get("comment"));
-    }
-    if (!cleared.isEmpty()) {
-      contact.setFieldsToNull(cleared.toArray(String[]::new));
-    }
+    comment.ifPresent(text -> contact.setField(contactFields.get("comment"), truncate(text, MAX_LONG_TEXT)));
     return contact;
   }
 
+  /**
+   * An update of one record. WSC writes an SObject's children in the order they were set, and the Partner
+   * WSDL's sObject is a sequence (type, fieldsToNull, Id, fields): the fields to clear go in before the Id,
+   * or Salesforce refuses the whole call.
+   */
+  private static SObject updateOf(String type, String id, List<String> fieldsToNull) {
+    SObject record = new SObject(type);
+    if (!fieldsToNull.isEmpty()) {
+      record.setFieldsToNull(fieldsToNull.toArray(String[]::new));
+    }
+    record.setId(id);
+    return record;
+  }
+
   private SObject optOut(WriteRequest.EmailOptOut optOut) {
-    SObject contact = new SObject("Contact");
-    contact.setId(optOut.contactId());
+    SObject contact = updateOf("Contact", optOut.contactId(), List.of());
     contact.setField(optOutField, "true");
     return contact;
   }
 
   private SObject account(WriteRequest.AccountNps nps) {
-    SObject account = new SObject("Account");
-    account.setId(nps.accountId());
+    SObject account = updateOf("Account", nps.accountId(),
+        nps.nps().isPresent() ? List.of() : List.of(accountFields.get("nps")));
     account.setField(accountFields.get("responses"), Integer.toString(nps.responses()));
     if (nps.nps().isPresent()) {
       account.setField(accountFields.get("nps"), String.format(Locale.ROOT, "%.1f", nps.nps().getAsDouble()));
-    } else {
-      account.setFieldsToNull(new String[] {accountFields.get("nps")});
     }
     return account;
   }
@@ -217,7 +222,7 @@ public final class SalesforceWriter {
     record.setField("WhoId", task.contactId());
     task.ownerId().ifPresent(owner -> record.setField("OwnerId", owner));
     record.setField("Subject", truncate(task.subject(), MAX_SUBJECT));
-    record.setField("Description", truncate(task.description(), MAX_LONG_TEXT));
+    record.setField("Description", truncate(task.description(), MAX_TASK_DESCRIPTION));
     record.setField("ActivityDate", date(task.dueDate()));
     record.setField("Priority", priority(task.priority()));
     record.setField("Status", "Not Started");
@@ -228,7 +233,7 @@ public final class SalesforceWriter {
     SObject record = new SObject("Task");
     record.setField("WhoId", activity.contactId());
     record.setField("Subject", truncate(activity.subject(), MAX_SUBJECT));
-    record.setField("Description", truncate(activity.body(), MAX_LONG_TEXT));
+    record.setField("Description", truncate(activity.body(), MAX_TASK_DESCRIPTION));
     record.setField("ActivityDate", date(activity.at().atZone(zone).toLocalDate()));
     record.setField("Priority", "Normal");
     record.setField("Status", "Completed");

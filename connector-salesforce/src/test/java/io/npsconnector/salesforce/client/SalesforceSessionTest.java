@@ -354,6 +354,24 @@ class SalesforceSessionTest {
   }
 
   @Test
+  void aRequestRefusedWhileReadingItsXmlIsAPermanentDataError() {
+    // Salesforce's answer to an element out of the WSDL's sequence: a plain soapenv:Client fault, no detail
+    answer(500, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope "
+        + "xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><soapenv:Fault>"
+        + "<faultcode>soapenv:Client</faultcode><faultstring>Element {urn:sobject.partner.soap.sforce.com}"
+        + "fieldsToNull invalid at this location</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>");
+
+    Throwable thrown = catchThrowable(() -> session.call("update", "write NPS fields",
+        p -> p.update(new SObject[] {contact("003Hx00000MaRiEQA1", "Promoter")})));
+
+    assertThat(thrown).isInstanceOfSatisfying(CrmException.Data.class, e -> {
+      assertThat(e.vendorCode()).isEqualTo("soapenv:Client");
+      assertThat(e.getMessage()).startsWith("sf: write NPS fields: ").contains("fieldsToNull invalid at this location");
+    });
+    assertThat(tokens.renewals.get()).isZero();
+  }
+
+  @Test
   void aLockedRowForTheWholeCallIsRetriable() {
     answer(500, fixture("fault-unable-to-lock-row.xml"));
 

@@ -176,6 +176,12 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
     });
   }
 
+  /** The records of one type, live and deleted, in id order (the order of creation for created ones). */
+  public List<Rec> records(String type) {
+    return objects.getOrDefault(type, Map.of()).values().stream()
+        .sorted(java.util.Comparator.comparing(rec -> rec.id)).toList();
+  }
+
   public static String field(Rec rec, String name) {
     return rec.fields.get(name);
   }

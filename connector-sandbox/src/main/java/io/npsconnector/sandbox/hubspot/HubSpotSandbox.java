@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * 200; {@code after} offsets; a 400 for any page reaching past 10,000 results), batch read, update and
  * create of objects (at most 100 inputs; 207 with per-record errors; one invalid value refuses the whole
  * batch with 400 {@code VALIDATION_ERROR}), v4 association batch reads (207 with
- * {@code NO_ASSOCIATIONS_FOUND}), pipelines of deals and tickets, contact and company property definitions
+ * {@code NO_ASSOCIATIONS_FOUND}; at most {@value Portal#ASSOCIATION_PAGE} associations per record, the rest
+ * through that record's {@code paging.next.after}), pipelines of deals and tickets, contact and company property definitions
  * and groups (list, create, batch create), the private app's token info, the OAuth access-token info, and
  * Communication Preferences v4 {@code batch/unsubscribe-all?channel=EMAIL}.
  *
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * {@code TEN_SECONDLY_ROLLING}, {@code SECONDLY} or {@code DAILY}); non-search answers carry the
  * {@code X-HubSpot-RateLimit-*} headers. Rate windows run on the real time (not the injected clock), so a
  * client that waits really recovers. Refused requests do not count against a window.
+ *
+ * <p>Everything can be served under a path prefix, as behind a gateway ({@link #pathPrefix(String)}).
+ * Associating records ({@link #associate}) moves no modified date, as in HubSpot.
  *
  * <p>Every request is counted per operation ({@link #calls()}); {@link #faults(double, Duration)} injects
  * 502/503/504 answers at a rate, deterministic for the seed, and latency. Data timestamps come from the
@@ -99,6 +103,7 @@ public final class HubSpotSandbox implements AutoCloseable {
   private volatile int searchPerSecond = DEFAULT_SEARCH_PER_SECOND;
   private volatile long dailyLimit = DEFAULT_DAILY_LIMIT;
   private double eventsPerHour;
+  private String pathPrefix = "";
   private Javalin server;
 
   private HubSpotSandbox(long seed, int contacts, Clock clock) {
@@ -170,6 +175,33 @@ public final class HubSpotSandbox implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Serves every endpoint, the OAuth ones included, under {@code prefix} (such as {@code /gateway/hubspot}),
+   * as behind an API gateway; nothing answers outside it. Set before {@link #start()}.
+   */
+  public synchronized HubSpotSandbox pathPrefix(String prefix) {
+    if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+      throw new IllegalArgumentException("a path prefix starts with / and does not end with one, got '" + prefix
+          + "'");
+    }
+    if (server != null) {
+      throw new IllegalStateException("the path prefix is set before the sandbox starts");
+    }
+    this.pathPrefix = prefix;
+    return this;
+  }
+
+  /**
+   * The most associations one record's result holds in a v4 association batch read (default
+   * {@value Portal#ASSOCIATION_PAGE}); the rest come through its {@code paging.next.after}.
+   */
+  public HubSpotSandbox associationPageSize(int size) {
+    synchronized (portal) {
+      portal.associationPage(size);
+    }
+    return this;
+  }
+
   /** How many events {@link #advance(Duration)} creates per hour; by default one per 20 seeded contacts. */
   public synchronized HubSpotSandbox eventsPerHour(double rate) {
     this.eventsPerHour = rate;
@@ -216,6 +248,9 @@ public final class HubSpotSandbox implements AutoCloseable {
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.http.defaultContentType = "application/json";
+      if (!pathPrefix.isEmpty()) {
+        config.router.contextPath = pathPrefix;
+      }
     });
     routes(app);
     app.start("127.0.0.1", 0);
@@ -259,6 +294,33 @@ public final class HubSpotSandbox implements AutoCloseable {
         events.add(portal.event(end.minusMillis(duration.toMillis() * (count - i) / count)));
       }
       return events;
+    }
+  }
+
+  /**
+   * A deal won now (in the default pipeline's won stage) with these contacts, none for a deal whose contacts
+   * are associated later ({@link #associate}); returns its id.
+   */
+  public String addWonDealNow(List<String> contactIds) {
+    synchronized (portal) {
+      return portal.wonDeal(clock.instant(), contactIds);
+    }
+  }
+
+  /** A ticket closed now (in the support pipeline's closed stage) with these contacts; returns its id. */
+  public String addClosedTicketNow(List<String> contactIds) {
+    synchronized (portal) {
+      return portal.closedTicket(clock.instant(), contactIds);
+    }
+  }
+
+  /**
+   * Associates two records, as a user or the v4 associations API does. As in HubSpot, neither record's
+   * last-modified date moves: an incremental search by modified date does not see the change.
+   */
+  public void associate(String fromType, String fromId, String toType, String toId) {
+    synchronized (portal) {
+      portal.associate(fromType, fromId, toType, toId);
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
@@ -41,6 +42,8 @@ final class Portal {
   static final int SEARCH_CAP = 10_000;
   static final int BATCH_LIMIT = 100;
   static final int ASSOCIATION_LIMIT = 1_000;
+  /** Associations per record in one batch-read result, as the single-record v4 read pages them. */
+  static final int ASSOCIATION_PAGE = 500;
   static final Set<String> TYPES = Set.of("contacts", "companies", "deals", "tickets", "tasks", "notes");
   static final Set<String> SEARCHABLE = Set.of("contacts", "companies", "deals", "tickets", "tasks", "notes");
   static final Set<String> DESCRIBED = Set.of("contacts", "companies");
@@ -125,12 +128,13 @@ final class Portal {
   private final Random random;
   private final Map<String, TreeMap<Long, Record>> objects = new LinkedHashMap<>();
   /** "from:to" → from id → to ids. */
-  private final Map<String, Map<Long, Set<Long>>> associations = new LinkedHashMap<>();
+  private final Map<String, Map<Long, NavigableSet<Long>>> associations = new LinkedHashMap<>();
   private final Map<String, Map<String, ObjectNode>> properties = new LinkedHashMap<>();
   private final Map<String, Map<String, ObjectNode>> groups = new LinkedHashMap<>();
   private final List<String> unsubscribed = new ArrayList<>();
   private final Set<String> unsubscribedLower = new LinkedHashSet<>();
   private long nextId = 10_000_001L;
+  private int associationPage = ASSOCIATION_PAGE;
 
   Portal(Clock clock, long seed) {
     this.clock = clock;
@@ -340,6 +344,56 @@ final class Portal {
     return type.equals("contacts") ? "lastmodifieddate" : "hs_lastmodifieddate";
   }
 
+  void associationPage(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("an association page holds at least 1, got " + size);
+    }
+    associationPage = size;
+  }
+
+  /** A deal in the default pipeline's won stage, closed at {@code at}, with these contacts. */
+  String wonDeal(Instant at, List<String> contactIds) {
+    Instant when = at.truncatedTo(ChronoUnit.MILLIS);
+    Record deal = create("deals", when, when);
+    Pipeline pipeline = DEAL_PIPELINES.get(0);
+    deal.properties.put("dealname", "New business " + deal.id);
+    deal.properties.put("amount", "1000");
+    deal.properties.put("pipeline", pipeline.id());
+    deal.properties.put("dealstage", wonStage(pipeline).id());
+    deal.properties.put("dealtype", "newbusiness");
+    deal.properties.put("closedate", when.toString());
+    deal.properties.put("hubspot_owner_id", OWNERS.get(0));
+    contactIds.forEach(contact -> associate("deals", Long.toString(deal.id), "contacts", contact));
+    return Long.toString(deal.id);
+  }
+
+  /** A ticket in the support pipeline's closed stage, closed at {@code at}, with these contacts. */
+  String closedTicket(Instant at, List<String> contactIds) {
+    Instant when = at.truncatedTo(ChronoUnit.MILLIS);
+    Record ticket = create("tickets", when, when);
+    Pipeline pipeline = TICKET_PIPELINES.get(0);
+    ticket.properties.put("subject", "Export fails (#" + ticket.id + ")");
+    ticket.properties.put("hs_pipeline", pipeline.id());
+    ticket.properties.put("hs_pipeline_stage", pipeline.stages().stream().filter(Stage::closed).findFirst()
+        .orElseThrow().id());
+    ticket.properties.put("hs_ticket_priority", "HIGH");
+    ticket.properties.put("hs_ticket_category", "PRODUCT_ISSUE");
+    ticket.properties.put("closed_date", when.toString());
+    contactIds.forEach(contact -> associate("tickets", Long.toString(ticket.id), "contacts", contact));
+    return Long.toString(ticket.id);
+  }
+
+  /** Links two existing records both ways; the records themselves are not touched. */
+  void associate(String from, String fromId, String to, String toId) {
+    Record one = record(from, fromId);
+    Record other = record(to, toId);
+    if (one == null || other == null) {
+      throw new IllegalArgumentException("no " + singular(one == null ? from : to) + " "
+          + (one == null ? fromId : toId));
+    }
+    associate(from, one.id, to, other.id);
+  }
+
   void associate(String from, long fromId, String to, long toId) {
     associations.computeIfAbsent(from + ":" + to, k -> new TreeMap<>())
         .computeIfAbsent(fromId, k -> new TreeSet<>()).add(toId);
@@ -374,7 +428,7 @@ final class Portal {
   }
 
   List<String> associated(String from, String id, String to) {
-    return associations.getOrDefault(from + ":" + to, Map.of()).getOrDefault(parseId(id), Set.of()).stream()
+    return associations.getOrDefault(from + ":" + to, Map.of()).getOrDefault(parseId(id), new TreeSet<>()).stream()
         .map(String::valueOf).toList();
   }
 
@@ -636,7 +690,7 @@ final class Portal {
       return error(400, "VALIDATION_ERROR", "At most " + ASSOCIATION_LIMIT + " inputs are allowed, got "
           + inputs.size() + ".");
     }
-    Map<Long, Set<Long>> links = associations.getOrDefault(from + ":" + to, Map.of());
+    Map<Long, NavigableSet<Long>> links = associations.getOrDefault(from + ":" + to, Map.of());
     int typeId = ASSOCIATION_TYPES.getOrDefault(from + ":" + to, 0);
     ObjectNode body = started();
     ArrayNode results = body.putArray("results");
@@ -644,8 +698,15 @@ final class Portal {
     for (JsonNode input : inputs) {
       String id = input.path("id").asText();
       Long key = parseId(id);
-      Set<Long> targets = key == null ? Set.of() : links.getOrDefault(key, Set.of());
-      if (targets.isEmpty()) {
+      NavigableSet<Long> all = key == null ? new TreeSet<>() : links.getOrDefault(key, new TreeSet<>());
+      Optional<Long> after = afterToken(input.path("after").textValue());
+      if (after.isEmpty() && input.hasNonNull("after")) {
+        return error(400, "VALIDATION_ERROR", "Invalid input JSON: the after token of " + singular(from) + " "
+            + id + " is not one this API handed out.");
+      }
+      NavigableSet<Long> rest = after.isPresent() ? all.tailSet(after.get(), false) : all;
+      List<Long> targets = rest.stream().limit(associationPage).toList();
+      if (all.isEmpty()) {
         ObjectNode error = errors.addObject();
         error.put("status", "error");
         error.put("category", "OBJECT_NOT_FOUND");
@@ -665,8 +726,30 @@ final class Portal {
         type.put("typeId", typeId);
         type.putNull("label");
       }
+      if (rest.size() > targets.size()) {
+        // only present when more follow; the deprecated link is left out
+        result.putObject("paging").putObject("next").put("after", afterToken(targets.get(targets.size() - 1)));
+      }
     }
     return finish(body, errors, 200);
+  }
+
+  /** An opaque paging token: the last associated id of the page, Base64-encoded. */
+  private static String afterToken(long lastId) {
+    return java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(("0-" + lastId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static Optional<Long> afterToken(String token) {
+    if (token == null) {
+      return Optional.empty();
+    }
+    try {
+      String text = new String(java.util.Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.US_ASCII);
+      return text.startsWith("0-") ? Optional.of(Long.parseLong(text.substring(2))) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static String singular(String type) {

@@ -52,7 +52,11 @@ import io.javalin.http.Context;
  * {@code QueryOptions.batchSize}, 200 to 2,000), at most 200 records per {@code create}/{@code update}
  * ({@code EXCEEDED_ID_LIMIT} beyond), a daily API request limit reported in every answer's
  * {@code LimitInfoHeader} ({@code REQUEST_LIMIT_EXCEEDED} beyond it; 15,000 by default, as in a Developer
- * Edition org). The session id of every call is checked ({@code INVALID_SESSION_ID}). Calls are counted per
+ * Edition org), text no longer than its field ({@code STRING_TOO_LONG} per record, such as 32,000 characters of
+ * {@code Task.Description}), and an sObject's elements in the WSDL's order ({@code fieldsToNull} after the
+ * {@code Id} or a field is refused while reading the envelope: a {@code soapenv:Client} fault, "Element
+ * {...}fieldsToNull invalid at this location"). The session id of every call is checked
+ * ({@code INVALID_SESSION_ID}). Calls are counted per
  * operation; faults and latency can be injected, deterministically for a seed.
  *
  * <p>Not modelled: SOQL beyond the AND-ed comparisons the connector sends, Bulk and REST APIs, the rolling 24-hour window
@@ -575,12 +579,18 @@ public final class SalesforceSandbox implements AutoCloseable {
       String id = null;
       Map<String, String> values = new LinkedHashMap<>();
       List<String> toNull = new ArrayList<>();
+      boolean pastFieldsToNull = false;
       for (Node field = sObject.getFirstChild(); field != null; field = field.getNextSibling()) {
         if (!(field instanceof Element element)) {
           continue;
         }
         String name = element.getLocalName();
         String text = element.getTextContent();
+        // the Partner WSDL's sObject is a sequence: type, fieldsToNull*, Id, then the fields
+        if (name.equals("fieldsToNull") && pastFieldsToNull) {
+          throw SoapFault.elementOutOfPlace(SoapXml.SOBJECT, name);
+        }
+        pastFieldsToNull |= !name.equals("type") && !name.equals("fieldsToNull");
         switch (name) {
           case "type" -> type = text.strip();
           case "Id" -> id = text.strip().isEmpty() ? null : text.strip();

@@ -8,10 +8,30 @@ final class SoapFault extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String code;
+  private final boolean deserialization;
 
   SoapFault(String code, String message) {
+    this(code, message, false);
+  }
+
+  private SoapFault(String code, String message, boolean deserialization) {
     super(message, null, false, false);
     this.code = code;
+    this.deserialization = deserialization;
+  }
+
+  /**
+   * The request's XML breaks the WSDL's element sequence (such as {@code fieldsToNull} after {@code Id} in an
+   * sObject): Salesforce refuses it while reading the envelope, before any API code runs, with a plain
+   * {@code soapenv:Client} fault naming the element, and no typed {@code detail}.
+   */
+  static SoapFault elementOutOfPlace(String namespace, String element) {
+    return new SoapFault(null, "Element {" + namespace + "}" + element + " invalid at this location", true);
+  }
+
+  /** A fault raised while reading the envelope: {@code soapenv:Client}, no {@code detail}. */
+  boolean deserialization() {
+    return deserialization;
   }
 
   String code() {

@@ -34,6 +34,11 @@ final class SoapXml {
   }
 
   static String fault(SoapFault fault) {
+    if (fault.deserialization()) {
+      return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"" + ENVELOPE + "\">"
+          + "<soapenv:Body><soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>"
+          + escape(fault.getMessage()) + "</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>";
+    }
     String type = fault.faultType();
     String message = fault.getMessage();
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"

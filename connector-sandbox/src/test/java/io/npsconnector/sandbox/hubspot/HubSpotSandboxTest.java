@@ -141,20 +141,27 @@ class HubSpotSandboxTest {
   @Test
   void anOAuthConnectionRefreshesItsTokenAtTheSandboxAndSyncs() {
     HubSpotSandbox sandbox = sandbox(11, 50).oauthApp("client-1", "secret-1", "refresh-1");
-    NpsConfig config = ConfigLoader.parse("sandbox.yaml", YAML.replace(
-        "    credentials:\n      token: ${HUBSPOT_TOKEN}\n",
-        "    auth: oauth\n    credentials:\n      client-id: client-1\n      client-secret: ${CLIENT_SECRET}\n"
-            + "      refresh-token: ${REFRESH_TOKEN}\n"), Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
-        "ADMIN_PASSWORD", "correct-horse", "CLIENT_SECRET", "secret-1", "REFRESH_TOKEN", "refresh-1", "BASE_URL", sandbox.url()));
-    CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
-        new AdapterContext(clock, config.writeback()));
-    open.add(adapter);
+    CrmAdapter adapter = oauthAdapter(sandbox, "");
 
     Sync first = sync(adapter, SyncCursor.START);
 
     assertThat(first.contacts()).hasSize(50);
     assertThat(sandbox.calls()).containsEntry("oauth token", 1);
     assertThat(sandbox.token()).startsWith("CNb-oauth-");
+  }
+
+  /** An OAuth connection of app client-1 (secret-1, refresh token refresh-1), with {@code settings} added. */
+  private CrmAdapter oauthAdapter(HubSpotSandbox sandbox, String settings) {
+    NpsConfig config = ConfigLoader.parse("sandbox.yaml", YAML.replace(
+        "    credentials:\n      token: ${HUBSPOT_TOKEN}\n",
+        settings + "    auth: oauth\n    credentials:\n      client-id: client-1\n"
+            + "      client-secret: ${CLIENT_SECRET}\n      refresh-token: ${REFRESH_TOKEN}\n"),
+        Map.of("TOKEN_SECRET", "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse",
+            "CLIENT_SECRET", "secret-1", "REFRESH_TOKEN", "refresh-1", "BASE_URL", sandbox.url()));
+    CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
+        new AdapterContext(clock, config.writeback()));
+    open.add(adapter);
+    return adapter;
   }
 
   @Test
@@ -471,5 +478,128 @@ class HubSpotSandboxTest {
     HttpResponse<String> spent = http.send(pipelines, HttpResponse.BodyHandlers.ofString());
     assertThat(spent.statusCode()).isEqualTo(429);
     assertThat(JSON.readTree(spent.body()).path("policyName").asText()).isEqualTo("DAILY");
+  }
+
+  @Test
+  void anOAuthConnectionBehindAPathPrefixRefreshesItsTokenThroughThePrefix() {
+    HubSpotSandbox sandbox = prefixed(11, 20, "/gateway/hubspot").oauthApp("client-1", "secret-1", "refresh-1");
+    CrmAdapter adapter = oauthAdapter(sandbox, "    path-prefix: /gateway/hubspot\n");
+
+    Sync first = sync(adapter, SyncCursor.START);
+
+    assertThat(first.contacts()).hasSize(20);
+    assertThat(sandbox.calls()).containsEntry("oauth token", 1);
+    assertThat(sandbox.token()).startsWith("CNb-oauth-");
+  }
+
+  private HubSpotSandbox prefixed(long seed, int contacts, String prefix) {
+    HubSpotSandbox sandbox = HubSpotSandbox.seeded(seed, contacts, clock).pathPrefix(prefix);
+    open.add(sandbox);
+    sandbox.start();
+    return sandbox;
+  }
+
+  @Test
+  void servesNothingOutsideItsPathPrefix() throws Exception {
+    HubSpotSandbox sandbox = prefixed(3, 5, "/gateway/hubspot");
+    HttpClient http = HttpClient.newHttpClient();
+
+    HttpResponse<String> outside = http.send(HttpRequest.newBuilder(URI.create(sandbox.url() + "/crm/v3/pipelines/deals"))
+        .header("Authorization", "Bearer " + sandbox.token()).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> inside = http.send(HttpRequest.newBuilder(URI.create(sandbox.url()
+            + "/gateway/hubspot/crm/v3/pipelines/deals")).header("Authorization", "Bearer " + sandbox.token()).GET()
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(outside.statusCode()).isEqualTo(404);
+    assertThat(inside.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void pagesTheAssociationsOfEachRecordAndGoesOnFromTheAfterItWasGiven() throws Exception {
+    HubSpotSandbox sandbox = sandbox(5, 12).associationPageSize(2);
+    String deal = sandbox.addWonDealNow(List.of());
+    List<String> contacts = sandbox.ids("contacts").subList(0, 5);
+    contacts.forEach(contact -> sandbox.associate("deals", deal, "contacts", contact));
+    HttpClient http = HttpClient.newHttpClient();
+
+    List<String> read = new ArrayList<>();
+    List<JsonNode> pages = new ArrayList<>();
+    String input = "{\"id\":\"" + deal + "\"}";
+    while (input != null) {
+      JsonNode page = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(sandbox.url()
+              + "/crm/v4/associations/deals/contacts/batch/read")).header("Authorization", "Bearer " + sandbox.token())
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[" + input + "]}")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      pages.add(page);
+      JsonNode result = page.path("results").get(0);
+      result.path("to").forEach(to -> read.add(to.path("toObjectId").asText()));
+      String after = result.path("paging").path("next").path("after").textValue();
+      input = after == null ? null : "{\"id\":\"" + deal + "\",\"after\":\"" + after + "\"}";
+    }
+
+    // 5 contacts in pages of 2: 2, 2, 1; the last page has no paging at all
+    assertThat(pages).hasSize((5 + 2 - 1) / 2);
+    assertThat(pages.get(0).path("results").get(0).path("to")).hasSize(2);
+    assertThat(pages.get(0).path("results").get(0).path("to").get(0).path("toObjectId").isNumber()).isTrue();
+    assertThat(pages.get(pages.size() - 1).path("results").get(0).has("paging")).isFalse();
+    assertThat(read).containsExactlyElementsOf(contacts);
+  }
+
+  @Test
+  void aDealsContactsPastTheFirstPageOfItsAssociationsAreSurveyedToo() {
+    HubSpotSandbox sandbox = sandbox(5, 12).associationPageSize(2);
+    List<String> contacts = sandbox.ids("contacts").subList(0, 5);
+    String deal = sandbox.addWonDealNow(contacts);
+    CrmAdapter adapter = adapter(sandbox, sandbox.token());
+
+    Sync sync = sync(adapter, SyncCursor.START);
+
+    assertThat(sync.events()).filteredOn(event -> event.crmId().equals(deal)).singleElement()
+        .satisfies(event -> assertThat(event.contactIds()).containsExactlyInAnyOrderElementsOf(contacts));
+    // every won deal and closed ticket keeps all its contacts, whatever the page size
+    assertThat(sync.events()).allSatisfy(event -> assertThat(event.contactIds()).containsExactlyInAnyOrderElementsOf(
+        sandbox.associated(event.kind() == EventKind.PURCHASE ? "deals" : "tickets", event.crmId(), "contacts")));
+  }
+
+  @Test
+  void aDealWonOrTicketClosedBeforeItsContactWasAssociatedIsReadOnceTheContactIs() {
+    OffsetClock time = new OffsetClock();
+    HubSpotSandbox sandbox = HubSpotSandbox.seeded(9, 30, time);
+    open.add(sandbox);
+    sandbox.start();
+    CrmAdapter adapter = adapter(sandbox, sandbox.token(), time);
+    String deal = sandbox.addWonDealNow(List.of());
+    String ticket = sandbox.addClosedTicketNow(List.of());
+    time.skip(Duration.ofMinutes(10)); // past the reader's overlap: the next sync's window starts after both
+    Sync first = sync(adapter, SyncCursor.START);
+    assertThat(first.events()).extracting(InteractionEvent::crmId).doesNotContain(deal, ticket);
+    Map<String, String> dealBefore = sandbox.object("deals", deal);
+    Map<String, String> ticketBefore = sandbox.object("tickets", ticket);
+
+    time.skip(Duration.ofHours(1));
+    String buyer = sandbox.ids("contacts").get(3);
+    String customer = sandbox.ids("contacts").get(4);
+    sandbox.associate("deals", deal, "contacts", buyer);
+    sandbox.associate("tickets", ticket, "contacts", customer);
+    time.skip(Duration.ofHours(1));
+    Sync later = sync(adapter, first.cursor());
+
+    // as in HubSpot, associating a contact leaves the records as they were, last-modified date included
+    assertThat(sandbox.object("deals", deal)).isEqualTo(dealBefore);
+    assertThat(sandbox.object("tickets", ticket)).isEqualTo(ticketBefore);
+    assertThat(later.events()).filteredOn(event -> event.crmId().equals(deal)).singleElement().satisfies(event -> {
+      assertThat(event.kind()).isEqualTo(EventKind.PURCHASE);
+      assertThat(event.contactIds()).containsExactly(buyer);
+    });
+    assertThat(later.events()).filteredOn(event -> event.crmId().equals(ticket)).singleElement()
+        .satisfies(event -> {
+          assertThat(event.kind()).isEqualTo(EventKind.SUPPORT);
+          assertThat(event.contactIds()).containsExactly(customer);
+        });
+    // found once: the sync after does not read them again
+    time.skip(Duration.ofHours(1));
+    assertThat(sync(adapter, later.cursor()).events()).extracting(InteractionEvent::crmId)
+        .doesNotContain(deal, ticket);
   }
 }

@@ -491,4 +491,74 @@ class SalesforceSandboxTest {
     assertThat(one.addEventsNow(4)).hasSize(4);
     assertThat(one.wonOpportunityIds()).hasSizeGreaterThan(two.wonOpportunityIds().size());
   }
+
+  @Test
+  void refusesFieldsToNullAfterTheIdAsTheWsdlsSequenceDoes() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+    String id = sandbox.contactIds().get(0);
+    String wrongOrder = "<update xmlns=\"urn:partner.soap.sforce.com\"><sObjects><sf:type>Contact</sf:type><sf:Id>" + id
+        + "</sf:Id><sf:NPS_Score__c>9</sf:NPS_Score__c><sf:fieldsToNull>NPS_Last_Comment__c</sf:fieldsToNull>"
+        + "</sObjects></update>";
+    String rightOrder = "<update xmlns=\"urn:partner.soap.sforce.com\"><sObjects><sf:type>Contact</sf:type>"
+        + "<sf:fieldsToNull>NPS_Last_Comment__c</sf:fieldsToNull><sf:Id>" + id + "</sf:Id>"
+        + "<sf:NPS_Score__c>9</sf:NPS_Score__c></sObjects></update>";
+
+    java.net.http.HttpResponse<String> refused = soap(sandbox, sandbox.staticToken(), wrongOrder);
+    Map<String, String> untouched = sandbox.contact(id).orElseThrow();
+    java.net.http.HttpResponse<String> accepted = soap(sandbox, sandbox.staticToken(), rightOrder);
+
+    assertThat(refused.statusCode()).isEqualTo(500);
+    assertThat(refused.body()).contains("<faultcode>soapenv:Client</faultcode>")
+        .contains("<faultstring>Element {urn:sobject.partner.soap.sforce.com}fieldsToNull invalid at this location"
+            + "</faultstring>")
+        .doesNotContain("<detail>");
+    assertThat(untouched).doesNotContainKey("NPS_Score__c");
+    assertThat(accepted.statusCode()).isEqualTo(200);
+    assertThat(accepted.body()).contains("<success>true</success>");
+    assertThat(sandbox.contact(id).orElseThrow()).containsEntry("NPS_Score__c", "9.0");
+  }
+
+  @Test
+  void theAdapterClearsACommentWithFieldsToNullInTheWsdlsOrder() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+    CrmAdapter adapter = adapter(sandbox);
+    String id = sandbox.contactIds().get(0);
+    adapter.write(List.of(new WriteRequest.ContactNps("first", id, 4, "detractor", clock.instant(),
+        Optional.of("Too slow"))));
+
+    List<RecordResult> results = adapter.write(List.of(new WriteRequest.ContactNps("again", id, 8, "passive",
+        clock.instant(), Optional.empty())));
+
+    assertThat(results).singleElement().satisfies(result -> assertThat(result.success()).as(result.toString())
+        .isTrue());
+    assertThat(sandbox.contact(id).orElseThrow()).containsEntry("NPS_Score__c", "8.0")
+        .containsEntry("NPS_Category__c", "Passive").doesNotContainKey("NPS_Last_Comment__c");
+  }
+
+  @Test
+  void refusesATaskDescriptionOverThirtyTwoThousandCharactersAndTheAdapterCutsItThere() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+    String contact = sandbox.contactIds().get(0);
+    String tooLong = "x".repeat(32_001);
+
+    java.net.http.HttpResponse<String> refused = soap(sandbox, sandbox.staticToken(),
+        "<create xmlns=\"urn:partner.soap.sforce.com\"><sObjects><sf:type>Task</sf:type><sf:WhoId>" + contact
+            + "</sf:WhoId><sf:Subject>s</sf:Subject><sf:Description>" + tooLong + "</sf:Description></sObjects>"
+            + "</create>");
+    assertThat(refused.statusCode()).isEqualTo(200);
+    assertThat(refused.body()).contains("<statusCode>STRING_TOO_LONG</statusCode>")
+        .contains("<fields>Description</fields>").contains("(max length=32000)")
+        .contains("<success>false</success>");
+    assertThat(sandbox.tasks()).isEmpty();
+
+    String comment = "y".repeat(40_000);
+    List<RecordResult> results = adapter(sandbox).write(List.of(
+        new WriteRequest.FollowUpTask("task", contact, Optional.empty(), "Call back", comment,
+            LocalDate.of(2025, 3, 12), "high"),
+        new WriteRequest.TimelineActivity("activity", contact, "NPS answer: 2", comment, clock.instant())));
+
+    assertThat(results).allSatisfy(result -> assertThat(result.success()).as(result.toString()).isTrue());
+    assertThat(sandbox.tasks()).hasSize(2).allSatisfy(task -> assertThat(task.get("Description"))
+        .isEqualTo(comment.substring(0, 32_000)));
+  }
 }
