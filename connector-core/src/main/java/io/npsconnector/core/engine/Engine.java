@@ -44,7 +44,8 @@ public final class Engine implements AutoCloseable {
     this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
     this.answers = new AnswerService(config, stores, builder.clock, builder.hooks);
-    this.writeback = new WritebackService(config, stores, builder.clock, builder.settings.writebackRetryWait());
+    this.writeback = new WritebackService(config, stores, builder.clock, builder.settings.writebackRetryWait(),
+        builder.hooks);
   }
 
   public static Builder builder(NpsConfig config, Database database) {

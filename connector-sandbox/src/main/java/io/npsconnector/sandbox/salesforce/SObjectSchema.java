@@ -54,6 +54,8 @@ final class SObjectSchema {
     final String keyPrefix;
     private final Map<String, FieldDef> fields = new LinkedHashMap<>();
     private final Map<String, Child> children = new LinkedHashMap<>();
+    /** External id fields (lower-case name) to whether each is also unique. */
+    private final Map<String, Boolean> externalIds = new LinkedHashMap<>();
 
     ObjectDef(String name, String labelPlural, String keyPrefix) {
       this.name = name;
@@ -92,6 +94,32 @@ final class SObjectSchema {
     ObjectDef readOnly(String name, String type) {
       return add(new FieldDef(name, label(name), type, type.equals("datetime") ? 0 : 255, false, false,
           !name.equals("SystemModstamp"), false, List.of(), null, List.of(), false));
+    }
+
+    /** A text field marked External ID (so {@code upsert} may match on it), and Unique when {@code unique}. */
+    ObjectDef externalId(String name, int length, boolean unique) {
+      text(name, "string", length, true);
+      externalIds.put(name.toLowerCase(Locale.ROOT), unique);
+      return this;
+    }
+
+    /** Changes a text field's External ID and Unique attributes, as an admin editing the field would. */
+    void externalId(String name, boolean externalId, boolean unique) {
+      String key = field(name).orElseThrow().name().toLowerCase(Locale.ROOT);
+      if (externalId) {
+        externalIds.put(key, unique);
+      } else {
+        externalIds.remove(key);
+      }
+    }
+
+    boolean isExternalId(FieldDef field) {
+      return externalIds.containsKey(field.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Unique external ids: Salesforce refuses a second record with the same value (case-sensitive, as shipped). */
+    boolean isUnique(FieldDef field) {
+      return externalIds.getOrDefault(field.name().toLowerCase(Locale.ROOT), false);
     }
 
     ObjectDef child(String relationship, String childType, String field) {
@@ -168,6 +196,7 @@ final class SObjectSchema {
         .picklist("Priority", List.of("High", "Normal", "Low"), false)
         .picklist("Status", List.of("Not Started", "In Progress", "Completed", "Waiting on someone else",
             "Deferred"), false)
+        .externalId("NPS_Key__c", 255, true)
         .readOnly("CreatedDate", "datetime")
         .readOnly("SystemModstamp", "datetime"));
     put(new ObjectDef("Opportunity", "Opportunities", "006")
@@ -246,7 +275,7 @@ final class SObjectSchema {
     element(xml, "deprecatedAndHidden", "false");
     element(xml, "feedEnabled", "true");
     for (FieldDef field : object.fields()) {
-      field(xml, field);
+      field(xml, object, field);
     }
     element(xml, "hasSubtypes", "false");
     element(xml, "idEnabled", "true");
@@ -274,7 +303,8 @@ final class SObjectSchema {
     return xml.append("</result>").toString();
   }
 
-  private static void field(StringBuilder xml, FieldDef field) {
+  private static void field(StringBuilder xml, ObjectDef object, FieldDef field) {
+    boolean external = object.isExternalId(field);
     boolean text = field.soapType().equals("xsd:string");
     int length = text ? field.length() : 0;
     xml.append("<fields>");
@@ -284,17 +314,18 @@ final class SObjectSchema {
     element(xml, "byteLength", Integer.toString(field.type().equals("id") || field.type().equals("reference")
         ? 18 : length * 3));
     element(xml, "calculated", "false");
-    element(xml, "caseSensitive", "false");
+    element(xml, "caseSensitive", Boolean.toString(object.isUnique(field)));
     element(xml, "createable", Boolean.toString(field.createable()));
     element(xml, "custom", Boolean.toString(field.custom()));
     element(xml, "defaultedOnCreate", Boolean.toString(field.type().equals("boolean") || field.type().equals("id")
         || field.name().equals("OwnerId")));
     element(xml, "deprecatedAndHidden", "false");
     element(xml, "digits", "0");
+    element(xml, "externalId", Boolean.toString(external));
     element(xml, "filterable", Boolean.toString(!field.type().equals("textarea")));
     element(xml, "groupable", Boolean.toString(!field.type().equals("textarea") && !field.numeric()
         && !field.type().equals("datetime")));
-    element(xml, "idLookup", Boolean.toString(field.type().equals("id") || field.type().equals("email")));
+    element(xml, "idLookup", Boolean.toString(field.type().equals("id") || field.type().equals("email") || external));
     element(xml, "label", field.label());
     element(xml, "length", Integer.toString(field.type().equals("id") || field.type().equals("reference")
         ? 18 : length));
@@ -325,7 +356,7 @@ final class SObjectSchema {
     element(xml, "searchPrefilterable", "false");
     element(xml, "soapType", field.soapType());
     element(xml, "type", field.type());
-    element(xml, "unique", "false");
+    element(xml, "unique", Boolean.toString(object.isUnique(field)));
     element(xml, "updateable", Boolean.toString(field.updateable()));
     xml.append("</fields>");
   }
