@@ -292,7 +292,7 @@ public final class SalesforceWriter {
 
   /** A field refused as a whole ({@code INVALID_FIELD}) is one the configuration named: say which key. */
   private CrmException namingTheConfiguration(String type, CrmException.Data e) {
-    if (type.equals("Task") && e.getMessage().contains(TASK_KEY_FIELD)) {
+    if (type.equals("Task") && "INVALID_FIELD".equals(e.vendorCode())) {
       return new CrmException.Data(session.connection(), e.operation(), e.vendorCode(), "Task." + TASK_KEY_FIELD
           + " (a unique external id holding the engine's key, so that no answer makes two tasks) is missing or not "
           + "an external id; deploy the connector's fields (install-fields says how). " + e.getMessage(), e);
