@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 /**
  * The HubSpot properties the connector writes: on contacts the score, category, response date and
  * comment; on companies the rolled-up NPS and its response count, under the names
- * {@link WritebackConfig} gives.
+ * {@link WritebackConfig} gives; on tasks and notes {@value HubSpotWriter#KEY_PROPERTY}, the engine's key by
+ * which a resubmitted answer or a retried write finds the task or note it made before.
  *
  * <p>{@link #describeFields()} reads each object's property list (one call per object) and judges every
  * property: missing, present, incompatible (wrong type or field type, or an enumeration lacking one of
@@ -44,6 +45,8 @@ public final class HubSpotFieldInstaller {
   static final String GROUP_LABEL = "NPS";
   static final String CONTACTS = "contacts";
   static final String COMPANIES = "companies";
+  static final String TASKS = "tasks";
+  static final String NOTES = "notes";
   static final String DESCRIBE = "read the %s properties";
   static final String INSTALL = "install the NPS properties";
   private static final Set<String> OPTIONS = Set.of("promoter", "passive", "detractor");
@@ -74,7 +77,16 @@ public final class HubSpotFieldInstaller {
             Set.of("number")),
         new Needed(COMPANIES, "writeback.account-fields.hubspot.responses", definition(account, "responses",
             "NPS responses", "number", "number", "How many NPS answers the company's NPS is computed from.", null),
-            Set.of("number")));
+            Set.of("number")),
+        key(TASKS, "the follow-up task"),
+        key(NOTES, "the timeline note"));
+  }
+
+  /** The engine's key on tasks or notes: not configurable, the writer looks records up by it. */
+  private static Needed key(String object, String what) {
+    return new Needed(object, "the key by which a rewrite finds " + what, PropertyDefinition.of(
+        HubSpotWriter.KEY_PROPERTY, "NPS key", "string", "text", GROUP, "npsconnector's key of the answer "
+            + what + " belongs to; do not edit. Written by npsconnector.", null), Set.of("text"));
   }
 
   private static PropertyDefinition definition(Map<String, String> fields, String key, String label, String type,
@@ -177,8 +189,10 @@ public final class HubSpotFieldInstaller {
       return new Judged(needed, FieldReport.State.MISSING, property + " is missing; the field installer creates it as "
           + expected.kind());
     }
-    String keep = "; it is left unchanged: point " + needed.configPath() + " at another property, or change or "
-        + "delete it in HubSpot";
+    String keep = needed.configPath().startsWith("writeback.")
+        ? "; it is left unchanged: point " + needed.configPath() + " at another property, or change or delete it in "
+            + "HubSpot"
+        : "; it is left unchanged: change or delete it in HubSpot";
     if (!expected.type().equals(found.type()) || !needed.fieldTypes().contains(found.fieldType())) {
       return new Judged(needed, FieldReport.State.INCOMPATIBLE, property + " has type " + found.kind()
           + ", expected " + expected.kind() + keep);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.WritebackConfig;
 import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.hubspot.client.Budget;
@@ -42,7 +43,8 @@ import java.util.function.Function;
 
 /**
  * Writes NPS results to HubSpot: contact and company properties with {@code batch/update}, follow-up tasks
- * and timeline notes with {@code batch/create}, e-mail opt-outs with the Communication Preferences v4
+ * and timeline notes with {@code batch/create} the first time and {@code batch/update} after, e-mail
+ * opt-outs with the Communication Preferences v4
  * {@code batch/unsubscribe-all} ({@code channel=EMAIL}; HubSpot keeps {@code hs_email_optout} read-only),
  * at most {@value #MAX_BATCH} records a call, so that a batch of one kind costs one call when nothing is
  * wrong.
@@ -65,6 +67,14 @@ import java.util.function.Function;
  * once a part is written, the rest come back as failed results instead (retriable where the failure
  * was), so that tasks and notes already created are not created again by a retry of the whole batch.
  *
+ * <p>Idempotency: every task and note carries the engine's key in the {@value #KEY_PROPERTY} property
+ * (installed on tasks and notes by {@link HubSpotFieldInstaller}); HubSpot has no upsert for them. A request
+ * whose key was written before goes to {@code batch/update}: by the record id the engine kept, or, when an
+ * earlier attempt's outcome is unknown ({@link PriorWrite#outcomeUnknown()}), by the id a CRM search on
+ * {@value #KEY_PROPERTY} finds (one search per batch of such requests, before anything is written; only a
+ * key nobody finds is created). New writes reach HubSpot's search index after a short lag, so the engine
+ * retries an unknown outcome no sooner than its backoff allows.
+ *
  * <p>Thread-safe; no per-call state is kept in fields.
  */
 public final class HubSpotWriter {
@@ -85,6 +95,8 @@ public final class HubSpotWriter {
   static final String UNSUBSCRIBE_ALL = "/communication-preferences/v4/statuses/batch/unsubscribe-all";
   static final String OPT_OUT_OPERATION = "opt contacts out of e-mail";
   static final Set<String> CATEGORIES = Set.of("promoter", "passive", "detractor");
+  /** The task and note property holding the engine's key, by which a rewrite finds its record. */
+  public static final String KEY_PROPERTY = "nps_key";
   static final int TASK_TO_CONTACT = 204;
   static final int NOTE_TO_CONTACT = 202;
   /** A task is due at this time of its due date, in the connection's time zone. */
@@ -164,6 +176,12 @@ public final class HubSpotWriter {
         byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(new Item(i, request.key(), prepared.input()));
       }
     }
+    for (Target created : List.of(Target.TASKS, Target.NOTES)) {
+      List<Item> items = byTarget.remove(created);
+      if (items != null) {
+        place(created, items, requests, byTarget);
+      }
+    }
     Call call = new Call(results);
     byTarget.forEach((target, items) -> {
       for (List<Item> round : target.create ? List.of(items) : rounds(items)) {
@@ -188,17 +206,26 @@ public final class HubSpotWriter {
   private enum Target {
     CONTACTS("contacts", false, "update contacts' NPS properties"),
     COMPANIES("companies", false, "update companies' NPS properties"),
+    TASK_UPDATES("tasks", false, "update follow-up tasks"),
+    NOTE_UPDATES("notes", false, "update timeline notes"),
     TASKS("tasks", true, "create follow-up tasks"),
     NOTES("notes", true, "create timeline notes");
 
+    final String objectType;
     final String path;
     final boolean create;
     final String operation;
 
     Target(String objectType, boolean create, String operation) {
+      this.objectType = objectType;
       this.path = "/crm/v3/objects/" + objectType + (create ? "/batch/create" : "/batch/update");
       this.create = create;
       this.operation = operation;
+    }
+
+    /** Where records of a created kind go once they exist. */
+    Target updates() {
+      return this == TASKS ? TASK_UPDATES : NOTE_UPDATES;
     }
 
     static Target of(WriteRequest request) {
@@ -243,6 +270,65 @@ public final class HubSpotWriter {
     Call(RecordResult[] results) {
       this.results = results;
     }
+  }
+
+  /**
+   * Splits tasks or notes into updates of records that exist and creates of the rest: a key the engine saw
+   * written updates its record; a key whose earlier write has an unknown outcome is looked for first.
+   */
+  private void place(Target created, List<Item> items, List<WriteRequest> requests, Map<Target, List<Item>> byTarget) {
+    List<String> unknown = items.stream().filter(item -> prior(requests.get(item.index())).recordId().isEmpty()
+        && prior(requests.get(item.index())).outcomeUnknown()).map(Item::key).toList();
+    Map<String, String> found = unknown.isEmpty() ? Map.of() : findByKey(created.objectType, unknown);
+    for (Item item : items) {
+      Optional<String> id = prior(requests.get(item.index())).recordId().or(() -> Optional.ofNullable(found.get(item.key())));
+      if (id.isPresent()) {
+        byTarget.computeIfAbsent(created.updates(), t -> new ArrayList<>()).add(new Item(item.index(), item.key(),
+            WriteInput.update(id.get(), item.key(), item.input().properties())));
+      } else {
+        byTarget.computeIfAbsent(created, t -> new ArrayList<>()).add(item);
+      }
+    }
+  }
+
+  private static PriorWrite prior(WriteRequest request) {
+    if (request instanceof WriteRequest.FollowUpTask task) {
+      return task.prior();
+    }
+    return request instanceof WriteRequest.TimelineActivity activity ? activity.prior() : PriorWrite.NONE;
+  }
+
+  /**
+   * The records of one type holding these keys, by key: one CRM search ({@code IN}, at most {@value #MAX_BATCH}
+   * values). A key held by several records (made by hand) maps to the oldest.
+   */
+  private Map<String, String> findByKey(String objectType, List<String> keys) {
+    String operation = "find " + objectType + " by " + KEY_PROPERTY;
+    Map<String, Object> body = Map.of(
+        "filterGroups", List.of(Map.of("filters", List.of(Map.of("propertyName", KEY_PROPERTY, "operator", "IN",
+            "values", keys)))),
+        "sorts", List.of(Map.of("propertyName", "hs_object_id", "direction", "ASCENDING")),
+        "properties", List.of(KEY_PROPERTY),
+        "limit", MAX_BATCH);
+    HubSpotResponse response;
+    try {
+      calls.incrementAndGet();
+      response = client.post(operation, "/crm/v3/objects/" + objectType + "/search", body, Budget.SEARCH);
+    } catch (HubSpotApiException e) {
+      throw HubSpotErrors.crmException(client.connection(), e); // nothing of the batch is written yet
+    }
+    Map<String, String> found = new HashMap<>();
+    JsonNode answer = response.body();
+    if (answer != null) {
+      for (JsonNode record : answer.path("results")) {
+        String key = record.path("properties").path(KEY_PROPERTY).asText("");
+        String id = record.path("id").asText("");
+        if (!key.isEmpty() && !id.isEmpty()) {
+          found.putIfAbsent(key, id);
+        }
+      }
+    }
+    return found;
   }
 
   /**
@@ -633,12 +719,14 @@ public final class HubSpotWriter {
     properties.put("hs_timestamp", TIMESTAMP.format(task.dueDate().atTime(TASK_DUE_TIME).atZone(timeZone)));
     properties.put("hs_task_subject", task.subject());
     properties.put("hs_task_body", HubSpotRichText.of(task.description() == null ? "" : task.description()));
-    properties.put("hs_task_status", "NOT_STARTED");
+    // the task follows the latest answer: open while it calls for a follow-up, completed once it no longer does
+    properties.put("hs_task_status", task.closed() ? "COMPLETED" : "NOT_STARTED");
     properties.put("hs_task_priority", priority.get());
     properties.put("hs_task_type", TASK_TYPE_TO_DO);
     if (task.ownerId() != null) {
       task.ownerId().filter(owner -> !owner.isBlank()).ifPresent(owner -> properties.put("hubspot_owner_id", owner));
     }
+    properties.put(KEY_PROPERTY, task.key());
     return new Prepared(WriteInput.create(task.key(), properties,
         List.of(WriteAssociation.hubSpotDefined(task.contactId(), TASK_TO_CONTACT))), null);
   }
@@ -655,6 +743,7 @@ public final class HubSpotWriter {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("hs_timestamp", TIMESTAMP.format(activity.at()));
     properties.put("hs_note_body", HubSpotRichText.note(subject, body));
+    properties.put(KEY_PROPERTY, activity.key());
     return new Prepared(WriteInput.create(activity.key(), properties,
         List.of(WriteAssociation.hubSpotDefined(activity.contactId(), NOTE_TO_CONTACT))), null);
   }

@@ -20,12 +20,14 @@ import io.npsconnector.core.spi.FieldReport;
 import io.npsconnector.core.spi.FieldReport.State;
 import io.npsconnector.salesforce.client.SalesforceSession;
 import io.npsconnector.salesforce.read.ContactFields;
+import io.npsconnector.salesforce.write.SalesforceWriter;
 
 /**
  * The fields the connector reads and writes, checked with one {@code describeSObjects} call on Contact,
  * Account, Task and the NPS Response object ({@link SalesforceResponseObject}): each mapped field must
  * exist, fields written must be updateable (Task fields createable, response fields both) and of a type
- * the value fits. The fields cannot be created through the Partner API: they
+ * the value fits; Task's {@value SalesforceWriter#TASK_KEY_FIELD} must be a unique external id, since tasks
+ * are written by {@code upsert} on it. The fields cannot be created through the Partner API: they
  * ship as Salesforce DX source ({@code connector-salesforce/src/main/salesforce}), and
  * {@link #installFields()} says exactly how to deploy them.
  */
@@ -84,6 +86,7 @@ final class SalesforceFields {
     for (String name : TASK_FIELDS) {
       report.add(new FieldReport.Field("Task", name, writable(objects, "Task", name, null, true)));
     }
+    report.add(new FieldReport.Field("Task", SalesforceWriter.TASK_KEY_FIELD, taskKey(objects)));
     for (String path : reads.select()) {
       report.add(new FieldReport.Field("Contact", path, readable(objects, path)));
     }
@@ -152,9 +155,12 @@ final class SalesforceFields {
             : field.object().equals(SalesforceResponseObject.OBJECT) ? "createable and updateable" : "updateable")
             + " by the integration user; assign the " + PERMISSION_SET + " permission set"
             + (field.object().equals("Task") ? " and the Edit Tasks permission" : ""));
-        case INCOMPATIBLE -> problems.add(name + " exists with a type the connector cannot write"
-            + (name.equals(SalesforceResponseObject.OBJECT + "." + SalesforceResponseObject.KEY)
-                ? " or is not a unique external ID" : "") + " (see the field definitions in " + SOURCE_DIR + ")");
+        case INCOMPATIBLE -> problems.add(isTaskKey(field)
+            ? name + " must be a text field marked External ID and Unique, so that a resubmitted answer updates "
+                + "its task instead of adding one (see " + SOURCE_DIR + ")"
+            : name + " exists with a type the connector cannot write"
+                + (name.equals(SalesforceResponseObject.OBJECT + "." + SalesforceResponseObject.KEY)
+                    ? " or is not a unique external ID" : "") + " (see the field definitions in " + SOURCE_DIR + ")");
         default -> { }
       }
     }
@@ -165,6 +171,26 @@ final class SalesforceFields {
           + ".api-limit.resume-below-percent");
     }
     return new ConnectionCheck(true, problems);
+  }
+
+  /**
+   * The engine's key on Task: written on create and on update by {@code upsert}, which needs an external id;
+   * unique, so that Salesforce itself refuses a second task with the same key.
+   */
+  private static State taskKey(Map<String, Map<String, Field>> objects) {
+    Field field = objects.getOrDefault("Task", Map.of()).get(SalesforceWriter.TASK_KEY_FIELD.toLowerCase(Locale.ROOT));
+    if (field == null) {
+      return State.MISSING;
+    }
+    if (!field.isCreateable() || !field.isUpdateable()) {
+      return State.NOT_WRITABLE;
+    }
+    return field.isExternalId() && field.isUnique() && field.getType() == FieldType.string
+        ? State.PRESENT : State.INCOMPATIBLE;
+  }
+
+  private static boolean isTaskKey(FieldReport.Field field) {
+    return field.object().equals("Task") && field.name().equals(SalesforceWriter.TASK_KEY_FIELD);
   }
 
   private boolean isReadField(FieldReport.Field field) {
@@ -208,8 +234,8 @@ final class SalesforceFields {
   }
 
   private List<String> instructions(List<FieldReport.Field> fields) {
-    boolean writeFieldsMissing = fields.stream().anyMatch(field -> !field.object().equals("Task")
-        && !isReadField(field) && field.state() == State.MISSING);
+    boolean writeFieldsMissing = fields.stream().anyMatch(field -> (!field.object().equals("Task") || isTaskKey(field))
+        && !isReadField(field) && (field.state() == State.MISSING || isTaskKey(field) && field.state() == State.INCOMPATIBLE));
     boolean notWritable = fields.stream().anyMatch(field -> field.state() == State.NOT_WRITABLE);
     if (!writeFieldsMissing && !notWritable) {
       return List.of();

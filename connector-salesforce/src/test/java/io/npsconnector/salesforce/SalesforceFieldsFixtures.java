@@ -42,6 +42,11 @@ public final class SalesforceFieldsFixtures {
       fields.add(field(name, FieldType.string, true));
     }
     fields.add(field("ActivityDate", FieldType.date, true));
+    Field key = field("NPS_Key__c", FieldType.string, true);
+    key.setExternalId(true);
+    key.setUnique(true);
+    key.setIdLookup(true);
+    fields.add(key);
     return object("Task", fields, Set.of(), readOnly);
   }
 
@@ -67,6 +72,18 @@ public final class SalesforceFieldsFixtures {
     points.setCalculated(true);
     fields.add(points);
     return object("NPS_Response__c", fields, missing, readOnly);
+  }
+
+  /** Task with its {@code NPS_Key__c} made by hand: a plain text field, or missing when {@code key} is false. */
+  public static DescribeSObjectResult taskWithPlainKey(boolean key) {
+    DescribeSObjectResult task = task(Set.of());
+    List<Field> fields = new ArrayList<>(List.of(task.getFields()));
+    fields.removeIf(field -> field.getName().equals("NPS_Key__c"));
+    if (key) {
+      fields.add(field("NPS_Key__c", FieldType.string, true));
+    }
+    task.setFields(fields.toArray(Field[]::new));
+    return task;
   }
 
   private static DescribeSObjectResult object(String name, List<Field> fields, Set<String> missing,

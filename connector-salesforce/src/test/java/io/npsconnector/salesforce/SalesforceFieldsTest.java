@@ -109,6 +109,31 @@ class SalesforceFieldsTest {
   }
 
   @Test
+  void aTaskKeyThatIsNotAUniqueExternalIdIsNamedWithWhatItMustBe() {
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), SalesforceFieldsFixtures.taskWithPlainKey(true));
+
+    ConnectionCheck check = fixture.adapter().check();
+
+    assertThat(check.problems()).containsExactly("Task.NPS_Key__c must be a text field marked External ID and Unique, "
+        + "so that a resubmitted answer updates its task instead of adding one (see "
+        + "connector-salesforce/src/main/salesforce)");
+    assertThat(fixture.adapter().installFields().instructions())
+        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org");
+  }
+
+  @Test
+  void aMissingTaskKeyIsDeployedWithTheOtherFields() {
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), SalesforceFieldsFixtures.taskWithPlainKey(false));
+
+    FieldReport report = fixture.adapter().installFields();
+
+    assertThat(report.fields()).filteredOn(field -> field.name().equals("NPS_Key__c"))
+        .extracting(FieldReport.Field::state).containsExactly(FieldReport.State.MISSING);
+    assertThat(report.instructions())
+        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org");
+  }
+
+  @Test
   void installFieldsOnACompleteOrgHasNothingToSay() {
     fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), task(Set.of()), response(Set.of(), Set.of()));
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.salesforce.testing.SoapOrg;
@@ -119,13 +120,52 @@ class SalesforceWriteTest {
       assertThat(result.success()).isTrue();
       assertThat(result.crmRecordId()).hasValueSatisfying(id -> assertThat(id).startsWith("00T"));
     });
-    assertThat(org.written().get(0)).containsEntry("operation", "create").containsEntry("type", "Task")
+    assertThat(org.written().get(0)).containsEntry("operation", "upsert").containsEntry("type", "Task")
+        .containsEntry("NPS_Key__c", "t1")
         .containsEntry("WhoId", contactId(1)).containsEntry("OwnerId", SoapOrg.id("005", 9))
         .containsEntry("Subject", "NPS detractor: Ada scored 2").containsEntry("Description", "Score 2: \"too slow\"")
         .containsEntry("ActivityDate", "2025-01-18").containsEntry("Priority", "High")
         .containsEntry("Status", "Not Started");
-    assertThat(org.written().get(1)).doesNotContainKey("OwnerId").containsEntry("Priority", "Normal");
-    assertThat(org.calls("create")).isEqualTo(1);
+    assertThat(org.written().get(1)).doesNotContainKey("OwnerId").containsEntry("Priority", "Normal")
+        .containsEntry("NPS_Key__c", "t2");
+    assertThat(org.calls("upsert")).isEqualTo(1);
+    assertThat(org.calls("create")).isZero();
+  }
+
+  @Test
+  void aRewrittenTaskUpdatesTheOneItsKeyMadeAndAClosedOneIsCompleted() {
+    contacts(1);
+    WriteRequest.FollowUpTask open = new WriteRequest.FollowUpTask("task:7", contactId(1), Optional.empty(),
+        "NPS detractor: Ada scored 2", "NPS 2 (detractor)", LocalDate.of(2025, 1, 18), "high");
+
+    RecordResult first = fixture.adapter().write(List.of(open)).get(0);
+    RecordResult again = fixture.adapter().write(List.of(open.withPrior(PriorWrite.UNKNOWN))).get(0);
+    RecordResult closed = fixture.adapter().write(List.of(new WriteRequest.FollowUpTask("task:7", contactId(1),
+        Optional.empty(), "NPS detractor: Ada scored 2", "NPS 9 (promoter)", LocalDate.of(2025, 1, 18), "high", true,
+        PriorWrite.written(first.crmRecordId().orElseThrow())))).get(0);
+
+    assertThat(List.of(first, again, closed)).allSatisfy(result -> assertThat(result.success()).isTrue());
+    assertThat(again.crmRecordId()).isEqualTo(first.crmRecordId());
+    assertThat(closed.crmRecordId()).isEqualTo(first.crmRecordId());
+    assertThat(org.liveRecords("Task")).singleElement().satisfies(task -> assertThat(task)
+        .containsEntry("NPS_Key__c", "task:7").containsEntry("Status", "Completed")
+        .containsEntry("Description", "NPS 9 (promoter)"));
+    assertThat(org.calls("upsert")).isEqualTo(3);
+  }
+
+  @Test
+  void aKeyHeldByTwoTasksFailsWithSalesforcesCodeAndCreatesNothing() {
+    contacts(1);
+    org.put("Task", "00T000000000000901", Instant.EPOCH, Map.of("NPS_Key__c", "task:8"));
+    org.put("Task", "00T000000000000902", Instant.EPOCH, Map.of("NPS_Key__c", "task:8"));
+
+    RecordResult result = fixture.adapter().write(List.of(new WriteRequest.FollowUpTask("task:8", contactId(1),
+        Optional.empty(), "Call", "NPS 1", LocalDate.of(2025, 1, 18), "low"))).get(0);
+
+    assertThat(result.success()).isFalse();
+    assertThat(result.errorCode()).contains("DUPLICATE_EXTERNAL_ID");
+    assertThat(result.retriable()).isFalse();
+    assertThat(org.liveRecords("Task")).hasSize(2);
   }
 
   @Test
@@ -136,6 +176,7 @@ class SalesforceWriteTest {
         "Score 9 (promoter): Great", ANSWERED)));
 
     assertThat(org.written().get(0)).containsEntry("type", "Task").containsEntry("Status", "Completed")
+        .containsEntry("operation", "upsert").containsEntry("NPS_Key__c", "h1")
         .containsEntry("ActivityDate", "2025-01-16").containsEntry("WhoId", contactId(1))
         .containsEntry("Description", "Score 9 (promoter): Great");
   }

@@ -58,9 +58,18 @@ class CheckAndInstallFieldsCommandTest {
         """.formatted(hubspot.getPort()));
   }
 
+  /** Tasks and notes with the connector's key property: these tests are about contacts and companies. */
+  private static final String KEY_ONLY = """
+      {"results": [{"name": "nps_key", "label": "NPS key", "type": "string", "fieldType": "text",
+        "groupName": "nps", "options": [], "calculated": false, "hubspotDefined": false,
+        "modificationMetadata": {"archivable": true, "readOnlyDefinition": false, "readOnlyValue": false}}]}
+      """;
+
   private void properties(String contacts, String companies) {
     hubspot.stubFor(get(urlEqualTo("/crm/v3/properties/contacts")).willReturn(json(200, contacts)));
     hubspot.stubFor(get(urlEqualTo("/crm/v3/properties/companies")).willReturn(json(200, companies)));
+    hubspot.stubFor(get(urlEqualTo("/crm/v3/properties/tasks")).willReturn(json(200, KEY_ONLY)));
+    hubspot.stubFor(get(urlEqualTo("/crm/v3/properties/notes")).willReturn(json(200, KEY_ONLY)));
   }
 
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {

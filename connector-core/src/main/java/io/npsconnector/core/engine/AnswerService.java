@@ -5,9 +5,11 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.model.Score;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.WritebackRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +26,10 @@ import org.jdbi.v3.core.Handle;
 final class AnswerService {
   static final List<InvitationState> ANSWERABLE = List.of(InvitationState.SENDING, InvitationState.SENT,
       InvitationState.REMINDED, InvitationState.ANSWERED);
+
+  /** The line a follow-up task gets when a changed answer no longer calls for it. */
+  static final String NO_LONGER_NEEDED = "Closed by npsconnector: the contact changed the answer, and it no longer "
+      + "calls for a follow-up.";
 
   private final NpsConfig config;
   private final Stores stores;
@@ -103,11 +109,19 @@ final class AnswerService {
         accountRollup(handle, connection, account, now), now));
     FollowUpTaskConfig task = config.writeback().followUpTasks().get(category);
     AnswerTexts texts = new AnswerTexts(contact, score, category, invitation.trigger(), comment);
+    String taskKey = "task:" + answerId;
     if (task != null) {
       LocalDate due = now.plus(task.dueIn()).atZone(ZoneOffset.UTC).toLocalDate();
-      stores.writebacks().enqueue(handle, connection, new WriteRequest.FollowUpTask("task:" + answerId,
+      stores.writebacks().enqueue(handle, connection, new WriteRequest.FollowUpTask(taskKey,
           contact.crmId(), contact.ownerId(), texts.taskSubject(task.subject()), texts.taskDescription(), due,
           task.priority().name().toLowerCase(Locale.ROOT)), now);
+    } else {
+      // a resubmitted answer left the categories that get a task: the task it had is closed, not deleted
+      stores.writebacks().find(handle, connection, WritebackRepository.Kind.FOLLOW_UP_TASK, taskKey)
+          .map(item -> (WriteRequest.FollowUpTask) item.request())
+          .ifPresent(open -> stores.writebacks().enqueue(handle, connection, new WriteRequest.FollowUpTask(taskKey,
+              open.contactId(), open.ownerId(), open.subject(), texts.taskDescription() + "\n" + NO_LONGER_NEEDED,
+              open.dueDate(), open.priority(), true, PriorWrite.NONE), now));
     }
     if (config.writeback().timelineActivity()) {
       stores.writebacks().enqueue(handle, connection, new WriteRequest.TimelineActivity("activity:" + answerId,

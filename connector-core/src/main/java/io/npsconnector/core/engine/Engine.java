@@ -48,7 +48,7 @@ public final class Engine implements AutoCloseable {
     this.answers = new AnswerService(config, stores, builder.clock, builder.hooks);
     this.guard = new ConnectionGuard(stores.connectionStates(),
         name -> ConnectionGuard.fingerprint(config.connection(name).orElseThrow()), builder.clock);
-    this.writeback = new WritebackService(config, stores, builder.clock);
+    this.writeback = new WritebackService(config, stores, builder.clock, builder.hooks);
     this.writebackPause = builder.settings.writebackRetryWait();
   }
 

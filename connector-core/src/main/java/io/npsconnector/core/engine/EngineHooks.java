@@ -14,6 +14,8 @@ public interface EngineHooks {
   String SEND_DELIVERED = "send.delivered";
   /** After an answer and its write-back requests are committed, before any write-back. */
   String ANSWER_STORED = "answer.stored";
+  /** After the CRM answered a write-back batch, before its results are committed. */
+  String WRITEBACK_ACKNOWLEDGED = "writeback.acknowledged";
 
   EngineHooks NONE = point -> {};
 

@@ -4,6 +4,7 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.stats.NpsTally;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * retry layer): the flush stops and the rest waits for a later flush, after the CRM's retry hint. Per-record
  * results are all stored; retriable record failures come back later, with {@link Backoff}; permanent ones
  * stay for the admin with the CRM's code.
+ *
+ * <p>Each row is marked as handed to the CRM, and that committed, before the call; its request then tells
+ * the adapter what is known of earlier writes of its key ({@link PriorWrite}), so that a write whose
+ * outcome was never recorded (a crash between the CRM's answer and the commit, a timeout) updates the
+ * record it may have made instead of making a second one.
  */
 final class WritebackService {
   private static final Logger LOG = LoggerFactory.getLogger(WritebackService.class);
@@ -36,8 +42,11 @@ final class WritebackService {
   private final NpsConfig config;
   private final Stores stores;
   private final Clock clock;
-  WritebackService(NpsConfig config, Stores stores, Clock clock) {
+  private final EngineHooks hooks;
+
+  WritebackService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks) {
     this.config = config;
+    this.hooks = hooks;
     this.stores = stores;
     this.clock = clock;
   }
@@ -65,6 +74,7 @@ final class WritebackService {
       for (int from = 0; from < items.size(); from += batchSize) {
         List<Item> batch = items.subList(from, Math.min(items.size(), from + batchSize));
         List<WriteRequest> requests = batch.stream().map(item -> request(connection, item, now)).toList();
+        stores.writebacks().markSent(batch, clock.instant());
         List<RecordResult> results;
         calls++;
         try {
@@ -78,6 +88,7 @@ final class WritebackService {
           results = requests.stream()
               .map(request -> RecordResult.failed(request.key(), e.vendorCode(), e.getMessage(), false)).toList();
         }
+        hooks.at(EngineHooks.WRITEBACK_ACKNOWLEDGED);
         Map<String, RecordResult> byKey = new HashMap<>();
         for (RecordResult result : results) {
           byKey.put(result.key(), result);
@@ -104,9 +115,18 @@ final class WritebackService {
     return new Result(calls, written, failed, later, Optional.empty());
   }
 
-  /** The stored request; an account's roll-up is computed now, over the trailing window. */
+  /**
+   * The stored request; an account's roll-up is computed now, over the trailing window; a task or timeline
+   * entry learns what is known of earlier writes of its key.
+   */
   private WriteRequest request(String connection, Item item, Instant now) {
     WriteRequest request = item.request();
+    if (request instanceof WriteRequest.FollowUpTask task) {
+      return task.withPrior(item.prior());
+    }
+    if (request instanceof WriteRequest.TimelineActivity activity) {
+      return activity.withPrior(item.prior());
+    }
     if (request instanceof WriteRequest.AccountNps account) {
       Instant since = now.minus(config.writeback().accountRollupWindow());
       List<Integer> scores = stores.jdbi().withHandle(handle ->

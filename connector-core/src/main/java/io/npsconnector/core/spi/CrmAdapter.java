@@ -14,9 +14,12 @@ import java.util.List;
  * that returned it ended, across process restarts.
  *
  * <p><b>Idempotency.</b> Reading with the same cursor twice returns the same changes or a superset
- * (the engine de-duplicates). Writing the same request twice leaves the CRM as writing it once for
- * field updates; tasks and activities carry the engine's {@link WriteRequest#key()} so adapters that
- * can detect duplicates do.
+ * (the engine de-duplicates). Writing the same request twice leaves the CRM as writing it once. Tasks
+ * and timeline entries are written by the engine's {@link WriteRequest#key()}, which stays the same for
+ * every write about one answer: the first write creates the record and stores the key on it, every later
+ * one (a resubmitted answer, a retry) updates that record. Where the CRM cannot create-or-update by the key
+ * in one call, the adapter looks the record up by the key before creating it whenever the request's
+ * {@link PriorWrite#mayExist()}.
  *
  * <p><b>Errors.</b> Whole-call failures throw {@link CrmException}: {@link CrmException.Retriable} (rate
  * limits, timeouts, 5xx; with the CRM's retry hint), {@link CrmException.Authentication} (permanent:

@@ -32,19 +32,52 @@ public sealed interface WriteRequest {
     }
   }
 
-  /** A follow-up task for the contact's owner. */
+  /**
+   * A follow-up task for the contact's owner: one per answer, created the first time and updated in place
+   * when the answer changes, found again by {@link #key()}.
+   *
+   * @param closed the task is no longer needed (the contact is no longer in a category with a follow-up):
+   *     the CRM's task is marked completed, never deleted
+   * @param prior what the engine knows of earlier writes of this key ({@link PriorWrite#NONE} when queued)
+   */
   record FollowUpTask(String key, String contactId, Optional<String> ownerId, String subject, String description,
-      LocalDate dueDate, String priority) implements WriteRequest {
+      LocalDate dueDate, String priority, boolean closed, PriorWrite prior) implements WriteRequest {
     public FollowUpTask {
       Objects.requireNonNull(contactId, "contactId");
+      prior = prior == null ? PriorWrite.NONE : prior;
+    }
+
+    /** An open task never written before. */
+    public FollowUpTask(String key, String contactId, Optional<String> ownerId, String subject, String description,
+        LocalDate dueDate, String priority) {
+      this(key, contactId, ownerId, subject, description, dueDate, priority, false, PriorWrite.NONE);
+    }
+
+    public FollowUpTask withPrior(PriorWrite value) {
+      return new FollowUpTask(key, contactId, ownerId, subject, description, dueDate, priority, closed, value);
     }
   }
 
-  /** One entry on the contact's timeline for one answer. */
-  record TimelineActivity(String key, String contactId, String subject, String body, Instant at)
+  /**
+   * One entry on the contact's timeline for one answer, created the first time and updated in place when
+   * the answer changes, found again by {@link #key()}.
+   *
+   * @param prior what the engine knows of earlier writes of this key ({@link PriorWrite#NONE} when queued)
+   */
+  record TimelineActivity(String key, String contactId, String subject, String body, Instant at, PriorWrite prior)
       implements WriteRequest {
     public TimelineActivity {
       Objects.requireNonNull(contactId, "contactId");
+      prior = prior == null ? PriorWrite.NONE : prior;
+    }
+
+    /** An entry never written before. */
+    public TimelineActivity(String key, String contactId, String subject, String body, Instant at) {
+      this(key, contactId, subject, body, at, PriorWrite.NONE);
+    }
+
+    public TimelineActivity withPrior(PriorWrite value) {
+      return new TimelineActivity(key, contactId, subject, body, at, value);
     }
   }
 

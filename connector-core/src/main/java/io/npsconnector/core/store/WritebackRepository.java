@@ -1,5 +1,6 @@
 package io.npsconnector.core.store;
 
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.WriteRequest;
 import java.time.Instant;
@@ -45,14 +46,31 @@ public final class WritebackRepository {
     }
   }
 
-  /** A queue row. */
+  /**
+   * A queue row.
+   *
+   * @param crmRecordId the record the CRM last said it wrote for this key (kept across newer answers)
+   * @param lastSentAt when the row was last handed to the CRM, whatever came of it
+   */
   public record Item(long id, String connection, Kind kind, String coalesceKey, String payload, String state,
       int attempts, Instant nextAttemptAt, Optional<String> errorCode, Optional<String> errorMessage,
-      Instant updatedAt) {
+      Instant updatedAt, Optional<String> crmRecordId, Optional<Instant> lastSentAt) {
     public WriteRequest request() {
       return Sql.read(payload, kind.type);
     }
+
+    /**
+     * What is known of earlier writes of this key: the record the CRM named, or an unknown outcome when the
+     * row was handed to the CRM without a record being named since (a crash, a timeout, a failure).
+     */
+    public PriorWrite prior() {
+      return crmRecordId.map(PriorWrite::written)
+          .orElse(lastSentAt.isPresent() ? PriorWrite.UNKNOWN : PriorWrite.NONE);
+    }
   }
+
+  private static final String COLUMNS = "id, connection, kind, coalesce_key, payload, state, attempts, "
+      + "next_attempt_at, error_code, error_message, updated_at, crm_record_id, last_sent_at";
 
   /**
    * Queues a request under its key; a pending or finished row with the same kind and key is replaced
@@ -94,16 +112,14 @@ public final class WritebackRepository {
 
   /** Every queue row about one contact, for {@code explain}. */
   public List<Item> forContact(String connection, String contactId) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, connection, kind, coalesce_key, payload, state, "
-            + "attempts, next_attempt_at, error_code, error_message, updated_at FROM writeback_queue "
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM writeback_queue "
             + "WHERE connection = :connection AND contact_crm_id = :contactId ORDER BY id")
         .bind("connection", connection).bind("contactId", contactId).map((rs, ctx) -> item(rs)).list());
   }
 
   /** Pending rows due at {@code now}, oldest first. */
   public List<Item> due(String connection, Instant now, int limit) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, connection, kind, coalesce_key, payload, state, "
-            + "attempts, next_attempt_at, error_code, error_message, updated_at FROM writeback_queue WHERE connection = :connection "
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM writeback_queue WHERE connection = :connection "
             + "AND state = 'PENDING' AND next_attempt_at <= :now ORDER BY id LIMIT :limit")
         .bind("connection", connection).bind("now", Sql.timestamp(now)).bind("limit", limit)
         .map((rs, ctx) -> item(rs)).list());
@@ -126,20 +142,44 @@ public final class WritebackRepository {
           .bind("retriable", result.retriable()).execute();
       String state = result.success() ? "DONE" : result.retriable() && retryAt.isPresent() ? "PENDING" : "FAILED";
       handle.createUpdate("UPDATE writeback_queue SET state = :state, attempts = attempts + 1, "
-              + "next_attempt_at = :next, crm_record_id = :recordId, error_code = :code, error_message = :message, "
+              + "next_attempt_at = :next, crm_record_id = COALESCE(:recordId, crm_record_id), error_code = :code, error_message = :message, "
               + "updated_at = :now WHERE id = :id AND payload = :payload")
           .bind("state", state).bind("next", Sql.timestamp(retryAt.orElse(now))).bind("now", Sql.timestamp(now))
           .bindByType("recordId", result.crmRecordId().orElse(null), String.class)
           .bindByType("code", result.errorCode().orElse(null), String.class)
           .bindByType("message", Sql.fit(result.message().orElse(null), 2000), String.class)
           .bind("id", item.id()).bind("payload", item.payload()).execute();
+      // a newer answer replaced the payload meanwhile: its write must still find the record this one made
+      result.crmRecordId().ifPresent(recordId -> handle.createUpdate("UPDATE writeback_queue SET crm_record_id = "
+              + ":recordId WHERE id = :id").bind("recordId", recordId).bind("id", item.id()).execute());
     });
+  }
+
+  /**
+   * Notes, and commits, that these rows are being handed to the CRM now: until their results are stored,
+   * a later write of the same keys cannot know whether the CRM applied this one.
+   */
+  public void markSent(List<Item> items, Instant now) {
+    jdbi.useHandle(handle -> {
+      var batch = handle.prepareBatch("UPDATE writeback_queue SET last_sent_at = :now WHERE id = :id");
+      for (Item item : items) {
+        batch.bind("now", Sql.timestamp(now)).bind("id", item.id()).add();
+      }
+      batch.execute();
+    });
+  }
+
+  /** The queued row of one kind and key, in the caller's transaction. */
+  public Optional<Item> find(Handle handle, String connection, Kind kind, String key) {
+    return handle.createQuery("SELECT " + COLUMNS + " FROM writeback_queue WHERE connection = :connection "
+            + "AND kind = :kind AND coalesce_key = :key")
+        .bind("connection", connection).bind("kind", kind.name()).bind("key", key)
+        .map((rs, ctx) -> item(rs)).findOne();
   }
 
   /** Rows of a connection by state (the admin's view of failures, reports, tests). */
   public List<Item> inState(String connection, String state) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, connection, kind, coalesce_key, payload, state, "
-            + "attempts, next_attempt_at, error_code, error_message, updated_at FROM writeback_queue WHERE connection = :connection "
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM writeback_queue WHERE connection = :connection "
             + "AND state = :state ORDER BY id")
         .bind("connection", connection).bind("state", state).map((rs, ctx) -> item(rs)).list());
   }
@@ -167,6 +207,8 @@ public final class WritebackRepository {
     return new Item(rs.getLong("id"), rs.getString("connection"), Kind.valueOf(rs.getString("kind")),
         rs.getString("coalesce_key"), rs.getString("payload"), rs.getString("state"), rs.getInt("attempts"),
         rs.getTimestamp("next_attempt_at").toInstant(), Optional.ofNullable(rs.getString("error_code")),
-        Optional.ofNullable(rs.getString("error_message")), rs.getTimestamp("updated_at").toInstant());
+        Optional.ofNullable(rs.getString("error_message")), rs.getTimestamp("updated_at").toInstant(),
+        Optional.ofNullable(rs.getString("crm_record_id")),
+        Optional.ofNullable(rs.getTimestamp("last_sent_at")).map(java.sql.Timestamp::toInstant));
   }
 }

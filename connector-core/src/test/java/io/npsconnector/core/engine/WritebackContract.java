@@ -12,6 +12,7 @@ import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.Invitation;
@@ -645,6 +646,74 @@ abstract class WritebackContract {
     assertThat(crm.activities()).hasSize(2);
     assertThat(applied(WriteRequest.FollowUpTask.class)).as("written at least once, here twice").hasSize(4);
     assertThat(queue.countByState(CRM)).containsOnlyKeys("DONE");
+  }
+
+  // ---- one answer, one task and one timeline entry ----
+
+  @Test
+  void aResubmittedAnswerRewritesItsTaskAndEntryUnderTheSameKeysAndClosesATaskNoLongerNeeded() {
+    start(FULL_WRITEBACK, 200);
+    crm.putContact(person("c1", "Grace", "Hopper").ownerId("005-a").build());
+    long invitation = answered("c1", 3, "Slow");
+    engine.flushWritebacks(CRM);
+    engine.answer(invitation, 4, Optional.of("Still slow"));
+    engine.flushWritebacks(CRM);
+    engine.answer(invitation, 9, Optional.of("Fixed now"));
+    engine.flushWritebacks(CRM);
+
+    List<WriteRequest.FollowUpTask> tasks = applied(WriteRequest.FollowUpTask.class);
+    assertThat(tasks).extracting(WriteRequest::key).as("one key for every write about the answer").hasSize(3)
+        .containsOnly(tasks.get(0).key());
+    assertThat(tasks.get(0).prior()).isEqualTo(PriorWrite.NONE);
+    assertThat(tasks.subList(1, 3)).allSatisfy(task -> assertThat(task.prior().recordId()).isPresent()
+        .isEqualTo(tasks.get(1).prior().recordId()));
+    assertThat(tasks).extracting(WriteRequest.FollowUpTask::closed).containsExactly(false, false, true);
+    assertThat(tasks.get(1).description()).isEqualTo("NPS 4 (detractor): Still slow");
+    assertThat(tasks.get(2).subject()).as("the task keeps its subject").isEqualTo("Call Grace Hopper: NPS 4");
+    assertThat(tasks.get(2).description()).startsWith("NPS 9 (promoter): Fixed now\n")
+        .endsWith(AnswerService.NO_LONGER_NEEDED);
+    List<WriteRequest.TimelineActivity> entries = applied(WriteRequest.TimelineActivity.class);
+    assertThat(entries).extracting(WriteRequest::key).hasSize(3).containsOnly(entries.get(0).key());
+    assertThat(entries).extracting(entry -> entry.prior().mayExist()).containsExactly(false, true, true);
+    assertThat(entries.get(2).subject()).isEqualTo("NPS answer: 9 (promoter)");
+  }
+
+  @Test
+  void aProcessThatDiesBetweenTheCrmsAnswerAndTheCommitTellsTheRetryTheOutcomeIsUnknown() {
+    start(FULL_WRITEBACK, 200);
+    crm.putContact(person("c1", "Grace", "Hopper").ownerId("005-a").build());
+    answered("c1", 2, null);
+    engine.close();
+    engine = Engine.builder(config, database).adapter(CRM, adapter).channel(channel).clock(clock)
+        .settings(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO))
+        .hooks(new EngineHooks() {
+          private int acknowledged;
+
+          @Override
+          public void at(String point) {
+            // batches go by kind: the contact's fields, then the task; die once the task's batch is answered
+            if (point.equals(EngineHooks.WRITEBACK_ACKNOWLEDGED) && ++acknowledged == 2) {
+              throw new InterceptingCrmAdapter.SimulatedCrash("process died before storing the CRM's answer");
+            }
+          }
+        }).build();
+
+    assertThatThrownBy(() -> engine.flushWritebacks(CRM)).isInstanceOf(InterceptingCrmAdapter.SimulatedCrash.class);
+    assertThat(item("task:1").state()).isEqualTo("PENDING");
+    assertThat(item("task:1").lastSentAt()).contains(T0);
+
+    engine.close();
+    engine = engine(new InterceptingCrmAdapter(crm));
+    engine.flushWritebacks(CRM);
+
+    List<WriteRequest.FollowUpTask> tasks = applied(WriteRequest.FollowUpTask.class);
+    assertThat(tasks).extracting(WriteRequest.FollowUpTask::prior)
+        .containsExactly(PriorWrite.NONE, PriorWrite.UNKNOWN);
+    assertThat(applied(WriteRequest.TimelineActivity.class)).extracting(WriteRequest.TimelineActivity::prior)
+        .as("the timeline entry was never sent before the crash").containsExactly(PriorWrite.NONE);
+    assertThat(item("contact:c1").state()).isEqualTo("DONE");
+    assertThat(item("task:1").state()).isEqualTo("DONE");
+    assertThat(item("task:1").crmRecordId()).isPresent();
   }
 
   // ---- helpers ----

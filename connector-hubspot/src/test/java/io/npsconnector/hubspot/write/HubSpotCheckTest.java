@@ -21,6 +21,7 @@ import io.npsconnector.hubspot.HubSpotFieldInstaller;
 import io.npsconnector.hubspot.client.HubSpotClient;
 import io.npsconnector.hubspot.client.TokenSource;
 import java.time.ZoneId;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +34,15 @@ class HubSpotCheckTest {
   private final TestClock clock = TestClock.at("2024-03-02T09:00:00Z");
   private final HubSpotClient client = WriteFixtures.client(wireMock, clock);
   private final HubSpotFieldInstaller installer = new HubSpotFieldInstaller(client, WriteFixtures.writeback());
+
+  /** The key property on tasks and notes is there in every test here: they are about scopes and contacts. */
+  @BeforeEach
+  void tasksAndNotesHaveTheKeyProperty() {
+    wireMock.stubFor(get(urlPathEqualTo("/crm/v3/properties/tasks"))
+        .willReturn(answer(200, "properties-tasks-with-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo("/crm/v3/properties/notes"))
+        .willReturn(answer(200, "properties-notes-with-nps.json")));
+  }
 
   @Test
   void reportsTheMissingScopesAndTheMissingProperties() {

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HubSpotFieldInstallerTest {
   private static final String CONTACT_PROPERTIES = "/crm/v3/properties/contacts";
   private static final String COMPANY_PROPERTIES = "/crm/v3/properties/companies";
+  private static final String TASK_PROPERTIES = "/crm/v3/properties/tasks";
+  private static final String NOTE_PROPERTIES = "/crm/v3/properties/notes";
 
   @RegisterExtension
   static WireMockExtension wireMock = WriteFixtures.wireMock();
@@ -40,6 +42,8 @@ class HubSpotFieldInstallerTest {
         .willReturn(answer(200, "properties-contacts-incompatible.json")));
     wireMock.stubFor(get(urlPathEqualTo(COMPANY_PROPERTIES))
         .willReturn(answer(200, "properties-companies-with-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo(TASK_PROPERTIES)).willReturn(answer(200, "properties-tasks-with-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo(NOTE_PROPERTIES)).willReturn(answer(200, "properties-notes-without-nps.json")));
 
     FieldReport report = installer.describeFields();
 
@@ -50,14 +54,17 @@ class HubSpotFieldInstallerTest {
             tuple("contacts", "nps_last_response_date", State.MISSING),
             tuple("contacts", "nps_last_comment", State.MISSING),
             tuple("companies", "nps_account_score", State.PRESENT),
-            tuple("companies", "nps_response_count", State.PRESENT));
+            tuple("companies", "nps_response_count", State.PRESENT),
+            tuple("tasks", "nps_key", State.PRESENT),
+            tuple("notes", "nps_key", State.MISSING));
     assertThat(report.complete()).isFalse();
-    assertThat(report.instructions()).hasSize(4);
+    assertThat(report.instructions()).hasSize(5);
+    assertThat(report.instructions().get(4)).contains("notes property 'nps_key'", "is missing", "string/text");
     assertThat(report.instructions().get(0)).contains("nps_score", "string/text", "number/number",
         "writeback.contact-fields.hubspot.score");
     assertThat(report.instructions().get(1)).contains("nps_category", "lacks the option passive");
     // one call per object: the fewest that cover every property
-    assertThat(wireMock.getAllServeEvents()).hasSize(2);
+    assertThat(wireMock.getAllServeEvents()).hasSize(4);
   }
 
   @Test
@@ -98,14 +105,24 @@ class HubSpotFieldInstallerTest {
             "groupName": "nps",
             "description": "How many NPS answers the company's NPS is computed from. Written by npsconnector."}
         ]}""")));
+    for (String[] object : new String[][] {{TASK_PROPERTIES, "the follow-up task"},
+        {NOTE_PROPERTIES, "the timeline note"}}) {
+      wireMock.verify(postRequestedFor(urlEqualTo(object[0] + "/groups"))
+          .withRequestBody(equalToJson("{\"name\": \"nps\", \"label\": \"NPS\"}")));
+      wireMock.verify(postRequestedFor(urlEqualTo(object[0] + "/batch/create")).withRequestBody(equalToJson("""
+          {"inputs": [
+            {"name": "nps_key", "label": "NPS key", "type": "string", "fieldType": "text", "groupName": "nps",
+              "description": "npsconnector's key of the answer %s belongs to; do not edit. Written by npsconnector."}
+          ]}""".formatted(object[1]))));
+    }
     int postsAfterFirstRun = wireMock.findAll(postRequestedFor(anyUrl())).size();
-    assertThat(postsAfterFirstRun).isEqualTo(4);
+    assertThat(postsAfterFirstRun).as("a group and a batch create per object").isEqualTo(8);
 
     FieldReport second = installer.installFields();
 
     assertThat(second.fields()).extracting(FieldReport.Field::state).containsOnly(State.PRESENT);
-    assertThat(wireMock.findAll(postRequestedFor(anyUrl()))).as("create calls of the second run").hasSize(4);
-    assertThat(wireMock.findAll(getRequestedFor(anyUrl()))).as("reads: two per run").hasSize(4);
+    assertThat(wireMock.findAll(postRequestedFor(anyUrl()))).as("create calls of the second run").hasSize(8);
+    assertThat(wireMock.findAll(getRequestedFor(anyUrl()))).as("reads: one per object and run").hasSize(8);
   }
 
   @Test
@@ -118,11 +135,14 @@ class HubSpotFieldInstallerTest {
         .willReturn(answer(409, "property-group-409-conflict.json")));
     wireMock.stubFor(post(urlEqualTo(CONTACT_PROPERTIES + "/batch/create"))
         .willReturn(answer(201, "properties-contacts-batch-create-201.json")));
+    wireMock.stubFor(get(urlPathEqualTo(TASK_PROPERTIES)).willReturn(answer(200, "properties-tasks-with-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo(NOTE_PROPERTIES)).willReturn(answer(200, "properties-notes-with-nps.json")));
 
     FieldReport report = installer.installFields();
 
     assertThat(report.fields()).extracting(FieldReport.Field::state)
-        .containsExactly(State.CREATED, State.CREATED, State.CREATED, State.CREATED, State.PRESENT, State.PRESENT);
+        .containsExactly(State.CREATED, State.CREATED, State.CREATED, State.CREATED, State.PRESENT, State.PRESENT,
+            State.PRESENT, State.PRESENT);
     wireMock.verify(0, postRequestedFor(urlEqualTo(COMPANY_PROPERTIES + "/groups")));
   }
 
@@ -132,6 +152,8 @@ class HubSpotFieldInstallerTest {
         .willReturn(answer(200, "properties-contacts-incompatible.json")));
     wireMock.stubFor(get(urlPathEqualTo(COMPANY_PROPERTIES))
         .willReturn(answer(200, "properties-companies-without-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo(TASK_PROPERTIES)).willReturn(answer(200, "properties-tasks-without-nps.json")));
+    wireMock.stubFor(get(urlPathEqualTo(NOTE_PROPERTIES)).willReturn(answer(200, "properties-notes-without-nps.json")));
 
     assertThatThrownBy(installer::installFields)
         .isInstanceOfSatisfying(CrmException.Data.class, e -> {
@@ -146,7 +168,7 @@ class HubSpotFieldInstallerTest {
 
   /** Properties appear in the lists once their batch/create was called: a portal in miniature. */
   private static void givenPropertiesCreatedOnRequest() {
-    for (String object : new String[] {"contacts", "companies"}) {
+    for (String object : new String[] {"contacts", "companies", "tasks", "notes"}) {
       String scenario = object + " properties";
       String path = "/crm/v3/properties/" + object;
       wireMock.stubFor(get(urlPathEqualTo(path)).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)

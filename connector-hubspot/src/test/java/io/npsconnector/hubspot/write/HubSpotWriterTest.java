@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.npsconnector.core.spi.CrmException;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.testing.TestClock;
@@ -35,6 +36,10 @@ class HubSpotWriterTest {
   private static final String COMPANIES = "/crm/v3/objects/companies/batch/update";
   private static final String TASKS = "/crm/v3/objects/tasks/batch/create";
   private static final String NOTES = "/crm/v3/objects/notes/batch/create";
+  private static final String TASK_UPDATES = "/crm/v3/objects/tasks/batch/update";
+  private static final String NOTE_UPDATES = "/crm/v3/objects/notes/batch/update";
+  private static final String TASK_SEARCH = "/crm/v3/objects/tasks/search";
+  private static final String NOTE_SEARCH = "/crm/v3/objects/notes/search";
   private static final String UNSUBSCRIBE_ALL =
       "/communication-preferences/v4/statuses/batch/unsubscribe-all?channel=EMAIL";
   private static final Instant ANSWERED = Instant.parse("2024-03-02T10:15:00Z");
@@ -336,13 +341,14 @@ class HubSpotWriterTest {
               "hs_task_subject": "NPS detractor: Ada Berg scored 2",
               "hs_task_body": "NPS 2 (detractor): Support never called back",
               "hs_task_status": "NOT_STARTED", "hs_task_priority": "HIGH", "hs_task_type": "TODO",
-              "hubspot_owner_id": "61200457"},
+              "hubspot_owner_id": "61200457", "nps_key": "task:901"},
             "associations": [{"to": {"id": "51001"},
               "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 204}]}]},
           {"objectWriteTraceId": "task:902",
             "properties": {"hs_timestamp": "2024-03-06T08:00:00.000Z",
               "hs_task_subject": "NPS detractor: Bo Lind scored 5", "hs_task_body": "NPS 5 (detractor)",
-              "hs_task_status": "NOT_STARTED", "hs_task_priority": "MEDIUM", "hs_task_type": "TODO"},
+              "hs_task_status": "NOT_STARTED", "hs_task_priority": "MEDIUM", "hs_task_type": "TODO",
+              "nps_key": "task:902"},
             "associations": [{"to": {"id": "51002"},
               "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 204}]}]}
         ]}""")));
@@ -376,15 +382,75 @@ class HubSpotWriterTest {
         {"inputs": [
           {"objectWriteTraceId": "activity:501",
             "properties": {"hs_timestamp": "2024-03-01T16:45:10.250Z",
-              "hs_note_body": "<p><strong>NPS answer: 9 (promoter)</strong></p><p>Trigger post-purchase</p>"},
+              "hs_note_body": "<p><strong>NPS answer: 9 (promoter)</strong></p><p>Trigger post-purchase</p>",
+              "nps_key": "activity:501"},
             "associations": [{"to": {"id": "51001"},
               "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202}]}]},
           {"objectWriteTraceId": "activity:502",
             "properties": {"hs_timestamp": "2024-03-01T17:00:00.000Z",
-              "hs_note_body": "<p><strong>NPS answer: 2 (detractor)</strong></p><p>Trigger support<br>Comment: &lt;slow&gt; &amp; &quot;late&quot;</p>"},
+              "hs_note_body": "<p><strong>NPS answer: 2 (detractor)</strong></p><p>Trigger support<br>Comment: &lt;slow&gt; &amp; &quot;late&quot;</p>",
+              "nps_key": "activity:502"},
             "associations": [{"to": {"id": "51999"},
               "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202}]}]}
         ]}""")));
+  }
+
+  @Test
+  void rewritesATaskWhoseRecordIsKnownByUpdatingItAndClosesItWhenNoLongerNeeded() {
+    wireMock.stubFor(post(urlEqualTo(TASK_UPDATES)).willReturn(answer(200, "tasks-batch-update-200.json")));
+
+    List<RecordResult> results = writer.write(List.of(new WriteRequest.FollowUpTask("task:901", "51001",
+        Optional.of("61200457"), "NPS detractor: Ada Berg scored 2", "NPS 9 (promoter)\nClosed", LocalDate.of(2024, 3, 4),
+        "high", true, PriorWrite.written("88000000001"))));
+
+    assertThat(results).singleElement().satisfies(result -> {
+      assertThat(result.success()).isTrue();
+      assertThat(result.crmRecordId()).contains("88000000001");
+    });
+    wireMock.verify(0, postRequestedFor(urlEqualTo(TASKS)));
+    wireMock.verify(0, postRequestedFor(urlEqualTo(TASK_SEARCH)));
+    wireMock.verify(1, postRequestedFor(urlEqualTo(TASK_UPDATES)).withRequestBody(equalToJson("""
+        {"inputs": [
+          {"id": "88000000001", "objectWriteTraceId": "task:901",
+            "properties": {"hs_timestamp": "2024-03-04T09:00:00.000Z",
+              "hs_task_subject": "NPS detractor: Ada Berg scored 2", "hs_task_body": "NPS 9 (promoter)<br>Closed",
+              "hs_task_status": "COMPLETED", "hs_task_priority": "HIGH", "hs_task_type": "TODO",
+              "hubspot_owner_id": "61200457", "nps_key": "task:901"}}
+        ]}""")));
+  }
+
+  @Test
+  void afterAnUnknownOutcomeLooksNotesUpByTheirKeyAndCreatesOnlyTheOnesNotFound() {
+    wireMock.stubFor(post(urlEqualTo(NOTE_SEARCH)).willReturn(answer(200, "notes-search-by-key-200.json")));
+    wireMock.stubFor(post(urlEqualTo(NOTE_UPDATES)).willReturn(answer(200, "notes-batch-update-200.json")));
+    wireMock.stubFor(post(urlEqualTo(NOTES)).willReturn(answer(201, "notes-batch-create-201.json")));
+
+    List<RecordResult> results = writer.write(List.of(
+        new WriteRequest.TimelineActivity("activity:501", "51001", "NPS answer: 9 (promoter)", "Trigger post-purchase",
+            Instant.parse("2024-03-01T16:45:10.250Z"), PriorWrite.UNKNOWN),
+        new WriteRequest.TimelineActivity("activity:502", "51002", "NPS answer: 3 (detractor)", "Trigger support",
+            Instant.parse("2024-03-01T17:00:00Z"), PriorWrite.UNKNOWN)));
+
+    assertThat(results).extracting(RecordResult::success).containsExactly(true, true);
+    assertThat(results.get(0).crmRecordId()).as("found by its key: updated").contains("91000000011");
+    assertThat(results.get(1).crmRecordId()).as("not found: created").contains("91000000012");
+    wireMock.verify(1, postRequestedFor(urlEqualTo(NOTE_SEARCH)).withRequestBody(equalToJson("""
+        {"filterGroups": [{"filters": [{"propertyName": "nps_key", "operator": "IN",
+            "values": ["activity:501", "activity:502"]}]}],
+         "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+         "properties": ["nps_key"], "limit": 100}""")));
+    wireMock.verify(1, postRequestedFor(urlEqualTo(NOTE_UPDATES)).withRequestBody(equalToJson("""
+        {"inputs": [{"id": "91000000011", "objectWriteTraceId": "activity:501",
+          "properties": {"hs_timestamp": "2024-03-01T16:45:10.250Z",
+            "hs_note_body": "<p><strong>NPS answer: 9 (promoter)</strong></p><p>Trigger post-purchase</p>",
+            "nps_key": "activity:501"}}]}""")));
+    wireMock.verify(1, postRequestedFor(urlEqualTo(NOTES)).withRequestBody(equalToJson("""
+        {"inputs": [{"objectWriteTraceId": "activity:502",
+          "properties": {"hs_timestamp": "2024-03-01T17:00:00.000Z",
+            "hs_note_body": "<p><strong>NPS answer: 3 (detractor)</strong></p><p>Trigger support</p>",
+            "nps_key": "activity:502"},
+          "associations": [{"to": {"id": "51002"},
+            "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 202}]}]}]}""")));
   }
 
   // ---- e-mail opt-outs ----

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.sforce.soap.partner.SaveResult;
+import com.sforce.soap.partner.UpsertResult;
 import com.sforce.soap.partner.sobject.SObject;
 
 import io.npsconnector.salesforce.SalesforceSettings;
@@ -27,10 +28,13 @@ import io.npsconnector.salesforce.client.SalesforceSession;
 
 /**
  * Write-back to Salesforce: contact NPS fields and account roll-ups through {@code update}, follow-up tasks
- * and activity-history entries through {@code create} of {@code Task} records, in calls of at most 200
- * records per object. Each {@code SaveResult} becomes the result of its request; records refused with
- * {@code UNABLE_TO_LOCK_ROW} are sent again, and reported retriable if the lock persists. Dates go out as
- * {@code yyyy-MM-dd}; cleared values through {@code fieldsToNull}.
+ * and activity-history entries through {@code upsert} of {@code Task} records on the external id
+ * {@value #TASK_KEY_FIELD} (the engine's key), in calls of at most 200 records per object: the first write
+ * of a key creates its task, every later one (a resubmitted answer, a retry after a timeout or a crash)
+ * updates it, so one answer never leaves two. Each {@code SaveResult} or {@code UpsertResult} becomes the
+ * result of its request; records refused with {@code UNABLE_TO_LOCK_ROW} are sent again, and reported
+ * retriable if the lock persists. Dates go out as {@code yyyy-MM-dd}; cleared values through
+ * {@code fieldsToNull}.
  */
 public final class SalesforceWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SalesforceWriter.class);
@@ -43,6 +47,8 @@ public final class SalesforceWriter {
   static final int MAX_TASK_DESCRIPTION = 32_000;
   static final int MAX_SUBJECT = 255;
   static final int LOCK_RETRIES = 2;
+  /** The unique external id on Task (an Activity field) that holds the engine's key; shipped as DX source. */
+  public static final String TASK_KEY_FIELD = "NPS_Key__c";
 
   /** Waits between lock retries; replaced by a no-op in tests. */
   @FunctionalInterface
@@ -89,30 +95,30 @@ public final class SalesforceWriter {
   /** Writes the requests, any number, and returns one result per request in their order. */
   public List<RecordResult> write(List<WriteRequest> requests) {
     Map<String, List<Out>> updates = new LinkedHashMap<>();
-    Map<String, List<Out>> creates = new LinkedHashMap<>();
+    Map<String, List<Out>> upserts = new LinkedHashMap<>();
     for (WriteRequest request : requests) {
       if (request instanceof WriteRequest.ContactNps nps) {
         updates.computeIfAbsent("Contact", k -> new ArrayList<>()).add(new Out(request, contact(nps)));
       } else if (request instanceof WriteRequest.AccountNps account) {
         updates.computeIfAbsent("Account", k -> new ArrayList<>()).add(new Out(request, account(account)));
       } else if (request instanceof WriteRequest.FollowUpTask task) {
-        creates.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, followUp(task)));
+        upserts.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, followUp(task)));
       } else if (request instanceof WriteRequest.EmailOptOut optOut) {
         updates.computeIfAbsent("Contact", k -> new ArrayList<>()).add(new Out(request, optOut(optOut)));
       } else if (request instanceof WriteRequest.TimelineActivity activity) {
-        creates.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, activity(activity)));
+        upserts.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, activity(activity)));
       }
     }
     Map<String, RecordResult> results = new LinkedHashMap<>();
     boolean[] anyCallDone = {false};
     try {
       updates.forEach((type, outs) -> send(type, outs, false, results, anyCallDone));
-      creates.forEach((type, outs) -> send(type, outs, true, results, anyCallDone));
+      upserts.forEach((type, outs) -> send(type, outs, true, results, anyCallDone));
     } catch (CrmException.Retriable e) {
       if (!anyCallDone[0]) {
         throw e; // nothing was written: the whole call may be tried again
       }
-      // some calls went through: never send those again (tasks would double); the rest waits
+      // some calls went through: those have their results; the rest waits
       LOG.warn("{}: write-back stopped part way: {}", session.connection(), e.getMessage());
       for (WriteRequest request : requests) {
         results.putIfAbsent(request.key(), RecordResult.failed(request.key(), "NOT_SENT",
@@ -122,7 +128,21 @@ public final class SalesforceWriter {
     return requests.stream().map(request -> results.get(request.key())).toList();
   }
 
-  private void send(String type, List<Out> outs, boolean create, Map<String, RecordResult> results,
+  /** A {@code SaveResult} or an {@code UpsertResult}: the same three things. */
+  private record Saved(boolean success, String id, com.sforce.soap.partner.Error[] errors) {
+    static Saved of(SaveResult result) {
+      return new Saved(result.isSuccess(), result.getId(), result.getErrors());
+    }
+
+    static Saved of(UpsertResult result) {
+      return new Saved(result.isSuccess(), result.getId(), result.getErrors());
+    }
+  }
+
+  /**
+   * @param upsert upsert on {@value #TASK_KEY_FIELD} (tasks), or update by id
+   */
+  private void send(String type, List<Out> outs, boolean upsert, Map<String, RecordResult> results,
       boolean[] anyCallDone) {
     for (int from = 0; from < outs.size(); from += MAX_RECORDS_PER_CALL) {
       List<Out> pending = outs.subList(from, Math.min(outs.size(), from + MAX_RECORDS_PER_CALL));
@@ -131,12 +151,18 @@ public final class SalesforceWriter {
           pause.sleep(Duration.ofSeconds(attempt));
         }
         SObject[] records = pending.stream().map(Out::record).toArray(SObject[]::new);
-        String operation = (create ? "create " : "update ") + records.length + " " + type + " record"
-            + (records.length == 1 ? "" : "s");
-        SaveResult[] saved;
+        String operation = (upsert ? "upsert " : "update ") + records.length + " " + type + " record"
+            + (records.length == 1 ? "" : "s") + (upsert ? " on " + TASK_KEY_FIELD : "");
+        Saved[] saved;
         try {
-          saved = session.call(create ? "create" : "update", operation,
-              partner -> create ? partner.create(records) : partner.update(records));
+          if (upsert) {
+            UpsertResult[] answer = session.call("upsert", operation,
+                partner -> partner.upsert(TASK_KEY_FIELD, records));
+            saved = Arrays.stream(answer).map(Saved::of).toArray(Saved[]::new);
+          } else {
+            SaveResult[] answer = session.call("update", operation, partner -> partner.update(records));
+            saved = Arrays.stream(answer).map(Saved::of).toArray(Saved[]::new);
+          }
         } catch (CrmException.Data e) {
           throw namingTheConfiguration(type, e);
         }
@@ -149,13 +175,13 @@ public final class SalesforceWriter {
         for (int i = 0; i < saved.length; i++) {
           Out out = pending.get(i);
           String key = out.request().key();
-          SaveResult result = saved[i];
-          if (result.isSuccess()) {
-            results.put(key, RecordResult.ok(key, result.getId()));
+          Saved result = saved[i];
+          if (result.success()) {
+            results.put(key, RecordResult.ok(key, result.id()));
             continue;
           }
-          com.sforce.soap.partner.Error[] errors = result.getErrors() == null
-              ? new com.sforce.soap.partner.Error[0] : result.getErrors();
+          com.sforce.soap.partner.Error[] errors = result.errors() == null
+              ? new com.sforce.soap.partner.Error[0] : result.errors();
           String code = errors.length == 0 || errors[0].getStatusCode() == null ? "UNKNOWN"
               : errors[0].getStatusCode().name();
           String message = Arrays.stream(errors).map(SalesforceWriter::describe).collect(Collectors.joining("; "));
@@ -225,7 +251,9 @@ public final class SalesforceWriter {
     record.setField("Description", truncate(task.description(), MAX_TASK_DESCRIPTION));
     record.setField("ActivityDate", date(task.dueDate()));
     record.setField("Priority", priority(task.priority()));
-    record.setField("Status", "Not Started");
+    // the task follows the latest answer: open while it calls for a follow-up, completed once it no longer does
+    record.setField("Status", task.closed() ? "Completed" : "Not Started");
+    record.setField(TASK_KEY_FIELD, task.key());
     return record;
   }
 
@@ -237,6 +265,7 @@ public final class SalesforceWriter {
     record.setField("ActivityDate", date(activity.at().atZone(zone).toLocalDate()));
     record.setField("Priority", "Normal");
     record.setField("Status", "Completed");
+    record.setField(TASK_KEY_FIELD, activity.key());
     return record;
   }
 
@@ -270,6 +299,11 @@ public final class SalesforceWriter {
 
   /** A field refused as a whole ({@code INVALID_FIELD}) is one the configuration named: say which key. */
   private CrmException namingTheConfiguration(String type, CrmException.Data e) {
+    if (type.equals("Task") && "INVALID_FIELD".equals(e.vendorCode())) {
+      return new CrmException.Data(session.connection(), e.operation(), e.vendorCode(), "Task." + TASK_KEY_FIELD
+          + " (a unique external id holding the engine's key, so that no answer makes two tasks) is missing or not "
+          + "an external id; deploy the connector's fields (install-fields says how). " + e.getMessage(), e);
+    }
     Map<String, String> fields = switch (type) {
       case "Contact" -> contactFields;
       case "Account" -> accountFields;

@@ -40,6 +40,7 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.sforce.soap.partner.QueryResult;
 import com.sforce.soap.partner.SaveResult;
 import com.sforce.soap.partner.StatusCode;
+import com.sforce.soap.partner.UpsertResult;
 import com.sforce.soap.partner.fault.ApiFault;
 import com.sforce.soap.partner.sobject.SObject;
 
@@ -183,6 +184,31 @@ class SalesforceSessionTest {
     assertThat(results[2].getErrors()[0].getStatusCode()).isEqualTo(StatusCode.ENTITY_IS_DELETED);
     assertThat(results[2].getErrors()[0].getFields()).isEmpty();
     assertThat(session.limits().used()).isEqualTo(2819);
+  }
+
+  @Test
+  void anUpsertAnswerSaysWhichTasksWereCreatedAndWhichKeyMatchedTwo() {
+    answer(200, fixture("upsert-tasks-mixed.xml"));
+    SObject[] tasks = new SObject[3];
+    for (int i = 0; i < tasks.length; i++) {
+      tasks[i] = new SObject();
+      tasks[i].setType("Task");
+      tasks[i].setField("NPS_Key__c", "task:" + (i + 1));
+    }
+
+    UpsertResult[] results = session.call("upsert", "upsert tasks", p -> p.upsert("NPS_Key__c", tasks));
+
+    server.verify(1, postRequestedFor(urlEqualTo(ENDPOINT))
+        .withRequestBody(matchingXPath("//*[local-name()='upsert']/*[local-name()='externalIDFieldName']/text()",
+            equalTo("NPS_Key__c")))
+        .withRequestBody(matchingXPath("//*[local-name()='upsert']/*[local-name()='sObjects'][3]"
+            + "/*[local-name()='NPS_Key__c']/text()", equalTo("task:3"))));
+    assertThat(results).extracting(UpsertResult::isCreated).containsExactly(true, false, false);
+    assertThat(results).extracting(UpsertResult::getId).containsExactly("00THx00000NpStBsK2", "00THx00000NpStAsK1",
+        null);
+    assertThat(results[2].getErrors()[0].getStatusCode()).isEqualTo(StatusCode.DUPLICATE_EXTERNAL_ID);
+    assertThat(results[2].getErrors()[0].getFields()).containsExactly("NPS_Key__c");
+    assertThat(session.calls()).containsExactly(Map.entry("upsert", 1L));
   }
 
   @Test

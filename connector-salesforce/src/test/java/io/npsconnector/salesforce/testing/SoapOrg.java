@@ -40,7 +40,9 @@ import com.sforce.soap.partner.DescribeSObjectResult;
  * reader writes (conditions AND-ed: {@code = != < <= > >=} on fields, relationship fields, DateTime
  * literals, quoted strings, {@code true}, {@code null}; {@code ORDER BY SystemModstamp, Id}; the
  * opportunity contact-role sub-query), pages of {@link #pageSize} with locators; {@code update} and
- * {@code create} per record ({@code SaveResult}s in order, injected per-record errors); and
+ * {@code create} per record ({@code SaveResult}s in order, injected per-record errors); {@code upsert} on an
+ * external id field (matched among the live records of the type: none creates, one updates, several fail with
+ * {@code DUPLICATE_EXTERNAL_ID}; {@code UpsertResult}s with {@code created}); and
  * {@code describeSObjects}. Every answer carries a {@code LimitInfoHeader}; the session id is checked;
  * faults can be injected per operation. Calls are counted per operation.
  */
@@ -165,6 +167,12 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
     return rec;
   }
 
+  /** The fields of every live record of a type, for checks of what the org holds. */
+  public List<Map<String, String>> liveRecords(String type) {
+    return objects.getOrDefault(type, Map.of()).values().stream().filter(rec -> !rec.deleted)
+        .map(rec -> Map.copyOf(rec.fields)).toList();
+  }
+
   public Optional<Rec> get(String type, String id) {
     return Optional.ofNullable(objects.getOrDefault(type, Map.of()).get(id));
   }
@@ -240,6 +248,7 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
       case "query", "queryAll" -> query(operation, text(call, "queryString"), header);
       case "queryMore" -> queryMore(text(call, "queryLocator"), header);
       case "update", "create" -> save(operation, call, header);
+      case "upsert" -> upsert(call, header);
       case "describeSObjects" -> ok(Soap.describeResponse(describe));
       default -> fault("UNKNOWN_EXCEPTION", "the stand-in does not answer " + operation);
     };
@@ -510,6 +519,58 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
       xml.append("<result><id>").append(id).append("</id><success>true</success></result>");
     }
     xml.append("</").append(operation).append("Response>");
+    return ok(Soap.envelope(header, xml.toString()));
+  }
+
+  private ResponseDefinition upsert(Element call, String header) {
+    String externalField = text(call, "externalIDFieldName").strip();
+    StringBuilder xml = new StringBuilder("<upsertResponse>");
+    NodeList children = call.getChildNodes();
+    for (int i = 0; i < children.getLength(); i++) {
+      if (!(children.item(i) instanceof Element sObject) || !sObject.getLocalName().equals("sObjects")) {
+        continue;
+      }
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("operation", "upsert");
+      NodeList fields = sObject.getChildNodes();
+      for (int j = 0; j < fields.getLength(); j++) {
+        if (fields.item(j) instanceof Element field && !field.getLocalName().equals("fieldsToNull")) {
+          record.put(field.getLocalName(), field.getTextContent());
+        }
+      }
+      written.add(Collections.unmodifiableMap(record));
+      String type = String.valueOf(record.get("type"));
+      Object value = record.get(externalField);
+      Failure failure = recordFailures.get(String.valueOf(record.get("WhoId")));
+      if (failure != null && failure.times().get() != 0) {
+        failure.times().decrementAndGet();
+        xml.append("<result><created>false</created><errors><message>").append(Soap.escape("refused: "
+            + failure.code())).append("</message><statusCode>").append(failure.code())
+            .append("</statusCode></errors><id xsi:nil=\"true\"/><success>false</success></result>");
+        continue;
+      }
+      List<Rec> matches = objects.getOrDefault(type, Map.of()).values().stream()
+          .filter(rec -> !rec.deleted && value != null && value.toString().equals(rec.fields.get(externalField)))
+          .toList();
+      if (matches.size() > 1) {
+        xml.append("<result><created>false</created><errors><fields>").append(externalField)
+            .append("</fields><message>").append(Soap.escape(externalField + ": more than one record found for "
+                + "external id field: " + matches.stream().map(rec -> rec.id).toList()))
+            .append("</message><statusCode>DUPLICATE_EXTERNAL_ID</statusCode></errors>")
+            .append("<id xsi:nil=\"true\"/><success>false</success></result>");
+        continue;
+      }
+      Rec target = matches.isEmpty() ? put(type, String.format("00T%015d", nextId.getAndIncrement()), Instant.EPOCH,
+          Map.of()) : matches.get(0);
+      record.forEach((name, fieldValue) -> {
+        if (!Set.of("operation", "type").contains(name)) {
+          target.fields.put(name, String.valueOf(fieldValue));
+        }
+      });
+      xml.append("<result><created>").append(matches.isEmpty()).append("</created><id>").append(target.id)
+          .append("</id><success>true</success></result>");
+    }
+    xml.append("</upsertResponse>");
     return ok(Soap.envelope(header, xml.toString()));
   }
 

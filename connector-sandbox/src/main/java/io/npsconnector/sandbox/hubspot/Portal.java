@@ -46,7 +46,7 @@ final class Portal {
   static final int ASSOCIATION_PAGE = 500;
   static final Set<String> TYPES = Set.of("contacts", "companies", "deals", "tickets", "tasks", "notes");
   static final Set<String> SEARCHABLE = Set.of("contacts", "companies", "deals", "tickets", "tasks", "notes");
-  static final Set<String> DESCRIBED = Set.of("contacts", "companies");
+  static final Set<String> DESCRIBED = Set.of("contacts", "companies", "tasks", "notes");
 
   /** An answer: status and JSON body. */
   record Reply(int status, JsonNode body) {}
@@ -939,10 +939,12 @@ final class Portal {
           case "hs_task_type" -> TASK_TYPES;
           default -> null;
         };
-        if (allowed != null && !allowed.contains(value)) {
-          invalid.add(problem("INVALID_OPTION", name, value + " was not one of the allowed options: " + allowed));
+        if (allowed != null) {
+          if (!allowed.contains(value)) {
+            invalid.add(problem("INVALID_OPTION", name, value + " was not one of the allowed options: " + allowed));
+          }
+          return;
         }
-        return;
       }
       if (known == null) {
         return;
@@ -968,6 +970,9 @@ final class Portal {
         case "datetime" -> millis(value).isPresent() ? null : "INVALID_DATETIME";
         case "bool" -> value.equals("true") || value.equals("false") ? null : "INVALID_BOOLEAN";
         case "enumeration" -> {
+          if (definition.path("externalOptions").asBoolean(false)) {
+            yield null;
+          }
           Set<String> options = new LinkedHashSet<>();
           definition.path("options").forEach(option -> options.add(option.path("value").asText()));
           boolean ok = true;
@@ -1124,6 +1129,38 @@ final class Portal {
     define(companies, standard("hs_object_id", "Record ID", "number", "number", "companyinformation", true,
         created));
     properties.put("companies", companies);
+    // tasks and notes: HubSpot's own properties the connector writes; custom ones (the NPS key) are created
+    Map<String, ObjectNode> tasks = new LinkedHashMap<>();
+    define(tasks, standard("hs_timestamp", "Due date", "datetime", "date", "task_information", false, created));
+    define(tasks, standard("hs_task_subject", "Task Title", "string", "text", "task_information", false, created));
+    define(tasks, standard("hs_task_body", "Notes", "string", "html", "task_information", false, created));
+    define(tasks, options(standard("hs_task_status", "Task Status", "enumeration", "select", "task_information",
+        false, created), "NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED"));
+    define(tasks, options(standard("hs_task_priority", "Priority", "enumeration", "select", "task_information",
+        false, created), "NONE", "LOW", "MEDIUM", "HIGH"));
+    define(tasks, options(standard("hs_task_type", "Task Type", "enumeration", "select", "task_information",
+        false, created), TASK_TYPES.stream().sorted().toArray(String[]::new)));
+    define(tasks, owners(standard("hubspot_owner_id", "Assigned to", "enumeration", "select", "task_information",
+        false, created)));
+    define(tasks, standard("hs_object_id", "Record ID", "number", "number", "task_information", true, created));
+    define(tasks, standard("hs_createdate", "Create date", "datetime", "date", "task_information", true, created));
+    define(tasks, standard("hs_lastmodifieddate", "Last Modified Date", "datetime", "date", "task_information",
+        true, created));
+    properties.put("tasks", tasks);
+    Map<String, ObjectNode> notes = new LinkedHashMap<>();
+    define(notes, standard("hs_timestamp", "Activity date", "datetime", "date", "note_information", false, created));
+    define(notes, standard("hs_note_body", "Note body", "string", "html", "note_information", false, created));
+    define(notes, owners(standard("hubspot_owner_id", "Activity assigned to", "enumeration", "select",
+        "note_information", false, created)));
+    define(notes, standard("hs_object_id", "Record ID", "number", "number", "note_information", true, created));
+    define(notes, standard("hs_createdate", "Create date", "datetime", "date", "note_information", true, created));
+    define(notes, standard("hs_lastmodifieddate", "Last Modified Date", "datetime", "date", "note_information",
+        true, created));
+    properties.put("notes", notes);
+    groups.put("tasks", new LinkedHashMap<>(Map.of("task_information", group("task_information",
+        "Task information"))));
+    groups.put("notes", new LinkedHashMap<>(Map.of("note_information", group("note_information",
+        "Note information"))));
     groups.put("contacts", new LinkedHashMap<>(Map.of("contactinformation", group("contactinformation",
         "Contact information"))));
     groups.put("companies", new LinkedHashMap<>(Map.of("companyinformation", group("companyinformation",
@@ -1171,6 +1208,12 @@ final class Portal {
       option.put("displayOrder", order++);
       option.put("hidden", false);
     }
+    return definition;
+  }
+
+  /** An owner property: its options are the portal's users (external options), not a stored list. */
+  private static ObjectNode owners(ObjectNode definition) {
+    definition.put("externalOptions", true);
     return definition;
   }
 

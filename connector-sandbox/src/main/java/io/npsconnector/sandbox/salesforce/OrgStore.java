@@ -394,6 +394,76 @@ final class OrgStore {
    * otherwise), then saves each record on its own, answering one {@code SaveResult} per record in order.
    */
   List<Saved> save(boolean create, List<Input> inputs, Instant now) {
+    checkCall(inputs);
+    List<Saved> results = new ArrayList<>();
+    for (Input input : inputs) {
+      results.add(create ? createOne(input, now) : updateOne(input, now));
+    }
+    return results;
+  }
+
+  /** One {@code UpsertResult}: a {@code SaveResult} and whether the record was created. */
+  record Upserted(Saved saved, boolean created) {}
+
+  /**
+   * {@code upsert(externalIDFieldName, sObjects)} as Salesforce answers it: a field that is not an external id
+   * of the object faults the call ({@code INVALID_FIELD}); then each record is matched on the field's value
+   * among the live records: none creates it, one updates that record, several fail the record with
+   * {@code DUPLICATE_EXTERNAL_ID}. A record without a value fails with {@code MISSING_ARGUMENT}; two records of
+   * one call with the same value both fail with {@code DUPLICATE_VALUE}.
+   */
+  List<Upserted> upsert(String externalField, List<Input> inputs, Instant now) {
+    checkCall(inputs);
+    List<Upserted> results = new ArrayList<>();
+    Map<String, Integer> valuesInCall = new HashMap<>();
+    for (Input input : inputs) {
+      ObjectDef object = schema.require(input.type());
+      FieldDef field = object.field(externalField).filter(object::isExternalId)
+          .orElseThrow(() -> new SoapFault("INVALID_FIELD", "Field name provided, " + externalField
+              + " is not an External ID or indexed field for " + object.name));
+      String value = input.values().get(field.name());
+      if (value != null && !value.isEmpty()) {
+        valuesInCall.merge(matchKey(object, field, value), 1, Integer::sum);
+      }
+    }
+    for (Input input : inputs) {
+      ObjectDef object = schema.require(input.type());
+      FieldDef field = object.field(externalField).orElseThrow();
+      String value = input.values().get(field.name());
+      if (value == null || value.isEmpty()) {
+        results.add(new Upserted(failed("MISSING_ARGUMENT", field.name() + " not specified", field.name()), false));
+        continue;
+      }
+      if (valuesInCall.get(matchKey(object, field, value)) > 1) {
+        results.add(new Upserted(failed("DUPLICATE_VALUE", "Duplicate external id specified: " + value,
+            field.name()), false));
+        continue;
+      }
+      List<SandboxRecord> matches = all(object.name).stream().filter(record -> !record.deleted)
+          .filter(record -> record.fields.get(field.name()) != null
+              && matchKey(object, field, record.fields.get(field.name())).equals(matchKey(object, field, value)))
+          .toList();
+      if (matches.size() > 1) {
+        results.add(new Upserted(failed("DUPLICATE_EXTERNAL_ID", field.name() + ": more than one record found for "
+            + "external id field: " + matches.stream().map(record -> record.id).toList(), field.name()), false));
+      } else if (matches.size() == 1) {
+        Input update = new Input(input.type(), matches.get(0).id, input.values(), input.fieldsToNull());
+        results.add(new Upserted(updateOne(update, now), false));
+      } else {
+        Saved created = createOne(input, now);
+        results.add(new Upserted(created, created.id() != null));
+      }
+    }
+    return results;
+  }
+
+  /** How values of an external id compare: exactly when it is unique (case-sensitive, as shipped), else without case. */
+  private static String matchKey(ObjectDef object, FieldDef field, String value) {
+    return object.isUnique(field) ? value : value.toLowerCase(Locale.ROOT);
+  }
+
+  /** Checks a save call as a whole: at most 200 records, known objects and fields, else a fault. */
+  private void checkCall(List<Input> inputs) {
     if (inputs.size() > SalesforceSandbox.MAX_RECORDS_PER_CALL) {
       throw new SoapFault("EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than "
           + SalesforceSandbox.MAX_RECORDS_PER_CALL + " records into this call");
@@ -410,11 +480,6 @@ final class OrgStore {
         object.field(name).orElseThrow(() -> SoapFault.invalidField(name, object.name));
       }
     }
-    List<Saved> results = new ArrayList<>();
-    for (Input input : inputs) {
-      results.add(create ? createOne(input, now) : updateOne(input, now));
-    }
-    return results;
   }
 
   private Saved updateOne(Input input, Instant now) {
@@ -509,6 +574,15 @@ final class OrgStore {
       if (!fits(field, value)) {
         return Optional.of(failed("INVALID_TYPE_ON_FIELD_IN_RECORD", field.label() + ": value not of required type: "
             + value, field.name()));
+      }
+      if (object.isUnique(field)) {
+        Optional<SandboxRecord> holder = all(object.name).stream().filter(record -> !record.deleted)
+            .filter(record -> !record.id.equals(input.id()) && value.equals(record.fields.get(field.name())))
+            .findFirst();
+        if (holder.isPresent()) {
+          return Optional.of(failed("DUPLICATE_VALUE", "duplicate value found: " + field.name()
+              + " duplicates value on record with id: " + holder.get().id, field.name()));
+        }
       }
       if (field.soapType().equals("xsd:string") && field.length() > 0 && value.length() > field.length()) {
         return Optional.of(failed("STRING_TOO_LONG", field.label() + ": data value too large: "

@@ -54,7 +54,8 @@ final class SObjectSchema {
     final String keyPrefix;
     private final Map<String, FieldDef> fields = new LinkedHashMap<>();
     private final Map<String, Child> children = new LinkedHashMap<>();
-    private final java.util.Set<String> externalIds = new java.util.HashSet<>();
+    /** External id fields (lower-case name) to whether each is also unique. */
+    private final Map<String, Boolean> externalIds = new LinkedHashMap<>();
 
     ObjectDef(String name, String labelPlural, String keyPrefix) {
       this.name = name;
@@ -95,14 +96,30 @@ final class SObjectSchema {
           !name.equals("SystemModstamp"), false, List.of(), null, List.of(), false));
     }
 
-    /** A unique text external ID (records can be upserted on it). */
-    ObjectDef externalId(String name, int length) {
-      externalIds.add(name.toLowerCase(Locale.ROOT));
-      return text(name, "string", length, true);
+    /** A text field marked External ID (so {@code upsert} may match on it), and Unique when {@code unique}. */
+    ObjectDef externalId(String name, int length, boolean unique) {
+      text(name, "string", length, true);
+      externalIds.put(name.toLowerCase(Locale.ROOT), unique);
+      return this;
+    }
+
+    /** Changes a text field's External ID and Unique attributes, as an admin editing the field would. */
+    void externalId(String name, boolean externalId, boolean unique) {
+      String key = field(name).orElseThrow().name().toLowerCase(Locale.ROOT);
+      if (externalId) {
+        externalIds.put(key, unique);
+      } else {
+        externalIds.remove(key);
+      }
     }
 
     boolean isExternalId(FieldDef field) {
-      return externalIds.contains(field.name().toLowerCase(Locale.ROOT));
+      return externalIds.containsKey(field.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Unique external ids: Salesforce refuses a second record with the same value (case-sensitive, as shipped). */
+    boolean isUnique(FieldDef field) {
+      return externalIds.getOrDefault(field.name().toLowerCase(Locale.ROOT), false);
     }
 
     ObjectDef child(String relationship, String childType, String field) {
@@ -169,7 +186,7 @@ final class SObjectSchema {
         .child("OpportunityContactRoles", "OpportunityContactRole", "ContactId")
         .child("Cases", "Case", "ContactId"));
     put(new ObjectDef("NPS_Response__c", "NPS Responses", "a0N")
-        .externalId("Invitation_Key__c", 255)
+        .externalId("Invitation_Key__c", 255, true)
         .text("Score__c", "double", 0, true)
         .picklist("Category__c", NPS_CATEGORIES, true)
         .text("Comment__c", "textarea", 32_768, true)
@@ -193,6 +210,7 @@ final class SObjectSchema {
         .picklist("Priority", List.of("High", "Normal", "Low"), false)
         .picklist("Status", List.of("Not Started", "In Progress", "Completed", "Waiting on someone else",
             "Deferred"), false)
+        .externalId("NPS_Key__c", 255, true)
         .readOnly("CreatedDate", "datetime")
         .readOnly("SystemModstamp", "datetime"));
     put(new ObjectDef("Opportunity", "Opportunities", "006")
@@ -271,7 +289,7 @@ final class SObjectSchema {
     element(xml, "deprecatedAndHidden", "false");
     element(xml, "feedEnabled", "true");
     for (FieldDef field : object.fields()) {
-      field(xml, field, object.isExternalId(field));
+      field(xml, object, field);
     }
     element(xml, "hasSubtypes", "false");
     element(xml, "idEnabled", "true");
@@ -299,7 +317,8 @@ final class SObjectSchema {
     return xml.append("</result>").toString();
   }
 
-  private static void field(StringBuilder xml, FieldDef field, boolean externalId) {
+  private static void field(StringBuilder xml, ObjectDef object, FieldDef field) {
+    boolean external = object.isExternalId(field);
     boolean text = field.soapType().equals("xsd:string");
     int length = text ? field.length() : 0;
     xml.append("<fields>");
@@ -309,19 +328,18 @@ final class SObjectSchema {
     element(xml, "byteLength", Integer.toString(field.type().equals("id") || field.type().equals("reference")
         ? 18 : length * 3));
     element(xml, "calculated", "false");
-    element(xml, "caseSensitive", Boolean.toString(externalId));
+    element(xml, "caseSensitive", Boolean.toString(object.isUnique(field)));
     element(xml, "createable", Boolean.toString(field.createable()));
     element(xml, "custom", Boolean.toString(field.custom()));
     element(xml, "defaultedOnCreate", Boolean.toString(field.type().equals("boolean") || field.type().equals("id")
         || field.name().equals("OwnerId")));
     element(xml, "deprecatedAndHidden", "false");
     element(xml, "digits", "0");
-    element(xml, "externalId", Boolean.toString(externalId));
+    element(xml, "externalId", Boolean.toString(external));
     element(xml, "filterable", Boolean.toString(!field.type().equals("textarea")));
     element(xml, "groupable", Boolean.toString(!field.type().equals("textarea") && !field.numeric()
         && !field.type().equals("datetime")));
-    element(xml, "idLookup", Boolean.toString(field.type().equals("id") || field.type().equals("email")
-        || externalId));
+    element(xml, "idLookup", Boolean.toString(field.type().equals("id") || field.type().equals("email") || external));
     element(xml, "label", field.label());
     element(xml, "length", Integer.toString(field.type().equals("id") || field.type().equals("reference")
         ? 18 : length));
@@ -352,7 +370,7 @@ final class SObjectSchema {
     element(xml, "searchPrefilterable", "false");
     element(xml, "soapType", field.soapType());
     element(xml, "type", field.type());
-    element(xml, "unique", Boolean.toString(externalId));
+    element(xml, "unique", Boolean.toString(object.isUnique(field)));
     element(xml, "updateable", Boolean.toString(field.updateable()));
     xml.append("</fields>");
   }

@@ -45,11 +45,12 @@ import io.javalin.http.Context;
 /**
  * A stateful Salesforce-compatible org on loopback for the demo and end-to-end tests: the Partner SOAP API
  * ({@code POST /services/Soap/u/{version}}: {@code query}, {@code queryAll}, {@code queryMore},
- * {@code update}, {@code create}, {@code describeSObjects}) in the exact wire format WSC expects, and the
+ * {@code update}, {@code create}, {@code upsert}, {@code describeSObjects}) in the exact wire format WSC
+ * expects, and the
  * OAuth 2.0 token endpoint ({@code POST /services/oauth2/token}, client-credentials and JWT bearer flows).
  *
  * <p>It enforces Salesforce's limits: query pages of at most 2,000 records (the request's
- * {@code QueryOptions.batchSize}, 200 to 2,000), at most 200 records per {@code create}/{@code update}
+ * {@code QueryOptions.batchSize}, 200 to 2,000), at most 200 records per {@code create}/{@code update}/{@code upsert}
  * ({@code EXCEEDED_ID_LIMIT} beyond), a daily API request limit reported in every answer's
  * {@code LimitInfoHeader} ({@code REQUEST_LIMIT_EXCEEDED} beyond it; 15,000 by default, as in a Developer
  * Edition org), text no longer than its field ({@code STRING_TOO_LONG} per record, such as 32,000 characters of
@@ -75,7 +76,7 @@ public final class SalesforceSandbox implements AutoCloseable {
   public static final String ORG_ID = "00D000000000001EAA";
   /** The operations {@link #calls()} counts, in its order. */
   public static final List<String> OPERATIONS = List.of("query", "queryAll", "queryMore", "update", "create",
-      "describeSObjects");
+      "upsert", "describeSObjects");
   private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -343,6 +344,15 @@ public final class SalesforceSandbox implements AutoCloseable {
     return store.all(store.schema.require(type).name).stream().map(SandboxRecord::snapshot).toList();
   }
 
+  /**
+   * Sets the External ID and Unique attributes of Task's {@code NPS_Key__c} (both on, as the connector's
+   * source deploys it, by default): an org whose admin made the field by hand, differently.
+   */
+  public synchronized SalesforceSandbox taskKeyField(boolean externalId, boolean unique) {
+    store.schema.require("Task").externalId("NPS_Key__c", externalId, unique);
+    return this;
+  }
+
   /** Every task created through the API (and any other), in creation order. */
   public List<Map<String, String>> tasks() {
     return records("Task");
@@ -545,6 +555,8 @@ public final class SalesforceSandbox implements AutoCloseable {
             .map(String::strip).orElse(null), batchSize);
         case "update", "create" -> saveResults(store.save(operation.equals("create"), inputs(call),
             clock.instant()));
+        case "upsert" -> upsertResults(store.upsert(child(call, "externalIDFieldName")
+            .map(e -> e.getTextContent().strip()).orElse(""), inputs(call), clock.instant()));
         case "describeSObjects", "describeSObject" -> describe(call);
         default -> throw new SoapFault("UNKNOWN_EXCEPTION", "the sandbox does not answer " + operation);
       };
@@ -607,21 +619,37 @@ public final class SalesforceSandbox implements AutoCloseable {
     StringBuilder xml = new StringBuilder(results.size() * 120);
     for (OrgStore.Saved saved : results) {
       xml.append("<result>");
-      for (OrgStore.SaveError error : saved.errors()) {
-        xml.append("<errors>");
-        error.fields().forEach(field -> xml.append("<fields>").append(SoapXml.escape(field)).append("</fields>"));
-        xml.append("<message>").append(SoapXml.escape(error.message())).append("</message><statusCode>")
-            .append(error.statusCode()).append("</statusCode></errors>");
-      }
-      if (saved.id() == null) {
-        xml.append("<id xsi:nil=\"true\"/><success>false</success>");
-      } else {
-        xml.append("<id>").append(saved.id()).append("</id><success>true</success>");
-      }
+      saveResult(xml, saved);
       xml.append("</result>");
     }
     return xml.toString();
   }
+
+  /** {@code UpsertResult}s: {@code created} first, then what a {@code SaveResult} holds, in the WSDL's order. */
+  private static String upsertResults(List<OrgStore.Upserted> results) {
+    StringBuilder xml = new StringBuilder(results.size() * 140);
+    for (OrgStore.Upserted upserted : results) {
+      xml.append("<result><created>").append(upserted.created()).append("</created>");
+      saveResult(xml, upserted.saved());
+      xml.append("</result>");
+    }
+    return xml.toString();
+  }
+
+  private static void saveResult(StringBuilder xml, OrgStore.Saved saved) {
+    for (OrgStore.SaveError error : saved.errors()) {
+      xml.append("<errors>");
+      error.fields().forEach(field -> xml.append("<fields>").append(SoapXml.escape(field)).append("</fields>"));
+      xml.append("<message>").append(SoapXml.escape(error.message())).append("</message><statusCode>")
+          .append(error.statusCode()).append("</statusCode></errors>");
+    }
+    if (saved.id() == null) {
+      xml.append("<id xsi:nil=\"true\"/><success>false</success>");
+    } else {
+      xml.append("<id>").append(saved.id()).append("</id><success>true</success>");
+    }
+  }
+
 
   // ---- XML ----
 

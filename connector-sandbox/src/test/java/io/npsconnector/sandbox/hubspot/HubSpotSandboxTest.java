@@ -1,6 +1,7 @@
 package io.npsconnector.sandbox.hubspot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,9 @@ import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.core.spi.ChangePage;
 import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.FieldReport;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WriteRequest;
@@ -286,19 +289,23 @@ class HubSpotSandboxTest {
 
     FieldReport installed = adapter.installFields();
 
-    assertThat(installed.fields()).hasSize(6).extracting(FieldReport.Field::state)
+    assertThat(installed.fields()).hasSize(8).extracting(FieldReport.Field::state)
         .containsOnly(FieldReport.State.CREATED);
     assertThat(sandbox.propertyNames("contacts"))
         .contains("nps_score", "nps_category", "nps_last_response_date", "nps_last_comment");
     assertThat(sandbox.propertyNames("companies")).contains("nps_account_score", "nps_response_count");
+    assertThat(sandbox.propertyNames("tasks")).contains("nps_key");
+    assertThat(sandbox.propertyNames("notes")).contains("nps_key");
     assertThat(sandbox.calls()).containsEntry("create property group contacts", 1)
-        .containsEntry("create properties contacts", 1).containsEntry("create properties companies", 1);
+        .containsEntry("create properties contacts", 1).containsEntry("create properties companies", 1)
+        .containsEntry("create properties tasks", 1).containsEntry("create properties notes", 1);
 
     sandbox.resetCalls();
     FieldReport again = adapter.installFields();
 
     assertThat(again.fields()).extracting(FieldReport.Field::state).containsOnly(FieldReport.State.PRESENT);
-    assertThat(sandbox.calls()).isEqualTo(Map.of("properties contacts", 1, "properties companies", 1));
+    assertThat(sandbox.calls()).isEqualTo(Map.of("properties contacts", 1, "properties companies", 1,
+        "properties tasks", 1, "properties notes", 1));
 
     ConnectionCheck check = adapter.check();
     assertThat(check.problems()).isEmpty();
@@ -308,6 +315,33 @@ class HubSpotSandboxTest {
     assertThat(refused.authenticated()).isFalse();
     sandbox.scopes(List.of("crm.objects.contacts.read"));
     assertThat(adapter.check().problems()).anyMatch(problem -> problem.contains("crm.objects.contacts.write"));
+  }
+
+  @Test
+  void aTaskKeyNeedsItsPropertyAndARewriteUpdatesTheTaskItFindsByTheKey() {
+    HubSpotSandbox sandbox = sandbox(12, 20);
+    CrmAdapter adapter = adapter(sandbox, sandbox.token());
+    String contact = sandbox.ids("contacts").get(0);
+    WriteRequest.FollowUpTask task = new WriteRequest.FollowUpTask("task:31", contact, Optional.of("61200452"),
+        "Call back: scored 3", "NPS 3 (detractor)", LocalDate.of(2026, 3, 4), "high");
+
+    // HubSpot refuses a property nobody created, for every record of the batch
+    assertThatThrownBy(() -> adapter.write(List.of(task))).isInstanceOfSatisfying(CrmException.Data.class,
+        e -> assertThat(e.getMessage()).contains("PROPERTY_DOESNT_EXIST", "nps_key"));
+    assertThat(sandbox.tasks()).isEmpty();
+
+    adapter.installFields();
+    RecordResult created = adapter.write(List.of(task)).get(0);
+    sandbox.resetCalls();
+    RecordResult rewritten = adapter.write(List.of(new WriteRequest.FollowUpTask("task:31", contact,
+        Optional.of("61200452"), "Call back: scored 3", "NPS 9 (promoter)", LocalDate.of(2026, 3, 4), "high", true,
+        PriorWrite.UNKNOWN))).get(0);
+
+    assertThat(rewritten.crmRecordId()).isEqualTo(created.crmRecordId()).isPresent();
+    assertThat(sandbox.tasks()).singleElement().satisfies(one -> assertThat(one.properties())
+        .containsEntry("nps_key", "task:31").containsEntry("hs_task_status", "COMPLETED")
+        .containsEntry("hs_task_body", "NPS 9 (promoter)"));
+    assertThat(sandbox.calls()).isEqualTo(Map.of("search tasks", 1, "batch update tasks", 1));
   }
 
   @Test
@@ -388,7 +422,7 @@ class HubSpotSandboxTest {
     // another client of the same token used the budget up: the adapter's first call meets a 429 and waits
     FieldReport report = adapter(sandbox, sandbox.token()).describeFields();
 
-    assertThat(report.fields()).hasSize(6);
+    assertThat(report.fields()).hasSize(8);
     assertThat(sandbox.rateLimited()).isGreaterThanOrEqualTo(2);
     assertThat(sandbox.calls().get("properties contacts")).isGreaterThanOrEqualTo(2);
     assertThat(sandbox.calls()).containsEntry("properties companies", 1);
@@ -415,7 +449,7 @@ class HubSpotSandboxTest {
     assertThat(runs.get(0)).isEqualTo(runs.get(1)).isPositive();
 
     HubSpotSandbox sandbox = sandbox(1, 5).faults(0.3, Duration.ofMillis(2));
-    assertThat(adapter(sandbox, sandbox.token()).describeFields().fields()).hasSize(6);
+    assertThat(adapter(sandbox, sandbox.token()).describeFields().fields()).hasSize(8);
     sandbox.reset();
     assertThat(sandbox.calls()).isEmpty();
   }

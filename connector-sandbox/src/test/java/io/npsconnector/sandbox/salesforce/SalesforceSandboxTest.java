@@ -205,14 +205,15 @@ class SalesforceSandboxTest {
     assertThat(sandbox.contact(ids.get(200)).orElseThrow()).containsEntry("NPS_Score__c", "9.0")
         .doesNotContainKey("NPS_Last_Comment__c");
 
-    // follow-up tasks are created
+    // follow-up tasks are created, by upsert on their key
     before = sandbox.calls();
     List<RecordResult> tasks = adapter.write(List.of(
         new WriteRequest.FollowUpTask("task-1", ids.get(1), Optional.of("005000000000002AAA"), "Call back a detractor",
             "Score 3: slow support", LocalDate.of(2025, 3, 12), "high"),
         new WriteRequest.TimelineActivity("activity-1", ids.get(2), "NPS answer: 9", "Loved it", clock.instant())));
     assertThat(tasks).allMatch(RecordResult::success);
-    assertThat(delta(before, sandbox.calls(), "create")).isEqualTo(1);
+    assertThat(delta(before, sandbox.calls(), "upsert")).isEqualTo(1);
+    assertThat(delta(before, sandbox.calls(), "create")).isZero();
     assertThat(sandbox.tasks()).hasSize(2);
     assertThat(sandbox.tasks().get(0)).containsEntry("WhoId", ids.get(1)).containsEntry("Priority", "High")
         .containsEntry("Status", "Not Started").containsEntry("OwnerId", "005000000000002AAA")
@@ -386,6 +387,93 @@ class SalesforceSandboxTest {
     assertThat(response.body()).contains("<faultcode>sf:EXCEEDED_ID_LIMIT</faultcode>")
         .contains("xsi:type=\"sf:UnexpectedErrorFault\"");
     assertThat(sandbox.tasks()).isEmpty();
+  }
+
+  private static String upsertCall(String field, String... keys) {
+    StringBuilder call = new StringBuilder("<upsert xmlns=\"urn:partner.soap.sforce.com\" "
+        + "xmlns:sf=\"urn:sobject.partner.soap.sforce.com\"><externalIDFieldName>" + field + "</externalIDFieldName>");
+    for (String key : keys) {
+      call.append("<sObjects><sf:type>Task</sf:type><sf:Subject>Call back</sf:Subject>");
+      if (key != null) {
+        call.append("<sf:NPS_Key__c>").append(key).append("</sf:NPS_Key__c>");
+      }
+      call.append("</sObjects>");
+    }
+    return call.append("</upsert>").toString();
+  }
+
+  private static String createCall(String key) {
+    return "<create xmlns=\"urn:partner.soap.sforce.com\" xmlns:sf=\"urn:sobject.partner.soap.sforce.com\">"
+        + "<sObjects><sf:type>Task</sf:type><sf:Subject>By hand</sf:Subject><sf:NPS_Key__c>" + key
+        + "</sf:NPS_Key__c></sObjects></create>";
+  }
+
+  @Test
+  void upsertCreatesOnTheFirstKeyAndUpdatesAfterwardsAnsweringCreatedInWsdlOrder() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+
+    String first = soap(sandbox, sandbox.staticToken(), upsertCall("NPS_Key__c", "task:1", "task:2")).body();
+    String again = soap(sandbox, sandbox.staticToken(), upsertCall("NPS_Key__c", "task:1")).body();
+
+    assertThat(first).containsPattern("<result><created>true</created><id>00T\\w{15}</id><success>true</success>"
+        + "</result><result><created>true</created>");
+    assertThat(again).containsPattern("<result><created>false</created><id>00T\\w{15}</id><success>true</success>"
+        + "</result></upsertResponse>");
+    assertThat(sandbox.tasks()).extracting(task -> task.get("NPS_Key__c")).containsExactly("task:1", "task:2");
+    assertThat(sandbox.calls().get("upsert")).isEqualTo(2);
+  }
+
+  @Test
+  void upsertRefusesAFieldThatIsNotAnExternalIdAndRecordsWithoutOrWithRepeatedKeys() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+
+    java.net.http.HttpResponse<String> notExternal = soap(sandbox, sandbox.staticToken(),
+        upsertCall("Subject", "task:1"));
+    java.net.http.HttpResponse<String> unknown = soap(sandbox, sandbox.staticToken(), upsertCall("Nope__c", "task:1"));
+    String perRecord = soap(sandbox, sandbox.staticToken(), upsertCall("NPS_Key__c", null, "task:5", "task:5"))
+        .body();
+
+    assertThat(notExternal.statusCode()).isEqualTo(500);
+    assertThat(notExternal.body()).contains("<faultcode>sf:INVALID_FIELD</faultcode>", "sf:InvalidFieldFault",
+        "Field name provided, Subject is not an External ID or indexed field for Task");
+    assertThat(unknown.body()).contains("sf:INVALID_FIELD", "Nope__c is not an External ID");
+    assertThat(perRecord).contains("<statusCode>MISSING_ARGUMENT</statusCode>")
+        .contains("Duplicate external id specified: task:5").doesNotContain("<success>true</success>");
+    assertThat(sandbox.tasks()).isEmpty();
+  }
+
+  @Test
+  void aUniqueKeyRefusesASecondTaskAndAKeyOnTwoTasksFailsTheUpsert() throws Exception {
+    SalesforceSandbox unique = started(SalesforceSandbox.seeded(5, 10, clock));
+    soap(unique, unique.staticToken(), createCall("task:9"));
+
+    String duplicate = soap(unique, unique.staticToken(), createCall("task:9")).body();
+
+    assertThat(duplicate).contains("<statusCode>DUPLICATE_VALUE</statusCode>",
+        "duplicate value found: NPS_Key__c duplicates value on record with id: 00T");
+    assertThat(unique.tasks()).hasSize(1);
+
+    SalesforceSandbox handMade = started(SalesforceSandbox.seeded(6, 10, clock).taskKeyField(true, false));
+    soap(handMade, handMade.staticToken(), createCall("task:9"));
+    soap(handMade, handMade.staticToken(), createCall("task:9"));
+
+    String ambiguous = soap(handMade, handMade.staticToken(), upsertCall("NPS_Key__c", "task:9")).body();
+
+    assertThat(ambiguous).contains("<created>false</created>", "<statusCode>DUPLICATE_EXTERNAL_ID</statusCode>",
+        "<fields>NPS_Key__c</fields>", "more than one record found for external id field");
+    assertThat(handMade.tasks()).hasSize(2);
+  }
+
+  @Test
+  void theTaskKeyIsDescribedAsAUniqueExternalIdAndTheCheckNamesOneThatIsNot() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock).taskKeyField(false, false));
+
+    ConnectionCheck check = adapter(sandbox).check();
+
+    assertThat(check.problems()).singleElement().satisfies(problem -> assertThat(problem)
+        .contains("Task.NPS_Key__c must be a text field marked External ID and Unique"));
+    sandbox.taskKeyField(true, true);
+    assertThat(adapter(sandbox).check().problems()).isEmpty();
   }
 
   @Test

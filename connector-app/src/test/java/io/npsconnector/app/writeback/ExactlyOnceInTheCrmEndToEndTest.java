@@ -1,0 +1,352 @@
+package io.npsconnector.app.writeback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import com.google.inject.TypeLiteral;
+import io.npsconnector.app.service.Composition;
+import io.npsconnector.app.service.CrmAdapters;
+import io.npsconnector.core.delivery.Channel;
+import io.npsconnector.core.engine.Engine;
+import io.npsconnector.core.engine.EngineHooks;
+import io.npsconnector.core.engine.EngineSettings;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository;
+import io.npsconnector.core.testing.RecordingChannel;
+import io.npsconnector.sandbox.hubspot.HubSpotSandbox;
+import io.npsconnector.sandbox.salesforce.SalesforceSandbox;
+
+/**
+ * One answer, one timeline entry and at most one follow-up task in the CRM, counted in the sandboxes: every
+ * answer is submitted three times (detractor to promoter and back), and after each round the process dies at
+ * the {@code writeback.acknowledged} hook (the CRM applied a batch, the store never heard) once per batch of the
+ * flush before a clean process finishes it. The real adapters talk to the CRM sandboxes.
+ */
+class ExactlyOnceInTheCrmEndToEndTest {
+  private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
+  private static final String CONNECTION = "crm";
+  private static final String TASK_SUBJECT = "NPS detractor: {name} scored {score}";
+  private static final String TIMELINE_SUBJECT = "NPS answer: ";
+  /** The scores of the three submissions of an answer, by the answer's position (even, odd). */
+  private static final int[][] ROUNDS = {{3, 9}, {4, 5}, {10, 6}};
+
+  @TempDir Path dir;
+  private final SteppingClock clock = new SteppingClock(T0);
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private Database database;
+  private int deaths;
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  /** What the test reads in one sandbox: per contact, timeline entries and follow-up tasks as the CRM holds them. */
+  private record Held(Map<String, List<Map<String, String>>> entries, Map<String, List<Map<String, String>>> tasks) {}
+
+  @Test
+  void hubSpotHoldsOneNoteAndAtMostOneTaskPerAnswerAfterResubmissionsAndCrashes() throws Exception {
+    HubSpotSandbox sandbox = HubSpotSandbox.seeded(17, 24, clock);
+    open.add(sandbox);
+    String url = sandbox.start();
+    NpsConfig config = config("""
+          - name: crm
+            type: hubspot
+            credentials:
+              token: ${HUBSPOT_TOKEN:-%s}
+            base-url: %s
+            time-zone: UTC
+        """.formatted(sandbox.token(), url));
+    try (Composition app = Composition.of(config, binder -> binder.bind(Clock.class).toInstance(clock))) {
+      app.get(CrmAdapters.class).open(config.connection(CONNECTION).orElseThrow()).installFields();
+    }
+
+    Map<Long, String> answered = answerThreeTimesDyingAtEveryBatch(config, () -> sandbox.addEventsNow(12),
+        () -> held(sandbox));
+
+    Held held = held(sandbox);
+    assertOneEntryAndOneTaskPerAnswer(answered, held);
+    assertThat(sandbox.calls()).as("unknown outcomes were looked up by key, known records updated")
+        .containsKeys("search tasks", "search notes", "batch update tasks", "batch update notes");
+    for (Map.Entry<Long, String> answer : answered.entrySet()) {
+      Map<String, String> note = held.entries().get(answer.getValue()).get(0);
+      Map<String, String> task = held.tasks().get(answer.getValue()).get(0);
+      int last = finalScore(answered, answer.getKey());
+      assertThat(note.get("hs_note_body")).as("note of %s", answer).contains(TIMELINE_SUBJECT + last + " (");
+      assertThat(task.get("hs_task_status")).as("task of %s", answer).isEqualTo(last <= 6 ? "NOT_STARTED" : "COMPLETED");
+      assertThat(task.get("hs_task_subject")).endsWith(" scored " + (last <= 6 ? last : 4));
+    }
+  }
+
+  @Test
+  void salesforceHoldsOneActivityAndAtMostOneTaskPerAnswerAfterResubmissionsAndCrashes() throws Exception {
+    SalesforceSandbox sandbox = SalesforceSandbox.seeded(23, 24, clock);
+    open.add(sandbox);
+    String url = sandbox.start();
+    NpsConfig config = config("""
+          - name: crm
+            type: salesforce
+            auth: client-credentials
+            credentials:
+              client-id: %s
+              client-secret: ${SALESFORCE_SECRET:-%s}
+            login-url: %s
+            window-lag: 0s
+            time-zone: UTC
+        """.formatted(SalesforceSandbox.DEFAULT_CLIENT_ID, SalesforceSandbox.DEFAULT_CLIENT_SECRET, url));
+
+    Map<Long, String> answered = answerThreeTimesDyingAtEveryBatch(config, () -> sandbox.addEventsNow(12),
+        () -> held(sandbox));
+
+    Held held = held(sandbox);
+    assertOneEntryAndOneTaskPerAnswer(answered, held);
+    assertThat(sandbox.calls().getOrDefault("upsert", 0)).as("tasks by upsert on their key").isPositive();
+    assertThat(sandbox.calls().getOrDefault("create", 0)).as("tasks never by create").isZero();
+    for (Map.Entry<Long, String> answer : answered.entrySet()) {
+      int last = finalScore(answered, answer.getKey());
+      assertThat(held.entries().get(answer.getValue()).get(0).get("Subject")).as("activity of %s", answer)
+          .startsWith(TIMELINE_SUBJECT + last + " (");
+      Map<String, String> task = held.tasks().get(answer.getValue()).get(0);
+      assertThat(task.get("Status")).as("task of %s", answer).isEqualTo(last <= 6 ? "Not Started" : "Completed");
+      assertThat(task.get("Subject")).endsWith(" scored " + (last <= 6 ? last : 4));
+    }
+  }
+
+  private static Held held(HubSpotSandbox sandbox) {
+    Function<List<HubSpotSandbox.Engagement>, Map<String, List<Map<String, String>>>> byContact = engagements ->
+        engagements.stream().collect(Collectors.groupingBy(engagement -> String.join(",", engagement.contactIds()),
+            Collectors.mapping(HubSpotSandbox.Engagement::properties, Collectors.toList())));
+    return new Held(byContact.apply(sandbox.notes()), byContact.apply(sandbox.tasks()));
+  }
+
+  private static Held held(SalesforceSandbox sandbox) {
+    Map<String, List<Map<String, String>>> entries = sandbox.tasks().stream()
+        .filter(task -> task.getOrDefault("Subject", "").startsWith(TIMELINE_SUBJECT))
+        .collect(Collectors.groupingBy(task -> task.get("WhoId")));
+    Map<String, List<Map<String, String>>> tasks = sandbox.tasks().stream()
+        .filter(task -> task.getOrDefault("Subject", "").startsWith("NPS detractor: "))
+        .collect(Collectors.groupingBy(task -> task.get("WhoId")));
+    return new Held(entries, tasks);
+  }
+
+  /** Every answer's contact holds exactly one timeline entry and one task (each answer was a detractor once). */
+  private void assertOneEntryAndOneTaskPerAnswer(Map<Long, String> answered, Held held) {
+    assertThat(answered).hasSizeGreaterThanOrEqualTo(4);
+    List<String> contacts = List.copyOf(answered.values());
+    assertThat(contacts).doesNotHaveDuplicates();
+    assertThat(held.entries().keySet()).containsExactlyInAnyOrderElementsOf(contacts);
+    assertThat(held.tasks().keySet()).containsExactlyInAnyOrderElementsOf(contacts);
+    held.entries().forEach((contact, entries) -> assertThat(entries).as("timeline entries of %s", contact).hasSize(1));
+    held.tasks().forEach((contact, tasks) -> assertThat(tasks).as("follow-up tasks of %s", contact).hasSize(1));
+  }
+
+  /** The last round's score of an answer, by its position among the answers. */
+  private static int finalScore(Map<Long, String> answered, long invitation) {
+    int position = List.copyOf(answered.keySet()).indexOf(invitation);
+    return ROUNDS[ROUNDS.length - 1][position % 2];
+  }
+
+  /**
+   * Syncs, sends every due invitation once, then three rounds: every answer submitted again, and flushes that
+   * die right after the CRM acknowledged each kind's batch in turn, each in a new process (engine and adapter),
+   * then a clean one. Checks after every round that nothing in the CRM is doubled.
+   *
+   * @return the answered invitations (in order) with their contacts
+   */
+  private Map<Long, String> answerThreeTimesDyingAtEveryBatch(NpsConfig config, Runnable newEvents,
+      java.util.function.Supplier<Held> inTheCrm) throws Exception {
+    database = Database.open(config.store());
+    open.add(database);
+    RecordingChannel mail = new RecordingChannel();
+    Process first = new Process(config, mail, EngineHooks.NONE);
+    first.engine.syncAndTrigger(CONNECTION); // the backfill: its events are too old to survey
+    clock.advance(Duration.ofMinutes(1));
+    newEvents.run();
+    clock.advance(Duration.ofMinutes(10));
+    first.engine.syncAndTrigger(CONNECTION);
+    InvitationRepository invitations = new InvitationRepository(database.jdbi());
+    Map<Long, String> answered = new java.util.LinkedHashMap<>();
+    for (Invitation invitation : invitations.inStates(CONNECTION, InvitationState.SCHEDULED)) {
+      if ("SENT".equals(first.engine.send(invitation.id()))) {
+        answered.put(invitation.id(), invitation.contactId());
+      }
+    }
+    first.close();
+
+    for (int[] scores : ROUNDS) {
+      clock.advance(Duration.ofMinutes(5));
+      int position = 0;
+      try (Process answering = new Process(config, mail, EngineHooks.NONE)) {
+        for (long invitation : answered.keySet()) {
+          int score = scores[position++ % 2];
+          answering.engine.answer(invitation, score, Optional.of("comment " + score));
+        }
+      }
+      // batches go by kind (contacts, accounts, tasks, timeline): the first process dies after the contacts'
+      // batch, each next one completes the batch its predecessor died after and dies after the following one
+      for (int step = 0; step < 4; step++) {
+        try (Process dying = new Process(config, mail, new DieAt(step == 0 ? 1 : 2))) {
+          dying.engine.flushWritebacks(CONNECTION);
+        } catch (Died expected) {
+          deaths++; // the process is gone; the next one starts on the same store and CRM
+        }
+        clock.advance(Duration.ofMinutes(1));
+      }
+      try (Process clean = new Process(config, mail, EngineHooks.NONE)) {
+        Engine.FlushReport report = clean.engine.flushWritebacks(CONNECTION);
+        assertThat(report.failed()).as("records refused by the CRM").isZero();
+        assertThat(report.retryLater()).isZero();
+      }
+      Held held = inTheCrm.get();
+      held.entries().forEach((contact, entries) -> assertThat(entries).as("entries of %s", contact).hasSize(1));
+      held.tasks().forEach((contact, tasks) -> assertThat(tasks).as("tasks of %s", contact).hasSize(1));
+    }
+    for (long invitation : answered.keySet()) {
+      assertThat(mail.countFor(invitation)).as("invitation mails of %s", invitation).isEqualTo(1);
+    }
+    assertThat(deaths).as("processes killed after the CRM's acknowledgement").isEqualTo(4 * ROUNDS.length);
+    return answered;
+  }
+
+  private NpsConfig config(String connection) {
+    return ConfigLoader.parse("exactly-once.yaml", """
+        company: Acme
+        store:
+          type: h2
+          path: %s
+        server:
+          token-secret: ${TOKEN_SECRET:-test-only-token-secret-0123456789abcdef}
+          admin-password: ${ADMIN_PASSWORD:-test-admin}
+        connections:
+        %s
+        channels:
+          email:
+            host: 127.0.0.1
+            port: 2525
+            tls: none
+            from: "Acme <nps@acme.example>"
+        triggers:
+          - name: post-purchase
+            on: purchase
+            delay: 0d
+            max-event-age: 30d
+          - name: post-ticket
+            on: support
+            delay: 0d
+            max-event-age: 30d
+        send-window:
+          quiet-hours: none
+          weekdays: [mon, tue, wed, thu, fri, sat, sun]
+        fatigue:
+          days: 60
+        writeback:
+          timeline-activity: true
+          follow-up-tasks:
+            detractor:
+              subject: "%s"
+              due-in: 2d
+              priority: high
+        """.formatted(dir.resolve("store").resolve("nps").toString().replace('\\', '/'), connection.stripTrailing(),
+        TASK_SUBJECT), Map.of());
+  }
+
+  /** One run of the service, made by the product's own modules: an engine and a fresh adapter on the shared store. */
+  private final class Process implements AutoCloseable {
+    final Composition app;
+    final Engine engine;
+
+    Process(NpsConfig config, RecordingChannel mail, EngineHooks hooks) {
+      app = Composition.of(config, binder -> {
+        binder.bind(Clock.class).toInstance(clock);
+        binder.bind(EngineHooks.class).toInstance(hooks);
+        binder.bind(EngineSettings.class).toInstance(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO));
+        binder.bind(new TypeLiteral<List<Channel>>() { }).toInstance(List.of(mail));
+      });
+      engine = app.get(Engine.class);
+    }
+
+    @Override
+    public void close() {
+      app.close();
+    }
+  }
+
+  /**
+   * Time for the sandboxes, the adapters and the engine alike: moved by the test, and a millisecond further
+   * at every reading, so that an adapter waiting out a rate-limit window (it reads the clock while it waits)
+   * sees the window pass without the test sleeping.
+   */
+  private static final class SteppingClock extends java.time.Clock {
+    private Instant now;
+
+    SteppingClock(Instant start) {
+      this.now = start;
+    }
+
+    synchronized void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public synchronized Instant instant() {
+      now = now.plusMillis(1);
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      throw new UnsupportedOperationException("the test's clock is UTC");
+    }
+  }
+
+  /** The process dying: thrown by the hook, never caught by the engine. */
+  private static final class Died extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Died(String message) {
+      super(message);
+    }
+  }
+
+  /** Dies right after the CRM acknowledged the {@code n}-th write-back batch of this process. */
+  private static final class DieAt implements EngineHooks {
+    private final int n;
+    private int acknowledged;
+
+    DieAt(int n) {
+      this.n = n;
+    }
+
+    @Override
+    public void at(String point) {
+      if (point.equals(EngineHooks.WRITEBACK_ACKNOWLEDGED) && ++acknowledged == n) {
+        throw new Died("killed after the CRM acknowledged write-back batch " + n);
+      }
+    }
+  }
+}
