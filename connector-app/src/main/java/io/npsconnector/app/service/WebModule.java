@@ -34,8 +34,8 @@ final class WebModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Dashboard dashboard(NpsConfig config, Database database, SurveyLinks links, Clock clock) {
-    return new Dashboard(config, new ReportRepository(database.jdbi()), links.tokens(), clock);
+  Dashboard dashboard(NpsConfig config, Database database, SurveyLinks links, Clock clock, Engine engine) {
+    return new Dashboard(config, new ReportRepository(database.jdbi()), links.tokens(), clock, engine);
   }
 
   @Provides

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.engine.ConnectionStatus;
+import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.delivery.SurveyTokens;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.render.HtmlOutput;
@@ -40,19 +42,28 @@ import io.npsconnector.core.store.ReportRepository.AnswerRow;
  * triggers. Behind the admin sign-in, as are the CSV export of the answers and the JSON API.
  */
 public final class Dashboard {
+  private static final String CSV_HEADER = "answered_at,connection,trigger,channel,score,category,comment,contact_id,"
+      + "contact_name,email,segments";
+  private static final com.fasterxml.jackson.dataformat.csv.CsvMapper CSV = com.fasterxml.jackson.dataformat.csv
+      .CsvMapper.builder().enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.ALWAYS_QUOTE_STRINGS)
+      .build();
   static final Duration WINDOW = Duration.ofDays(365);
   static final int WEEKS = 26;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+      .ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private final NpsConfig config;
+  private final Engine engine;
   private final ReportRepository reports;
   private final AdminAuth auth;
   private final Csrf csrf;
   private final Clock clock;
   private final byte[] css;
 
-  public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock) {
+  public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock, Engine engine) {
     this.config = config;
+    this.engine = engine;
     this.reports = reports;
     this.auth = new AdminAuth(config.server().adminPassword().reveal(), clock);
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
@@ -68,6 +79,7 @@ public final class Dashboard {
     app.get("/admin/login", ctx -> loginPage(ctx, 200, Optional.empty()));
     app.post("/admin/login", this::signIn);
     app.post("/admin/logout", this::signOut);
+    app.post("/admin/connections/{connection}/resume", this::resume);
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
         html(ctx, 200, page(ctx));
@@ -83,7 +95,8 @@ public final class Dashboard {
       if (auth.valid(ctx.cookie(AdminAuth.SESSION_COOKIE))) {
         ctx.contentType("application/json").result(JSON.writeValueAsString(summary()));
       } else {
-        ctx.status(401).contentType("application/json").result("{\"error\":\"sign in at /admin/login\"}");
+        ctx.status(401).contentType("application/json")
+            .result(JSON.writeValueAsString(Map.of("error", "sign in at /admin/login")));
       }
     });
   }
@@ -128,6 +141,28 @@ public final class Dashboard {
     ctx.status(303).header("Location", "/admin/login");
   }
 
+  /** An admin resumes a connection stopped on refused credentials, once they work again; logged with who. */
+  private void resume(Context ctx) {
+    if (!signedIn(ctx)) {
+      return;
+    }
+    if (!csrf.valid(ctx, "admin")) {
+      html(ctx, 403, message("This page has expired. Please reload the dashboard."));
+      return;
+    }
+    String connection = ctx.pathParam("connection");
+    if (engine.connectionStatuses().stream().noneMatch(status -> status.connection().equals(connection))) {
+      html(ctx, 404, message("There is no enabled connection of that name."));
+      return;
+    }
+    engine.resume(connection, "the dashboard (" + ctx.ip() + ")");
+    ctx.status(303).header("Location", "/admin");
+  }
+
+  private String message(String text) {
+    return Html.message("en", "NPS dashboard", config.company(), text);
+  }
+
   private void loginPage(Context ctx, int status, Optional<String> error) {
     HtmlOutput out = HtmlOutput.toText();
     JteloginGenerated.render(out, null, config.company(), csrf.field(ctx, "admin"), error);
@@ -159,10 +194,24 @@ public final class Dashboard {
         trigger.name(), String.valueOf(trigger.on()).toLowerCase(Locale.ROOT))).toList();
     DashboardView view = new DashboardView(config.company(), csrf.field(ctx, "admin"), tiles,
         Charts.npsOverTime("NPS by week with its 95 % interval", weekly(answers, now)), distribution(answers),
-        breakdowns, reports.suppressionsByRule(), triggers, detractors(answers), failures());
+        breakdowns, reports.suppressionsByRule(), triggers, detractors(answers), failures(), connections());
     HtmlOutput out = HtmlOutput.toText();
     JtedashboardGenerated.render(out, null, view);
     return out.toString();
+  }
+
+  /** Each enabled connection and whether the engine calls its CRM now. */
+  private List<DashboardView.Connection> connections() {
+    return engine.connectionStatuses().stream().map(status -> new DashboardView.Connection(status.connection(),
+        switch (status.state()) {
+          case ACTIVE -> "active";
+          case WAITING -> "waiting for the CRM";
+          case STOPPED -> "STOPPED: the CRM refused the credentials";
+        },
+        status.since().map(at -> (status.state() == ConnectionStatus.State.WAITING ? "until " : "since ")
+            + TIME.format(at)).orElse(""),
+        status.operation().map(operation -> operation + ": ").orElse("") + status.message().orElse(""),
+        status.state() == ConnectionStatus.State.STOPPED)).toList();
   }
 
   private static String interval(NpsTally tally) {
@@ -253,16 +302,24 @@ public final class Dashboard {
 
   /** Every answer of the window as CSV; cells that a spreadsheet would run as formulas are quoted inert. */
   String csv() {
-    StringBuilder csv = new StringBuilder("answered_at,connection,trigger,channel,score,category,comment,contact_id,"
-        + "contact_name,email,segments\n");
+    List<List<Object>> rows = new ArrayList<>();
     for (AnswerRow answer : reports.answers(clock.instant().minus(WINDOW))) {
       String category = Score.of(answer.score()).category().id();
-      csv.append(String.join(",", cell(answer.answeredAt().toString()), cell(answer.connection()),
-          cell(answer.trigger()), cell(answer.channel()), Integer.toString(answer.score()), cell(category),
-          cell(answer.comment().orElse("")), cell(answer.contactId()), cell(answer.contactName()),
-          cell(answer.email().orElse("")), cell(segments(answer.segments())))).append('\n');
+      rows.add(List.of(inert(answer.answeredAt().toString()), inert(answer.connection()), inert(answer.trigger()),
+          inert(answer.channel()), answer.score(), inert(category), inert(answer.comment().orElse("")),
+          inert(answer.contactId()), inert(answer.contactName()), inert(answer.email().orElse("")),
+          inert(segments(answer.segments()))));
     }
-    return csv.toString();
+    return CSV_HEADER + "\n" + csvRows(rows);
+  }
+
+  /** Rows through Jackson's CSV writer: every text quoted, numbers as they are. */
+  static String csvRows(List<List<Object>> rows) {
+    try {
+      return CSV.writer().writeValueAsString(rows);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the CSV export", e);
+    }
   }
 
   private static String segments(Map<String, String> segments) {
@@ -272,9 +329,9 @@ public final class Dashboard {
     return text.toString();
   }
 
-  static String cell(String value) {
-    String safe = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
-    return "\"" + safe.replace("\"", "\"\"") + "\"";
+  /** A value a spreadsheet would run as a formula, made text with a leading apostrophe. */
+  static String inert(String value) {
+    return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
   }
 
   Map<String, Object> summary() {

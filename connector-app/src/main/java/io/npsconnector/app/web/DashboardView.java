@@ -10,7 +10,7 @@ import java.util.Map;
  */
 record DashboardView(String company, String csrf, List<Tile> tiles, Charts.LineChart overTime,
     Charts.BarChart distribution, List<Breakdown> breakdowns, Map<String, Integer> suppressions,
-    List<Trigger> triggers, List<Detractor> detractors, List<Failure> failures) {
+    List<Trigger> triggers, List<Detractor> detractors, List<Failure> failures, List<Connection> connections) {
 
   /** A headline figure. */
   record Tile(String label, String value, String detail) {}
@@ -26,6 +26,13 @@ record DashboardView(String company, String csrf, List<Tile> tiles, Charts.LineC
 
   /** A detractor waiting for a call, with the state of its follow-up task. */
   record Detractor(String answeredAt, String contact, String connection, int score, String comment, String task) {}
+
+  /**
+   * A CRM connection and whether the engine calls it now.
+   *
+   * @param stopped the CRM refused the credentials: an admin may resume it once they work
+   */
+  record Connection(String name, String state, String since, String message, boolean stopped) {}
 
   /** A write-back the CRM refused for good. */
   record Failure(String at, String connection, String what, String contact, String error) {}

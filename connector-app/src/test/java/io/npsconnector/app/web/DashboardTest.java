@@ -3,11 +3,13 @@ package io.npsconnector.app.web;
 import static io.npsconnector.app.web.SurveyFixture.csrf;
 import static io.npsconnector.app.web.SurveyFixture.form;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +85,34 @@ class DashboardTest {
         + "contact_name,email,segments");
     assertThat(lines).hasSize(4);
     assertThat(csv.body()).contains(",\"detractor\",\"<script>alert(1)</script> =SUM(A1)\",\"c-3\",");
-    assertThat(Dashboard.cell("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
+    assertThat(Dashboard.csvRows(List.of(List.of(Dashboard.inert("=HYPERLINK(\"x\")")))))
+        .isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"\n");
+  }
+
+  @Test
+  void aConnectionStoppedOnRefusedCredentialsShowsWithTheCrmsMessageAndAnAdminResumesIt() {
+    fixture.crm.revokeCredentials();
+    assertThatThrownBy(() -> fixture.engine.syncAndTrigger(SurveyFixture.CONNECTION))
+        .isInstanceOf(io.npsconnector.core.spi.CrmException.Authentication.class);
+    fixture.crm.restoreCredentials();
+    signIn();
+
+    String page = fixture.get("/admin").body();
+
+    assertThat(page).contains("CRM connections").contains("STOPPED: the CRM refused the credentials")
+        .contains("credentials refused").contains("/admin/connections/" + SurveyFixture.CONNECTION + "/resume");
+    assertThat(fixture.post("/admin/connections/" + SurveyFixture.CONNECTION + "/resume", form("csrf", "forged"))
+        .statusCode()).isEqualTo(403);
+    assertThat(fixture.post("/admin/connections/nowhere/resume", form("csrf", csrf(page))).statusCode())
+        .isEqualTo(404);
+
+    HttpResponse<String> resumed = fixture.post("/admin/connections/" + SurveyFixture.CONNECTION + "/resume",
+        form("csrf", csrf(page)));
+
+    assertThat(resumed.statusCode()).isEqualTo(303);
+    assertThat(fixture.engine.connectionStatus(SurveyFixture.CONNECTION).state())
+        .isEqualTo(io.npsconnector.core.engine.ConnectionStatus.State.ACTIVE);
+    assertThat(fixture.get("/admin").body()).doesNotContain("STOPPED").contains("active");
   }
 
   @Test

@@ -639,8 +639,8 @@ abstract class WritebackContract {
     engine = engine(new InterceptingCrmAdapter(crm));
     engine.flushWritebacks(CRM);
 
-    // ISSUE 13 POINT 1 (idempotent CRM writes): fails until that work lands. The fake CRM no longer drops a
-    // repeated create, as no real CRM does, so the engine itself must not create the tasks a second time.
+    // the fake CRM does not drop a repeated create, as no real CRM does: the retry, sent as "may exist", finds the
+    // records by their keys and updates them
     assertThat(crm.tasks()).as("one follow-up task per answer in the CRM after the crash and the retry")
         .hasSize(2);
     assertThat(crm.activities()).hasSize(2);

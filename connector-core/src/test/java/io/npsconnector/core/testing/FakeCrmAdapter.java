@@ -7,6 +7,7 @@ import io.npsconnector.core.spi.ConnectionCheck;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.FieldReport;
+import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WriteRequest;
@@ -100,8 +101,9 @@ public final class FakeCrmAdapter implements CrmAdapter {
   private final NavigableMap<Position, InteractionEvent> eventsInOrder = new TreeMap<>(ORDER);
   private final Map<String, WriteRequest.ContactNps> contactNps = new HashMap<>();
   private final Map<String, WriteRequest.AccountNps> accountNps = new HashMap<>();
-  private final List<WriteRequest.FollowUpTask> tasks = new ArrayList<>();
-  private final List<WriteRequest.TimelineActivity> activities = new ArrayList<>();
+  /** Task and timeline records by record id, in the order they were created; each keeps its engine key. */
+  private final Map<String, WriteRequest.FollowUpTask> tasks = new LinkedHashMap<>();
+  private final Map<String, WriteRequest.TimelineActivity> activities = new LinkedHashMap<>();
   private final List<WriteRequest> appliedWrites = new ArrayList<>();
   private final Map<String, FieldReport.State> fields = new LinkedHashMap<>();
   private final Map<String, RecordFailure> recordFailures = new HashMap<>();
@@ -231,14 +233,20 @@ public final class FakeCrmAdapter implements CrmAdapter {
     return Optional.ofNullable(accountNps.get(accountId));
   }
 
-  /** The follow-up tasks created, in order, one per successful write: a request written twice is two tasks. */
+  /**
+   * The follow-up task records, in the order they were created, each as last written. Like a real CRM the fake
+   * creates a new record for every write that does not name one: a write updates a record only when its
+   * {@link WriteRequest.FollowUpTask#prior() prior write} names the record, or, after an unknown outcome, when
+   * a record holding its key is found (as the HubSpot adapter searches {@code nps_key} and Salesforce's upsert
+   * matches its external id).
+   */
   public synchronized List<WriteRequest.FollowUpTask> tasks() {
-    return List.copyOf(tasks);
+    return List.copyOf(tasks.values());
   }
 
-  /** The timeline activities created, in order, one per successful write. */
+  /** The timeline records, in the order they were created, each as last written; updated as {@link #tasks()} are. */
   public synchronized List<WriteRequest.TimelineActivity> activities() {
-    return List.copyOf(activities);
+    return List.copyOf(activities.values());
   }
 
   /** Every request that succeeded, in order, repeats included: a request written twice appears twice. */
@@ -460,8 +468,10 @@ public final class FakeCrmAdapter implements CrmAdapter {
       if (refused.isPresent()) {
         return refused.get();
       }
-      tasks.add(task);
-      return applied(task, "task-" + ++lastRecordId);
+      String id = recordOf(task.prior(), task.key(), tasks, WriteRequest.FollowUpTask::key)
+          .orElseGet(() -> "task-" + ++lastRecordId);
+      tasks.put(id, task);
+      return applied(task, id);
     }
     if (request instanceof WriteRequest.EmailOptOut optOut) {
       Optional<RecordResult> refused = refuseUnlessLive(optOut.key(), optOut.contactId());
@@ -480,8 +490,23 @@ public final class FakeCrmAdapter implements CrmAdapter {
     if (refused.isPresent()) {
       return refused.get();
     }
-    activities.add(activity);
-    return applied(activity, "activity-" + ++lastRecordId);
+    String id = recordOf(activity.prior(), activity.key(), activities, WriteRequest.TimelineActivity::key)
+        .orElseGet(() -> "activity-" + ++lastRecordId);
+    activities.put(id, activity);
+    return applied(activity, id);
+  }
+
+  /** The record a write updates: the one its prior write names, or after an unknown outcome one holding its key. */
+  private static <T> Optional<String> recordOf(PriorWrite prior, String key, Map<String, T> records,
+      java.util.function.Function<T, String> keyOf) {
+    if (prior.recordId().filter(records::containsKey).isPresent()) {
+      return prior.recordId();
+    }
+    if (prior.outcomeUnknown()) {
+      return records.entrySet().stream().filter(entry -> keyOf.apply(entry.getValue()).equals(key))
+          .map(Map.Entry::getKey).findFirst();
+    }
+    return Optional.empty();
   }
 
   private Optional<RecordResult> refuseUnlessLive(String key, String contactId) {

@@ -52,7 +52,7 @@ public final class JwtAssertion {
     claims.put("aud", audience);
     claims.put("exp", now.plus(LIFETIME).getEpochSecond());
     try {
-      String signingInput = URL.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+      String signingInput = URL.encodeToString(JSON.writeValueAsBytes(Map.of("alg", "RS256"))) + "."
           + URL.encodeToString(JSON.writeValueAsBytes(claims));
       Signature signature = Signature.getInstance("SHA256withRSA");
       signature.initSign(key);

@@ -386,8 +386,8 @@ public final class SalesforceSandbox implements AutoCloseable {
     }
     ctx.contentType("application/json;charset=UTF-8");
     if ("unsupported".equals(problem)) {
-      ctx.status(400).result("{\"error\":\"unsupported_grant_type\",\"error_description\":\"grant type not "
-          + "supported\"}");
+      ctx.status(400).result(json(Map.of("error", "unsupported_grant_type", "error_description",
+          "grant type not supported")));
       return;
     }
     if (problem != null) {
