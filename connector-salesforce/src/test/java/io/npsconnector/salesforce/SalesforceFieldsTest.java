@@ -110,7 +110,8 @@ class SalesforceFieldsTest {
 
   @Test
   void aTaskKeyThatIsNotAUniqueExternalIdIsNamedWithWhatItMustBe() {
-    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), SalesforceFieldsFixtures.taskWithPlainKey(true));
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), SalesforceFieldsFixtures.taskWithPlainKey(true),
+        response(Set.of(), Set.of()));
 
     ConnectionCheck check = fixture.adapter().check();
 
@@ -118,19 +119,22 @@ class SalesforceFieldsTest {
         + "so that a resubmitted answer updates its task instead of adding one (see "
         + "connector-salesforce/src/main/salesforce)");
     assertThat(fixture.adapter().installFields().instructions())
-        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org");
+        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org --test-level "
+            + "RunSpecifiedTests --tests NpsRecordControllerTest");
   }
 
   @Test
   void aMissingTaskKeyIsDeployedWithTheOtherFields() {
-    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), SalesforceFieldsFixtures.taskWithPlainKey(false));
+    fixture.org.describe(contact(Set.of(), Set.of()), account(Set.of()), SalesforceFieldsFixtures.taskWithPlainKey(false),
+        response(Set.of(), Set.of()));
 
     FieldReport report = fixture.adapter().installFields();
 
     assertThat(report.fields()).filteredOn(field -> field.name().equals("NPS_Key__c"))
         .extracting(FieldReport.Field::state).containsExactly(FieldReport.State.MISSING);
     assertThat(report.instructions())
-        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org");
+        .contains("  sf project deploy start --manifest manifest/package.xml --target-org nps-org --test-level "
+            + "RunSpecifiedTests --tests NpsRecordControllerTest");
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.npsconnector.core.engine;
 import java.time.Instant;
 
 /** Where the engine puts future work: db-scheduler in production, a list in some tests. */
-public interface Scheduling {
+interface Scheduling {
   /** Schedules the send of an invitation, unless it is already scheduled (idempotent). */
   void send(long invitationId, Instant at);
 

@@ -1,7 +1,6 @@
 package io.npsconnector.core.store;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -33,11 +32,6 @@ public final class ConnectionStateRepository {
         .map((rs, ctx) -> new Stopped(rs.getString("connection"), rs.getString("operation"), rs.getString("message"),
             rs.getString("credentials_fingerprint"), rs.getTimestamp("stopped_at").toInstant()))
         .findOne());
-  }
-
-  public List<String> stoppedConnections() {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT connection FROM connection_states ORDER BY connection")
-        .mapTo(String.class).list());
   }
 
   /** Clears the stop; true when the connection was stopped. */

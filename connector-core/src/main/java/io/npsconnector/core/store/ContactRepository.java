@@ -57,7 +57,7 @@ public final class ContactRepository {
   }
 
   /** How contacts are matched as one person across connections: the e-mail address, ignoring case. */
-  public static String emailKey(String email) {
+  static String emailKey(String email) {
     return email.strip().toLowerCase(Locale.ROOT);
   }
 

@@ -16,7 +16,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Database implements AutoCloseable {
   /** Which SQL dialect the store speaks; the schema is the same, only a column type differs. */
-  public enum Vendor { H2, POSTGRESQL }
+  enum Vendor { H2, POSTGRESQL }
 
   private final HikariDataSource dataSource;
   private final Vendor vendor;
@@ -65,7 +65,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** The JDBC URL of an embedded H2 file store at {@code path} (H2 adds {@code .mv.db}). */
-  public static String h2Url(Path path) {
+  static String h2Url(Path path) {
     return "jdbc:h2:file:" + path.toAbsolutePath().normalize() + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
   }
 
@@ -87,7 +87,7 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
-  public Vendor vendor() {
+  Vendor vendor() {
     return vendor;
   }
 
