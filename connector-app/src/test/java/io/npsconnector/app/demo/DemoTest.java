@@ -284,10 +284,11 @@ class DemoTest {
     long followUps = salesforce.tasks().stream().filter(task -> "Not Started".equals(task.get("Status"))).count();
     long activities = salesforce.tasks().size() - followUps;
     Map<String, Integer> salesforceCalls = calls(report, Demo.SALESFORCE);
-    // contacts and accounts go in calls of their own object; follow-ups and activities are both Tasks
+    // contacts and accounts go in calls of their own object; follow-ups and activities are both Tasks, written
+    // by upsert on their key
     assertThat(salesforceCalls.get("update")).as("Salesforce update calls")
         .isEqualTo(batches(sfContacts, SALESFORCE_BATCH) + batches(sfAccounts, SALESFORCE_BATCH));
-    assertThat(salesforceCalls.get("create")).as("Salesforce create calls")
+    assertThat(salesforceCalls.get("upsert")).as("Salesforce upsert calls")
         .isBetween(batches(followUps + activities, SALESFORCE_BATCH),
             batches(followUps, SALESFORCE_BATCH) + batches(activities, SALESFORCE_BATCH));
   }
@@ -308,8 +309,8 @@ class DemoTest {
       expected.put("read associations " + type + " to contacts", SYNC_PASSES);
       expected.put("pipelines " + type, 1);
     }
-    for (String object : List.of("contacts", "companies")) {
-      // what exists, then the group and the properties created in one call each
+    for (String object : List.of("contacts", "companies", "tasks", "notes")) {
+      // what exists, then the group and the properties created in one call each (tasks and notes: the key)
       for (String operation : List.of("properties ", "create property group ", "create properties ")) {
         expected.put(operation + object, 1);
       }
@@ -320,7 +321,7 @@ class DemoTest {
 
     assertThat(demo.salesforce().records("Contact")).hasSizeLessThanOrEqualTo(SALESFORCE_QUERY_PAGE);
     Map<String, Integer> salesforceReads = new TreeMap<>(calls(report, Demo.SALESFORCE));
-    salesforceReads.keySet().removeAll(List.of("update", "create"));
+    salesforceReads.keySet().removeAll(List.of("update", "upsert"));
     // contacts by queryAll (deleted ones too) in one page; opportunities and cases by query each pass,
     // contact roles added since the last pass from the second pass on
     assertThat(salesforceReads).as("Salesforce reads").isEqualTo(Map.of("queryAll", SYNC_PASSES,

@@ -1,5 +1,6 @@
 package io.npsconnector.salesforce.write;
 
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -49,6 +50,10 @@ public final class SalesforceWriter {
   static final int LOCK_RETRIES = 2;
   /** The unique external id on Task (an Activity field) that holds the engine's key; shipped as DX source. */
   public static final String TASK_KEY_FIELD = "NPS_Key__c";
+
+  /** The wait before the n-th retry of locked rows (Resilience4j's interval function): 1 s, 2 s, 3 s. */
+  private static final IntervalFunction LOCK_BACKOFF =
+      IntervalFunction.of(Duration.ofSeconds(1), previous -> previous + Duration.ofSeconds(1).toMillis());
 
   /** Waits between lock retries; replaced by a no-op in tests. */
   @FunctionalInterface
@@ -148,7 +153,7 @@ public final class SalesforceWriter {
       List<Out> pending = outs.subList(from, Math.min(outs.size(), from + MAX_RECORDS_PER_CALL));
       for (int attempt = 0; !pending.isEmpty(); attempt++) {
         if (attempt > 0) {
-          pause.sleep(Duration.ofSeconds(attempt));
+          pause.sleep(Duration.ofMillis(LOCK_BACKOFF.apply(attempt)));
         }
         SObject[] records = pending.stream().map(Out::record).toArray(SObject[]::new);
         String operation = (upsert ? "upsert " : "update ") + records.length + " " + type + " record"
