@@ -865,6 +865,24 @@ abstract class EngineContract {
   }
 
   @Test
+  void aConnectionWhoseCredentialsAreRefusedStopsAloneWhileTheOtherGoesOn() {
+    FakeCrmAdapter other = FakeCrmAdapter.builder().connection(CRM_B).clock(clock).build();
+    Engine engine = twoConnectionEngine(config().purchase().secondConnection().build(), other);
+    other.putContact(contact("x9").build());
+    other.addEvent(purchase("deal-1", "x9", T0.minus(HOUR)));
+    crm.revokeCredentials();
+
+    assertThatThrownBy(() -> engine.syncAndTrigger(CRM)).isInstanceOf(CrmException.Authentication.class);
+    Engine.SyncReport synced = engine.syncAndTrigger(CRM_B);
+
+    assertThat(engine.connectionStatus(CRM).state()).isEqualTo(ConnectionStatus.State.STOPPED);
+    assertThat(engine.connectionStatus(CRM_B).state()).isEqualTo(ConnectionStatus.State.ACTIVE);
+    assertThat(synced.invited()).isEqualTo(1);
+    assertThatThrownBy(() -> engine.flushWritebacks(CRM)).isInstanceOf(ConnectionUnavailableException.class);
+    engine.flushWritebacks(CRM_B);
+  }
+
+  @Test
   void aStoppedConnectionStaysStoppedAcrossRestartsAndResumesWhenItsCredentialsChange() {
     Engine engine = engine(config().purchase().build());
     crm.revokeCredentials();
