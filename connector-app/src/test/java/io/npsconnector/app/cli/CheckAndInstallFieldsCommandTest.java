@@ -8,8 +8,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.npsconnector.app.service.Composition;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.engine.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +110,46 @@ class CheckAndInstallFieldsCommandTest {
         .contains("nps_score").contains("nps_account_score")
         .doesNotContain("salesforce"); // disabled connections are not checked
     assertThat(run.out() + run.err()).doesNotContain("pat-na1-do-not-print");
+  }
+
+  @Test
+  void checkSaysWhenTheConnectorStoppedAConnectionAndResumeLetsItGoOn() throws IOException {
+    Files.writeString(config, Files.readString(config).replace("connections:", "store:\n  type: h2\n  path: "
+        + dir.resolve("store").toString().replace('\\', '/') + "\nconnections:"));
+    String refused = """
+        {"status": "error", "message": "Authentication credentials not found.",
+         "correlationId": "5d1f0c2a-7a8e-4b4e-9c61-0e3f2b7d9a10", "category": "INVALID_AUTHENTICATION"}
+        """;
+    hubspot.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
+        com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).atPriority(10).willReturn(json(401, refused)));
+    NpsConfig loaded = io.npsconnector.config.ConfigLoader.load(config, ENV);
+    try (Composition app = Composition.of(loaded)) {
+      assertThatThrownBy(() -> app.get(Engine.class).syncAndTrigger("hubspot"))
+          .isInstanceOf(io.npsconnector.core.spi.CrmException.Authentication.class);
+    }
+
+    CommandRun stopped = CommandRun.of(ENV, "check", "--config", config.toString(), "--connection", "hubspot");
+    CommandRun resumed = CommandRun.of(ENV, "resume", "--config", config.toString(), "--connection", "hubspot");
+    CommandRun again = CommandRun.of(ENV, "resume", "--config", config.toString(), "--connection", "hubspot");
+    CommandRun after = CommandRun.of(ENV, "check", "--config", config.toString(), "--connection", "hubspot");
+
+    assertThat(stopped.exitCode()).isEqualTo(1);
+    assertThat(stopped.out()).contains("the connector STOPPED this connection at")
+        .contains("Authentication credentials not found")
+        .contains("nps-connector resume --config FILE --connection hubspot");
+    assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).startsWith("hubspot: resumed; it was stopped since ");
+    assertThat(again.out()).contains("hubspot: not stopped (active); nothing to resume");
+    assertThat(after.out()).doesNotContain("STOPPED");
+    assertThat(stopped.out() + resumed.out() + stopped.err()).doesNotContain("pat-na1-do-not-print");
+  }
+
+  @Test
+  void resumeWithoutAStoreCreatesNone() {
+    CommandRun run = CommandRun.of(ENV, "resume", "--config", config.toString(), "--connection", "hubspot");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("no store yet");
   }
 
   @Test
