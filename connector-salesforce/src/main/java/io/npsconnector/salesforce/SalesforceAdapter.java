@@ -76,6 +76,12 @@ public final class SalesforceAdapter implements CrmAdapter {
     return reader.read(cursor);
   }
 
+  /** Answers are kept as NPS Response records ({@code NPS_Response__c}, upserted on the invitation's key). */
+  @Override
+  public boolean keepsResponses() {
+    return true;
+  }
+
   @Override
   public int maxWriteBatch() {
     return MAX_WRITE_BATCH;

@@ -22,9 +22,9 @@ import io.npsconnector.core.spi.FieldReport.State;
  * {@link SalesforceFields} judges.
  */
 final class SalesforceResponseObject {
-  static final String OBJECT = "NPS_Response__c";
+  static final String OBJECT = io.npsconnector.salesforce.write.SalesforceWriter.RESPONSE_OBJECT;
   /** The unique external ID the connector upserts on: the invitation's key. */
-  static final String KEY = "Invitation_Key__c";
+  static final String KEY = io.npsconnector.salesforce.write.SalesforceWriter.RESPONSE_KEY_FIELD;
 
   /** Every field written on upsert, with the types Salesforce reports for it (its value must fit). */
   static final Map<String, Set<FieldType>> WRITTEN = written();

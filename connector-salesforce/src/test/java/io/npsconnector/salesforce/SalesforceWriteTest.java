@@ -133,6 +133,34 @@ class SalesforceWriteTest {
   }
 
   @Test
+  void anAnswerIsOneNpsResponseUpsertedOnTheInvitationsKeySoAResubmissionUpdatesIt() {
+    contacts(1);
+    Instant at = Instant.parse("2025-01-16T09:30:00Z");
+    WriteRequest.Response first = new WriteRequest.Response("nps-invitation-41", contactId(1),
+        Optional.of(SoapOrg.id("001", 3)), 4, "detractor", Optional.of("Too slow"), "post-purchase", "email", at);
+    WriteRequest.Response resubmitted = new WriteRequest.Response("nps-invitation-41", contactId(1),
+        Optional.of(SoapOrg.id("001", 3)), 9, "promoter", Optional.empty(), "post-purchase", "email",
+        at.plusSeconds(600));
+
+    assertThat(fixture.adapter().keepsResponses()).isTrue();
+    RecordResult created = fixture.adapter().write(List.of(first)).get(0);
+    RecordResult updated = fixture.adapter().write(List.of(resubmitted)).get(0);
+
+    assertThat(List.of(created, updated)).allSatisfy(result -> assertThat(result.success()).isTrue());
+    assertThat(updated.crmRecordId()).isEqualTo(created.crmRecordId());
+    assertThat(org.written().get(0)).containsEntry("operation", "upsert").containsEntry("type", "NPS_Response__c")
+        .containsEntry("Invitation_Key__c", "nps-invitation-41").containsEntry("Score__c", "4")
+        .containsEntry("Category__c", "Detractor").containsEntry("Comment__c", "Too slow")
+        .containsEntry("Trigger__c", "post-purchase").containsEntry("Channel__c", "email")
+        .containsEntry("Answered_At__c", "2025-01-16T09:30:00Z").containsEntry("Contact__c", contactId(1))
+        .containsEntry("Account__c", SoapOrg.id("001", 3)).containsEntry("Follow_Up_Status__c", "Open");
+    assertThat(org.liveRecords("NPS_Response__c")).singleElement().satisfies(response -> assertThat(response)
+        .containsEntry("Score__c", "9").containsEntry("Category__c", "Promoter")
+        .containsEntry("Follow_Up_Status__c", "Closed").doesNotContainKey("Comment__c"));
+    assertThat(org.calls("upsert")).isEqualTo(2);
+  }
+
+  @Test
   void aRewrittenTaskUpdatesTheOneItsKeyMadeAndAClosedOneIsCompleted() {
     contacts(1);
     WriteRequest.FollowUpTask open = new WriteRequest.FollowUpTask("task:7", contactId(1), Optional.empty(),

@@ -211,8 +211,9 @@ public final class Demo implements AutoCloseable {
         bounds.merge("query", pages(pass[1], 2000) + pages(pass[2], 2000) + (i == 0 ? 0 : 1), Integer::sum);
       }
       bounds.put("update", batches(written.get("CONTACT_NPS"), 200) + batches(written.get("ACCOUNT_NPS"), 200));
+      // tasks and timeline entries are Tasks; each answer is also an NPS Response record, a call of its own
       bounds.put("upsert", batches(written.get("FOLLOW_UP_TASK"), 200) + batches(written.get("TIMELINE_ACTIVITY"),
-          200));
+          200) + batches(written.getOrDefault("RESPONSE", 0), 200));
     }
     bounds.values().removeIf(count -> count == 0);
     return bounds;

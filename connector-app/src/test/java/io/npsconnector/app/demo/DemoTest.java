@@ -191,6 +191,15 @@ class DemoTest {
       assertThat(Optional.ofNullable(contact.get("NPS_Last_Comment__c"))).as("comment of Salesforce contact %s",
           contactId).isEqualTo(answer.comment());
     });
+    // one NPS Response record per answer (one per invitation), holding the answer as it was last given
+    List<Map<String, String>> responses = salesforce.records("NPS_Response__c");
+    assertThat(responses).as("NPS Response records").hasSize(answers.size());
+    latestByContact(answers).forEach((contactId, answer) -> assertThat(responses)
+        .filteredOn(response -> contactId.equals(response.get("Contact__c")))
+        .anySatisfy(response -> assertThat(response).containsEntry("Score__c", answer.score() + ".0")
+            .containsEntry("Category__c", Character.toUpperCase(answer.category().charAt(0))
+                + answer.category().substring(1))
+            .containsEntry("Follow_Up_Status__c", answer.detractor() ? "Open" : "Closed")));
     List<Map<String, String>> tasks = salesforce.tasks();
     for (Map.Entry<String, List<Answer>> contact : byContact(answers).entrySet()) {
       String contactId = contact.getKey();
@@ -288,9 +297,11 @@ class DemoTest {
     // by upsert on their key
     assertThat(salesforceCalls.get("update")).as("Salesforce update calls")
         .isEqualTo(batches(sfContacts, SALESFORCE_BATCH) + batches(sfAccounts, SALESFORCE_BATCH));
-    assertThat(salesforceCalls.get("upsert")).as("Salesforce upsert calls")
-        .isBetween(batches(followUps + activities, SALESFORCE_BATCH),
-            batches(followUps, SALESFORCE_BATCH) + batches(activities, SALESFORCE_BATCH));
+    long responses = salesforce.records("NPS_Response__c").size();
+    assertThat(salesforceCalls.get("upsert")).as("Salesforce upsert calls: Tasks, then NPS Responses")
+        .isBetween(batches(followUps + activities, SALESFORCE_BATCH) + batches(responses, SALESFORCE_BATCH),
+            batches(followUps, SALESFORCE_BATCH) + batches(activities, SALESFORCE_BATCH)
+                + batches(responses, SALESFORCE_BATCH));
   }
 
   /**

@@ -35,9 +35,13 @@ final class AnswerService {
   private final Stores stores;
   private final Clock clock;
   private final EngineHooks hooks;
+  private final java.util.function.Predicate<String> keepsResponses;
 
-  AnswerService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks) {
+  /** @param keepsResponses whether a connection's CRM keeps one record per answer */
+  AnswerService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks,
+      java.util.function.Predicate<String> keepsResponses) {
     this.config = config;
+    this.keepsResponses = keepsResponses;
     this.stores = stores;
     this.clock = clock;
     this.hooks = hooks;
@@ -126,6 +130,11 @@ final class AnswerService {
     if (config.writeback().timelineActivity()) {
       stores.writebacks().enqueue(handle, connection, new WriteRequest.TimelineActivity("activity:" + answerId,
           contact.crmId(), texts.timelineSubject(), texts.timelineBody(), now), now);
+    }
+    if (keepsResponses.test(connection)) {
+      stores.writebacks().enqueue(handle, connection, new WriteRequest.Response(
+          DeliveryService.invitationKey(invitation.id()), contact.crmId(), contact.accountId(), score, category,
+          comment, invitation.trigger(), invitation.channel(), now), now);
     }
   }
 

@@ -45,7 +45,8 @@ public final class Engine implements AutoCloseable {
     this.sync = new SyncService(stores, builder.clock, builder.hooks, builder.progress);
     this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
-    this.answers = new AnswerService(config, stores, builder.clock, builder.hooks);
+    this.answers = new AnswerService(config, stores, builder.clock, builder.hooks,
+        connection -> builder.adapters.containsKey(connection) && builder.adapters.get(connection).keepsResponses());
     this.guard = new ConnectionGuard(stores.connectionStates(),
         name -> ConnectionGuard.fingerprint(config.connection(name).orElseThrow()), builder.clock);
     this.writeback = new WritebackService(config, stores, builder.clock, builder.hooks);

@@ -67,6 +67,7 @@ public final class Explainer {
       case FOLLOW_UP_TASK -> "follow-up task";
       case TIMELINE_ACTIVITY -> "timeline activity";
       case EMAIL_OPT_OUT -> "e-mail opt-out";
+      case RESPONSE -> "response record";
     };
     String attempts = item.attempts() + " attempt" + (item.attempts() == 1 ? "" : "s");
     String error = item.errorCode().map(code -> ": " + code + item.errorMessage().map(m -> " " + m).orElse(""))

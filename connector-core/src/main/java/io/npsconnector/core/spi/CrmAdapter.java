@@ -56,6 +56,17 @@ public interface CrmAdapter extends AutoCloseable {
   FieldReport installFields();
 
   /**
+   * True when the CRM keeps one record per answer: the engine then also writes a {@link WriteRequest.Response}
+   * for every answer, and again for every resubmission under the same key. Adapters that answer false never
+   * receive one.
+   *
+   * @since 0.2
+   */
+  default boolean keepsResponses() {
+    return false;
+  }
+
+  /**
    * True while the CRM's API budget runs low (a daily limit nearly used up): the engine then puts off
    * work that can wait, such as planning relationship surveys. Answers from what the adapter already
    * knows, without a call.

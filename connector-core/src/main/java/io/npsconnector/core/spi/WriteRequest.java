@@ -92,4 +92,19 @@ public sealed interface WriteRequest {
       Objects.requireNonNull(contactId, "contactId");
     }
   }
+
+  /**
+   * One answer as a record of its own, for CRMs that keep responses ({@link CrmAdapter#keepsResponses()}); its
+   * {@link #key()} is the invitation's key, so that writing it again (a resubmission, a retry) updates it.
+   *
+   * @since 0.2
+   */
+  record Response(String key, String contactId, Optional<String> accountId, int score, String category,
+      Optional<String> comment, String trigger, String channel, Instant answeredAt) implements WriteRequest {
+    public Response {
+      Objects.requireNonNull(contactId, "contactId");
+      Objects.requireNonNull(accountId, "accountId");
+      Objects.requireNonNull(comment, "comment");
+    }
+  }
 }

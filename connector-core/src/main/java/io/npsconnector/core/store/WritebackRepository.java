@@ -28,7 +28,8 @@ public final class WritebackRepository {
     ACCOUNT_NPS(WriteRequest.AccountNps.class),
     FOLLOW_UP_TASK(WriteRequest.FollowUpTask.class),
     TIMELINE_ACTIVITY(WriteRequest.TimelineActivity.class),
-    EMAIL_OPT_OUT(WriteRequest.EmailOptOut.class);
+    EMAIL_OPT_OUT(WriteRequest.EmailOptOut.class),
+    RESPONSE(WriteRequest.Response.class);
 
     private final Class<? extends WriteRequest> type;
 

@@ -50,6 +50,10 @@ public final class SalesforceWriter {
   static final int LOCK_RETRIES = 2;
   /** The unique external id on Task (an Activity field) that holds the engine's key; shipped as DX source. */
   public static final String TASK_KEY_FIELD = "NPS_Key__c";
+  /** The object that keeps one record per answer; shipped as DX source. */
+  public static final String RESPONSE_OBJECT = "NPS_Response__c";
+  /** Its unique external id: the invitation's key. */
+  public static final String RESPONSE_KEY_FIELD = "Invitation_Key__c";
 
   /** The wait before the n-th retry of locked rows (Resilience4j's interval function): 1 s, 2 s, 3 s. */
   private static final IntervalFunction LOCK_BACKOFF =
@@ -112,6 +116,8 @@ public final class SalesforceWriter {
         updates.computeIfAbsent("Contact", k -> new ArrayList<>()).add(new Out(request, optOut(optOut)));
       } else if (request instanceof WriteRequest.TimelineActivity activity) {
         upserts.computeIfAbsent("Task", k -> new ArrayList<>()).add(new Out(request, activity(activity)));
+      } else if (request instanceof WriteRequest.Response response) {
+        upserts.computeIfAbsent(RESPONSE_OBJECT, k -> new ArrayList<>()).add(new Out(request, response(response)));
       }
     }
     Map<String, RecordResult> results = new LinkedHashMap<>();
@@ -145,7 +151,8 @@ public final class SalesforceWriter {
   }
 
   /**
-   * @param upsert upsert on {@value #TASK_KEY_FIELD} (tasks), or update by id
+   * @param upsert upsert on the type's key ({@value #TASK_KEY_FIELD} for tasks, {@value #RESPONSE_KEY_FIELD} for
+   *     responses), or update by id
    */
   private void send(String type, List<Out> outs, boolean upsert, Map<String, RecordResult> results,
       boolean[] anyCallDone) {
@@ -157,12 +164,12 @@ public final class SalesforceWriter {
         }
         SObject[] records = pending.stream().map(Out::record).toArray(SObject[]::new);
         String operation = (upsert ? "upsert " : "update ") + records.length + " " + type + " record"
-            + (records.length == 1 ? "" : "s") + (upsert ? " on " + TASK_KEY_FIELD : "");
+            + (records.length == 1 ? "" : "s") + (upsert ? " on " + keyField(type) : "");
         Saved[] saved;
         try {
           if (upsert) {
             UpsertResult[] answer = session.call("upsert", operation,
-                partner -> partner.upsert(TASK_KEY_FIELD, records));
+                partner -> partner.upsert(keyField(type), records));
             saved = Arrays.stream(answer).map(Saved::of).toArray(Saved[]::new);
           } else {
             SaveResult[] answer = session.call("update", operation, partner -> partner.update(records));
@@ -259,6 +266,30 @@ public final class SalesforceWriter {
     // the task follows the latest answer: open while it calls for a follow-up, completed once it no longer does
     record.setField("Status", task.closed() ? "Completed" : "Not Started");
     record.setField(TASK_KEY_FIELD, task.key());
+    return record;
+  }
+
+  private static String keyField(String type) {
+    return type.equals(RESPONSE_OBJECT) ? RESPONSE_KEY_FIELD : TASK_KEY_FIELD;
+  }
+
+  /** One answer as an NPS Response record; a detractor's follow-up is open, anyone else's closed. */
+  private SObject response(WriteRequest.Response response) {
+    SObject record = new SObject(RESPONSE_OBJECT);
+    Optional<String> comment = response.comment().map(String::strip).filter(text -> !text.isEmpty());
+    if (comment.isEmpty()) {
+      record.setFieldsToNull(new String[] {"Comment__c"});
+    }
+    record.setField(RESPONSE_KEY_FIELD, response.key());
+    record.setField("Score__c", Integer.toString(response.score()));
+    record.setField("Category__c", categoryLabel(response.category()));
+    comment.ifPresent(text -> record.setField("Comment__c", truncate(text, MAX_LONG_TEXT)));
+    record.setField("Trigger__c", truncate(response.trigger(), 63)); // the shipped field lengths
+    record.setField("Channel__c", truncate(response.channel(), 16));
+    record.setField("Answered_At__c", response.answeredAt().toString());
+    record.setField("Contact__c", response.contactId());
+    response.accountId().ifPresent(account -> record.setField("Account__c", account));
+    record.setField("Follow_Up_Status__c", "detractor".equalsIgnoreCase(response.category()) ? "Open" : "Closed");
     return record;
   }
 

@@ -532,10 +532,15 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
       }
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("operation", "upsert");
+      List<String> toNull = new ArrayList<>();
       NodeList fields = sObject.getChildNodes();
       for (int j = 0; j < fields.getLength(); j++) {
-        if (fields.item(j) instanceof Element field && !field.getLocalName().equals("fieldsToNull")) {
-          record.put(field.getLocalName(), field.getTextContent());
+        if (fields.item(j) instanceof Element field) {
+          if (field.getLocalName().equals("fieldsToNull")) {
+            toNull.add(field.getTextContent());
+          } else {
+            record.put(field.getLocalName(), field.getTextContent());
+          }
         }
       }
       written.add(Collections.unmodifiableMap(record));
@@ -567,6 +572,7 @@ public final class SoapOrg implements ResponseDefinitionTransformerV2 {
           target.fields.put(name, String.valueOf(fieldValue));
         }
       });
+      toNull.forEach(target.fields::remove); // upsert's update clears them, as update does
       xml.append("<result><created>").append(matches.isEmpty()).append("</created><id>").append(target.id)
           .append("</id><success>true</success></result>");
     }
