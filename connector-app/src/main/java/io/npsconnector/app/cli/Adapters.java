@@ -36,12 +36,8 @@ public final class Adapters {
     return new FilterCheck(declared).problems(config);
   }
 
-  /** A new adapter for the connection (it connects on its first call), or a failure naming the type. */
-  static CrmAdapter open(NpsConfig config, ConnectionConfig connection) {
-    return open(config, connection, Clock.systemUTC());
-  }
-
-  /** A new adapter whose clock is {@code clock}. */
+  /** A new adapter for the connection whose clock is {@code clock} (it connects on its first call), or a failure
+   * naming the type. */
   public static CrmAdapter open(NpsConfig config, ConnectionConfig connection, Clock clock) {
     CrmProvider provider = CrmProviders.serving(connection.type())
         .orElseThrow(() -> new CommandFailure("connection '" + connection.name() + "': this build has no "

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Module;
 
 import io.npsconnector.app.web.Dashboard;
+import io.npsconnector.app.web.api.ReadApi;
 import io.npsconnector.app.web.SurveyServer;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
@@ -79,6 +80,7 @@ public final class Service implements AutoCloseable {
   private final Metrics metrics;
   private final Health health;
   private final Dashboard dashboard;
+  private final ReadApi readApi;
   private final SurveyServer server;
   private final java.util.concurrent.ExecutorService webhookWork = java.util.concurrent.Executors
       .newSingleThreadExecutor(runnable -> {
@@ -92,7 +94,8 @@ public final class Service implements AutoCloseable {
   @Inject
   Service(NpsConfig config, Options options, Clock clock, Lifecycle lifecycle, Database database,
       Map<String, CrmAdapter> adapters, Engine engine, Metrics metrics, Health health, Dashboard dashboard,
-      SurveyServer server) {
+      ReadApi readApi, SurveyServer server) {
+    this.readApi = readApi;
     this.config = config;
     this.options = options;
     this.clock = clock;
@@ -139,7 +142,7 @@ public final class Service implements AutoCloseable {
     server.routes(dashboard::register)
         .routes(WebhookRoutes.of(config, adapters, webhookWork,
             (name, events) -> engine.ingest(name, List.of(), events))::register)
-        .routes(new io.npsconnector.app.web.api.ReadApi(config, database, adapters, clock)::register)
+        .routes(readApi::register)
         .routes(this::operations);
     lifecycle.start("HTTP server", () -> port = server.start(options.host(), options.port()), server::close);
     LOG.info("npsconnector serving on {}:{} with {} connection(s): {}", options.host(), port, adapters.size(),

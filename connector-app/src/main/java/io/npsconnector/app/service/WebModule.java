@@ -7,6 +7,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 
 import io.npsconnector.app.web.Dashboard;
+import io.npsconnector.app.web.api.ReadApi;
 import io.npsconnector.app.web.SurveyServer;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.SurveyLinks;
@@ -36,6 +37,12 @@ final class WebModule extends AbstractModule {
   @Singleton
   Dashboard dashboard(NpsConfig config, Database database, SurveyLinks links, Clock clock, Engine engine) {
     return new Dashboard(config, new ReportRepository(database.jdbi()), links.tokens(), clock, engine);
+  }
+
+  @Provides
+  @Singleton
+  ReadApi readApi(NpsConfig config, Database database, Map<String, CrmAdapter> adapters, Clock clock) {
+    return new ReadApi(config, database, adapters, clock);
   }
 
   @Provides

@@ -85,7 +85,6 @@ final class ConnectionGuard {
       case WAITING -> throw new ConnectionUnavailableException(status, connection + ": the CRM asked to wait until "
           + status.since().orElseThrow() + " (" + status.operation().orElse("") + ")");
       case ACTIVE -> { }
-      default -> throw new IllegalStateException(status.state().name());
     }
   }
 
@@ -170,17 +169,13 @@ final class ConnectionGuard {
       return optional.map(ConnectionGuard::text).orElse("");
     }
     if (value instanceof Secret secret) {
-      return reveal(secret);
+      return secret.reveal();
     }
     if (value instanceof Credentials credentials) {
       Map<String, String> sorted = new TreeMap<>(credentials.values());
-      credentials.secrets().forEach((key, secret) -> sorted.put("secret:" + key, reveal(secret)));
+      credentials.secrets().forEach((key, secret) -> sorted.put("secret:" + key, secret.reveal()));
       return credentials.auth() + sorted;
     }
     return String.valueOf(value);
-  }
-
-  private static String reveal(Secret secret) {
-    return secret.reveal();
   }
 }
