@@ -21,7 +21,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Records answers and unsubscribes. An answer, its invitation's new state and every write-back it
- * causes are committed in one transaction, so none can be lost without the others.
+ * causes are committed in one transaction, so none can be lost without the others. An answer to an
+ * invitation whose send is unconfirmed (handed to the channel, outcome not recorded) first completes the
+ * send's record: sent at its hand-over time, with the message id and expiry stored then.
  */
 final class AnswerService {
   static final List<InvitationState> ANSWERABLE = List.of(InvitationState.SENDING, InvitationState.SENT,
@@ -74,6 +76,12 @@ final class AnswerService {
         throw new AnswerRefused("invitation " + invitationId + " expired at " + invitation.expiresAt().get());
       }
       long id = stores.answers().upsert(handle, invitationId, score, comment, now);
+      if (invitation.state() == InvitationState.SENDING) {
+        // the respondent has the message, so its send happened: recorded at its hand-over, as the sender would
+        stores.invitations().completeUnconfirmed(handle, invitationId, "sent: handed to the channel at "
+            + invitation.handedOverAt().map(Object::toString).orElse("?") + invitation.messageId().map(m -> " as " + m)
+            .orElse("") + ", answered before the send was recorded", now);
+      }
       if (!stores.invitations().transition(handle, invitationId, List.of(InvitationState.SENDING,
           InvitationState.SENT, InvitationState.REMINDED), InvitationState.ANSWERED, "score " + score, now)) {
         stores.invitations().note(handle, invitationId, InvitationState.ANSWERED, "answer updated: score " + score, now);

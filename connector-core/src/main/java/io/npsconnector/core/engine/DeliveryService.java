@@ -24,9 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends due invitations, reminders and expiries. Every step is idempotent: a send that finds its
- * invitation already sent does nothing; one that finds it claimed by a process that died (SENDING)
- * sends again with the same idempotency key, so channels and receivers can drop the repeat.
+ * Sends due invitations, reminders and expiries; each invitation's message at most once, and its send always
+ * recorded. Every step is idempotent: a send that finds its invitation already sent only makes sure its
+ * reminder and expiry are scheduled. The attempt is recorded (the hand-over: time, message id, expiry) at the
+ * last moment before the channel can deliver; one that finds it claimed by a process that died (SENDING) sends
+ * again, with the same idempotency key, only when that process had not handed the message over; otherwise it
+ * records the send as made at its hand-over time (sent, unconfirmed) and does not send again. An answer that
+ * comes first completes the record the same way ({@link AnswerService}).
  *
  * <p>Whether an invitation may still go, and when, is the trigger rules' to say, not this class's: the
  * re-check at send time and before a reminder is {@link TriggerEvaluator#recheck} and
@@ -57,7 +61,12 @@ final class DeliveryService {
   }
 
   /** What became of one send call. */
-  enum Outcome { SENT, ALREADY_DONE, SUPPRESSED, RETRY_LATER, DEFERRED, FAILED }
+  enum Outcome {
+    SENT,
+    /** Handed to the channel by a process that died before recording the outcome: recorded as sent, not resent. */
+    SENT_UNCONFIRMED,
+    ALREADY_DONE, SUPPRESSED, RETRY_LATER, DEFERRED, FAILED
+  }
 
   /** What became of one call, and when to call again (for {@link Outcome#RETRY_LATER} and {@link Outcome#DEFERRED}). */
   record Attempt(Outcome outcome, Optional<Instant> again) {
@@ -85,8 +94,16 @@ final class DeliveryService {
       return Attempt.of(Outcome.ALREADY_DONE);
     }
     Invitation invitation = found.get();
+    if (invitation.state() == InvitationState.SENT) {
+      // a process that died after recording the send may not have scheduled what follows it
+      scheduleFollowUps(invitation);
+      return Attempt.of(Outcome.ALREADY_DONE);
+    }
     if (invitation.state() != InvitationState.SCHEDULED && invitation.state() != InvitationState.SENDING) {
       return Attempt.of(Outcome.ALREADY_DONE);
+    }
+    if (invitation.handedOverAt().isPresent()) {
+      return completeUnconfirmed(invitation);
     }
     Optional<Contact> contact = stores.contacts().find(invitation.connection(), invitation.contactId());
     if (invitation.state() == InvitationState.SCHEDULED) {
@@ -113,8 +130,8 @@ final class DeliveryService {
         return Attempt.of(Outcome.ALREADY_DONE);
       }
     } else {
-      LOG.warn("invitation {} was claimed by a process that stopped before recording the send; sending again "
-          + "with the same idempotency key", invitationId);
+      LOG.warn("invitation {} was claimed by a process that stopped before handing the message to the channel; "
+          + "sending it now", invitationId);
     }
     hooks.at(EngineHooks.SEND_CLAIMED);
     Instant expiresAt = clock.instant().plus(config.invitationExpiry());
@@ -123,7 +140,11 @@ final class DeliveryService {
         expiresAt);
     DeliveryReceipt receipt;
     try {
-      receipt = channel(invitation.channel()).send(delivery);
+      receipt = channel(invitation.channel()).send(delivery, messageId -> handOver(invitationId, messageId,
+          expiresAt));
+    } catch (HandOverRefused e) {
+      LOG.warn("invitation {}: not sent, {}", invitationId, e.getMessage());
+      return Attempt.of(Outcome.ALREADY_DONE);
     } catch (DeliveryException e) {
       return failed(invitation, delivery.contact(), e);
     }
@@ -135,10 +156,65 @@ final class DeliveryService {
         stores.invitations().setMessage(handle, invitationId, receipt.messageId(), expiresAt);
       }
     });
-    config.reminderAfter().ifPresent(after -> scheduling.reminder(invitationId,
-        sendTime(invitation, delivery.contact(), now.plus(after))));
-    scheduling.expiry(invitationId, expiresAt);
+    hooks.at(EngineHooks.SEND_RECORDED);
+    stores.invitations().find(invitationId).ifPresent(this::scheduleFollowUps);
     return Attempt.of(Outcome.SENT);
+  }
+
+  /**
+   * Records the attempt of an invitation's message just before it can leave: from the commit on, the message
+   * is never sent again whatever happens to this process ({@link #completeUnconfirmed}).
+   *
+   * @throws HandOverRefused when the invitation is no longer this process's to send
+   */
+  private void handOver(long invitationId, Optional<String> messageId, Instant expiresAt) {
+    boolean recorded = stores.jdbi().inTransaction(handle -> stores.invitations().handOver(handle, invitationId,
+        messageId, expiresAt, clock.instant()));
+    if (!recorded) {
+      throw new HandOverRefused("another process handed its message over, or it is no longer being sent");
+    }
+    hooks.at(EngineHooks.SEND_HANDED_OVER);
+  }
+
+  /**
+   * An invitation whose message was handed over by a process that died before recording the outcome: the
+   * message may have arrived, so it is recorded as sent (at most once), at its hand-over time, with the
+   * message id and expiry it carried, and not sent again.
+   */
+  private Attempt completeUnconfirmed(Invitation invitation) {
+    Instant handedOver = invitation.handedOverAt().orElseThrow();
+    boolean completed = stores.jdbi().inTransaction(handle -> stores.invitations().completeUnconfirmed(handle,
+        invitation.id(), "sent, unconfirmed: handed to the channel at " + handedOver
+            + invitation.messageId().map(id -> " as " + id).orElse("")
+            + " by a process that stopped before recording the outcome; not sent again", clock.instant()));
+    if (!completed) {
+      return Attempt.of(Outcome.ALREADY_DONE);
+    }
+    LOG.warn("invitation {} was handed to the channel at {} by a process that stopped before recording the "
+        + "outcome; recorded as sent, not sent again", invitation.id(), handedOver);
+    stores.invitations().find(invitation.id()).ifPresent(this::scheduleFollowUps);
+    return Attempt.of(Outcome.SENT_UNCONFIRMED);
+  }
+
+  /** Schedules the reminder and the expiry of a sent invitation from its record (both idempotent). */
+  private void scheduleFollowUps(Invitation sent) {
+    if (sent.state() != InvitationState.SENT || sent.sentAt().isEmpty()) {
+      return; // answered (or otherwise finished) meanwhile: nothing follows
+    }
+    Instant sentAt = sent.sentAt().get();
+    Instant expiresAt = sent.expiresAt().orElseGet(() -> sentAt.plus(config.invitationExpiry()));
+    config.reminderAfter().ifPresent(after -> stores.contacts().find(sent.connection(), sent.contactId())
+        .ifPresent(contact -> scheduling.reminder(sent.id(), sendTime(sent, contact, sentAt.plus(after)))));
+    scheduling.expiry(sent.id(), expiresAt);
+  }
+
+  /** The invitation is no longer this process's to send: it sends nothing. */
+  private static final class HandOverRefused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HandOverRefused(String message) {
+      super(message);
+    }
   }
 
   /** Sends the one reminder of an unanswered invitation. */

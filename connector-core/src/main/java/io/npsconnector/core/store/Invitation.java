@@ -4,7 +4,12 @@ import io.npsconnector.core.model.InvitationState;
 import java.time.Instant;
 import java.util.Optional;
 
-/** An invitation as stored. */
+/**
+ * An invitation as stored.
+ *
+ * @param handedOverAt when the current attempt's message was handed to the channel; while the invitation is
+ *     {@code SENDING}, present means the message may have left (its send is unconfirmed), empty that it has not
+ */
 public record Invitation(
     long id,
     String connection,
@@ -22,4 +27,5 @@ public record Invitation(
     int attempts,
     Optional<String> lastError,
     Optional<String> messageId,
+    Optional<Instant> handedOverAt,
     Instant createdAt) {}

@@ -14,7 +14,8 @@ import org.jdbi.v3.core.Jdbi;
 /** Invitations and their state history. Internal to the engine. */
 public final class InvitationRepository {
   private static final String COLUMNS = "id, connection, trigger_name, dedup_key, contact_crm_id, account_id, event_id, "
-      + "channel, state, send_at, sent_at, reminded_at, expires_at, attempts, last_error, message_id, created_at";
+      + "channel, state, send_at, sent_at, reminded_at, expires_at, attempts, last_error, message_id, handed_over_at, "
+      + "created_at";
 
   private final Jdbi jdbi;
 
@@ -70,7 +71,8 @@ public final class InvitationRepository {
       case SENDING -> ", attempts = attempts + 1";
       case SENT -> ", sent_at = :now, last_error = NULL";
       case REMINDED -> ", reminded_at = :now";
-      case FAILED, SCHEDULED -> ", last_error = :detail";
+      // the channel said the message was not taken: the hand-over of that attempt is void
+      case FAILED, SCHEDULED -> ", last_error = :detail, handed_over_at = NULL";
       default -> "";
     };
     int updated = handle.createUpdate("UPDATE invitations SET state = :to, updated_at = :now" + extra
@@ -89,8 +91,38 @@ public final class InvitationRepository {
     history(handle, id, state, detail, now);
   }
 
+  /**
+   * Records that the message of a {@code SENDING} invitation is being handed to its channel, with the id and
+   * expiry it carries: from now on it may be delivered. False when the invitation is no longer {@code SENDING}
+   * or was already handed over (another process is or was sending it): then it must not be sent.
+   */
+  public boolean handOver(Handle handle, long id, Optional<String> messageId, Instant expiresAt, Instant now) {
+    return handle.createUpdate("UPDATE invitations SET handed_over_at = :now, message_id = :messageId, "
+            + "expires_at = :expiresAt WHERE id = :id AND state = 'SENDING' AND handed_over_at IS NULL")
+        .bind("now", Sql.timestamp(now)).bind("messageId", messageId.orElse(null))
+        .bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute() == 1;
+  }
+
+  /**
+   * Records a {@code SENDING} invitation whose message was handed over but whose outcome never was (the
+   * process died, or the answer came first) as {@code SENT} at its hand-over time, with the message id and
+   * expiry stored then. False when there is nothing to complete (not {@code SENDING}, or never handed over).
+   */
+  public boolean completeUnconfirmed(Handle handle, long id, String detail, Instant now) {
+    int updated = handle.createUpdate("UPDATE invitations SET state = 'SENT', sent_at = handed_over_at, "
+            + "last_error = NULL, updated_at = :now WHERE id = :id AND state = 'SENDING' "
+            + "AND handed_over_at IS NOT NULL")
+        .bind("now", Sql.timestamp(now)).bind("id", id).execute();
+    if (updated == 1) {
+      history(handle, id, InvitationState.SENT, detail, now);
+    }
+    return updated == 1;
+  }
+
+  /** The message id the receiver gave (the one stored at hand-over stays when it gave none) and the expiry. */
   public void setMessage(Handle handle, long id, Optional<String> messageId, Instant expiresAt) {
-    handle.createUpdate("UPDATE invitations SET message_id = :messageId, expires_at = :expiresAt WHERE id = :id")
+    handle.createUpdate("UPDATE invitations SET message_id = COALESCE(:messageId, message_id), "
+            + "expires_at = :expiresAt WHERE id = :id")
         .bind("messageId", messageId.orElse(null)).bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute();
   }
 
@@ -276,7 +308,7 @@ public final class InvitationRepository {
         InvitationState.valueOf(rs.getString("state")), rs.getTimestamp("send_at").toInstant(),
         instant(rs, "sent_at"), instant(rs, "reminded_at"), instant(rs, "expires_at"), rs.getInt("attempts"),
         Optional.ofNullable(rs.getString("last_error")), Optional.ofNullable(rs.getString("message_id")),
-        rs.getTimestamp("created_at").toInstant());
+        instant(rs, "handed_over_at"), rs.getTimestamp("created_at").toInstant());
   }
 
   private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

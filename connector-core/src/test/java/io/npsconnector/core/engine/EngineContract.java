@@ -520,23 +520,30 @@ abstract class EngineContract {
   }
 
   @Test
-  void repeatsTheSameIdempotencyKeyWhenTheProcessDiedAfterDelivering() {
+  void recordsTheSendWithoutRepeatingItWhenTheProcessDiedAfterDelivering() {
     NpsConfig config = config().purchase().build();
     Engine first = engine(config, crashAt(EngineHooks.SEND_DELIVERED, 1));
     long id = invite(first, "c1");
 
     assertThatThrownBy(() -> first.send(id)).isInstanceOf(ProcessDied.class);
     assertThat(invitation(id).state()).isEqualTo(InvitationState.SENDING);
+    assertThat(invitation(id).handedOverAt()).contains(T0);
     assertThat(channel.countFor(id)).isEqualTo(1);
 
+    clock.advance(HOUR);
     Engine second = restart(config);
-    assertThat(second.send(id)).isEqualTo("SENT");
+    assertThat(second.send(id)).isEqualTo("SENT_UNCONFIRMED");
     assertThat(second.send(id)).isEqualTo("ALREADY_DONE");
 
-    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENT);
-    assertThat(invitation(id).attempts()).isEqualTo(1);
-    assertThat(channel.countFor(id)).isEqualTo(2);
-    assertThat(channel.distinctKeys()).containsExactly(DeliveryService.invitationKey(id));
+    Invitation sent = invitation(id);
+    assertThat(sent.state()).isEqualTo(InvitationState.SENT);
+    assertThat(sent.attempts()).isEqualTo(1);
+    assertThat(sent.sentAt()).contains(T0);
+    assertThat(sent.messageId()).contains("<" + DeliveryService.invitationKey(id) + "@email.recording.invalid>");
+    assertThat(sent.expiresAt()).contains(T0.plus(Duration.ofDays(14)));
+    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertThat(taskTime(DbScheduler.REMIND, id)).contains(T0.plus(Duration.ofDays(3)));
+    assertThat(taskTime(DbScheduler.EXPIRE, id)).contains(T0.plus(Duration.ofDays(14)));
   }
 
   @Test
@@ -1248,6 +1255,7 @@ abstract class EngineContract {
     private String sendWindow = "send-window:\n  quiet-hours: none\n  weekdays: [mon, tue, wed, thu, fri, sat, sun]\n";
     private String otherConnections = "";
     private String syncInterval = "";
+    private int smtpPort = 2525;
 
     TestConfig trigger(String name, String on, String... settings) {
       triggers.append("  - name: ").append(name).append("\n    on: ").append(on).append('\n');
@@ -1299,6 +1307,12 @@ abstract class EngineContract {
       return this;
     }
 
+    /** The port of the e-mail channel's SMTP server on 127.0.0.1 (a local test server's). */
+    TestConfig smtpPort(int port) {
+      smtpPort = port;
+      return this;
+    }
+
     TestConfig sendWindow(String quietHours, String weekdays) {
       sendWindow = "send-window:\n  quiet-hours: \"" + quietHours + "\"\n  weekdays: " + weekdays + "\n";
       return this;
@@ -1320,7 +1334,7 @@ abstract class EngineContract {
           channels:
             email:
               host: 127.0.0.1
-              port: 2525
+              port: %d
               tls: none
               from: nps@acme.example
           reminder:
@@ -1332,7 +1346,7 @@ abstract class EngineContract {
                 subject: "NPS detractor: {name} scored {score}"
                 due-in: 2d
                 priority: high
-          """ + fatigue + sendWindow + "triggers:\n" + triggers;
+          """.formatted(smtpPort) + fatigue + sendWindow + "triggers:\n" + triggers;
       return FakeCrmProvider.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
           "ADMIN_PASSWORD", "engine-test-admin", "CRM_TOKEN", crmToken));
     }

@@ -14,7 +14,11 @@ class PostgresEngineTest extends EngineContract {
    */
   @Override
   Database openEmpty() {
-    Database database = reopen();
+    return emptied(reopen());
+  }
+
+  /** The database with every table of its schema but Flyway's emptied. */
+  static Database emptied(Database database) {
     database.jdbi().useHandle(handle -> {
       List<String> tables = handle.createQuery("SELECT table_name FROM information_schema.tables "
               + "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "

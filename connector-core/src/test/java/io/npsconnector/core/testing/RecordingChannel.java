@@ -4,6 +4,7 @@ import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.delivery.DeliveryException;
 import io.npsconnector.core.delivery.DeliveryReceipt;
+import io.npsconnector.core.delivery.HandOver;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -63,6 +64,12 @@ public final class RecordingChannel implements Channel {
 
   @Override
   public DeliveryReceipt send(Delivery delivery) {
+    return send(delivery, HandOver.NONE);
+  }
+
+  /** As {@link #send(Delivery)}, handing over with the message id (after the gate, before any injected failure). */
+  @Override
+  public DeliveryReceipt send(Delivery delivery, HandOver handOver) {
     Objects.requireNonNull(delivery, "delivery");
     Gate gate;
     synchronized (this) {
@@ -72,6 +79,8 @@ public final class RecordingChannel implements Channel {
     if (gate != null) {
       gate.pass(delivery);
     }
+    String messageId = "<" + delivery.idempotencyKey() + "@" + id + ".recording.invalid>";
+    handOver.begin(Optional.of(messageId));
     synchronized (this) {
       String contactId = delivery.contact().crmId();
       if (rejectedContacts.contains(contactId)) {
@@ -86,7 +95,7 @@ public final class RecordingChannel implements Channel {
         crashesAfterSending--;
         throw new SimulatedCrash("crashed after sending " + delivery.idempotencyKey());
       }
-      return DeliveryReceipt.of("<" + delivery.idempotencyKey() + "@" + id + ".recording.invalid>");
+      return DeliveryReceipt.of(messageId);
     }
   }
 

@@ -8,6 +8,7 @@ import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.delivery.DeliveryException;
 import io.npsconnector.core.delivery.DeliveryReceipt;
+import io.npsconnector.core.delivery.HandOver;
 import io.npsconnector.core.delivery.SurveyLinks;
 import io.npsconnector.core.model.Contact;
 import jakarta.mail.Address;
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * language, with the 0-10 scale as eleven links ({@link SurveyLinks#survey(long, java.time.Instant, int)}) and an
  * unsubscribe link, which the headers {@code List-Unsubscribe} and {@code List-Unsubscribe-Post} (RFC 8058
  * one-click) repeat. The {@code Message-ID} is derived from the delivery's idempotency key and the sender's
- * domain, {@code <nps-KEY@domain>}, so a resend after a crash carries the same id and receivers can drop it.
+ * domain, {@code <nps-KEY@domain>}: fixed before the message leaves, it is given to the {@link HandOver} once the
+ * SMTP server has taken the connection and before the message is transmitted, and every attempt carries it.
  *
  * <p>Failures: a recipient the server refuses with a 5xx reply (or no valid address at all) is permanent; 4xx
  * replies, connection failures, timeouts and any other error are retriable. The SMTP password appears in no
@@ -170,6 +172,12 @@ public final class EmailChannel implements Channel {
 
   @Override
   public DeliveryReceipt send(Delivery delivery) {
+    return send(delivery, HandOver.NONE);
+  }
+
+  /** Connects to the SMTP server, then calls {@code handOver} with the message's id, then transmits the message. */
+  @Override
+  public DeliveryReceipt send(Delivery delivery, HandOver handOver) {
     String invitation = "invitation " + delivery.invitationId();
     if (delivery.expiresAt() == null) {
       throw new DeliveryException(invitation + " has no expiry, so its links cannot be signed", false, null);
@@ -192,14 +200,18 @@ public final class EmailChannel implements Channel {
 
     Transport transport = null;
     try {
-      transport = session.getTransport("smtp");
-      transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
-      transport.sendMessage(message, new Address[] {recipient});
-    } catch (MessagingException e) {
-      throw failure(invitation, e);
-    } catch (RuntimeException e) {
-      throw new DeliveryException(invitation + ": sending through SMTP server " + host + ":" + port + " failed: "
-          + e.getClass().getSimpleName(), true, e);
+      try {
+        transport = session.getTransport("smtp");
+        transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
+      } catch (MessagingException | RuntimeException e) {
+        throw failure(invitation, e);
+      }
+      handOver.begin(Optional.of(messageId)); // outside the catches: a failure to record it is not the channel's
+      try {
+        transport.sendMessage(message, new Address[] {recipient});
+      } catch (MessagingException | RuntimeException e) {
+        throw failure(invitation, e);
+      }
     } finally {
       close(transport);
     }
@@ -319,7 +331,11 @@ public final class EmailChannel implements Channel {
   }
 
   /** Maps a failed send: a 5xx reply refusing the recipient is permanent, everything else retriable. */
-  private DeliveryException failure(String invitation, MessagingException e) {
+  private DeliveryException failure(String invitation, Exception thrown) {
+    if (!(thrown instanceof MessagingException e)) {
+      return new DeliveryException(invitation + ": sending through SMTP server " + host + ":" + port + " failed: "
+          + thrown.getClass().getSimpleName(), true, thrown);
+    }
     String server = "SMTP server " + host + ":" + port;
     List<Exception> chain = chain(e);
     for (Exception link : chain) {
