@@ -63,7 +63,7 @@ final class DeliveryService {
   /** What became of one send call. */
   enum Outcome {
     SENT,
-    /** Handed to the channel by a process that died before recording the outcome: recorded as sent, not resent. */
+    /** Handed to the channel, outcome unknown (the process died, the receiver never answered): recorded as sent. */
     SENT_UNCONFIRMED,
     ALREADY_DONE, SUPPRESSED, RETRY_LATER, DEFERRED, FAILED
   }
@@ -103,7 +103,8 @@ final class DeliveryService {
       return Attempt.of(Outcome.ALREADY_DONE);
     }
     if (invitation.handedOverAt().isPresent()) {
-      return completeUnconfirmed(invitation);
+      return completeUnconfirmed(invitationId, "handed to the channel by a process that stopped before recording "
+          + "the outcome");
     }
     Optional<Contact> contact = stores.contacts().find(invitation.connection(), invitation.contactId());
     if (invitation.state() == InvitationState.SCHEDULED) {
@@ -146,6 +147,9 @@ final class DeliveryService {
       LOG.warn("invitation {}: not sent, {}", invitationId, e.getMessage());
       return Attempt.of(Outcome.ALREADY_DONE);
     } catch (DeliveryException e) {
+      if (e.outcomeUnknown()) {
+        return completeUnconfirmed(invitationId, e.getMessage());
+      }
       return failed(invitation, delivery.contact(), e);
     }
     hooks.at(EngineHooks.SEND_DELIVERED);
@@ -177,22 +181,27 @@ final class DeliveryService {
   }
 
   /**
-   * An invitation whose message was handed over by a process that died before recording the outcome: the
-   * message may have arrived, so it is recorded as sent (at most once), at its hand-over time, with the
-   * message id and expiry it carried, and not sent again.
+   * An invitation whose message was handed over and whose outcome is unknown (the process that handed it over
+   * died before recording it, or the receiver never answered the whole message): the message may have
+   * arrived, so it is recorded as sent (at most once), at its hand-over time, with the message id and expiry
+   * it carried, and not sent again.
    */
-  private Attempt completeUnconfirmed(Invitation invitation) {
-    Instant handedOver = invitation.handedOverAt().orElseThrow();
+  private Attempt completeUnconfirmed(long invitationId, String why) {
+    Optional<Invitation> handedOver = stores.invitations().find(invitationId)
+        .filter(invitation -> invitation.handedOverAt().isPresent());
+    if (handedOver.isEmpty()) {
+      return Attempt.of(Outcome.ALREADY_DONE);
+    }
+    Instant at = handedOver.get().handedOverAt().get();
+    String detail = "sent, unconfirmed: " + why + "; handed over at " + at
+        + handedOver.get().messageId().map(id -> " as " + id).orElse("") + "; not sent again";
     boolean completed = stores.jdbi().inTransaction(handle -> stores.invitations().completeUnconfirmed(handle,
-        invitation.id(), "sent, unconfirmed: handed to the channel at " + handedOver
-            + invitation.messageId().map(id -> " as " + id).orElse("")
-            + " by a process that stopped before recording the outcome; not sent again", clock.instant()));
+        invitationId, detail, clock.instant()));
     if (!completed) {
       return Attempt.of(Outcome.ALREADY_DONE);
     }
-    LOG.warn("invitation {} was handed to the channel at {} by a process that stopped before recording the "
-        + "outcome; recorded as sent, not sent again", invitation.id(), handedOver);
-    stores.invitations().find(invitation.id()).ifPresent(this::scheduleFollowUps);
+    LOG.warn("invitation {}: {}", invitationId, detail);
+    stores.invitations().find(invitationId).ifPresent(this::scheduleFollowUps);
     return Attempt.of(Outcome.SENT_UNCONFIRMED);
   }
 

@@ -547,6 +547,26 @@ abstract class EngineContract {
   }
 
   @Test
+  void recordsASendWhoseOutcomeTheChannelCannotTellAsSentAndNeverRepeatsIt() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    channel.leaveOutcomeUnknown(1);
+
+    assertThat(engine.send(id)).isEqualTo("SENT_UNCONFIRMED");
+    clock.advance(HOUR);
+    assertThat(engine.send(id)).isEqualTo("ALREADY_DONE");
+
+    Invitation sent = invitation(id);
+    assertThat(sent.state()).isEqualTo(InvitationState.SENT);
+    assertThat(sent.sentAt()).contains(T0);
+    assertThat(sent.messageId()).contains("<" + DeliveryService.invitationKey(id) + "@email.recording.invalid>");
+    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertThat(stores().invitations().history(id)).last().satisfies(entry -> assertThat(entry.detail())
+        .hasValueSatisfying(detail -> assertThat(detail).contains("sent, unconfirmed", "no answer to the whole")));
+    assertThat(taskTime(DbScheduler.EXPIRE, id)).contains(T0.plus(Duration.ofDays(14)));
+  }
+
+  @Test
   void putsTheInvitationBackWhenTheChannelFailsRetriably() {
     Engine engine = engine(config().purchase().build());
     long id = invite(engine, "c1");

@@ -42,6 +42,7 @@ public final class RecordingChannel implements Channel {
   private final Deque<Gate> gates = new ArrayDeque<>();
   private int retriableFailures;
   private int crashesAfterSending;
+  private int unansweredSends;
 
   /** A channel with id {@code email}. */
   public RecordingChannel() {
@@ -91,6 +92,11 @@ public final class RecordingChannel implements Channel {
         throw new DeliveryException("service unavailable (injected): " + delivery.idempotencyKey(), true, null);
       }
       deliveries.add(delivery);
+      if (unansweredSends > 0) {
+        unansweredSends--;
+        throw DeliveryException.outcomeUnknown("no answer to the whole message (injected): "
+            + delivery.idempotencyKey(), null);
+      }
       if (crashesAfterSending > 0) {
         crashesAfterSending--;
         throw new SimulatedCrash("crashed after sending " + delivery.idempotencyKey());
@@ -138,6 +144,14 @@ public final class RecordingChannel implements Channel {
   /** Every send to this contact throws a permanent {@link DeliveryException}, as for a rejected recipient. */
   public synchronized void failPermanentlyFor(String contactId) {
     rejectedContacts.add(Objects.requireNonNull(contactId, "contactId"));
+  }
+
+  /**
+   * The next {@code times} sends record their message as sent and then throw a {@link DeliveryException} whose
+   * outcome is unknown, as when an SMTP server got the whole message and its reply never came.
+   */
+  public synchronized void leaveOutcomeUnknown(int times) {
+    unansweredSends += requireNonNegative(times);
   }
 
   /**

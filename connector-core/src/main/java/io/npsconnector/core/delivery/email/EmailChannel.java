@@ -15,13 +15,16 @@ import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Provider;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.URLName;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UnsupportedEncodingException;
 import java.net.IDN;
@@ -49,6 +52,7 @@ import java.util.regex.Pattern;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * SMTP server has taken the connection and before the message is transmitted, and every attempt carries it.
  *
  * <p>Failures: a recipient the server refuses with a 5xx reply (or no valid address at all) is permanent; 4xx
- * replies, connection failures, timeouts and any other error are retriable. The SMTP password appears in no
+ * replies, connection failures, timeouts and any other error are retriable, except a timeout or a dropped
+ * connection after the whole message was transmitted and before the server replied: the server may have taken
+ * it, so its outcome is unknown ({@link DeliveryException#outcomeUnknown()}) and it is not retried. The SMTP password appears in no
  * message and no log. Thread-safe: one {@link Session}, one {@link Transport} per send.
  */
 public final class EmailChannel implements Channel {
@@ -201,7 +207,7 @@ public final class EmailChannel implements Channel {
     Transport transport = null;
     try {
       try {
-        transport = session.getTransport("smtp");
+        transport = session.getTransport(TRACKED_SMTP);
         transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
       } catch (MessagingException | RuntimeException e) {
         throw failure(invitation, e);
@@ -210,6 +216,10 @@ public final class EmailChannel implements Channel {
       try {
         transport.sendMessage(message, new Address[] {recipient});
       } catch (MessagingException | RuntimeException e) {
+        if (((TrackedTransport) transport).finishing() && !answered(e)) {
+          throw DeliveryException.outcomeUnknown(invitation + ": SMTP server " + host + ":" + port
+              + " received the whole message and did not say whether it took it: " + redact(describe(e)), e);
+        }
         throw failure(invitation, e);
       }
     } finally {
@@ -374,6 +384,12 @@ public final class EmailChannel implements Channel {
         + redact(describe(e)), true, e);
   }
 
+  /** Whether the server replied to the end of the message (refusing it): then it did not take it. */
+  private static boolean answered(Exception e) {
+    return chain(e).stream().anyMatch(link -> link instanceof SMTPSendFailedException refused
+        && refused.getReturnCode() >= 400);
+  }
+
   /** {@code e}, its next exceptions and causes, each once, nearest first. */
   private static List<Exception> chain(Exception e) {
     List<Exception> chain = new ArrayList<>();
@@ -439,6 +455,32 @@ public final class EmailChannel implements Channel {
   @Override
   public String toString() {
     return "EmailChannel[" + host + ":" + port + "]";
+  }
+
+  /** Angus Mail's SMTP transport, telling whether it got as far as ending the message. */
+  private static final Provider TRACKED_SMTP = new Provider(Provider.Type.TRANSPORT, "smtp",
+      TrackedTransport.class.getName(), "npsconnector", "1");
+
+  /**
+   * The SMTP transport, marking the moment it ends the message's data: a failure after it (a timeout or a
+   * dropped connection before the server's reply) leaves the message possibly accepted.
+   */
+  public static final class TrackedTransport extends SMTPTransport {
+    private volatile boolean finishing;
+
+    public TrackedTransport(Session session, URLName urlName) {
+      super(session, urlName);
+    }
+
+    @Override
+    protected void finishData() throws IOException, MessagingException {
+      finishing = true;
+      super.finishData();
+    }
+
+    boolean finishing() {
+      return finishing;
+    }
   }
 
   /** A message whose {@code Message-ID} stays the one given: Jakarta Mail would make up a new one per save. */

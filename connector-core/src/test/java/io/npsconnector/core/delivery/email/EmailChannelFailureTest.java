@@ -16,6 +16,9 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +96,46 @@ class EmailChannelFailureTest {
       assertThat(e.retriable()).isTrue();
       assertThat(e).hasMessageContaining("invitation 42").hasMessageContaining("timed out");
       assertThat(took).isGreaterThanOrEqualTo(SHORT.minusMillis(50)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void noAnswerToTheEndOfTheMessageLeavesTheOutcomeUnknownAfterTheHandOver() throws IOException {
+    try (FakeSmtpServer server = FakeSmtpServer.answeringData(null)) {
+      List<Optional<String>> handedOver = new ArrayList<>();
+      DeliveryException e = catchThrowableOfType(DeliveryException.class,
+          () -> channel(EmailFixtures.config(server.port())).send(invitation(contact(Locale.ENGLISH)),
+              handedOver::add));
+
+      assertThat(handedOver).containsExactly(Optional.of("<nps-inv-42@example.com>"));
+      assertThat(e.outcomeUnknown()).isTrue();
+      assertThat(e.retriable()).isFalse();
+      assertThat(e).hasMessageContaining("invitation 42").hasMessageContaining("did not say whether it took it");
+      assertThat(server.commands).contains("DATA");
+    }
+  }
+
+  @Test
+  void aRefusalOfTheMessageIsRetriableNotUnknown() throws IOException {
+    try (FakeSmtpServer server = FakeSmtpServer.answeringData("451 4.3.0 queue full")) {
+      DeliveryException e = failure(channel(EmailFixtures.config(server.port())));
+
+      assertThat(e.outcomeUnknown()).isFalse();
+      assertThat(e.retriable()).isTrue();
+      assertThat(e).hasMessageContaining("451 4.3.0 queue full");
+    }
+  }
+
+  @Test
+  void aServerThatNeverAnswersIsNeverHandedTheMessage() throws IOException {
+    try (FakeSmtpServer server = FakeSmtpServer.silent()) {
+      List<Optional<String>> handedOver = new ArrayList<>();
+      DeliveryException e = catchThrowableOfType(DeliveryException.class,
+          () -> channel(EmailFixtures.config(server.port())).send(invitation(contact(Locale.ENGLISH)),
+              handedOver::add));
+
+      assertThat(e.outcomeUnknown()).isFalse();
+      assertThat(handedOver).isEmpty();
     }
   }
 

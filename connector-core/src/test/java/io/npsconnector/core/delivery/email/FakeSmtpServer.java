@@ -14,21 +14,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A tiny SMTP server on 127.0.0.1 for failure tests: it answers RCPT TO (or AUTH) with a reply of the test's
- * choosing, or, when silent, accepts connections and never says a word. Records the commands it received.
+ * choosing (or the end of the message: a refusal, or silence), or, when silent, accepts connections and never
+ * says a word. Records the commands it received.
  */
 final class FakeSmtpServer implements AutoCloseable {
   private final ServerSocket socket;
   private final String rcptReply;
   private final boolean silent;
   private final boolean offerAuth;
+  private final String dataReply;
   private final List<Socket> clients = new CopyOnWriteArrayList<>();
   final List<String> commands = new CopyOnWriteArrayList<>();
 
   private FakeSmtpServer(String rcptReply, boolean silent, boolean offerAuth) throws IOException {
+    this(rcptReply, silent, offerAuth, "250 2.0.0 queued");
+  }
+
+  private FakeSmtpServer(String rcptReply, boolean silent, boolean offerAuth, String dataReply) throws IOException {
     this.socket = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
     this.rcptReply = rcptReply;
     this.silent = silent;
     this.offerAuth = offerAuth;
+    this.dataReply = dataReply;
     Thread acceptor = new Thread(this::accept, "fake-smtp-" + socket.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
@@ -42,6 +49,11 @@ final class FakeSmtpServer implements AutoCloseable {
   /** Offers AUTH and refuses every login with 535. */
   static FakeSmtpServer refusingLogin() throws IOException {
     return new FakeSmtpServer("250 2.1.5 OK", false, true);
+  }
+
+  /** Takes the whole message, then answers its end with {@code reply}, or never when it is null. */
+  static FakeSmtpServer answeringData(String reply) throws IOException {
+    return new FakeSmtpServer("250 2.1.5 OK", false, false, reply);
   }
 
   /** Accepts connections and never answers. */
@@ -91,7 +103,9 @@ final class FakeSmtpServer implements AutoCloseable {
             while ((data = in.readLine()) != null && !data.equals(".")) {
               // the message itself is of no interest here
             }
-            write(out, "250 2.0.0 queued");
+            if (dataReply != null) {
+              write(out, dataReply);
+            }
           }
           case "QUIT" -> {
             write(out, "221 2.0.0 bye");
