@@ -233,6 +233,10 @@ final class DeliveryService {
       return Attempt.of(Outcome.ALREADY_DONE); // answered, expired, unsubscribed or already reminded
     }
     Invitation invitation = found.get();
+    if (invitation.remindedAt().isPresent()) {
+      return reminderUnconfirmed(invitationId, "handed to the channel at " + invitation.remindedAt().get()
+          + " by a process that stopped before recording the outcome");
+    }
     Optional<Contact> contact = stores.contacts().find(invitation.connection(), invitation.contactId());
     Optional<TriggerEvaluator.Refusal> stop = stores.jdbi().withHandle(handle -> rules.recheckReminder(
         invitation.connection(), contact, new StoreSurveyHistory(stores, handle)));
@@ -250,8 +254,20 @@ final class DeliveryService {
         invitation.connection(), invitation.trigger(), template(invitation.trigger()), contact.orElseThrow(),
         invitation.expiresAt().orElse(clock.instant().plus(config.invitationExpiry())));
     try {
-      channel(invitation.channel()).send(delivery);
+      channel(invitation.channel()).send(delivery, messageId -> {
+        if (!stores.jdbi().inTransaction(handle -> stores.invitations().handOverReminder(handle, invitationId,
+            clock.instant()))) {
+          throw new HandOverRefused("the reminder was handed over by another process, or the invitation moved on");
+        }
+      });
+    } catch (HandOverRefused e) {
+      LOG.warn("invitation {}: no reminder, {}", invitationId, e.getMessage());
+      return Attempt.of(Outcome.ALREADY_DONE);
     } catch (DeliveryException e) {
+      if (e.outcomeUnknown()) {
+        return reminderUnconfirmed(invitationId, e.getMessage());
+      }
+      stores.jdbi().useTransaction(handle -> stores.invitations().voidReminderHandOver(handle, invitationId));
       if (e.retriable()) {
         throw e; // the scheduler tries the reminder again later
       }
@@ -261,6 +277,18 @@ final class DeliveryService {
     stores.jdbi().useTransaction(handle -> stores.invitations().transition(handle, invitationId,
         List.of(InvitationState.SENT), InvitationState.REMINDED, "reminder sent", clock.instant()));
     return Attempt.of(Outcome.SENT);
+  }
+
+  /** A reminder handed over whose outcome is unknown: recorded as sent at its hand-over, never sent again. */
+  private Attempt reminderUnconfirmed(long invitationId, String why) {
+    String detail = "reminder sent, unconfirmed: " + why + "; not sent again";
+    boolean recorded = stores.jdbi().inTransaction(handle -> stores.invitations().transition(handle, invitationId,
+        List.of(InvitationState.SENT), InvitationState.REMINDED, detail, clock.instant()));
+    if (!recorded) {
+      return Attempt.of(Outcome.ALREADY_DONE);
+    }
+    LOG.warn("invitation {}: {}", invitationId, detail);
+    return Attempt.of(Outcome.SENT_UNCONFIRMED);
   }
 
   /** Expires an invitation nobody answered. */

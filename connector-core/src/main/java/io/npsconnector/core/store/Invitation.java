@@ -7,6 +7,8 @@ import java.util.Optional;
 /**
  * An invitation as stored.
  *
+ * @param remindedAt when the reminder was handed to the channel; while the invitation is still {@code SENT},
+ *     present means the reminder may have left (unconfirmed)
  * @param handedOverAt when the current attempt's message was handed to the channel; while the invitation is
  *     {@code SENDING}, present means the message may have left (its send is unconfirmed), empty that it has not
  */

@@ -70,7 +70,7 @@ public final class InvitationRepository {
     String extra = switch (to) {
       case SENDING -> ", attempts = attempts + 1";
       case SENT -> ", sent_at = :now, last_error = NULL";
-      case REMINDED -> ", reminded_at = :now";
+      case REMINDED -> ", reminded_at = COALESCE(reminded_at, :now)"; // the reminder's hand-over, if recorded
       // the channel said the message was not taken: the hand-over of that attempt is void
       case FAILED, SCHEDULED -> ", last_error = :detail, handed_over_at = NULL";
       default -> "";
@@ -101,6 +101,23 @@ public final class InvitationRepository {
             + "expires_at = :expiresAt WHERE id = :id AND state = 'SENDING' AND handed_over_at IS NULL")
         .bind("now", Sql.timestamp(now)).bind("messageId", messageId.orElse(null))
         .bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute() == 1;
+  }
+
+  /**
+   * Records that the reminder of a {@code SENT} invitation is being handed to its channel ({@code reminded_at}
+   * while still {@code SENT}): from now on it may be delivered. False when the invitation is no longer
+   * {@code SENT} or its reminder was already handed over.
+   */
+  public boolean handOverReminder(Handle handle, long id, Instant now) {
+    return handle.createUpdate("UPDATE invitations SET reminded_at = :now WHERE id = :id AND state = 'SENT' "
+            + "AND reminded_at IS NULL")
+        .bind("now", Sql.timestamp(now)).bind("id", id).execute() == 1;
+  }
+
+  /** The channel said the reminder was not taken: its hand-over is void, and it may be tried again. */
+  public void voidReminderHandOver(Handle handle, long id) {
+    handle.createUpdate("UPDATE invitations SET reminded_at = NULL WHERE id = :id AND state = 'SENT'")
+        .bind("id", id).execute();
   }
 
   /**

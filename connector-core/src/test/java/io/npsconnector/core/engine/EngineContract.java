@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Delivery;
+import io.npsconnector.core.delivery.DeliveryException;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
@@ -668,6 +669,45 @@ abstract class EngineContract {
 
     assertThat(invitation(id).state()).isEqualTo(InvitationState.EXPIRED);
     assertThat(channel.countFor(id)).isEqualTo(2);
+  }
+
+  @Test
+  void sendsTheReminderOnceWhenTheProcessDiedAfterDeliveringIt() {
+    NpsConfig config = config().purchase().build();
+    Engine first = engine(config);
+    long id = invite(first, "c1");
+    first.send(id);
+    clock.advance(Duration.ofDays(3));
+    channel.failAfterSending(1);
+    assertThatThrownBy(() -> first.remind(id)).isInstanceOf(RecordingChannel.SimulatedCrash.class);
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENT);
+
+    clock.advance(HOUR);
+    Engine second = restart(config);
+    assertThat(second.remind(id)).isEqualTo("SENT_UNCONFIRMED");
+    assertThat(second.remind(id)).isEqualTo("ALREADY_DONE");
+
+    assertThat(channel.deliveries()).extracting(Delivery::kind)
+        .containsExactly(Delivery.Kind.INVITATION, Delivery.Kind.REMINDER);
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.REMINDED);
+    assertThat(invitation(id).remindedAt()).contains(T0.plus(Duration.ofDays(3)));
+  }
+
+  @Test
+  void triesTheReminderAgainWhenTheChannelFailedRetriably() {
+    Engine engine = engine(config().purchase().build());
+    long id = invite(engine, "c1");
+    engine.send(id);
+    clock.advance(Duration.ofDays(3));
+    channel.failNextSends(1);
+
+    assertThatThrownBy(() -> engine.remind(id)).isInstanceOf(DeliveryException.class);
+    assertThat(invitation(id).remindedAt()).isEmpty();
+    clock.advance(MINUTE);
+    assertThat(engine.remind(id)).isEqualTo("SENT");
+
+    assertThat(channel.countFor(id)).isEqualTo(2);
+    assertThat(invitation(id).remindedAt()).contains(T0.plus(Duration.ofDays(3)).plus(MINUTE));
   }
 
   @Test
