@@ -76,11 +76,11 @@ final class AnswerService {
         throw new AnswerRefused("invitation " + invitationId + " expired at " + invitation.expiresAt().get());
       }
       long id = stores.answers().upsert(handle, invitationId, score, comment, now);
-      if (invitation.state() == InvitationState.SENDING) {
+      if (invitation.state() == InvitationState.SENDING && invitation.handedOverAt().isPresent()) {
         // the respondent has the message, so its send happened: recorded at its hand-over, as the sender would
         stores.invitations().completeUnconfirmed(handle, invitationId, "sent: handed to the channel at "
-            + invitation.handedOverAt().map(Object::toString).orElse("?") + invitation.messageId().map(m -> " as " + m)
-            .orElse("") + ", answered before the send was recorded", now);
+            + invitation.handedOverAt().get() + invitation.messageId().map(m -> " as " + m).orElse("")
+            + ", answered before the send was recorded", now);
       }
       if (!stores.invitations().transition(handle, invitationId, List.of(InvitationState.SENDING,
           InvitationState.SENT, InvitationState.REMINDED), InvitationState.ANSWERED, "score " + score, now)) {

@@ -99,7 +99,7 @@ public final class InvitationRepository {
   public boolean handOver(Handle handle, long id, Optional<String> messageId, Instant expiresAt, Instant now) {
     return handle.createUpdate("UPDATE invitations SET handed_over_at = :now, message_id = :messageId, "
             + "expires_at = :expiresAt WHERE id = :id AND state = 'SENDING' AND handed_over_at IS NULL")
-        .bind("now", Sql.timestamp(now)).bind("messageId", messageId.orElse(null))
+        .bind("now", Sql.timestamp(now)).bindByType("messageId", messageId.orElse(null), String.class)
         .bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute() == 1;
   }
 
@@ -140,7 +140,8 @@ public final class InvitationRepository {
   public void setMessage(Handle handle, long id, Optional<String> messageId, Instant expiresAt) {
     handle.createUpdate("UPDATE invitations SET message_id = COALESCE(:messageId, message_id), "
             + "expires_at = :expiresAt WHERE id = :id")
-        .bind("messageId", messageId.orElse(null)).bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute();
+        .bindByType("messageId", messageId.orElse(null), String.class)
+        .bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute();
   }
 
   public void reschedule(Handle handle, long id, Instant sendAt) {

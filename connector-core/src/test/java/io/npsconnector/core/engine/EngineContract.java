@@ -536,13 +536,8 @@ abstract class EngineContract {
     assertThat(second.send(id)).isEqualTo("SENT_UNCONFIRMED");
     assertThat(second.send(id)).isEqualTo("ALREADY_DONE");
 
-    Invitation sent = invitation(id);
-    assertThat(sent.state()).isEqualTo(InvitationState.SENT);
-    assertThat(sent.attempts()).isEqualTo(1);
-    assertThat(sent.sentAt()).contains(T0);
-    assertThat(sent.messageId()).contains("<" + DeliveryService.invitationKey(id) + "@email.recording.invalid>");
-    assertThat(sent.expiresAt()).contains(T0.plus(Duration.ofDays(14)));
-    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertSentOnceAt(id, T0);
+    assertThat(invitation(id).attempts()).isEqualTo(1);
     assertThat(taskTime(DbScheduler.REMIND, id)).contains(T0.plus(Duration.ofDays(3)));
     assertThat(taskTime(DbScheduler.EXPIRE, id)).contains(T0.plus(Duration.ofDays(14)));
   }
@@ -557,14 +552,20 @@ abstract class EngineContract {
     clock.advance(HOUR);
     assertThat(engine.send(id)).isEqualTo("ALREADY_DONE");
 
-    Invitation sent = invitation(id);
-    assertThat(sent.state()).isEqualTo(InvitationState.SENT);
-    assertThat(sent.sentAt()).contains(T0);
-    assertThat(sent.messageId()).contains("<" + DeliveryService.invitationKey(id) + "@email.recording.invalid>");
-    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertSentOnceAt(id, T0);
     assertThat(stores().invitations().history(id)).last().satisfies(entry -> assertThat(entry.detail())
         .hasValueSatisfying(detail -> assertThat(detail).contains("sent, unconfirmed", "no answer to the whole")));
     assertThat(taskTime(DbScheduler.EXPIRE, id)).contains(T0.plus(Duration.ofDays(14)));
+  }
+
+  /** One message left for the invitation, and it is recorded as sent at {@code sentAt} with its id and expiry. */
+  private void assertSentOnceAt(long id, Instant sentAt) {
+    Invitation sent = invitation(id);
+    assertThat(sent.state()).isEqualTo(InvitationState.SENT);
+    assertThat(sent.sentAt()).contains(sentAt);
+    assertThat(sent.messageId()).contains("<" + DeliveryService.invitationKey(id) + "@email.recording.invalid>");
+    assertThat(sent.expiresAt()).contains(sentAt.plus(Duration.ofDays(14)));
+    assertThat(channel.countFor(id)).isEqualTo(1);
   }
 
   @Test
@@ -1589,6 +1590,11 @@ abstract class EngineContract {
 
   /** When db-scheduler was asked to run {@code task} for the invitation; empty when it holds no such task. */
   Optional<Instant> taskTime(String task, long invitationId) {
+    return taskTime(database, task, invitationId);
+  }
+
+  /** When the scheduler's task {@code task} for the invitation is due, if it is scheduled. */
+  static Optional<Instant> taskTime(Database database, String task, long invitationId) {
     return database.jdbi().withHandle(handle -> handle.createQuery("SELECT execution_time FROM scheduled_tasks "
             + "WHERE task_name = :task AND task_instance = :instance")
         .bind("task", task).bind("instance", Long.toString(invitationId))

@@ -6,6 +6,7 @@ import static io.npsconnector.core.engine.EngineContract.T0;
 import static io.npsconnector.core.engine.EngineContract.contact;
 import static io.npsconnector.core.engine.EngineContract.crashAt;
 import static io.npsconnector.core.engine.EngineContract.purchase;
+import static io.npsconnector.core.engine.EngineContract.taskTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,8 +124,8 @@ abstract class MailOnceContract {
     for (long id : ids) {
       Instant sentAt = id == ids.get(1) ? killedSentAt : id == ids.get(0) ? T0 : T0.plus(DOWN);
       assertSentRecord(id, sentAt, mails);
-      assertThat(taskTime(DbScheduler.REMIND, id)).contains(sentAt.plus(Duration.ofDays(3)));
-      assertThat(taskTime(DbScheduler.EXPIRE, id)).contains(sentAt.plus(EXPIRY));
+      assertThat(taskTime(database, DbScheduler.REMIND, id)).contains(sentAt.plus(Duration.ofDays(3)));
+      assertThat(taskTime(database, DbScheduler.EXPIRE, id)).contains(sentAt.plus(EXPIRY));
     }
     assertThat(new ReportRepository(database.jdbi()).sentSince(T0)).containsEntry(CRM, 3);
   }
@@ -236,13 +236,6 @@ abstract class MailOnceContract {
 
   private Invitation invitation(long id) {
     return stores().invitations().find(id).orElseThrow();
-  }
-
-  private Optional<Instant> taskTime(String task, long invitationId) {
-    return database.jdbi().withHandle(handle -> handle.createQuery("SELECT execution_time FROM scheduled_tasks "
-            + "WHERE task_name = :task AND task_instance = :instance")
-        .bind("task", task).bind("instance", Long.toString(invitationId))
-        .mapTo(Timestamp.class).findOne().map(Timestamp::toInstant));
   }
 
   /** How many mails the SMTP server received, per Message-ID. */

@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: a recipient the server refuses with a 5xx reply (or no valid address at all) is permanent; 4xx
  * replies, connection failures, timeouts and any other error are retriable, except a timeout or a dropped
  * connection after the whole message was transmitted and before the server replied: the server may have taken
- * it, so its outcome is unknown ({@link DeliveryException#outcomeUnknown()}) and it is not retried. The SMTP password appears in no
- * message and no log. Thread-safe: one {@link Session}, one {@link Transport} per send.
+ * it, so its outcome is unknown ({@link DeliveryException#outcomeUnknown()}) and it is not retried. The SMTP
+ * password appears in no message and no log. Thread-safe: one {@link Session}, one {@link Transport} per send.
  */
 public final class EmailChannel implements Channel {
   public static final String ID = "email";
