@@ -38,6 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -556,6 +558,33 @@ abstract class EngineContract {
     assertThat(stores().invitations().history(id)).last().satisfies(entry -> assertThat(entry.detail())
         .hasValueSatisfying(detail -> assertThat(detail).contains("sent, unconfirmed", "no answer to the whole")));
     assertThat(taskTime(DbScheduler.EXPIRE, id)).contains(T0.plus(Duration.ofDays(14)));
+  }
+
+  @Test
+  void anAnswerArrivingWhileTheSendIsBeingRecordedCompletesTheSendsRecord() {
+    AtomicReference<Engine> engine = new AtomicReference<>();
+    AtomicLong sending = new AtomicLong();
+    engine.set(engine(config().purchase().build(), point -> {
+      if (point.equals(EngineHooks.SEND_DELIVERED)) {
+        clock.advance(MINUTE); // the respondent clicks the moment the mail arrives
+        engine.get().answer(sending.get(), 10, Optional.empty());
+      }
+    }));
+    sending.set(invite(engine.get(), "c1"));
+    long id = sending.get();
+
+    assertThat(engine.get().send(id)).isEqualTo("SENT");
+    assertThat(engine.get().send(id)).isEqualTo("ALREADY_DONE");
+
+    Invitation answered = invitation(id);
+    assertThat(answered.state()).isEqualTo(InvitationState.ANSWERED);
+    assertThat(answered.sentAt()).contains(T0);
+    assertThat(answered.messageId()).contains("<" + DeliveryService.invitationKey(id) + "@email.recording.invalid>");
+    assertThat(answered.expiresAt()).contains(T0.plus(Duration.ofDays(14)));
+    assertThat(channel.countFor(id)).isEqualTo(1);
+    assertThat(stores().invitations().history(id)).extracting(HistoryEntry::state).containsExactly(
+        InvitationState.SCHEDULED, InvitationState.SENDING, InvitationState.SENT, InvitationState.ANSWERED);
+    assertThat(taskTime(DbScheduler.REMIND, id)).isEmpty();
   }
 
   /** One message left for the invitation, and it is recorded as sent at {@code sentAt} with its id and expiry. */
