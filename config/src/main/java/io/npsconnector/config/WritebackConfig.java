@@ -11,8 +11,8 @@ import java.util.Map;
  * @param contactFields per connection type: the CRM field names the file gives for score, category,
  *     responded-at and comment; each adapter fills what the file leaves out with its own defaults
  *     ({@link #contactFields(String, Map)})
- * @param accountFields per connection type: the field names given for the account's rolled-up nps and its
- *     responses count
+ * @param accountFields per connection type: the field names given for the account's rolled-up nps, its
+ *     responses count (n) and the bounds of its 95 % interval (ci-low, ci-high)
  * @param accountRollupWindow the trailing window the account's NPS is computed over
  * @param timelineActivity one activity (note, completed task) per answer on the contact's timeline
  * @param followUpTasks per category (detractor, passive, promoter): the task for the contact's owner
@@ -27,7 +27,7 @@ public record WritebackConfig(
     boolean emailOptOut) {
 
   public static final List<String> CONTACT_KEYS = List.of("score", "category", "responded-at", "comment");
-  public static final List<String> ACCOUNT_KEYS = List.of("nps", "responses");
+  public static final List<String> ACCOUNT_KEYS = List.of("nps", "responses", "ci-low", "ci-high");
   public static final List<String> CATEGORIES = List.of("detractor", "passive", "promoter");
   public static final Duration DEFAULT_ROLLUP_WINDOW = Duration.ofDays(365);
 

@@ -26,7 +26,7 @@ final class FileCrmWriter {
       "responded-at", "nps_responded_at", "comment", "nps_comment");
   /** The account properties of the roll-up unless {@code writeback.account-fields.json-folder} says otherwise. */
   static final Map<String, String> DEFAULT_ACCOUNT_FIELDS = ordered("nps", "nps_account_score", "responses",
-      "nps_responses");
+      "nps_responses", "ci-low", "nps_account_ci_low", "ci-high", "nps_account_ci_high");
 
   private final FileCrmFolder folder;
   private final Map<String, String> contactFields;
@@ -70,11 +70,15 @@ final class FileCrmWriter {
     if (request instanceof WriteRequest.AccountNps nps) {
       ObjectNode account = folder.read(FileCrmFolder.ACCOUNTS, nps.accountId())
           .orElseGet(() -> folder.newRecord(nps.accountId()));
-      if (nps.nps().isPresent()) {
-        account.put(accountFields.get("nps"), Math.round(nps.nps().getAsDouble() * 10) / 10.0);
-      } else {
-        account.remove(accountFields.get("nps"));
-      }
+      Map<String, java.util.OptionalDouble> points = Map.of("nps", nps.nps(), "ci-low", nps.ciLow(),
+          "ci-high", nps.ciHigh());
+      points.forEach((key, value) -> {
+        if (value.isPresent()) {
+          account.put(accountFields.get(key), Math.round(value.getAsDouble() * 10) / 10.0);
+        } else {
+          account.remove(accountFields.get(key));
+        }
+      });
       account.put(accountFields.get("responses"), nps.responses());
       folder.write(FileCrmFolder.ACCOUNTS, nps.accountId(), account);
       return nps.accountId();

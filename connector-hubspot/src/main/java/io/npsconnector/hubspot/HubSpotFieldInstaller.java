@@ -78,6 +78,12 @@ public final class HubSpotFieldInstaller {
         new Needed(COMPANIES, "writeback.account-fields.hubspot.responses", definition(account, "responses",
             "NPS responses", "number", "number", "How many NPS answers the company's NPS is computed from.", null),
             Set.of("number")),
+        new Needed(COMPANIES, "writeback.account-fields.hubspot.ci-low", definition(account, "ci-low",
+            "Account NPS 95% low", "number", "number", "Lower bound of the 95 % interval of the company's NPS "
+                + "(adjusted Wald), -100 to 100; empty without answers.", null), Set.of("number")),
+        new Needed(COMPANIES, "writeback.account-fields.hubspot.ci-high", definition(account, "ci-high",
+            "Account NPS 95% high", "number", "number", "Upper bound of the 95 % interval of the company's NPS "
+                + "(adjusted Wald), -100 to 100; empty without answers.", null), Set.of("number")),
         key(TASKS, "the follow-up task"),
         key(NOTES, "the timeline note"));
   }

@@ -42,7 +42,7 @@ public record HubSpotSettings(Credentials credentials, URI baseUrl, Optional<URI
       "category", "nps_category", "responded-at", "nps_last_response_date", "comment", "nps_last_comment");
   /** The company properties of the account roll-up unless {@code writeback.account-fields.hubspot} says otherwise. */
   public static final Map<String, String> DEFAULT_ACCOUNT_FIELDS = ordered("nps", "nps_account_score",
-      "responses", "nps_response_count");
+      "responses", "nps_response_count", "ci-low", "nps_account_ci_low", "ci-high", "nps_account_ci_high");
 
   static final Map<String, Credentials.AuthMode> AUTH_MODES = Map.of(
       PRIVATE_APP, new Credentials.AuthMode(Set.of(), Set.of("token")),

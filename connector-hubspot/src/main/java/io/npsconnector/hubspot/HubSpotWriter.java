@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -679,26 +680,32 @@ public final class HubSpotWriter {
   }
 
   private Prepared account(WriteRequest.AccountNps account) {
-    String npsField = accountFields.get("nps");
     if (account.accountId().isBlank()) {
       return Prepared.invalid("company id is blank");
-    }
-    String nps = "";
-    if (account.nps() != null && account.nps().isPresent()) {
-      double value = account.nps().getAsDouble();
-      if (!Double.isFinite(value) || value < -100 || value > 100) {
-        return Prepared.invalid(npsField + ": an NPS is between -100 and 100, got " + value);
-      }
-      nps = BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
     if (account.responses() < 0) {
       return Prepared.invalid(accountFields.get("responses") + ": a response count is not negative, got "
           + account.responses());
     }
     Map<String, String> properties = new LinkedHashMap<>();
-    properties.put(npsField, nps);
+    properties.put(accountFields.get("nps"), "");
     properties.put(accountFields.get("responses"), Integer.toString(account.responses()));
+    for (String key : List.of("nps", "ci-low", "ci-high")) {
+      OptionalDouble value = key.equals("nps") ? account.nps() : key.equals("ci-low") ? account.ciLow()
+          : account.ciHigh();
+      if (value.isPresent() && !points(value.getAsDouble())) {
+        return Prepared.invalid(accountFields.get(key) + ": an NPS is between -100 and 100, got "
+            + value.getAsDouble());
+      }
+      // an empty value clears the property (no answers in the window)
+      properties.put(accountFields.get(key), value.isPresent() ? BigDecimal.valueOf(value.getAsDouble())
+          .setScale(1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() : "");
+    }
     return new Prepared(WriteInput.update(account.accountId(), account.key(), properties), null);
+  }
+
+  private static boolean points(double value) {
+    return Double.isFinite(value) && value >= -100 && value <= 100;
   }
 
   private Prepared task(WriteRequest.FollowUpTask task) {

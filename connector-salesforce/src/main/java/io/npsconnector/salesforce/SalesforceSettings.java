@@ -59,7 +59,7 @@ public record SalesforceSettings(Credentials credentials, Optional<URI> baseUrl,
       "category", "NPS_Category__c", "responded-at", "NPS_Last_Response_Date__c", "comment", "NPS_Last_Comment__c");
   /** The Account fields of the roll-up unless {@code writeback.account-fields.salesforce} says otherwise. */
   public static final Map<String, String> DEFAULT_ACCOUNT_FIELDS = ordered("nps", "NPS_Account_Score__c",
-      "responses", "NPS_Response_Count__c");
+      "responses", "NPS_Response_Count__c", "ci-low", "NPS_Account_CI_Low__c", "ci-high", "NPS_Account_CI_High__c");
 
   static final Map<String, Credentials.AuthMode> AUTH_MODES = Map.of(
       "jwt", new Credentials.AuthMode(Set.of("client-id", "username"), Set.of("private-key")),

@@ -30,7 +30,8 @@ public final class SalesforceFieldsFixtures {
   public static DescribeSObjectResult account(Set<String> missing) {
     List<Field> fields = new ArrayList<>(List.of(field("Id", FieldType.id, false), field("Name", FieldType.string, true),
         field("Industry", FieldType.picklist, true), field("NPS_Account_Score__c", FieldType._double, true),
-        field("NPS_Response_Count__c", FieldType._double, true)));
+        field("NPS_Response_Count__c", FieldType._double, true), field("NPS_Account_CI_Low__c", FieldType._double, true),
+        field("NPS_Account_CI_High__c", FieldType._double, true)));
     return object("Account", fields, missing, Set.of());
   }
 

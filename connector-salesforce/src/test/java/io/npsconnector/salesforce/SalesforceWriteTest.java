@@ -96,14 +96,17 @@ class SalesforceWriteTest {
     org.put("Account", SoapOrg.id("001", 2), Instant.EPOCH, Map.of("Name", "B"));
 
     List<RecordResult> results = fixture.adapter().write(List.of(
-        new WriteRequest.AccountNps("r1", SoapOrg.id("001", 1), OptionalDouble.of(-100.0 / 3), 3),
+        new WriteRequest.AccountNps("r1", SoapOrg.id("001", 1), OptionalDouble.of(-100.0 / 3), 3,
+            OptionalDouble.of(-84.04), OptionalDouble.of(100.0 / 7)),
         new WriteRequest.AccountNps("r2", SoapOrg.id("001", 2), OptionalDouble.empty(), 0)));
 
     assertThat(results).allSatisfy(result -> assertThat(result.success()).isTrue());
     assertThat(org.written().get(0)).containsEntry("type", "Account").containsEntry("NPS_Account_Score__c", "-33.3")
-        .containsEntry("NPS_Response_Count__c", "3");
+        .containsEntry("NPS_Response_Count__c", "3").containsEntry("NPS_Account_CI_Low__c", "-84.0")
+        .containsEntry("NPS_Account_CI_High__c", "14.3").doesNotContainKey("fieldsToNull");
     assertThat(org.written().get(1)).containsEntry("NPS_Response_Count__c", "0")
-        .containsEntry("fieldsToNull", List.of("NPS_Account_Score__c")).doesNotContainKey("NPS_Account_Score__c");
+        .containsEntry("fieldsToNull", List.of("NPS_Account_Score__c", "NPS_Account_CI_Low__c", "NPS_Account_CI_High__c"))
+        .doesNotContainKey("NPS_Account_Score__c").doesNotContainKey("NPS_Account_CI_Low__c");
   }
 
   @Test

@@ -87,8 +87,8 @@ public final class Demo implements AutoCloseable {
       String hubspotUrl = lifecycle.own("HubSpot sandbox", hubspot).start();
       String salesforceUrl = lifecycle.own("Salesforce sandbox", salesforce).start();
       lifecycle.start("SMTP server", smtp::start, smtp::stop);
-      config = ConfigLoader.parse("demo configuration", yaml(hubspotUrl, salesforceUrl,
-          smtp.getSmtp().getPort()), System.getenv());
+      config = ConfigLoader.parse("demo configuration", configuration(options.dataDir(), options.port(), hubspotUrl,
+          salesforceUrl, smtp.getSmtp().getPort()), System.getenv());
       // every simulated respondent answers from this machine's one address, which the per-client limit of the
       // survey pages would otherwise throttle by the wall clock's minute: the same run must give the same answers
       Service.Options listen = Service.Options.of(config).withPort("127.0.0.1", options.port()).withoutScheduler()
@@ -281,7 +281,11 @@ public final class Demo implements AutoCloseable {
     lifecycle.close();
   }
 
-  private String yaml(String hubspotUrl, String salesforceUrl, int smtpPort) {
+  /**
+   * The demo's configuration: both sandboxes at their addresses, the mail server on {@code smtpPort}, the store
+   * under {@code dataDir}, the survey pages on {@code port}.
+   */
+  static String configuration(Path dataDir, int port, String hubspotUrl, String salesforceUrl, int smtpPort) {
     return """
         # The demo: both CRM sandboxes, an embedded SMTP server and an embedded H2 store, on this machine.
         company: Acme Analytics
@@ -347,8 +351,8 @@ public final class Demo implements AutoCloseable {
               subject: "NPS detractor: {name} scored {score}"
               due-in: 2d
               priority: high
-        """.formatted(options.dataDir().resolve("store").resolve("npsconnector").toString().replace('\\', '/'),
-        options.port(), options.port(), HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl,
+        """.formatted(dataDir.resolve("store").resolve("npsconnector").toString().replace('\\', '/'),
+        port, port, HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl,
         SalesforceSandbox.DEFAULT_CLIENT_ID, SalesforceSandbox.DEFAULT_CLIENT_SECRET, salesforceUrl, smtpPort);
   }
 }

@@ -25,7 +25,6 @@ import io.npsconnector.app.service.CrmAdapters;
 import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.engine.EngineHooks;
-import io.npsconnector.core.engine.EngineSettings;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.Invitation;
@@ -178,16 +177,16 @@ class ExactlyOnceInTheCrmEndToEndTest {
     database = Database.open(config.store());
     open.add(database);
     RecordingChannel mail = new RecordingChannel();
-    Process first = new Process(config, mail, EngineHooks.NONE);
-    first.engine.syncAndTrigger(CONNECTION); // the backfill: its events are too old to survey
+    ServiceProcess first = process(config, mail, EngineHooks.NONE);
+    first.engine().syncAndTrigger(CONNECTION); // the backfill: its events are too old to survey
     clock.advance(Duration.ofMinutes(1));
     newEvents.run();
     clock.advance(Duration.ofMinutes(10));
-    first.engine.syncAndTrigger(CONNECTION);
+    first.engine().syncAndTrigger(CONNECTION);
     InvitationRepository invitations = new InvitationRepository(database.jdbi());
     Map<Long, String> answered = new java.util.LinkedHashMap<>();
     for (Invitation invitation : invitations.inStates(CONNECTION, InvitationState.SCHEDULED)) {
-      if ("SENT".equals(first.engine.send(invitation.id()))) {
+      if ("SENT".equals(first.engine().send(invitation.id()))) {
         answered.put(invitation.id(), invitation.contactId());
       }
     }
@@ -196,24 +195,24 @@ class ExactlyOnceInTheCrmEndToEndTest {
     for (int[] scores : ROUNDS) {
       clock.advance(Duration.ofMinutes(5));
       int position = 0;
-      try (Process answering = new Process(config, mail, EngineHooks.NONE)) {
+      try (ServiceProcess answering = process(config, mail, EngineHooks.NONE)) {
         for (long invitation : answered.keySet()) {
           int score = scores[position++ % 2];
-          answering.engine.answer(invitation, score, Optional.of("comment " + score));
+          answering.engine().answer(invitation, score, Optional.of("comment " + score));
         }
       }
       // batches go by kind (contacts, accounts, tasks, timeline): the first process dies after the contacts'
       // batch, each next one completes the batch its predecessor died after and dies after the following one
       for (int step = 0; step < 4; step++) {
-        try (Process dying = new Process(config, mail, new DieAt(step == 0 ? 1 : 2))) {
-          dying.engine.flushWritebacks(CONNECTION);
-        } catch (Died expected) {
+        try (ServiceProcess dying = process(config, mail, new ServiceProcess.KillAt(step == 0 ? 1 : 2))) {
+          dying.engine().flushWritebacks(CONNECTION);
+        } catch (ServiceProcess.Killed expected) {
           deaths++; // the process is gone; the next one starts on the same store and CRM
         }
         clock.advance(Duration.ofMinutes(1));
       }
-      try (Process clean = new Process(config, mail, EngineHooks.NONE)) {
-        Engine.FlushReport report = clean.engine.flushWritebacks(CONNECTION);
+      try (ServiceProcess clean = process(config, mail, EngineHooks.NONE)) {
+        Engine.FlushReport report = clean.engine().flushWritebacks(CONNECTION);
         assertThat(report.failed()).as("records refused by the CRM").isZero();
         assertThat(report.retryLater()).isZero();
       }
@@ -271,83 +270,8 @@ class ExactlyOnceInTheCrmEndToEndTest {
   }
 
   /** One run of the service, made by the product's own modules: an engine and a fresh adapter on the shared store. */
-  private final class Process implements AutoCloseable {
-    final Composition app;
-    final Engine engine;
-
-    Process(NpsConfig config, RecordingChannel mail, EngineHooks hooks) {
-      app = Composition.of(config, binder -> {
-        binder.bind(Clock.class).toInstance(clock);
-        binder.bind(EngineHooks.class).toInstance(hooks);
-        binder.bind(EngineSettings.class).toInstance(EngineSettings.defaults().withWritebackRetryWait(Duration.ZERO));
-        binder.bind(new TypeLiteral<List<Channel>>() { }).toInstance(List.of(mail));
-      });
-      engine = app.get(Engine.class);
-    }
-
-    @Override
-    public void close() {
-      app.close();
-    }
-  }
-
-  /**
-   * Time for the sandboxes, the adapters and the engine alike: moved by the test, and a step further at every
-   * reading, so that the HubSpot adapter's rate governor (which sleeps until its clock passes the window) waits
-   * a fraction of a second at most instead of forever.
-   */
-  private static final class SteppingClock extends java.time.Clock {
-    private static final Duration STEP = Duration.ofMillis(200);
-    private Instant now;
-
-    SteppingClock(Instant start) {
-      this.now = start;
-    }
-
-    synchronized void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      now = now.plus(STEP);
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
-      throw new UnsupportedOperationException("the test's clock is UTC");
-    }
-  }
-
-  /** The process dying: thrown by the hook, never caught by the engine. */
-  private static final class Died extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Died(String message) {
-      super(message);
-    }
-  }
-
-  /** Dies right after the CRM acknowledged the {@code n}-th write-back batch of this process. */
-  private static final class DieAt implements EngineHooks {
-    private final int n;
-    private int acknowledged;
-
-    DieAt(int n) {
-      this.n = n;
-    }
-
-    @Override
-    public void at(String point) {
-      if (point.equals(EngineHooks.WRITEBACK_ACKNOWLEDGED) && ++acknowledged == n) {
-        throw new Died("killed after the CRM acknowledged write-back batch " + n);
-      }
-    }
+  private ServiceProcess process(NpsConfig config, RecordingChannel mail, EngineHooks hooks) {
+    return new ServiceProcess(config, clock, hooks,
+        binder -> binder.bind(new TypeLiteral<List<Channel>>() { }).toInstance(List.of(mail)));
   }
 }

@@ -7,7 +7,6 @@ import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.WriteRequest;
-import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.Invitation;
 import io.npsconnector.core.store.WritebackRepository;
 import java.time.Clock;
@@ -38,6 +37,7 @@ final class AnswerService {
   private final Clock clock;
   private final EngineHooks hooks;
   private final java.util.function.Predicate<String> keepsResponses;
+  private final AccountRollups rollups;
 
   /** @param keepsResponses whether a connection's CRM keeps one record per answer */
   AnswerService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks,
@@ -47,6 +47,7 @@ final class AnswerService {
     this.stores = stores;
     this.clock = clock;
     this.hooks = hooks;
+    this.rollups = new AccountRollups(config, stores, clock);
   }
 
   /** Why an answer was not taken. */
@@ -152,9 +153,6 @@ final class AnswerService {
    * the same time cannot mark this answer's roll-up done.
    */
   private WriteRequest.AccountNps accountRollup(Handle handle, String connection, String account, Instant now) {
-    List<Integer> scores = stores.answers().accountScores(handle, connection, account,
-        now.minus(config.writeback().accountRollupWindow()));
-    return new WriteRequest.AccountNps("account:" + account, account,
-        NpsTally.of(scores.stream().map(Score::of).toList()).nps(), scores.size());
+    return rollups.compute(handle, connection, account, now);
   }
 }

@@ -25,14 +25,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's work on db-scheduler, a persistent, cluster-aware scheduler: one-time tasks per
  * invitation (send, reminder, expiry) and recurring tasks per connection (sync and trigger pass,
- * write-back flush). Every execution is claimed by exactly one instance; work claimed by an instance
- * that stops heart-beating is revived on another.
+ * write-back flush, the daily account roll-up refresh). Every execution is claimed by exactly one
+ * instance; work claimed by an instance that stops heart-beating is revived on another.
  */
 final class DbScheduler implements Scheduling {
   private static final Logger LOG = LoggerFactory.getLogger(DbScheduler.class);
   static final String SEND = "send-invitation";
   static final String REMIND = "remind-invitation";
   static final String EXPIRE = "expire-invitation";
+  /** How often account roll-ups are recomputed as their window moves: daily. */
+  static final java.time.Duration ROLLUP_INTERVAL = java.time.Duration.ofDays(1);
 
   private final CustomTask<Void> send;
   private final CustomTask<Void> remind;
@@ -63,6 +65,12 @@ final class DbScheduler implements Scheduling {
       recurring.add(Tasks.recurring("writeback-" + connection.name(), FixedDelay.of(settings.writebackInterval()))
           .execute((instance, context) -> crmCall(connection, "write-back", settings.writebackInterval(),
               () -> engine.flushWritebacks(connection.name()))));
+      recurring.add(Tasks.recurring("rollups-" + connection.name(), FixedDelay.of(ROLLUP_INTERVAL))
+          .execute((instance, context) -> {
+            Engine.RollupReport report = engine.refreshRollups(connection.name());
+            LOG.info("{}: account roll-ups refreshed: {} accounts, {} queued for write-back", connection.name(),
+                report.accounts(), report.queued());
+          }));
     }
     this.client = SchedulerClient.Builder.create(dataSource, tasks()).build();
   }

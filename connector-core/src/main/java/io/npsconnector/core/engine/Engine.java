@@ -31,6 +31,7 @@ public final class Engine implements AutoCloseable {
   private final DeliveryService delivery;
   private final AnswerService answers;
   private final WritebackService writeback;
+  private final AccountRollups rollups;
   private final DbScheduler scheduler;
   private final java.time.Clock clock;
   private final ConnectionGuard guard;
@@ -50,6 +51,7 @@ public final class Engine implements AutoCloseable {
     this.guard = new ConnectionGuard(stores.connectionStates(),
         name -> ConnectionGuard.fingerprint(config.connection(name).orElseThrow()), builder.clock);
     this.writeback = new WritebackService(config, stores, builder.clock, builder.hooks);
+    this.rollups = new AccountRollups(config, stores, builder.clock);
     this.writebackPause = builder.settings.writebackRetryWait();
   }
 
@@ -181,6 +183,20 @@ public final class Engine implements AutoCloseable {
     WritebackService.Result result = guard.call(connection, () -> writeback.flush(connection, adapter(connection)));
     result.pausedBy().ifPresent(pause -> guard.retryLater(connection, pause, writebackPause));
     return new FlushReport(result.calls(), result.written(), result.failed(), result.retryLater());
+  }
+
+  /** What one roll-up refresh did: accounts looked at, and roll-ups queued because their figure moved. */
+  public record RollupReport(int accounts, int queued) {}
+
+  /**
+   * The daily roll-up refresh: queues, for the next flush to write in its batches, the roll-up (NPS, n,
+   * interval) of every account whose figure moved with the window since the CRM last acknowledged one;
+   * unchanged accounts are not written again. It calls no CRM itself.
+   */
+  public RollupReport refreshRollups(String connection) {
+    adapter(connection);
+    AccountRollups.Result result = rollups.refresh(connection);
+    return new RollupReport(result.accounts(), result.queued());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.npsconnector.core.engine;
 
+import io.npsconnector.core.store.AccountRollupRepository;
 import io.npsconnector.core.store.AnswerRepository;
 import io.npsconnector.core.store.ConnectionStateRepository;
 import io.npsconnector.core.store.ContactRepository;
@@ -15,12 +16,14 @@ import org.jdbi.v3.core.Jdbi;
 /** The repositories over one database, made once. */
 record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, CursorRepository cursors,
     InvitationRepository invitations, DecisionRepository decisions, AnswerRepository answers,
-    WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates) {
+    WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates,
+    AccountRollupRepository rollups) {
 
   static Stores of(Database database) {
     Jdbi jdbi = database.jdbi();
     return new Stores(jdbi, new ContactRepository(jdbi), new EventRepository(jdbi), new CursorRepository(jdbi),
         new InvitationRepository(jdbi), new DecisionRepository(jdbi), new AnswerRepository(jdbi),
-        new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi));
+        new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi),
+        new AccountRollupRepository(jdbi));
   }
 }

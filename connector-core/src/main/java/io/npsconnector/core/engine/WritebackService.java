@@ -1,13 +1,11 @@
 package io.npsconnector.core.engine;
 
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.model.Score;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.WriteRequest;
-import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.WritebackRepository;
 import io.npsconnector.core.store.WritebackRepository.Item;
 import java.time.Clock;
@@ -43,12 +41,14 @@ final class WritebackService {
   private final Stores stores;
   private final Clock clock;
   private final EngineHooks hooks;
+  private final AccountRollups rollups;
 
   WritebackService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks) {
     this.config = config;
     this.hooks = hooks;
     this.stores = stores;
     this.clock = clock;
+    this.rollups = new AccountRollups(config, stores, clock);
   }
 
   /**
@@ -93,7 +93,8 @@ final class WritebackService {
         for (RecordResult result : results) {
           byKey.put(result.key(), result);
         }
-        for (Item item : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+          Item item = batch.get(i);
           RecordResult result = byKey.getOrDefault(item.coalesceKey(), RecordResult.failed(item.coalesceKey(),
               "NO_RESULT", "the adapter returned no result for this record", true));
           Optional<Instant> retryAt = result.retriable() && item.attempts() + 1 < MAX_RECORD_ATTEMPTS
@@ -101,6 +102,9 @@ final class WritebackService {
               : Optional.empty();
           stores.writebacks().complete(item, result, retryAt, clock.instant());
           if (result.success()) {
+            if (requests.get(i) instanceof WriteRequest.AccountNps account) {
+              stores.rollups().written(connection, account, clock.instant()); // the daily refresh compares with it
+            }
             written++;
           } else if (retryAt.isPresent()) {
             later++;
@@ -116,7 +120,7 @@ final class WritebackService {
   }
 
   /**
-   * The stored request; an account's roll-up is computed now, over the trailing window; a task or timeline
+   * The stored request; an account's roll-up (NPS, n, interval) is computed now, over the trailing window; a task or timeline
    * entry learns what is known of earlier writes of its key.
    */
   private WriteRequest request(String connection, Item item, Instant now) {
@@ -128,11 +132,7 @@ final class WritebackService {
       return activity.withPrior(item.prior());
     }
     if (request instanceof WriteRequest.AccountNps account) {
-      Instant since = now.minus(config.writeback().accountRollupWindow());
-      List<Integer> scores = stores.jdbi().withHandle(handle ->
-          stores.answers().accountScores(handle, connection, account.accountId(), since));
-      return new WriteRequest.AccountNps(account.key(), account.accountId(),
-          NpsTally.of(scores.stream().map(Score::of).toList()).nps(), scores.size());
+      return stores.jdbi().withHandle(handle -> rollups.compute(handle, connection, account.accountId(), now));
     }
     return request;
   }

@@ -25,10 +25,26 @@ public sealed interface WriteRequest {
     }
   }
 
-  /** The account's rolled-up NPS over the trailing window; empty when it has no answers in it. */
-  record AccountNps(String key, String accountId, OptionalDouble nps, int responses) implements WriteRequest {
+  /**
+   * The account's rolled-up NPS over the trailing window, with its n and 95 % interval (adjusted Wald, in
+   * points); NPS and interval are empty when it has no answers in it.
+   *
+   * @param responses n, the answers in the window
+   * @param ciLow the interval's lower bound (empty: cleared in the CRM)
+   * @param ciHigh the interval's upper bound (empty: cleared in the CRM)
+   */
+  record AccountNps(String key, String accountId, OptionalDouble nps, int responses, OptionalDouble ciLow,
+      OptionalDouble ciHigh) implements WriteRequest {
     public AccountNps {
       Objects.requireNonNull(accountId, "accountId");
+      nps = nps == null ? OptionalDouble.empty() : nps;
+      ciLow = ciLow == null ? OptionalDouble.empty() : ciLow;
+      ciHigh = ciHigh == null ? OptionalDouble.empty() : ciHigh;
+    }
+
+    /** A figure without an interval (the interval fields are cleared). */
+    public AccountNps(String key, String accountId, OptionalDouble nps, int responses) {
+      this(key, accountId, nps, responses, OptionalDouble.empty(), OptionalDouble.empty());
     }
   }
 

@@ -54,6 +54,19 @@ public final class AnswerRepository {
         .mapTo(Integer.class).list();
   }
 
+  /** Per account of the connection, the scores answered by its contacts since {@code since} (the roll-up window). */
+  public java.util.Map<String, List<Integer>> scoresByAccount(String connection, Instant since) {
+    java.util.Map<String, List<Integer>> byAccount = new java.util.HashMap<>();
+    jdbi.useHandle(handle -> handle.createQuery("SELECT i.account_id, a.score FROM answers a JOIN invitations i "
+            + "ON i.id = a.invitation_id WHERE i.connection = :connection AND i.account_id IS NOT NULL "
+            + "AND a.answered_at >= :since")
+        .bind("connection", connection).bind("since", Sql.timestamp(since))
+        .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getInt(2)))
+        .forEach(row -> byAccount.computeIfAbsent(row.getKey(), key -> new java.util.ArrayList<>())
+            .add(row.getValue())));
+    return byAccount;
+  }
+
   public int count(String connection) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM answers a JOIN invitations i "
             + "ON i.id = a.invitation_id WHERE i.connection = :c").bind("c", connection).mapTo(Integer.class).one());

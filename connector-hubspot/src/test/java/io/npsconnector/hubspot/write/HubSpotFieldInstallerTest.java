@@ -55,6 +55,8 @@ class HubSpotFieldInstallerTest {
             tuple("contacts", "nps_last_comment", State.MISSING),
             tuple("companies", "nps_account_score", State.PRESENT),
             tuple("companies", "nps_response_count", State.PRESENT),
+            tuple("companies", "nps_account_ci_low", State.PRESENT),
+            tuple("companies", "nps_account_ci_high", State.PRESENT),
             tuple("tasks", "nps_key", State.PRESENT),
             tuple("notes", "nps_key", State.MISSING));
     assertThat(report.complete()).isFalse();
@@ -103,7 +105,13 @@ class HubSpotFieldInstallerTest {
             "description": "NPS of the company's contacts over the trailing window, -100 to 100. Written by npsconnector."},
           {"name": "nps_response_count", "label": "NPS responses", "type": "number", "fieldType": "number",
             "groupName": "nps",
-            "description": "How many NPS answers the company's NPS is computed from. Written by npsconnector."}
+            "description": "How many NPS answers the company's NPS is computed from. Written by npsconnector."},
+          {"name": "nps_account_ci_low", "label": "Account NPS 95% low", "type": "number", "fieldType": "number",
+            "groupName": "nps",
+            "description": "Lower bound of the 95 % interval of the company's NPS (adjusted Wald), -100 to 100; empty without answers. Written by npsconnector."},
+          {"name": "nps_account_ci_high", "label": "Account NPS 95% high", "type": "number", "fieldType": "number",
+            "groupName": "nps",
+            "description": "Upper bound of the 95 % interval of the company's NPS (adjusted Wald), -100 to 100; empty without answers. Written by npsconnector."}
         ]}""")));
     for (String[] object : new String[][] {{TASK_PROPERTIES, "the follow-up task"},
         {NOTE_PROPERTIES, "the timeline note"}}) {
@@ -142,7 +150,7 @@ class HubSpotFieldInstallerTest {
 
     assertThat(report.fields()).extracting(FieldReport.Field::state)
         .containsExactly(State.CREATED, State.CREATED, State.CREATED, State.CREATED, State.PRESENT, State.PRESENT,
-            State.PRESENT, State.PRESENT);
+            State.PRESENT, State.PRESENT, State.PRESENT, State.PRESENT);
     wireMock.verify(0, postRequestedFor(urlEqualTo(COMPANY_PROPERTIES + "/groups")));
   }
 

@@ -299,7 +299,8 @@ class HubSpotWriterTest {
     wireMock.stubFor(post(urlEqualTo(COMPANIES)).willReturn(answer(200, "companies-batch-update-200.json")));
 
     List<RecordResult> results = writer.write(List.of(
-        new WriteRequest.AccountNps("account:7001", "7001", OptionalDouble.of(100.0 / 3), 3),
+        new WriteRequest.AccountNps("account:7001", "7001", OptionalDouble.of(100.0 / 3), 3,
+            OptionalDouble.of(-100.0 / 7), OptionalDouble.of(76.04)),
         new WriteRequest.AccountNps("account:7003", "7003", OptionalDouble.of(150), 2),
         new WriteRequest.AccountNps("account:7002", "7002", OptionalDouble.empty(), 0)));
 
@@ -309,9 +310,11 @@ class HubSpotWriterTest {
     wireMock.verify(1, postRequestedFor(urlEqualTo(COMPANIES)).withRequestBody(equalToJson("""
         {"inputs": [
           {"id": "7001", "objectWriteTraceId": "account:7001",
-            "properties": {"nps_account_score": "33.3", "nps_response_count": "3"}},
+            "properties": {"nps_account_score": "33.3", "nps_response_count": "3", "nps_account_ci_low": "-14.3",
+              "nps_account_ci_high": "76"}},
           {"id": "7002", "objectWriteTraceId": "account:7002",
-            "properties": {"nps_account_score": "", "nps_response_count": "0"}}
+            "properties": {"nps_account_score": "", "nps_response_count": "0", "nps_account_ci_low": "",
+              "nps_account_ci_high": ""}}
         ]}""")));
   }
 

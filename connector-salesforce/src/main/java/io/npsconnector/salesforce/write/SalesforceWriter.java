@@ -246,12 +246,16 @@ public final class SalesforceWriter {
   }
 
   private SObject account(WriteRequest.AccountNps nps) {
-    SObject account = updateOf("Account", nps.accountId(),
-        nps.nps().isPresent() ? List.of() : List.of(accountFields.get("nps")));
+    Map<String, java.util.OptionalDouble> points = new LinkedHashMap<>();
+    points.put(accountFields.get("nps"), nps.nps());
+    points.put(accountFields.get("ci-low"), nps.ciLow());
+    points.put(accountFields.get("ci-high"), nps.ciHigh());
+    // fields without a value (no answers in the window) are cleared
+    SObject account = updateOf("Account", nps.accountId(), points.entrySet().stream()
+        .filter(entry -> entry.getValue().isEmpty()).map(Map.Entry::getKey).toList());
     account.setField(accountFields.get("responses"), Integer.toString(nps.responses()));
-    if (nps.nps().isPresent()) {
-      account.setField(accountFields.get("nps"), String.format(Locale.ROOT, "%.1f", nps.nps().getAsDouble()));
-    }
+    points.forEach((field, value) -> value.ifPresent(number -> account.setField(field,
+        String.format(Locale.ROOT, "%.1f", number))));
     return account;
   }
 

@@ -61,7 +61,7 @@ class DxSourceTest {
   void fieldFilesAreNamedAfterTheirFullName() throws IOException {
     Map<String, Path> fields = fieldFiles();
     assertThat(fields.keySet()).filteredOn(field -> field.startsWith("Contact.")).hasSize(4);
-    assertThat(fields.keySet()).filteredOn(field -> field.startsWith("Account.")).hasSize(2);
+    assertThat(fields.keySet()).filteredOn(field -> field.startsWith("Account.")).hasSize(4);
     assertThat(fields.keySet()).filteredOn(field -> field.startsWith("NPS_Response__c.")).hasSize(11);
     for (Map.Entry<String, Path> field : fields.entrySet()) {
       Element root = parse(field.getValue()).getDocumentElement();

@@ -160,6 +160,8 @@ final class SObjectSchema {
         .reference("OwnerId", "User", "Owner", true)
         .text("NPS_Account_Score__c", "double", 0, true)
         .text("NPS_Response_Count__c", "double", 0, true)
+        .text("NPS_Account_CI_Low__c", "double", 0, true)
+        .text("NPS_Account_CI_High__c", "double", 0, true)
         .readOnly("CreatedDate", "datetime")
         .readOnly("SystemModstamp", "datetime")
         .child("Contacts", "Contact", "AccountId"));

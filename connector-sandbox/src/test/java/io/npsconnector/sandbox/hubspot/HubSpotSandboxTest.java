@@ -289,11 +289,12 @@ class HubSpotSandboxTest {
 
     FieldReport installed = adapter.installFields();
 
-    assertThat(installed.fields()).hasSize(8).extracting(FieldReport.Field::state)
+    assertThat(installed.fields()).hasSize(10).extracting(FieldReport.Field::state)
         .containsOnly(FieldReport.State.CREATED);
     assertThat(sandbox.propertyNames("contacts"))
         .contains("nps_score", "nps_category", "nps_last_response_date", "nps_last_comment");
-    assertThat(sandbox.propertyNames("companies")).contains("nps_account_score", "nps_response_count");
+    assertThat(sandbox.propertyNames("companies")).contains("nps_account_score", "nps_response_count",
+        "nps_account_ci_low", "nps_account_ci_high");
     assertThat(sandbox.propertyNames("tasks")).contains("nps_key");
     assertThat(sandbox.propertyNames("notes")).contains("nps_key");
     assertThat(sandbox.calls()).containsEntry("create property group contacts", 1)
@@ -422,7 +423,7 @@ class HubSpotSandboxTest {
     // another client of the same token used the budget up: the adapter's first call meets a 429 and waits
     FieldReport report = adapter(sandbox, sandbox.token()).describeFields();
 
-    assertThat(report.fields()).hasSize(8);
+    assertThat(report.fields()).hasSize(10);
     assertThat(sandbox.rateLimited()).isGreaterThanOrEqualTo(2);
     assertThat(sandbox.calls().get("properties contacts")).isGreaterThanOrEqualTo(2);
     assertThat(sandbox.calls()).containsEntry("properties companies", 1);
@@ -449,7 +450,7 @@ class HubSpotSandboxTest {
     assertThat(runs.get(0)).isEqualTo(runs.get(1)).isPositive();
 
     HubSpotSandbox sandbox = sandbox(1, 5).faults(0.3, Duration.ofMillis(2));
-    assertThat(adapter(sandbox, sandbox.token()).describeFields().fields()).hasSize(8);
+    assertThat(adapter(sandbox, sandbox.token()).describeFields().fields()).hasSize(10);
     sandbox.reset();
     assertThat(sandbox.calls()).isEmpty();
   }
