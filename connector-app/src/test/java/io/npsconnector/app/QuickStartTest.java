@@ -49,6 +49,10 @@ class QuickStartTest {
       for (String shown : lines.get(0).shown()) {
         assertThat(demoOutput.toString()).as("the demo's output").contains(local(shown, data));
       }
+      Line explain = lines.stream().filter(line -> line.args().get(0).equals("explain")).findFirst().orElseThrow();
+      assertThat(explain.args().get(explain.args().indexOf("--contact") + 1))
+          .as("the README's explain names the contact the demo suggests (its first HubSpot contact who answered)")
+          .isEqualTo(demo.answeredContact().orElseThrow());
       for (Line line : lines.subList(1, lines.size())) {
         String[] args = line.args().stream().map(arg -> local(arg, data)).toArray(String[]::new);
         StringWriter out = new StringWriter();
@@ -67,7 +71,6 @@ class QuickStartTest {
         }
         keyOutput(line.args(), out.toString(), command);
       }
-      Line explain = lines.stream().filter(line -> line.args().get(0).equals("explain")).findFirst().orElseThrow();
       assertExplainRunsAsItsOwnProcessWhileTheDemoServes(explain, data);
     }
   }

@@ -98,9 +98,10 @@ final class DemoCommand implements Callable<Integer> {
     Path config = data.resolve(Demo.CONFIG_FILE);
     out.printf("%nDashboard: http://localhost:%d/admin (password: %s). Ctrl-C stops.%n", demo.port(),
         useEnvironment ? "$NPS_DEMO_ADMIN_PASSWORD, default demo-admin" : "demo-admin");
-    out.printf("While it serves, try in another terminal:%n"
-        + "  ./nps-connector explain --config %s --contact hubspot-demo:1001%n"
-        + "  ./nps-connector report --responses %s --by month%n", config, data.resolve(Demo.ANSWERS_FILE));
+    out.printf("While it serves, try in another terminal:%n");
+    demo.answeredContact().ifPresent(contact -> out.printf("  ./nps-connector explain --config %s --contact %s%n",
+        config, contact));
+    out.printf("  ./nps-connector report --responses %s --by month%n", data.resolve(Demo.ANSWERS_FILE));
     out.flush();
     stopped.await();
     return 0;

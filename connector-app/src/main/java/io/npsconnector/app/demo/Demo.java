@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -82,9 +82,9 @@ public final class Demo implements AutoCloseable {
       environment = Map.copyOf(environment);
     }
 
-    /** Fortnightly rounds over six months, ignoring the process environment. */
+    /** Monthly rounds over six months, ignoring the process environment. */
     public static Options defaults(Path dataDir, int port) {
-      return new Options(dataDir, port, 42, 300, 20, 0.6, 13, Map.of());
+      return new Options(dataDir, port, 42, 300, 30, 0.6, 6, Map.of());
     }
 
     /** The same, resolving the configuration's {@code ${NPS_DEMO_...}} references from {@code environment}. */
@@ -115,6 +115,8 @@ public final class Demo implements AutoCloseable {
   private final NpsConfig config;
   private final Database database;
   private final long startedNanos = System.nanoTime();
+  /** The Message-IDs of the mails the respondents have had. */
+  private final java.util.Set<String> seenMails = new java.util.HashSet<>();
 
   private Demo(Options requested, java.util.function.Consumer<String> progress) throws IOException {
     Options options = requested;
@@ -227,11 +229,11 @@ public final class Demo implements AutoCloseable {
       passes.put(connection, new ArrayList<>());
       sync(engine, connection, passes.get(connection));
     }
+    Map<String, List<Map<String, Integer>>> flushes = new LinkedHashMap<>(); // per flush: records pending by kind
+    int mails = survey(engine, 0, flushes, progress); // the backfill's recent events are surveyed at once
     progress.accept("six months of purchases and closed tickets, in " + options.rounds()
         + " rounds: synced, surveyed, answered through the survey pages and written back ...");
     Duration step = HISTORY.dividedBy(options.rounds());
-    int mailsBefore = 0;
-    Map<String, List<Map<String, Integer>>> flushes = new LinkedHashMap<>(); // per flush: records pending by kind
     for (int round = 1; round <= options.rounds(); round++) {
       Duration behind = step.multipliedBy(options.rounds() - round);
       // the events happen an hour before the round's sync, after the last pass's window
@@ -242,23 +244,45 @@ public final class Demo implements AutoCloseable {
       for (String connection : List.of(HUBSPOT, SALESFORCE)) {
         sync(engine, connection, passes.get(connection));
       }
-      send(engine);
-      List<MimeMessage> mails = Arrays.asList(smtp.getReceivedMessages());
-      List<Respondents.Outcome> outcomes = new Respondents(URI.create("http://127.0.0.1:" + service.port()),
-          options.answerShare(), options.seed() + round).respond(mails.subList(mailsBefore, mails.size()));
-      progress.accept(String.format(java.util.Locale.ROOT, "  %s: %d mails, %d answers", DATE.format(clock.instant()),
-          mails.size() - mailsBefore, outcomes.stream().filter(Respondents.Outcome::answered).count()));
-      mailsBefore = mails.size();
-      for (String connection : List.of(HUBSPOT, SALESFORCE)) {
-        flushes.computeIfAbsent(connection, key -> new ArrayList<>())
-            .add(new WritebackRepository(database.jdbi()).pendingByKind(connection));
-        engine.flushWritebacks(connection);
-      }
+      mails += survey(engine, round, flushes, progress);
     }
     Path answers = writeAnswers(historyStart);
     progress.accept("the configuration the demo runs on is " + options.dataDir().resolve(CONFIG_FILE)
         + "; its answers are in " + answers);
-    return report(passes, flushes, installCalls, mailsBefore, historyStart);
+    return report(passes, flushes, installCalls, mails, historyStart);
+  }
+
+  /**
+   * Sends what is due, lets the respondents answer the new mails through the survey pages and writes the answers
+   * back (recording what each flush had to write); the number of mails.
+   */
+  private int survey(Engine engine, int round, Map<String, List<Map<String, Integer>>> flushes,
+      java.util.function.Consumer<String> progress) throws Exception {
+    send(engine);
+    // the mail server lists its messages by mailbox, not by arrival: the new ones are those not seen yet
+    List<MimeMessage> added = new ArrayList<>();
+    for (MimeMessage mail : smtp.getReceivedMessages()) {
+      if (seenMails.add(mail.getMessageID())) {
+        added.add(mail);
+      }
+    }
+    long answered = new Respondents(URI.create("http://127.0.0.1:" + service.port()), options.answerShare(),
+        options.seed() + round).respond(added).stream().filter(Respondents.Outcome::answered).count();
+    progress.accept(String.format(java.util.Locale.ROOT, "  %s: %d mails, %d answers", DATE.format(clock.instant()),
+        added.size(), answered));
+    for (String connection : List.of(HUBSPOT, SALESFORCE)) {
+      flushes.computeIfAbsent(connection, key -> new ArrayList<>())
+          .add(new WritebackRepository(database.jdbi()).pendingByKind(connection));
+      engine.flushWritebacks(connection);
+    }
+    return added.size();
+  }
+
+  /** The first HubSpot contact who answered (oldest answer first): one whose story {@code explain} tells in full. */
+  public Optional<String> answeredContact() {
+    return new ReportRepository(database.jdbi()).answers(Instant.EPOCH).stream()
+        .filter(row -> row.connection().equals(HUBSPOT)).findFirst()
+        .map(row -> row.connection() + ":" + row.contactId());
   }
 
   private static final java.time.format.DateTimeFormatter DATE = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE

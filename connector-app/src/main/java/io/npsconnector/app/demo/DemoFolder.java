@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,11 +15,15 @@ import java.nio.file.StandardOpenOption;
  */
 final class DemoFolder implements AutoCloseable {
   static final String LOCK_FILE = "demo.lock";
+  /** Folders demos of this process hold: closing a second channel on the lock file would free the OS lock. */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  private final Path folder;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private DemoFolder(FileChannel channel, FileLock lock) {
+  private DemoFolder(Path folder, FileChannel channel, FileLock lock) {
+    this.folder = folder;
     this.channel = channel;
     this.lock = lock;
   }
@@ -29,28 +32,35 @@ final class DemoFolder implements AutoCloseable {
   static DemoFolder lock(Path folder) throws IOException {
     Files.createDirectories(folder);
     Path file = folder.resolve(LOCK_FILE);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
-    FileLock lock;
+    Path key = folder.toAbsolutePath().normalize();
+    if (!HELD.add(key)) {
+      throw refused(folder, Long.toString(ProcessHandle.current().pid()));
+    }
+    FileLock lock = null;
+    FileChannel channel = null;
     try {
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null; // held by this very process
-    } catch (IOException e) {
-      channel.close();
+      if (lock == null) {
+        throw refused(folder, Files.readString(file, StandardCharsets.UTF_8).strip());
+      }
+      channel.truncate(0);
+      channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
+      channel.force(false);
+      return new DemoFolder(key, channel, lock);
+    } catch (IOException | RuntimeException e) {
+      HELD.remove(key);
+      if (channel != null) {
+        channel.close();
+      }
       throw e;
     }
-    if (lock == null) {
-      String holder = Files.readString(file, StandardCharsets.UTF_8).strip();
-      channel.close();
-      throw new IllegalStateException("another demo is using " + folder + (holder.isEmpty() ? "" : " (process "
-          + holder + ")") + ": stop it with Ctrl-C in its terminal" + (holder.isEmpty() ? "" : " or kill " + holder)
-          + ", or give this one its own folder with --data DIR");
-    }
-    channel.truncate(0);
-    channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
-    channel.force(false);
-    return new DemoFolder(channel, lock);
+  }
+
+  private static IllegalStateException refused(Path folder, String holder) {
+    return new IllegalStateException("another demo is using " + folder + (holder.isEmpty() ? "" : " (process "
+        + holder + ")") + ": stop it with Ctrl-C in its terminal" + (holder.isEmpty() ? "" : " or kill " + holder)
+        + ", or give this one its own folder with --data DIR");
   }
 
   @Override
@@ -60,6 +70,8 @@ final class DemoFolder implements AutoCloseable {
       channel.close();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    } finally {
+      HELD.remove(folder);
     }
   }
 }

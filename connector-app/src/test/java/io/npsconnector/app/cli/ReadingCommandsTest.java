@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.testing.PostgresDatabase;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -72,15 +70,7 @@ class ReadingCommandsTest {
     return config;
   }
 
-  private record CommandRun(int exitCode, String out, String err) {}
-
   private static CommandRun run(Map<String, String> environment, String... args) {
-    var commandLine = NpsConnectorCommand.commandLine(environment);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new CommandRun(exitCode, out.toString(), err.toString());
+    return CommandRun.of(environment, args);
   }
 }
