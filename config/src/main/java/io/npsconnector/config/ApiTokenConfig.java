@@ -27,7 +27,7 @@ public record ApiTokenConfig(String name, Secret token, List<String> connections
   static ApiTokenConfig read(Section section, List<Consumer<Set<String>>> afterConnections) {
     String name = section.requiredText("name").orElse("");
     Optional<Secret> token = section.requiredSecret("token");
-    token.filter(secret -> secret.reveal().length() < MIN_TOKEN_LENGTH).ifPresent(secret -> section.problem("token",
+    token.filter(secret -> secret.isSet() && secret.reveal().length() < MIN_TOKEN_LENGTH).ifPresent(secret -> section.problem("token",
         "must be at least " + MIN_TOKEN_LENGTH + " characters long; " + secret.reference() + " is shorter"));
     List<String> connections = section.texts("connections").stream().map(String::strip).toList();
     if (connections.isEmpty()) {

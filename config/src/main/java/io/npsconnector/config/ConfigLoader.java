@@ -35,6 +35,18 @@ public final class ConfigLoader {
 
   /** Loads {@code file} with the connection types given. */
   public static NpsConfig load(Path file, Map<String, String> env, ConnectionTypes types) {
+    return parse(file.toString(), read(file), env, types, false);
+  }
+
+  /**
+   * Loads {@code file} for a command that only reads the store: a secret whose variable is not set is no
+   * problem; it is {@link Secret#isSet() unset} and throws if anything reveals it. Everything else is checked.
+   */
+  public static NpsConfig loadForReading(Path file, Map<String, String> env) {
+    return parse(file.toString(), read(file), env, ConnectionTypes.installed(), true);
+  }
+
+  private static String read(Path file) {
     String source = file.toString();
     String yaml;
     try {
@@ -47,7 +59,7 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigurationException(List.of(new ConfigProblem(source, 0, "", "cannot read: " + e.getMessage())));
     }
-    return parse(source, yaml, env, types);
+    return yaml;
   }
 
   /** Parses YAML text; {@code source} names it in problems. */
@@ -57,6 +69,11 @@ public final class ConfigLoader {
 
   /** Parses YAML text with the connection types given. */
   public static NpsConfig parse(String source, String yaml, Map<String, String> env, ConnectionTypes types) {
+    return parse(source, yaml, env, types, false);
+  }
+
+  private static NpsConfig parse(String source, String yaml, Map<String, String> env, ConnectionTypes types,
+      boolean unsetSecretsAllowed) {
     Problems problems = new Problems(source);
     var root = YamlTreeReader.read(yaml, problems);
     if (root.isEmpty()) {
@@ -68,7 +85,8 @@ public final class ConfigLoader {
       problems.throwIfAny();
       throw new IllegalStateException("unreachable");
     }
-    NpsConfig config = NpsConfig.read(Section.root(mapping, problems, Map.copyOf(env)), BUILTIN_TEMPLATES, types);
+    NpsConfig config = NpsConfig.read(Section.root(mapping, problems, Map.copyOf(env), unsetSecretsAllowed),
+        BUILTIN_TEMPLATES, types);
     problems.throwIfAny();
     return config;
   }

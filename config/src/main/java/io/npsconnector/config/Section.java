@@ -29,17 +29,26 @@ public final class Section {
   private final String path;
   private final Problems problems;
   private final Map<String, String> env;
+  /** Whether a secret whose variable is not set is read as {@link Secret#unset} rather than a problem. */
+  private final boolean unsetSecretsAllowed;
   private final Set<String> known = new LinkedHashSet<>();
 
-  private Section(ConfigNode.Mapping node, String path, Problems problems, Map<String, String> env) {
+  private Section(ConfigNode.Mapping node, String path, Problems problems, Map<String, String> env,
+      boolean unsetSecretsAllowed) {
     this.node = node;
     this.path = path;
     this.problems = problems;
     this.env = env;
+    this.unsetSecretsAllowed = unsetSecretsAllowed;
   }
 
   static Section root(ConfigNode.Mapping node, Problems problems, Map<String, String> env) {
-    return new Section(node, "", problems, env);
+    return root(node, problems, env, false);
+  }
+
+  static Section root(ConfigNode.Mapping node, Problems problems, Map<String, String> env,
+      boolean unsetSecretsAllowed) {
+    return new Section(node, "", problems, env, unsetSecretsAllowed);
   }
 
   public String path() {
@@ -172,6 +181,9 @@ public final class Section {
           + "}; secrets are never written into the configuration file");
       return Optional.empty();
     }
+    if (unsetSecretsAllowed && referencesUnsetVariable(written)) {
+      return Optional.of(Secret.unset(written.strip()));
+    }
     return resolve(key, written, true).flatMap(value -> {
       if (value.isEmpty()) {
         problem(key, "resolves to an empty value (" + written.strip() + ")");
@@ -197,13 +209,15 @@ public final class Section {
     ConfigNode.Entry entry = node.entries().get(key);
     if (entry == null || entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull()) {
       int line = entry == null ? node.line() : entry.keyLine();
-      return new Section(new ConfigNode.Mapping(line, Map.of()), pathOf(key), problems, env);
+      return new Section(new ConfigNode.Mapping(line, Map.of()), pathOf(key), problems, env,
+          unsetSecretsAllowed);
     }
     if (entry.value() instanceof ConfigNode.Mapping mapping) {
-      return new Section(mapping, pathOf(key), problems, env);
+      return new Section(mapping, pathOf(key), problems, env, unsetSecretsAllowed);
     }
     problem(key, "must be a mapping of keys to values, got " + entry.value().kind());
-    return new Section(new ConfigNode.Mapping(entry.keyLine(), Map.of()), pathOf(key), problems, env);
+    return new Section(new ConfigNode.Mapping(entry.keyLine(), Map.of()), pathOf(key), problems, env,
+        unsetSecretsAllowed);
   }
 
   /** The raw node at {@code key}, for values that may take several shapes. */
@@ -221,7 +235,7 @@ public final class Section {
       ConfigNode item = items.get(i);
       String itemPath = pathOf(key) + "[" + i + "]";
       if (item instanceof ConfigNode.Mapping mapping) {
-        sections.add(new Section(mapping, itemPath, problems, env));
+        sections.add(new Section(mapping, itemPath, problems, env, unsetSecretsAllowed));
       } else {
         problems.add(item.line(), itemPath, "must be a mapping of keys to values, got " + item.kind());
       }
@@ -356,6 +370,18 @@ public final class Section {
     }
     matcher.appendTail(resolved);
     return ok ? Optional.of(resolved.toString()) : Optional.empty();
+  }
+
+  /** Whether {@code text} names a (well-formed) variable that is not set and has no default. */
+  private boolean referencesUnsetVariable(String text) {
+    Matcher matcher = ENV_REFERENCE.matcher(text);
+    while (matcher.find()) {
+      String reference = matcher.group(1);
+      if (!reference.contains(":-") && ENV_NAME.matcher(reference).matches() && !env.containsKey(reference)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String suggestedVariable(String key) {

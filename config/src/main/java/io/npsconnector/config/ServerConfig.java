@@ -31,11 +31,11 @@ public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret a
     URI publicUrl = server.parsed("public-url", Urls::httpUrl)
         .orElse(URI.create("http://localhost:" + port));
     Optional<Secret> tokenSecret = server.requiredSecret("token-secret");
-    tokenSecret.filter(secret -> secret.reveal().length() < MIN_TOKEN_SECRET_LENGTH).ifPresent(secret ->
+    tokenSecret.filter(secret -> secret.isSet() && secret.reveal().length() < MIN_TOKEN_SECRET_LENGTH).ifPresent(secret ->
         server.problem("token-secret", "must be at least " + MIN_TOKEN_SECRET_LENGTH
             + " characters long (it signs survey links); " + secret.reference() + " is shorter"));
     Optional<Secret> adminPassword = server.requiredSecret("admin-password");
-    adminPassword.filter(secret -> secret.reveal().length() < MIN_ADMIN_PASSWORD_LENGTH).ifPresent(secret ->
+    adminPassword.filter(secret -> secret.isSet() && secret.reveal().length() < MIN_ADMIN_PASSWORD_LENGTH).ifPresent(secret ->
         server.problem("admin-password", "must be at least " + MIN_ADMIN_PASSWORD_LENGTH
             + " characters long; " + secret.reference() + " is shorter"));
     List<ApiTokenConfig> apiTokens = new ArrayList<>();

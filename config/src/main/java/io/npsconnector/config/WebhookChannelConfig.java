@@ -18,7 +18,7 @@ public record WebhookChannelConfig(URI url, Secret secret, Duration timeout) {
         ? webhook.parsed("url", Urls::httpUrl).orElse(URI.create("http://invalid"))
         : webhook.requiredText("url").map(URI::create).orElse(URI.create("http://invalid"));
     Secret secret = webhook.requiredSecret("secret").orElse(Urls.MISSING_SECRET);
-    if (secret != Urls.MISSING_SECRET && secret.reveal().length() < MIN_SECRET_LENGTH) {
+    if (secret != Urls.MISSING_SECRET && secret.isSet() && secret.reveal().length() < MIN_SECRET_LENGTH) {
       webhook.problem("secret", "must be at least " + MIN_SECRET_LENGTH + " characters long; "
           + secret.reference() + " is shorter");
     }

@@ -15,9 +15,21 @@ final class ConfigOption {
   Path file;
 
   NpsConfig load(Map<String, String> environment) {
+    return load(() -> ConfigLoader.load(file, environment));
+  }
+
+  /**
+   * For a command that only reads the store: the secrets it does not use need not be set (one it does use, the
+   * store's password, fails as one line when it is not).
+   */
+  NpsConfig loadForReading(Map<String, String> environment) {
+    return load(() -> ConfigLoader.loadForReading(file, environment));
+  }
+
+  private NpsConfig load(java.util.function.Supplier<NpsConfig> loader) {
     NpsConfig config;
     try {
-      config = ConfigLoader.load(file, environment);
+      config = loader.get();
     } catch (ConfigurationException e) {
       throw new CommandFailure(e.getMessage());
     }

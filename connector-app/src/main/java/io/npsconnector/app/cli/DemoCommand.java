@@ -14,6 +14,7 @@ import io.npsconnector.app.demo.DemoReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code demo}: the whole product on this machine, with CRM sandboxes and simulated respondents. */
@@ -37,8 +38,15 @@ final class DemoCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--data", paramLabel = "DIR", defaultValue = "data/demo",
-      description = "Where the demo keeps its store (default: ${DEFAULT-VALUE}).")
+      description = "Where the demo keeps its store, the configuration it runs on (demo.yaml) and its answers "
+          + "(answers.csv) (default: ${DEFAULT-VALUE}).")
   Path data;
+
+  @Option(names = "--use-env", description = "Let NPS_DEMO_* environment variables (such as "
+      + "NPS_DEMO_ADMIN_PASSWORD) replace the demo's defaults; without it the demo reads no environment.")
+  boolean useEnvironment;
+
+  @ParentCommand NpsConnectorCommand parent;
 
   @Override
   public Integer call() throws Exception {
@@ -46,8 +54,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println("npsconnector demo: starting the CRM sandboxes, the mail server and the service ...");
     out.flush();
     Demo demo;
+    Demo.Options options = Demo.Options.defaults(data, port);
     try {
-      demo = Demo.start(Demo.Options.defaults(data, port));
+      demo = Demo.start(useEnvironment ? options.withEnvironment(parent.environment()) : options, line -> {
+        out.println("  " + line);
+        out.flush();
+      });
     } catch (RuntimeException e) {
       throw new CommandFailure("the demo cannot start: " + e.getMessage());
     }
@@ -77,10 +89,19 @@ final class DemoCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       demo.close();
+      out.println();
+      out.println("npsconnector demo: stopped the dashboard and survey pages, the mail server and both CRM "
+          + "sandboxes; the store, " + Demo.CONFIG_FILE + " and " + Demo.ANSWERS_FILE + " stay in " + data);
+      out.flush();
       stopped.countDown();
     }, "npsconnector-demo-shutdown"));
-    out.printf("%nDashboard: http://localhost:%d/admin (password: $NPS_ADMIN_PASSWORD, default demo-admin). "
-        + "Ctrl-C stops.%n", demo.port());
+    Path config = data.resolve(Demo.CONFIG_FILE);
+    out.printf("%nDashboard: http://localhost:%d/admin (password: %s). Ctrl-C stops.%n", demo.port(),
+        useEnvironment ? "$NPS_DEMO_ADMIN_PASSWORD, default demo-admin" : "demo-admin");
+    out.printf("While it serves, try in another terminal:%n");
+    demo.answeredContact().ifPresent(contact -> out.printf("  ./nps-connector explain --config %s --contact %s%n",
+        config, contact));
+    out.printf("  ./nps-connector report --responses %s --by month%n", data.resolve(Demo.ANSWERS_FILE));
     out.flush();
     stopped.await();
     return 0;

@@ -5,7 +5,6 @@ import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Explainer;
 import io.npsconnector.core.model.Contact;
-import io.npsconnector.core.store.Database;
 import java.io.PrintWriter;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -39,7 +38,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    NpsConfig loaded = config.load(parent.environment());
+    NpsConfig loaded = config.loadForReading(parent.environment());
     int colon = contact.indexOf(':');
     if (colon <= 0 || colon == contact.length() - 1) {
       throw new CommandFailure("--contact must be CONNECTION:CRM_ID, such as hubspot:1001, got '" + contact + "'");
@@ -49,7 +48,8 @@ final class ExplainCommand implements Callable<Integer> {
     Adapters.connection(loaded, connection, config.file); // fails naming the connections there are
     PrintWriter out = spec.commandLine().getOut();
     try (Composition app = Composition.of(loaded)) {
-      Explainer.Explanation explanation = new Explainer(app.get(Database.class)).explain(connection, crmId);
+      Explainer.Explanation explanation = new Explainer(ExistingStore.open(app, loaded.store(), config.file))
+          .explain(connection, crmId);
       if (explanation.contact().isEmpty() && explanation.entries().isEmpty()) {
         out.println("The store has nothing about " + contact + ": it was never synced from " + connection
             + ", so no survey rule has looked at it.");

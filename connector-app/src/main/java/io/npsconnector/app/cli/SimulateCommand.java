@@ -3,7 +3,6 @@ package io.npsconnector.app.cli;
 import io.npsconnector.app.service.Composition;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Simulator;
-import io.npsconnector.core.store.Database;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -45,11 +44,11 @@ final class SimulateCommand implements Callable<Integer> {
     if (days < 1 || days > 366) {
       throw new CommandFailure("--days must be from 1 to 366, got " + days);
     }
-    NpsConfig loaded = config.load(parent.environment());
+    NpsConfig loaded = config.loadForReading(parent.environment());
     PrintWriter out = spec.commandLine().getOut();
     Simulator.Simulation simulation;
     try (Composition app = Composition.of(loaded)) {
-      simulation = new Simulator(loaded, app.get(Database.class), clock).simulate(days);
+      simulation = new Simulator(loaded, ExistingStore.open(app, loaded.store(), config.file), clock).simulate(days);
     }
     out.printf("Simulation of the next %d day%s, %s to %s, from the data in the store. Nothing was stored, "
         + "scheduled or sent.%n", days, days == 1 ? "" : "s", TIME.format(simulation.from()),

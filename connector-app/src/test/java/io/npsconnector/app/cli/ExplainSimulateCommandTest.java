@@ -8,6 +8,7 @@ import io.npsconnector.app.service.AdapterFactory;
 import io.npsconnector.app.service.Composition;
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.StoreConfig;
 import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.engine.EngineHooks;
@@ -168,6 +169,7 @@ class ExplainSimulateCommandTest {
 
   @Test
   void explainSaysWhenTheStoreKnowsNothingAboutTheContact() {
+    emptyStore("empty");
     CommandRun unknown = explain("hubspot-demo:hs-404");
     CommandRun empty = run(environment("empty"), "explain", "--config", config.toString(),
         "--contact", "hubspot-demo:hs-104");
@@ -268,6 +270,7 @@ class ExplainSimulateCommandTest {
 
   @Test
   void simulateOnAnEmptyStoreSaysNobodyWouldBeSurveyedAndWhatToDo() {
+    emptyStore("empty-simulate");
     CommandRun run = run(environment("empty-simulate"), "simulate", "--config", config.toString(), "--days", "7");
 
     assertThat(run.exitCode()).isZero();
@@ -278,6 +281,24 @@ class ExplainSimulateCommandTest {
         "Nobody would be surveyed: there are no waiting invitations, no events the triggers have not decided on, "
             + "and no contact due for a relationship survey. If the connector has not synced yet, run it (or the "
             + "demo) first.");
+  }
+
+  @Test
+  void explainAndSimulateOnAStorePathWithNoStoreSayWhichFileIsMissingAndCreateNothing() {
+    for (List<String> command : List.of(List.of("explain", "--contact", "hubspot-demo:hs-104"),
+        List.of("simulate", "--days", "7"))) {
+      List<String> args = new java.util.ArrayList<>(command);
+      args.addAll(List.of("--config", config.toString()));
+      CommandRun run = run(environment("misspelt"), args.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as(command.get(0)).isEqualTo(1);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err().strip()).as(command.get(0)).isEqualTo("no store at "
+          + dir.resolve("misspelt").resolve("npsconnector.mv.db").toAbsolutePath().normalize() + " (store.path in "
+          + config + "): nothing has run on this configuration yet; start the connector (run) or the demo first, "
+          + "or correct store.path");
+      assertThat(dir.resolve("misspelt")).as("nothing created").doesNotExist();
+    }
   }
 
   @Test
@@ -405,6 +426,11 @@ class ExplainSimulateCommandTest {
   private static Invitation scheduled(InvitationRepository invitations, String connection, String contactId) {
     return invitations.forContact(connection, contactId).stream()
         .filter(invitation -> invitation.state() == InvitationState.SCHEDULED).findFirst().orElseThrow();
+  }
+
+  /** A store with the schema and nothing in it, as a connector that never synced leaves it. */
+  private static void emptyStore(String store) {
+    Database.open(new StoreConfig.H2(dir.resolve(store).resolve("npsconnector"))).close();
   }
 
   private static Map<String, String> environment(String store) {

@@ -18,6 +18,8 @@ public final class Database implements AutoCloseable {
   /** Which SQL dialect the store speaks; the schema is the same, only a column type differs. */
   enum Vendor { H2, POSTGRESQL }
 
+  private static final String H2_BIND_ADDRESS = "h2.bindAddress";
+
   private final HikariDataSource dataSource;
   private final Vendor vendor;
   private final Jdbi jdbi;
@@ -31,6 +33,11 @@ public final class Database implements AutoCloseable {
   /** Opens the configured store and migrates it. */
   public static Database open(StoreConfig config) {
     if (config instanceof StoreConfig.H2 h2) {
+      // the process that opens the file first serves it to the others (explain while run serves) on loopback
+      // only: H2 reads this once, before its first use
+      if (System.getProperty(H2_BIND_ADDRESS) == null) {
+        System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+      }
       return open(h2Url(h2.path()), "sa", "");
     }
     StoreConfig.Postgres postgres = (StoreConfig.Postgres) config;
@@ -64,9 +71,14 @@ public final class Database implements AutoCloseable {
     return new Database(dataSource, vendor);
   }
 
-  /** The JDBC URL of an embedded H2 file store at {@code path} (H2 adds {@code .mv.db}). */
+  /**
+   * The JDBC URL of an embedded H2 file store at {@code path} (H2 adds {@code .mv.db}). In H2's automatic mixed
+   * mode: the first process opens the file and serves it; another process (a command reading the store while
+   * the service runs) connects to that one instead of waiting for the file lock.
+   */
   static String h2Url(Path path) {
-    return "jdbc:h2:file:" + path.toAbsolutePath().normalize() + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+    return "jdbc:h2:file:" + path.toAbsolutePath().normalize()
+        + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000";
   }
 
   private static void migrate(DataSource dataSource, Vendor vendor) {

@@ -93,6 +93,7 @@ public final class HubSpotSandbox implements AutoCloseable {
   private double errorRate;
   private Duration latency = Duration.ZERO;
   private volatile String token = DEFAULT_TOKEN;
+  private int requestedPort;
   private String oauthClientId;
   private String oauthClientSecret;
   private String oauthRefreshToken;
@@ -240,7 +241,13 @@ public final class HubSpotSandbox implements AutoCloseable {
 
   // ================================================================ lifecycle
 
-  /** Starts the server on a free port of 127.0.0.1; returns its base URL {@code http://127.0.0.1:PORT}. */
+  /** The port to listen on (0, the default: any free one); before {@link #start()}. */
+  public synchronized HubSpotSandbox port(int port) {
+    this.requestedPort = port;
+    return this;
+  }
+
+  /** Starts the server on 127.0.0.1 (the {@link #port} asked for, or a free one); returns its base URL. */
   public synchronized String start() {
     if (server != null) {
       return url();
@@ -253,7 +260,7 @@ public final class HubSpotSandbox implements AutoCloseable {
       }
     });
     routes(app);
-    app.start("127.0.0.1", 0);
+    app.start("127.0.0.1", requestedPort);
     server = app;
     LOG.info("HubSpot sandbox with {} seeded contacts on {}", seededContacts, url());
     return url();
