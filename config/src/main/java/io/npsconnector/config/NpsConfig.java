@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param reminderAfter one reminder this long after the invitation when there is no answer; empty for none
  * @param invitationExpiry invitations (and their survey links) expire this long after sending
  * @param templates by name; always contains the built-in {@code standard}
+ * @param scheduler how the instances sharing the store split the work and take over from a dead one
  */
 public record NpsConfig(
     String company,
@@ -30,7 +31,8 @@ public record NpsConfig(
     Optional<Duration> reminderAfter,
     Duration invitationExpiry,
     WritebackConfig writeback,
-    Map<String, TemplateConfig> templates) {
+    Map<String, TemplateConfig> templates,
+    SchedulerConfig scheduler) {
 
   public static final Duration DEFAULT_INVITATION_EXPIRY = Duration.ofDays(14);
 
@@ -78,6 +80,7 @@ public record NpsConfig(
     Optional<Duration> reminder = reminder(root, expiry);
     WritebackConfig writeback = WritebackConfig.read(root.section("writeback"), types);
     Map<String, TemplateConfig> templates = templates(root.section("templates"), builtinTemplates);
+    SchedulerConfig scheduler = SchedulerConfig.read(root.section("scheduler"));
 
     List<TriggerConfig> triggers = new ArrayList<>();
     Map<String, Boolean> triggerNames = new HashMap<>();
@@ -106,7 +109,7 @@ public record NpsConfig(
     }
     root.finish();
     return new NpsConfig(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow,
-        reminder, expiry, writeback, templates);
+        reminder, expiry, writeback, templates, scheduler);
   }
 
   /** {@code reminder: off}, or {@code reminder: {after: 3d}}; the reminder must come before expiry. */

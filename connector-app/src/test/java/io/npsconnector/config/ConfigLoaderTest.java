@@ -94,6 +94,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsTheSchedulerSectionAndItsDefaults() {
+    SchedulerConfig configured = parse(MINIMAL + """
+        scheduler:
+          instance-name: web-1.eu
+          heartbeat: 5s
+          missed-heartbeats: 6
+          poll: 2s
+        """).scheduler();
+
+    assertThat(configured).isEqualTo(new SchedulerConfig(Optional.of("web-1.eu"), Duration.ofSeconds(5), 6,
+        Duration.ofSeconds(2)));
+    assertThat(parse(MINIMAL).scheduler()).isEqualTo(SchedulerConfig.defaults())
+        .isEqualTo(new SchedulerConfig(Optional.empty(), Duration.ofSeconds(3), 4, Duration.ofSeconds(5)));
+  }
+
+  @Test
   void readsEveryKeyOfATrigger() {
     NpsConfig config = parse(MINIMAL + """
           webhook:

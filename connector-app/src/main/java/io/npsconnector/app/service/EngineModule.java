@@ -18,15 +18,20 @@ import io.npsconnector.core.store.Database;
 import jakarta.inject.Singleton;
 
 /**
- * The engine over the store, the enabled connections' adapters and the channels, with its timing defaults.
- * Its scheduler is started (and owned) by {@link Service}, not here.
+ * The engine over the store, the enabled connections' adapters and the channels, with the configuration's
+ * scheduler settings and instance name. Its scheduler is started (and owned) by {@link Service}, not here.
  */
 final class EngineModule extends AbstractModule {
   @Override
   protected void configure() {
-    bind(EngineSettings.class).toInstance(EngineSettings.defaults());
     bind(EngineHooks.class).toInstance(EngineHooks.NONE);
     bind(SyncProgress.class).toInstance(SyncProgress.NONE);
+  }
+
+  @Provides
+  @Singleton
+  EngineSettings settings(NpsConfig config, Service.Options options) {
+    return EngineSettings.defaults().with(config.scheduler(), InstanceName.of(config, options.port()));
   }
 
   @Provides

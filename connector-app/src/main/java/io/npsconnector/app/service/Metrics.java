@@ -24,8 +24,9 @@ import io.npsconnector.core.store.WritebackRepository;
  * The service's metrics in Prometheus format (Micrometer): the JVM's, and per connection the invitations by
  * state, the write-back queue by state, whether the adapter is saving its API budget, and the connection's
  * state ({@code nps_connection_state}: 1 for the state it is in — active, waiting for the CRM's retry hint, or
- * stopped on refused credentials — 0 for the others). Store figures are
- * read when Prometheus scrapes, not on a timer.
+ * stopped on refused credentials — 0 for the others), and whether its CRM can be used now ({@code nps_crm_up}: 1
+ * or 0, as {@code /health}'s check of it says, at most {@link Health#CRM_CHECK_FRESH_FOR} old). Store figures and
+ * states are read when Prometheus scrapes, not on a timer.
  */
 final class Metrics implements AutoCloseable {
   private static final java.util.List<String> QUEUE_STATES = java.util.List.of("PENDING", "DONE", "FAILED");
@@ -37,11 +38,14 @@ final class Metrics implements AutoCloseable {
   private final Map<String, Integer> invitationCounts = new ConcurrentHashMap<>();
   private final Map<String, Integer> queueCounts = new ConcurrentHashMap<>();
   private final Map<String, ConnectionStatus.State> connectionStates = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> crmUp = new ConcurrentHashMap<>();
+  private final Health health;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Engine engine;
 
-  Metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine) {
+  Metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine, Health health) {
     this.engine = engine;
+    this.health = health;
     this.invitations = new InvitationRepository(database.jdbi());
     this.writebacks = new WritebackRepository(database.jdbi());
     this.adapters = adapters;
@@ -73,12 +77,19 @@ final class Metrics implements AutoCloseable {
             .tags(Tags.of("connection", connection, "state", state.name().toLowerCase(java.util.Locale.ROOT)))
             .register(registry);
       }
+      Gauge.builder("nps_crm_up", crmUp, up -> up.getOrDefault(connection, false) ? 1 : 0)
+          .description("1 while the CRM answers and accepts the credentials (checked at most 30 s ago), 0 while it "
+              + "cannot be reached, refuses them, or the connection is stopped")
+          .tags(Tags.of("connection", connection)).register(registry);
     });
   }
 
   /** The Prometheus text, with the store figures read now. */
   String scrape() {
-    engine.connectionStatuses().forEach(status -> connectionStates.put(status.connection(), status.state()));
+    health.crms().forEach(crm -> {
+      connectionStates.put(crm.connection(), crm.engine().state());
+      crmUp.put(crm.connection(), crm.up());
+    });
     adapters.keySet().forEach(connection -> {
       invitations.countByState(connection).forEach((state, count) ->
           invitationCounts.put(connection + "|" + state.name(), count));

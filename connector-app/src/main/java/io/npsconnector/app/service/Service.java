@@ -1,7 +1,6 @@
 package io.npsconnector.app.service;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +15,6 @@ import io.npsconnector.app.web.api.ReadApi;
 import io.npsconnector.app.web.SurveyServer;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.engine.ConnectionStatus;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
@@ -150,34 +148,21 @@ public final class Service implements AutoCloseable {
   }
 
   /**
-   * {@code /health/live}, {@code /health} (readiness of the store and each CRM; {@code DEGRADED} with the reason
-   * while a connection is stopped on refused credentials or waits for the CRM's retry hint) and {@code /metrics}.
+   * {@code /health/live} (the process answers), {@code /health/ready} (the store answers: 200 or 503, no CRM
+   * asked), {@code /health} (the same HTTP status, and a body with each CRM's own check, the connections' states and
+   * who holds which scheduled work; see {@link Health#report()}) and {@code /metrics}.
    */
   private void operations(io.javalin.Javalin app) {
     app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+    app.get("/health/ready", ctx -> {
+      Health.Status store = health.store();
+      ctx.status(store.up() ? 200 : 503).contentType("application/json").result(JSON.writeValueAsString(
+          Map.of("status", store.up() ? "UP" : "DOWN", "detail", store.detail())));
+    });
     app.get("/health", ctx -> {
-      Map<String, Health.Status> components = health.readiness();
-      boolean up = Health.allUp(components);
-      List<ConnectionStatus> connections = engine.connectionStatuses();
-      boolean degraded = connections.stream().anyMatch(status -> status.state() != ConnectionStatus.State.ACTIVE);
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("status", !up ? "DOWN" : degraded ? "DEGRADED" : "UP");
-      Map<String, Object> checks = new LinkedHashMap<>();
-      components.forEach((name, status) -> checks.put(name, Map.of("status", status.up() ? "UP" : "DOWN",
-          "detail", status.detail())));
-      body.put("checks", checks);
-      Map<String, Object> states = new LinkedHashMap<>();
-      for (ConnectionStatus status : connections) {
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("state", status.state().name());
-        status.since().ifPresent(since -> state.put(
-            status.state() == ConnectionStatus.State.WAITING ? "until" : "since", since.toString()));
-        status.operation().ifPresent(operation -> state.put("operation", operation));
-        status.message().ifPresent(message -> state.put("message", message));
-        states.put(status.connection(), state);
-      }
-      body.put("connections", states);
-      ctx.status(up ? 200 : 503).contentType("application/json").result(JSON.writeValueAsString(body));
+      Health.Report report = health.report();
+      ctx.status(report.ready() ? 200 : 503).contentType("application/json")
+          .result(JSON.writeValueAsString(report.body()));
     });
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
         .result(metrics.scrape()));

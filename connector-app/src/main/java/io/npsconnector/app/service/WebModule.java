@@ -47,13 +47,14 @@ final class WebModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Health health(Database database, Map<String, CrmAdapter> adapters, Clock clock) {
-    return new Health(database, adapters, clock);
+  Health health(Database database, Map<String, CrmAdapter> adapters, Engine engine, Clock clock, Lifecycle lifecycle) {
+    return lifecycle.own("CRM checks", new Health(database, adapters, engine, clock));
   }
 
   @Provides
   @Singleton
-  Metrics metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine, Lifecycle lifecycle) {
-    return lifecycle.own("metrics", new Metrics(database, adapters, engine));
+  Metrics metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine, Health health,
+      Lifecycle lifecycle) {
+    return lifecycle.own("metrics", new Metrics(database, adapters, engine, health));
   }
 }

@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.salesforce.OrgFixture;
 import io.npsconnector.salesforce.SalesforceFieldsFixtures;
 
@@ -55,14 +58,24 @@ class ServiceTest {
     assertThat(body.path("status").asText()).isEqualTo("UP");
     assertThat(body.path("checks").path("store").path("status").asText()).isEqualTo("UP");
     assertThat(body.path("checks").path("crm:sf").path("status").asText()).isEqualTo("UP");
+    assertThat(body.path("checks").path("crm:sf").path("checked-at").asText()).isNotEmpty();
+    assertThat(body.has("reasons")).isFalse();
+    JsonNode scheduler = body.path("scheduler");
+    assertThat(scheduler.path("instance").asText()).isEqualTo(service.engine().schedulerClaims().instance())
+        .matches("[a-z0-9][a-z0-9._-]*-[0-9a-f]{8}"); // the host and, on port 0, a random part
+    assertThat(scheduler.path("take-over-within").asText()).isEqualTo("23s");
+    assertThat(scheduler.path("scheduled").asInt()).as("the sync and write-back of sf at least")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(scheduler.path("held").isArray()).isTrue();
+    assertThat(get("/health/ready").statusCode()).isEqualTo(200);
     assertThat(health.headers().firstValue("Content-Security-Policy")).isPresent();
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
     assertThat(metrics.body()).contains("nps_invitations{connection=\"sf\",state=\"sent\"}")
         .contains("nps_writeback_queue{connection=\"sf\",state=\"pending\"}")
-        .contains("nps_crm_conserving_api_budget{connection=\"sf\"} 0.0").contains("jvm_memory_used_bytes");
-    assertThat(get("/health").body()).isEqualTo(health.body());
-    assertThat(org.org.calls("describeSObjects")).as("the CRM check is kept a while").isEqualTo(1);
+        .contains("nps_crm_conserving_api_budget{connection=\"sf\"} 0.0").contains("jvm_memory_used_bytes")
+        .contains("nps_crm_up{connection=\"sf\"} 1.0");
+    assertThat(org.org.calls("describeSObjects")).as("one live check serves every look within 30 s").isEqualTo(1);
 
     int port = service.port();
     service.close();
@@ -74,19 +87,73 @@ class ServiceTest {
   }
 
   @Test
-  void aCrmThatRefusesTheTokenMakesTheServiceNotReady() throws Exception {
+  void aCrmThatRefusesTheTokenLeavesTheServiceReadyAndHealthSaysDegradedAndWhy() throws Exception {
     org.org.revokeToken(OrgFixture.TOKEN);
     service = Service.start(config(), ServiceTest::onLoopback);
 
     HttpResponse<String> health = get("/health");
 
-    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.statusCode()).as("the survey pages can be served").isEqualTo(200);
+    assertThat(get("/health/ready").statusCode()).isEqualTo(200);
     JsonNode body = new ObjectMapper().readTree(health.body());
-    assertThat(body.path("status").asText()).isEqualTo("DOWN");
+    assertThat(body.path("status").asText()).isEqualTo("DEGRADED");
+    assertThat(body.path("reasons").get(0).asText()).startsWith("sf: ").contains("INVALID_SESSION_ID");
     assertThat(body.path("checks").path("store").path("status").asText()).isEqualTo("UP");
+    assertThat(body.path("checks").path("crm:sf").path("status").asText()).isEqualTo("DOWN");
     assertThat(body.path("checks").path("crm:sf").path("detail").asText()).contains("INVALID_SESSION_ID")
         .doesNotContain(OrgFixture.TOKEN);
+    assertThat(health.body()).doesNotContain(OrgFixture.TOKEN);
+    assertThat(get("/metrics").body()).contains("nps_crm_up{connection=\"sf\"} 0.0");
     assertThat(get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void eachCrmCheckIsCurrentToThirtySecondsBothWays() throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-12-06T10:00:00Z"));
+    service = Service.start(config(), ServiceTest::withoutScheduler, binder -> binder.bind(Clock.class)
+        .toInstance(clock));
+    assertThat(crmCheck().path("status").asText()).isEqualTo("UP");
+
+    org.org.revokeToken(OrgFixture.TOKEN);
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(crmCheck().path("status").asText()).as("the check of 29 s ago stands").isEqualTo("UP");
+    clock.advance(Duration.ofSeconds(2));
+    HttpResponse<String> revoked = get("/health");
+
+    assertThat(revoked.statusCode()).isEqualTo(200);
+    JsonNode body = new ObjectMapper().readTree(revoked.body());
+    assertThat(body.path("status").asText()).isEqualTo("DEGRADED");
+    assertThat(body.path("checks").path("crm:sf").path("status").asText()).isEqualTo("DOWN");
+    assertThat(body.path("checks").path("crm:sf").path("checked-at").asText()).isEqualTo("2026-12-06T10:00:31Z");
+    assertThat(body.path("connections").path("sf").path("state").asText())
+        .as("a failed check is reported, it does not stop the connection").isEqualTo("ACTIVE");
+    assertThat(get("/metrics").body()).contains("nps_crm_up{connection=\"sf\"} 0.0");
+
+    org.org.acceptToken(OrgFixture.TOKEN);
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(crmCheck().path("status").asText()).as("the CRM works again").isEqualTo("UP");
+    assertThat(get("/metrics").body()).contains("nps_crm_up{connection=\"sf\"} 1.0");
+    assertThat(org.org.calls("describeSObjects")).as("one live check per 30 s").isEqualTo(3);
+  }
+
+  @Test
+  void readinessIsTheStoreAlone() throws Exception {
+    service = Service.start(config(), ServiceTest::withoutScheduler);
+    assertThat(get("/health").statusCode()).isEqualTo(200);
+
+    service.database().close();
+
+    HttpResponse<String> health = get("/health");
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(new ObjectMapper().readTree(health.body()).path("status").asText()).isEqualTo("DOWN");
+    assertThat(new ObjectMapper().readTree(health.body()).path("checks").path("store").path("status").asText())
+        .isEqualTo("DOWN");
+    assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+    assertThat(get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  private JsonNode crmCheck() throws Exception {
+    return new ObjectMapper().readTree(get("/health").body()).path("checks").path("crm:sf");
   }
 
   @Test

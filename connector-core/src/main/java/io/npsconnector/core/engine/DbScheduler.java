@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's work on db-scheduler, a persistent, cluster-aware scheduler: one-time tasks per
  * invitation (send, reminder, expiry) and recurring tasks per connection (sync and trigger pass,
- * write-back flush, the daily account roll-up refresh). Every execution is claimed by exactly one
- * instance; work claimed by an instance that stops heart-beating is revived on another.
+ * write-back flush, the daily account roll-up refresh). Every execution is claimed by exactly one instance; work
+ * claimed by an instance that stops heart-beating is revived on another within
+ * {@link EngineSettings#takeOverWithin()}, and an instance restarted under its own name takes back what its previous
+ * run held as soon as that claim's heartbeat has stood still for two heartbeats (at once, when the restart took
+ * longer).
  */
 final class DbScheduler implements Scheduling {
   private static final Logger LOG = LoggerFactory.getLogger(DbScheduler.class);
@@ -46,10 +49,14 @@ final class DbScheduler implements Scheduling {
   private volatile Scheduler scheduler;
   private final java.time.Clock clock;
   private final Map<String, io.npsconnector.core.spi.support.OncePer> skipped = new ConcurrentHashMap<>();
+  private final ClaimTable claims;
+  private volatile java.util.concurrent.ScheduledExecutorService takingBack;
 
-  DbScheduler(DataSource dataSource, EngineSettings settings, Engine engine, java.time.Clock clock) {
+  DbScheduler(DataSource dataSource, org.jdbi.v3.core.Jdbi jdbi, EngineSettings settings, Engine engine,
+      java.time.Clock clock) {
     this.clock = clock;
     this.dataSource = dataSource;
+    this.claims = new ClaimTable(jdbi);
     this.settings = settings;
     FailureHandler<Void> backoff = new FailureHandler.ExponentialBackoffFailureHandler<>(settings.taskRetryWait(), 2.0);
     this.send = Tasks.custom(SEND, Void.class).onFailure(backoff)
@@ -110,22 +117,70 @@ final class DbScheduler implements Scheduling {
     return tasks;
   }
 
-  /** Starts polling; several instances may run against one database. */
+  /**
+   * Starts polling; several instances may run against one database. What a previous run of this instance still
+   * holds is read first (before this run claims anything under the same name) and taken back.
+   */
   synchronized void start() {
     if (scheduler != null) {
       return;
     }
+    List<ClaimTable.Held> leftBehind = claims.heldBy(settings.instanceName());
     scheduler = Scheduler.create(dataSource, List.of(send, remind, expire))
         .startTasks(recurring)
         .schedulerName(new SchedulerName.Fixed(settings.instanceName()))
         .threads(settings.threads())
         .pollingInterval(settings.pollingInterval())
         .heartbeatInterval(settings.heartbeatInterval())
-        .missedHeartbeatsLimit(4)
+        .missedHeartbeatsLimit(settings.missedHeartbeats())
         .enableImmediateExecution()
         .shutdownMaxWait(settings.shutdownWait())
         .build();
     scheduler.start();
+    if (!leftBehind.isEmpty()) {
+      takingBack = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "npsconnector-take-back");
+        thread.setDaemon(true);
+        return thread;
+      });
+      leftBehind.forEach(this::takeBack);
+    }
+  }
+
+  /**
+   * Takes back a claim of this instance's name once its heartbeat has stood still for
+   * {@link EngineSettings#ownClaimStaleAfter()}: at once when it already has, else when it will have, if it is
+   * unchanged then. A claim whose heartbeat moved meanwhile belongs to another running instance of the same name,
+   * and is left alone. db-scheduler stamps heartbeats with the system clock, so this reads that clock.
+   */
+  private void takeBack(ClaimTable.Held claim) {
+    Instant staleAt = claim.lastHeartbeat().orElse(Instant.EPOCH).plus(settings.ownClaimStaleAfter());
+    long delay = Math.max(0, java.time.Duration.between(Instant.now(), staleAt).toMillis());
+    takingBack.schedule(() -> {
+      try {
+        if (claims.release(claim)) {
+          LOG.info("took back {} {}, held by this instance ({}) before its restart", claim.task(),
+              claim.taskInstance(), claim.pickedBy());
+          Scheduler running = scheduler;
+          if (running != null) {
+            running.triggerCheckForDueExecutions();
+          }
+        } else if (claims.find(claim).filter(now -> now.pickedBy().equals(claim.pickedBy())
+            && now.version() == claim.version()).isPresent()) {
+          LOG.warn("{} {} is held under this instance's name ({}) by another running instance; give each "
+              + "instance its own scheduler.instance-name", claim.task(), claim.taskInstance(), claim.pickedBy());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("could not take back {} {}: {}; another instance revives it once its heartbeats are missed",
+            claim.task(), claim.taskInstance(), e.toString());
+      }
+    }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Who holds which work now, from the scheduler's table. */
+  SchedulerClaims claims() {
+    return claims.claims(settings.instanceName(), settings.takeOverWithin(),
+        settings.heartbeatInterval().multipliedBy(settings.missedHeartbeats()), Instant.now());
   }
 
   /**
@@ -134,6 +189,10 @@ final class DbScheduler implements Scheduling {
    * claimed until another instance sees its heartbeat stop.
    */
   synchronized void stop() {
+    if (takingBack != null) {
+      takingBack.shutdownNow();
+      takingBack = null;
+    }
     if (scheduler != null) {
       scheduler.stop();
       scheduler = null;

@@ -42,7 +42,8 @@ public final class Engine implements AutoCloseable {
     this.clock = builder.clock;
     this.adapters = Map.copyOf(builder.adapters);
     this.stores = Stores.of(builder.database);
-    this.scheduler = new DbScheduler(builder.database.dataSource(), builder.settings, this, builder.clock);
+    this.scheduler = new DbScheduler(builder.database.dataSource(), builder.database.jdbi(), builder.settings, this,
+        builder.clock);
     this.sync = new SyncService(stores, builder.clock, builder.hooks, builder.progress);
     this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
@@ -211,6 +212,11 @@ public final class Engine implements AutoCloseable {
   /** {@link #connectionStatus} of every enabled connection, in configuration order. */
   public List<ConnectionStatus> connectionStatuses() {
     return enabledConnections().stream().map(connection -> guard.status(connection.name())).toList();
+  }
+
+  /** Who holds which scheduled work now (every instance sharing the store), and this instance's name. */
+  public SchedulerClaims schedulerClaims() {
+    return scheduler.claims();
   }
 
   /**
