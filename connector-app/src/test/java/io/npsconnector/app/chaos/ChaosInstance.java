@@ -19,7 +19,9 @@ import io.npsconnector.core.engine.EngineSettings;
  * {@code chaos.sync-interval} (the configuration's floor is one minute), scheduler poll and heartbeat of
  * {@code chaos.poll} and {@code chaos.heartbeat} (not configurable at all yet), write-backs every
  * {@code chaos.poll}. With {@code chaos.halt-at=POINT:N} the process halts (as a SIGKILL would: no shutdown
- * hook, nothing flushed) the N-th time the engine passes the hook point POINT.
+ * hook, nothing flushed) the N-th time the engine passes the hook point POINT. With {@code chaos.train=true} it
+ * stops cleanly two seconds after it serves (the suite's one start that writes the class-data archive the
+ * other starts load, so that they start faster).
  *
  * <p>Arguments: the configuration file and the port to listen on (loopback).
  */
@@ -52,6 +54,11 @@ public final class ChaosInstance {
     });
     System.out.println("chaos instance " + settings.instanceName() + " serving on " + service.port());
     System.out.flush();
+    if (Boolean.getBoolean("chaos.train")) { // a start that only teaches the JVM's class-data archive
+      Thread.sleep(2_000);
+      service.close();
+      System.exit(0);
+    }
     new CountDownLatch(1).await(); // until killed
   }
 
