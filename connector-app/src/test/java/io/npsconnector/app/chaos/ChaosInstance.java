@@ -52,6 +52,7 @@ public final class ChaosInstance {
       binder.bind(EngineSettings.class).toInstance(settings);
       binder.bind(EngineHooks.class).toInstance(hooks);
     });
+    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "chaos-shutdown")); // SIGTERM, as run does
     System.out.println("chaos instance " + settings.instanceName() + " serving on " + service.port());
     System.out.flush();
     if (Boolean.getBoolean("chaos.train")) { // a start that only teaches the JVM's class-data archive

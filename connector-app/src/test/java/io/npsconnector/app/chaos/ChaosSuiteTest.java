@@ -61,7 +61,8 @@ import jakarta.mail.internet.MimeMessage;
  * also started to halt themselves at a seeded engine hook point). Then the instances settle and the suite
  * counts, from the SMTP server, the sandboxes and the store: one mail per invitation, one invitation per
  * (trigger, event, contact), every event the driver made stored and decided, every acknowledged answer stored
- * and written back once, nothing stuck. The seed is printed with the counts and read from {@code -Dnpsconnector.chaos.seed}.
+ * and written back once, nothing stuck. The seed is printed with the counts and read from
+ * {@code -Dnpsconnector.chaos.seed}.
  */
 @Tag("chaos")
 class ChaosSuiteTest {
@@ -125,6 +126,7 @@ class ChaosSuiteTest {
     private final List<Duration> startups = new ArrayList<>();
     private int hookArmed;
     private int answerAttemptsFailed;
+    private final List<String> staleClaims = new ArrayList<>();
 
     Campaign(String name, int instances, int kills, long seed) {
       this.name = name;
@@ -138,7 +140,8 @@ class ChaosSuiteTest {
 
     void run() throws Exception {
       Instant began = Instant.now();
-      System.out.printf("chaos %s: seed %d (-Dnpsconnector.chaos.seed), %d instance(s), %d kills%n", name, seed, instances,
+      System.out.printf("chaos %s: seed %d (-Dnpsconnector.chaos.seed), %d instance(s), %d kills%n", name, seed,
+          instances,
           kills);
       sql("CREATE SCHEMA " + schema);
       open.add(() -> sql("DROP SCHEMA " + schema + " CASCADE"));
@@ -152,7 +155,8 @@ class ChaosSuiteTest {
       }
       open.add(() -> slots.forEach(Slot::kill));
       // the first pass of each connection is the backfill of the seeded history; new events come after it
-      await("both connections' first sync", Duration.ofSeconds(60), () -> count("SELECT COUNT(*) FROM sync_cursors") == 2);
+      await("both connections' first sync", Duration.ofSeconds(60),
+          () -> count("SELECT COUNT(*) FROM sync_cursors") == 2);
       long deadline = System.nanoTime() + Duration.ofSeconds(instances == 1 ? 240 : 180).toNanos();
       long nextEvent = System.nanoTime();
       while (sigkills < kills) {
@@ -375,8 +379,14 @@ class ChaosSuiteTest {
           });
       Thread.sleep(1_500); // a send or write-back that was running at the last look commits
       answerMails();
+      // a claim of a dead instance is taken over after four missed heartbeats: none may be older than that
+      query("SELECT task_name, task_instance, picked_by, last_heartbeat FROM scheduled_tasks WHERE picked AND "
+          + "last_heartbeat < NOW() - INTERVAL '" + (HEARTBEAT.toMillis() * 4 + 5_000) + " milliseconds'",
+          rows -> staleClaims.add("task " + rows.getString(1) + " " + rows.getString(2) + " is claimed by "
+              + rows.getString(3) + ", whose last heartbeat (" + rows.getString(4) + ") is older than the take-over "
+              + "time"));
       for (Slot slot : slots) {
-        slot.kill();
+        slot.stop();
       }
     }
 
@@ -440,7 +450,8 @@ class ChaosSuiteTest {
       });
       // one invitation per (trigger, event, contact), one event row per CRM record
       query("SELECT connection, trigger_name, event_id, contact_crm_id, COUNT(*) FROM invitations "
-          + "WHERE event_id IS NOT NULL GROUP BY connection, trigger_name, event_id, contact_crm_id HAVING COUNT(*) > 1",
+          + "WHERE event_id IS NOT NULL GROUP BY connection, trigger_name, event_id, contact_crm_id "
+          + "HAVING COUNT(*) > 1",
           rows -> counts.failures.add(rows.getInt(5) + " invitations of trigger " + rows.getString(2) + " for event "
               + rows.getLong(3) + " and contact " + rows.getString(4) + " in " + rows.getString(1)));
       query("SELECT connection, crm_id, COUNT(*) FROM events GROUP BY connection, crm_id HAVING COUNT(*) > 1",
@@ -520,10 +531,12 @@ class ChaosSuiteTest {
           counts.answersWrittenBack++;
         }
       });
-      // nothing stuck in the scheduler: every claim released, no one-time task overdue
+      // nothing stuck in the scheduler: no claim outlived its instance, every claim released, no one-time task
+      // overdue
+      counts.failures.addAll(staleClaims);
       query("SELECT task_name, task_instance, picked_by, execution_time FROM scheduled_tasks WHERE picked",
           rows -> counts.failures.add("task " + rows.getString(1) + " " + rows.getString(2) + " still picked by "
-              + rows.getString(3) + " after every instance stopped"));
+              + rows.getString(3) + " after every instance stopped on SIGTERM"));
       query("SELECT task_name, task_instance, execution_time FROM scheduled_tasks WHERE task_name NOT LIKE 'sync-%' "
           + "AND task_name NOT LIKE 'writeback-%' AND execution_time < NOW() - INTERVAL '10 seconds'",
           rows -> counts.failures.add("task " + rows.getString(1) + " " + rows.getString(2) + " was due at "
@@ -631,7 +644,7 @@ class ChaosSuiteTest {
         // a quarter of the deaths come while the instance starts (store migration, scheduler start, first
         // claims), the others at a random time of its cycle after it serves
         killAt = random.nextInt(4) == 0 ? startedAt + millis(300, 2500) : Long.MAX_VALUE;
-        killAfterServing = instances == 1 ? millis(500, 3500) : millis(500, 6000);
+        killAfterServing = instances == 1 ? millis(300, 2500) : millis(300, 3500);
       }
 
       /** Whether the planned SIGKILL is due; notes the time from start to serving on the way. */
@@ -676,6 +689,15 @@ class ChaosSuiteTest {
         process.waitFor();
         sigkills++;
         start(false);
+      }
+
+      /** SIGTERM: the instance stops as {@code run} does (running work finishes, claims are released). */
+      void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(45, java.util.concurrent.TimeUnit.SECONDS)) {
+          kill();
+          throw new AssertionError("instance " + name + "-" + index + " did not stop within 45 s of SIGTERM");
+        }
       }
 
       void kill() {
