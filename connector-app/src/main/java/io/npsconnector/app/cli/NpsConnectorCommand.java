@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     description = "Runs a Net Promoter Score programme inside your CRM (Salesforce, HubSpot).",
     subcommands = {
       ValidateConfigCommand.class,
+      ConfigSchemaCommand.class,
       ReportCommand.class,
       ExplainCommand.class,
       SimulateCommand.class,
