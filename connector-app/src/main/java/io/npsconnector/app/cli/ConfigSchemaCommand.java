@@ -11,9 +11,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "config-schema",
     mixinStandardHelpOptions = true,
-    description = "Prints the JSON Schema of configuration files (draft-07), generated from the configuration model "
-        + "and the connection types of this build, for editors to complete and check the YAML. The project ships it "
-        + "as config/nps-connector.schema.json.")
+    description = {
+      "Prints the JSON Schema of configuration files, for editors.",
+      "Draft-07, generated from the configuration model and the connection types of this build; the project ships it "
+          + "as config/nps-connector.schema.json."
+    })
 final class ConfigSchemaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
