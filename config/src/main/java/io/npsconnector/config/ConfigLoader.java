@@ -91,6 +91,11 @@ public final class ConfigLoader {
     return config;
   }
 
+  /** The built-in templates ({@code standard}), which a file may change or add to. */
+  static Map<String, TemplateConfig> builtins() {
+    return BUILTIN_TEMPLATES;
+  }
+
   private static Map<String, TemplateConfig> builtinTemplates() {
     String resource = "builtin-templates.yaml";
     try (InputStream in = ConfigLoader.class.getResourceAsStream(resource)) {

@@ -105,7 +105,7 @@ public record ConnectionConfig(
     boolean enabled = connection.bool("enabled").orElse(true);
     CrmSettings settings = UNREAD;
     if (type.isPresent()) {
-      settings = type.get().readSettings(connection);
+      settings = type.get().readSettings(connection.variant("type", type.get().type()));
       // the other keys are checked once the type is known: they may be that type's
       connection.finish();
     }

@@ -34,9 +34,9 @@ public record Credentials(String auth, Map<String, String> values, Map<String, S
    */
   public static Credentials read(Section connection, String type, Optional<String> defaultAuth,
       Map<String, AuthMode> modes) {
-    String auth = defaultAuth.isEmpty()
+    String auth = connection.explored("auth", new TreeSet<>(modes.keySet())).orElseGet(() -> defaultAuth.isEmpty()
         ? connection.requiredText("auth").orElse("")
-        : connection.text("auth", defaultAuth.get());
+        : connection.text("auth", defaultAuth.get()));
     AuthMode mode = modes.get(auth);
     if (mode == null && !auth.isEmpty()) {
       connection.problem("auth", "unknown auth mode '" + auth + "' for a " + type + " connection"
@@ -47,10 +47,11 @@ public record Credentials(String auth, Map<String, String> values, Map<String, S
     Map<String, String> values = new HashMap<>();
     Map<String, Secret> secrets = new HashMap<>();
     if (mode != null) {
-      for (String key : mode.values()) {
+      // sorted: a set's order changes from one run to the next, and so would the problems' and the schema's
+      for (String key : new TreeSet<>(mode.values())) {
         credentials.requiredText(key).ifPresent(value -> values.put(key, value));
       }
-      for (String key : mode.secrets()) {
+      for (String key : new TreeSet<>(mode.secrets())) {
         credentials.requiredSecret(key).ifPresent(secret -> secrets.put(key, secret));
       }
       credentials.finish();

@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  *
  * <p>Adapter modules read their own settings through this class ({@link ConnectionType#readSettings}), so
  * that their problems print like every other: {@code FILE:LINE: path: message}, with "did you mean".
+ *
+ * <p>A recording section ({@link #recording}) has nothing to read: its accessors note each key and the kind of
+ * value asked for, which is how {@link ConfigSchema} learns the keys from the readers themselves. There every key
+ * is present, every value absent, and a choice ({@link #oneOf}) takes each allowed value in turn over the passes.
  */
 public final class Section {
   private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([^}]*)}");
@@ -32,14 +36,23 @@ public final class Section {
   /** Whether a secret whose variable is not set is read as {@link Secret#unset} rather than a problem. */
   private final boolean unsetSecretsAllowed;
   private final Set<String> known = new LinkedHashSet<>();
+  private final ConfigSchema.Shape recorded; // null unless recording
+  private final ConfigSchema.Choices choices; // null unless recording
 
   private Section(ConfigNode.Mapping node, String path, Problems problems, Map<String, String> env,
-      boolean unsetSecretsAllowed) {
+      boolean unsetSecretsAllowed, ConfigSchema.Shape recorded, ConfigSchema.Choices choices) {
     this.node = node;
     this.path = path;
     this.problems = problems;
     this.env = env;
     this.unsetSecretsAllowed = unsetSecretsAllowed;
+    this.recorded = recorded;
+    this.choices = choices;
+  }
+
+  private Section(ConfigNode.Mapping node, String path, Problems problems, Map<String, String> env,
+      boolean unsetSecretsAllowed) {
+    this(node, path, problems, env, unsetSecretsAllowed, null, null);
   }
 
   static Section root(ConfigNode.Mapping node, Problems problems, Map<String, String> env) {
@@ -49,6 +62,31 @@ public final class Section {
   static Section root(ConfigNode.Mapping node, Problems problems, Map<String, String> env,
       boolean unsetSecretsAllowed) {
     return new Section(node, "", problems, env, unsetSecretsAllowed);
+  }
+
+  /** A section that reads nothing and records into {@code shape} what it is asked for, choosing by {@code choices}. */
+  static Section recording(ConfigSchema.Shape shape, ConfigSchema.Choices choices) {
+    return new Section(new ConfigNode.Mapping(0, Map.of()), "", new Problems("schema"), Map.of(), false, shape,
+        choices);
+  }
+
+  /** A recording child of this recording section. */
+  private Section child(String childPath, ConfigSchema.Shape shape) {
+    return new Section(new ConfigNode.Mapping(0, Map.of()), childPath, problems, env, unsetSecretsAllowed, shape,
+        choices);
+  }
+
+  private Optional<ConfigSchema.Property> record(String key) {
+    return recorded == null ? Optional.empty() : Optional.of(recorded.property(key));
+  }
+
+  /**
+   * This section as the part of the file that a value of {@code key} reads, such as the settings of one connection
+   * type: the section itself when reading; when recording, the keys asked for there count for that value only.
+   */
+  public Section variant(String key, String value) {
+    return recorded == null ? this
+        : new Section(node, path, problems, env, unsetSecretsAllowed, recorded.variant(key, value), choices);
   }
 
   public String path() {
@@ -65,6 +103,10 @@ public final class Section {
 
   public boolean has(String key) {
     known.add(key);
+    if (recorded != null) {
+      recorded.property(key);
+      return true;
+    }
     ConfigNode.Entry entry = node.entries().get(key);
     return entry != null && !(entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull());
   }
@@ -83,6 +125,7 @@ public final class Section {
   // ---- scalars ----------------------------------------------------------------------------------
 
   public Optional<String> text(String key) {
+    record(key).ifPresent(ConfigSchema.Property::text);
     return scalar(key).flatMap(scalar -> resolve(key, scalar.text(), false));
   }
 
@@ -117,6 +160,7 @@ public final class Section {
   }
 
   public Optional<Integer> integer(String key, int min, int max) {
+    record(key).ifPresent(property -> property.integer(min, max));
     return parsed(key, text -> {
       int value;
       try {
@@ -132,6 +176,7 @@ public final class Section {
   }
 
   public Optional<Boolean> bool(String key) {
+    record(key).ifPresent(ConfigSchema.Property::bool);
     return parsed(key, text -> switch (text) {
       case "true", "True", "TRUE" -> Parsed.of(true);
       case "false", "False", "FALSE" -> Parsed.of(false);
@@ -140,6 +185,7 @@ public final class Section {
   }
 
   public Optional<Duration> duration(String key, Duration min) {
+    record(key).ifPresent(ConfigSchema.Property::duration);
     return parsed(key, text -> {
       Optional<Duration> duration = Durations.parse(text);
       if (duration.isEmpty()) {
@@ -155,11 +201,16 @@ public final class Section {
 
   /** An absolute http(s) URL without query or fragment. */
   public Optional<java.net.URI> url(String key) {
+    record(key).ifPresent(ConfigSchema.Property::url);
     return parsed(key, Urls::httpUrl);
   }
 
   /** One of {@code allowed}; anything else is a problem that lists them and suggests the nearest. */
   public Optional<String> oneOf(String key, String what, List<String> allowed) {
+    Optional<String> explored = explored(key, allowed);
+    if (recorded != null) {
+      return explored;
+    }
     return parsed(key, text -> allowed.contains(text)
         ? Parsed.of(text)
         : Parsed.error("unknown " + what + " '" + text + "'" + Suggestions.didYouMean(text, allowed)
@@ -171,6 +222,7 @@ public final class Section {
    * and no message ever shows what it resolved to.
    */
   public Optional<Secret> secret(String key) {
+    record(key).ifPresent(ConfigSchema.Property::secret);
     Optional<ConfigNode.Scalar> scalar = scalar(key);
     if (scalar.isEmpty()) {
       return Optional.empty();
@@ -206,6 +258,9 @@ public final class Section {
   /** The child mapping at {@code key}; an absent key gives an empty mapping at this section's line. */
   public Section section(String key) {
     known.add(key);
+    if (recorded != null) {
+      return child(pathOf(key), recorded.property(key).mapping());
+    }
     ConfigNode.Entry entry = node.entries().get(key);
     if (entry == null || entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull()) {
       int line = entry == null ? node.line() : entry.keyLine();
@@ -223,12 +278,27 @@ public final class Section {
   /** The raw node at {@code key}, for values that may take several shapes. */
   Optional<ConfigNode> node(String key) {
     known.add(key);
+    if (recorded != null) {
+      // the reader then asks for what a mapping there would hold; a single value is allowed as well
+      recorded.property(key).anyScalar();
+      return Optional.of(new ConfigNode.Mapping(0, Map.of()));
+    }
+    return value(key);
+  }
+
+  private Optional<ConfigNode> value(String key) {
+    known.add(key);
     return Optional.ofNullable(node.entries().get(key)).map(ConfigNode.Entry::value)
         .filter(value -> !(value instanceof ConfigNode.Scalar scalar && scalar.isNull()));
   }
 
   /** A list of mappings; each item comes back as a section with the path {@code key[i]}. */
   public List<Section> sections(String key) {
+    if (recorded != null) {
+      known.add(key);
+      return List.of(child(pathOf(key) + "[0]",
+          recorded.property(key).listOfMappings()));
+    }
     List<Section> sections = new ArrayList<>();
     List<ConfigNode> items = items(key);
     for (int i = 0; i < items.size(); i++) {
@@ -245,7 +315,8 @@ public final class Section {
 
   /** A list of single values; a single value alone counts as a list of one. */
   public List<String> texts(String key) {
-    Optional<ConfigNode> value = node(key);
+    record(key).ifPresent(ConfigSchema.Property::texts);
+    Optional<ConfigNode> value = value(key);
     if (value.isPresent() && value.get() instanceof ConfigNode.Scalar scalar) {
       return resolve(key, scalar.text(), false).map(List::of).orElse(List.of());
     }
@@ -281,6 +352,10 @@ public final class Section {
 
   /** The keys of this mapping, in file order, each counted as known. */
   public List<String> keys() {
+    if (recorded != null) {
+      recorded.open();
+      return List.of(ConfigSchema.ANY_KEY);
+    }
     known.addAll(node.entries().keySet());
     return List.copyOf(node.entries().keySet());
   }
@@ -308,10 +383,23 @@ public final class Section {
     }
   }
 
+  /**
+   * When recording, the value of this pass among {@code values} (recorded as the key's choices), so that a reader
+   * that branches on the key reads every branch over the passes; empty when reading a file.
+   */
+  Optional<String> explored(String key, java.util.Collection<String> values) {
+    if (recorded == null) {
+      return Optional.empty();
+    }
+    known.add(key);
+    recorded.property(key).oneOf(values);
+    return values.isEmpty() ? Optional.empty() : Optional.of(choices.pick(List.copyOf(values)));
+  }
+
   // ---- internals --------------------------------------------------------------------------------
 
   private List<ConfigNode> items(String key) {
-    Optional<ConfigNode> value = node(key);
+    Optional<ConfigNode> value = value(key);
     if (value.isEmpty()) {
       return List.of();
     }
@@ -323,7 +411,7 @@ public final class Section {
   }
 
   private Optional<ConfigNode.Scalar> scalar(String key) {
-    Optional<ConfigNode> value = node(key);
+    Optional<ConfigNode> value = value(key);
     if (value.isEmpty()) {
       return Optional.empty();
     }

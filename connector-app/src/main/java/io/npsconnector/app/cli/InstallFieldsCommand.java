@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,13 +27,12 @@ final class InstallFieldsCommand implements Callable<Integer> {
   @ParentCommand NpsConnectorCommand parent;
   @Mixin ConfigOption config;
 
-  @Option(names = "--connection", required = true, paramLabel = "NAME", description = "The connection.")
-  String connectionName;
+  @Mixin ConnectionOption connectionOption;
 
   @Override
   public Integer call() {
     NpsConfig loaded = config.load(parent.environment());
-    ConnectionConfig connection = Adapters.connection(loaded, connectionName, config.file);
+    ConnectionConfig connection = connectionOption.select(loaded, config.file);
     FieldReport report;
     try (Composition app = Composition.of(loaded)) {
       report = app.get(CrmAdapters.class).open(connection).installFields();

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     description = "Runs a Net Promoter Score programme inside your CRM (Salesforce, HubSpot).",
     subcommands = {
       ValidateConfigCommand.class,
+      ConfigSchemaCommand.class,
       ReportCommand.class,
       ExplainCommand.class,
       SimulateCommand.class,
@@ -50,12 +51,10 @@ public final class NpsConnectorCommand implements Runnable {
   /** As {@link #commandLine()}, resolving configuration references from {@code environment}. */
   public static CommandLine commandLine(Map<String, String> environment) {
     CommandLine commandLine = new CommandLine(new NpsConnectorCommand(environment));
-    // picocli prints only "did you mean" when it has a suggestion; the usage always helps more
+    // the error, "did you mean", and one line of usage: the whole help would bury the error
     commandLine.setParameterExceptionHandler((ex, args) -> {
       CommandLine failed = ex.getCommandLine();
-      failed.getErr().println(ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, failed.getErr());
-      failed.usage(failed.getErr());
+      failed.getErr().println(Usage.error(ex, args));
       return failed.getCommandSpec().exitCodeOnInvalidInput();
     });
     commandLine.setExecutionExceptionHandler(

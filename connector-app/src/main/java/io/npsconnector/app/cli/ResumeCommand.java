@@ -6,12 +6,10 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.ConnectionStatus;
 import io.npsconnector.core.engine.Engine;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -27,14 +25,12 @@ final class ResumeCommand implements Callable<Integer> {
   @ParentCommand NpsConnectorCommand parent;
   @Mixin ConfigOption config;
 
-  @Option(names = "--connection", paramLabel = "NAME",
-      description = "The connection to resume; may be left out when the configuration has only one.")
-  String name;
+  @Mixin ConnectionOption connectionOption;
 
   @Override
   public Integer call() {
     NpsConfig loaded = config.load(parent.environment());
-    ConnectionConfig connection = name != null ? Adapters.connection(loaded, name, config.file) : only(loaded);
+    ConnectionConfig connection = connectionOption.select(loaded, config.file);
     if (!ExistingStore.exists(loaded.store())) {
       throw new CommandFailure("no store yet at " + loaded.store() + ": nothing was ever stopped there");
     }
@@ -51,14 +47,5 @@ final class ResumeCommand implements Callable<Integer> {
           + before.operation().orElse("") + ": " + before.message().orElse("") + ")");
     }
     return 0;
-  }
-
-  private ConnectionConfig only(NpsConfig loaded) {
-    List<ConnectionConfig> enabled = loaded.connections().stream().filter(ConnectionConfig::enabled).toList();
-    if (enabled.size() != 1) {
-      throw new CommandFailure("--connection is needed: " + config.file + " has " + enabled.size()
-          + " enabled connections (" + String.join(", ", enabled.stream().map(ConnectionConfig::name).toList()) + ")");
-    }
-    return enabled.get(0);
   }
 }

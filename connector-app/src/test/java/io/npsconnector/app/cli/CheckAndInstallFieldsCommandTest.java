@@ -197,4 +197,33 @@ class CheckAndInstallFieldsCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("no connection named 'hubspt'").contains("connections: hubspot, salesforce");
   }
+
+  @Test
+  void installFieldsWorksOnTheOnlyEnabledConnectionWhenNoneIsNamed() {
+    properties("""
+        {"results": [{"name": "nps_score", "label": "NPS", "type": "string", "fieldType": "text",
+          "groupName": "contactinformation", "options": [], "calculated": false, "hubspotDefined": false,
+          "modificationMetadata": {"archivable": true, "readOnlyDefinition": false, "readOnlyValue": false}}]}
+        """, NAME_ONLY);
+
+    CommandRun run = CommandRun.of(ENV, "install-fields", "--config", config.toString());
+
+    // salesforce is disabled, so hubspot is the one: its properties were read and its clash reported
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("nps_score").contains("nothing was created or changed");
+    hubspot.verify(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        urlEqualTo("/crm/v3/properties/contacts")));
+  }
+
+  @Test
+  void installFieldsWithSeveralEnabledConnectionsAsksWhichAndListsThem() throws IOException {
+    Files.writeString(config, Files.readString(config).replace("enabled: false", "enabled: true"));
+
+    CommandRun run = CommandRun.of(ENV, "install-fields", "--config", config.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err().strip()).isEqualTo("--connection is needed: " + config
+        + " has 2 enabled connections (hubspot, salesforce); add --connection hubspot");
+    assertThat(hubspot.getAllServeEvents()).isEmpty();
+  }
 }

@@ -46,6 +46,33 @@ class NpsConnectorCommandTest {
   }
 
   @Test
+  void misspeltCommandGetsADidYouMeanAndOneLineOfUsage() {
+    CommandRun run = CommandRun.of("rnu", "--config", "x.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines()).containsExactly(
+        "Unmatched arguments from index 0: 'rnu', '--config', 'x.yaml' — did you mean 'run'?",
+        "Usage: nps-connector COMMAND (see nps-connector --help, or nps-connector help COMMAND)");
+  }
+
+  @Test
+  void misspeltOptionGetsADidYouMean() {
+    CommandRun run = CommandRun.of("check", "--confg", "x.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines()).first().asString().contains("'--confg'").endsWith(" — did you mean '--config'?");
+  }
+
+  @Test
+  void missingOptionPrintsTheErrorAndOneLineOfUsageNotTheWholeHelp() {
+    CommandRun run = CommandRun.of("explain", "--config", "x.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines()).containsExactly("Missing required option: '--contact=CONNECTION:CRM_ID'",
+        "Usage: nps-connector explain --config FILE --contact CONNECTION:CRM_ID (see nps-connector explain --help)");
+  }
+
+  @Test
   void demoDescribesItsOptions() {
     CommandRun run = CommandRun.of("demo", "--help");
 

@@ -132,10 +132,23 @@ class ValidateConfigCommandTest {
   }
 
   @Test
-  void missingArgumentIsAUsageError() {
-    CommandRun run = CommandRun.of("validate-config");
+  void takesTheFileAsConfigOptionLikeEveryOtherCommand() {
+    CommandRun withOption = CommandRun.of("validate-config", "--config", DEMO.toString());
+    CommandRun positional = CommandRun.of("validate-config", DEMO.toString());
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("Missing required parameter: 'FILE'");
+    assertThat(withOption.exitCode()).as(withOption.err()).isZero();
+    assertThat(withOption.out()).startsWith(DEMO + " is valid.").isEqualTo(positional.out());
+  }
+
+  @Test
+  void refusesNoFileAndTwoFilesAsUsageErrors() {
+    CommandRun none = CommandRun.of("validate-config");
+    CommandRun both = CommandRun.of("validate-config", "--config", DEMO.toString(), "other.yaml");
+
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err().lines()).containsExactly("Missing required option: '--config=FILE'",
+        "Usage: nps-connector validate-config --config FILE (see nps-connector validate-config --help)");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).startsWith("Give the file once: --config " + DEMO + " or other.yaml, not both");
   }
 }
