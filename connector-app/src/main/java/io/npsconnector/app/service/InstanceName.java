@@ -13,12 +13,12 @@ import io.npsconnector.config.NpsConfig;
  * port (a process manager, a container restarted in its pod) gets the same name back, so it takes its own claims
  * back at once. On port 0 (any free port, for tests) the port part is random.
  */
-final class InstanceName {
+public final class InstanceName {
   private static final int MAX_HOST_LENGTH = 80;
 
   private InstanceName() {}
 
-  static String of(NpsConfig config, int port) {
+  public static String of(NpsConfig config, int port) {
     return config.scheduler().instanceName().orElseGet(() -> derived(host(), port));
   }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.npsconnector.app.service.InstanceName;
 import io.npsconnector.app.service.Service;
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.ConnectionConfig;
@@ -39,11 +40,14 @@ public final class ChaosInstance {
             connection.enabled(), sync, connection.fieldMapping(), connection.segments(), connection.timeZone(),
             connection.locale(), connection.settings())).toList(),
         loaded.email(), loaded.webhook(), loaded.triggers(), loaded.fatigue(), loaded.sendWindow(),
-        loaded.reminderAfter(), loaded.invitationExpiry(), loaded.writeback(), loaded.templates());
-    EngineSettings defaults = EngineSettings.defaults().withPolling(poll, heartbeat);
+        loaded.reminderAfter(), loaded.invitationExpiry(), loaded.writeback(), loaded.templates(),
+        loaded.scheduler());
+    // the instance name run would take (stable across restarts), the cycle's shorter poll and heartbeat
+    EngineSettings defaults = EngineSettings.defaults().with(config.scheduler(), InstanceName.of(config, port))
+        .withPolling(poll, heartbeat);
     EngineSettings settings = new EngineSettings(defaults.instanceName(), defaults.threads(),
-        defaults.pollingInterval(), defaults.heartbeatInterval(), Duration.ofMillis(500), poll,
-        Duration.ofMillis(200), defaults.shutdownWait());
+        defaults.pollingInterval(), defaults.heartbeatInterval(), defaults.missedHeartbeats(), Duration.ofMillis(500),
+        poll, Duration.ofMillis(200), defaults.shutdownWait());
     EngineHooks hooks = haltAt(System.getProperty("chaos.halt-at", ""));
     Service.Options options = Service.Options.of(config).withPort("127.0.0.1", port)
         .withSurveyRequestsPerMinute(1_000_000);
