@@ -90,7 +90,9 @@ class QuickStartTest {
   /** A reading command as a JVM of its own, as from a second terminal: H2 serves it the demo's open store. */
   private static void assertExplainRunsAsItsOwnProcessWhileTheDemoServes(Line explain, Path data)
       throws IOException, InterruptedException {
+    // the test class path holds several modules' logback-test.xml, which logback would report on standard output
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     explain.args().forEach(arg -> command.add(local(arg, data)));
     Path errors = Files.createTempFile(data, "explain", ".err");
