@@ -92,7 +92,8 @@ class QuickStartTest {
       throws IOException, InterruptedException {
     // the test class path holds several modules' logback-test.xml, which logback would report on standard output
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
+        "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener", "-Dfile.encoding=UTF-8",
+        "-Dsun.stdout.encoding=UTF-8",
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     explain.args().forEach(arg -> command.add(local(arg, data)));
     Path errors = Files.createTempFile(data, "explain", ".err");
