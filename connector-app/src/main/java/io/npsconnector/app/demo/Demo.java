@@ -455,7 +455,8 @@ public final class Demo implements AutoCloseable {
    * The demo's configuration: both sandboxes at their addresses, the mail server on {@code smtpPort}, the store
    * under {@code dataDir}, the survey pages on {@code port}.
    */
-  static String configuration(Path dataDir, int port, String hubspotUrl, String salesforceUrl, int smtpPort) {
+  public static String configuration(Path dataDir, int port, String hubspotUrl, String salesforceUrl,
+      int smtpPort) {
     return """
         # Written by `nps-connector demo`: the configuration it runs on, with the ports its CRM sandboxes, mail
         # server and dashboard listen on while it serves. Use it with explain, simulate, check, validate-config.

@@ -8,6 +8,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.npsconnector.app.demo.Demo;
 import io.npsconnector.config.ConfigSchema;
 import io.npsconnector.config.ConnectionTypes;
 import java.io.IOException;
@@ -53,6 +54,14 @@ class ConfigSchemaTest {
     for (Path example : examples) {
       assertThat(errors(read(example))).as(example.toString()).isEmpty();
     }
+  }
+
+  @Test
+  void theConfigurationTheDemoWritesIsValid() {
+    String demo = Demo.configuration(Path.of("data", "demo"), 8080, "http://127.0.0.1:8081",
+        "http://127.0.0.1:8082", 8083);
+
+    assertThat(errors(demo)).isEmpty();
   }
 
   @Test
