@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 import io.npsconnector.config.Durations;
 import io.npsconnector.core.engine.ConnectionStatus;
@@ -51,12 +52,14 @@ final class Health implements AutoCloseable {
    */
   record Crm(String connection, boolean up, String detail, Optional<Instant> checkedAt, ConnectionStatus engine) {}
 
-  private record Checked(Status status, Instant at) {}
+  /** A live check's result, when it came ({@code at} for people, {@code tick} to measure its age). */
+  private record Checked(Status status, Instant at, long tick) {}
 
   private final Database database;
   private final Map<String, CrmAdapter> adapters;
   private final Engine engine;
   private final Clock clock;
+  private final LongSupplier ticker;
   private final Map<String, Checked> checked = new HashMap<>();
   private final Map<String, CompletableFuture<Status>> running = new HashMap<>();
   private final ExecutorService checks = Executors.newCachedThreadPool(runnable -> {
@@ -66,10 +69,19 @@ final class Health implements AutoCloseable {
   });
 
   Health(Database database, Map<String, CrmAdapter> adapters, Engine engine, Clock clock) {
+    this(database, adapters, engine, clock, System::nanoTime);
+  }
+
+  /**
+   * @param ticker nanoseconds of elapsed time: a check's age is real time (the CRM's API budget is spent in it),
+   *     whatever the clock says
+   */
+  Health(Database database, Map<String, CrmAdapter> adapters, Engine engine, Clock clock, LongSupplier ticker) {
     this.database = database;
     this.adapters = adapters;
     this.engine = engine;
     this.clock = clock;
+    this.ticker = ticker;
   }
 
   /** Whether the service can serve: the store answers a query. */
@@ -133,7 +145,7 @@ final class Health implements AutoCloseable {
   /** The live check of {@code name} running now, started when the last one is older than the freshness limit. */
   private synchronized Optional<CompletableFuture<Status>> refreshIfStale(String name, CrmAdapter adapter) {
     Checked last = checked.get(name);
-    if (last != null && last.at().plus(CRM_CHECK_FRESH_FOR).isAfter(clock.instant())) {
+    if (last != null && ticker.getAsLong() - last.tick() < CRM_CHECK_FRESH_FOR.toNanos()) {
       return Optional.empty();
     }
     CompletableFuture<Status> check = running.get(name);
@@ -155,7 +167,7 @@ final class Health implements AutoCloseable {
   private synchronized void finished(String name, Status status) {
     running.remove(name);
     if (status != null) {
-      checked.put(name, new Checked(status, clock.instant()));
+      checked.put(name, new Checked(status, clock.instant(), ticker.getAsLong()));
     }
   }
 

@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.npsconnector.core.engine.ConnectionStatus;
-import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
@@ -41,10 +40,8 @@ final class Metrics implements AutoCloseable {
   private final Map<String, Boolean> crmUp = new ConcurrentHashMap<>();
   private final Health health;
   private final JvmGcMetrics gc = new JvmGcMetrics();
-  private final Engine engine;
 
-  Metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine, Health health) {
-    this.engine = engine;
+  Metrics(Database database, Map<String, CrmAdapter> adapters, Health health) {
     this.health = health;
     this.invitations = new InvitationRepository(database.jdbi());
     this.writebacks = new WritebackRepository(database.jdbi());

@@ -53,8 +53,7 @@ final class WebModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Metrics metrics(Database database, Map<String, CrmAdapter> adapters, Engine engine, Health health,
-      Lifecycle lifecycle) {
-    return lifecycle.own("metrics", new Metrics(database, adapters, engine, health));
+  Metrics metrics(Database database, Map<String, CrmAdapter> adapters, Health health, Lifecycle lifecycle) {
+    return lifecycle.own("metrics", new Metrics(database, adapters, health));
   }
 }

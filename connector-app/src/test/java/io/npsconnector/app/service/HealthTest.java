@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import io.npsconnector.core.testing.FakeCrmProvider;
 import io.npsconnector.core.testing.ForwardingCrmAdapter;
 import io.npsconnector.core.testing.TestClock;
 
-/** {@link Health} over a CRM whose check hangs: readiness and the answer do not wait for it. */
+/** {@link Health} over a CRM whose check can be held: readiness and the answer never wait for it long. */
 class HealthTest {
   private static final NpsConfig CONFIG = FakeCrmProvider.parse("health-test.yaml", """
       company: Acme
@@ -40,7 +41,8 @@ class HealthTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-12-06T10:00:00Z"));
   private final CountDownLatch answer = new CountDownLatch(1);
   private final AtomicInteger checks = new AtomicInteger();
-  private final CrmAdapter hanging = new ForwardingCrmAdapter(FakeCrmAdapter.builder().connection("crm").build()) {
+  private final FakeCrmAdapter fake = FakeCrmAdapter.builder().connection("crm").build();
+  private final CrmAdapter hanging = new ForwardingCrmAdapter(fake) {
     @Override
     public ConnectionCheck check() {
       checks.incrementAndGet();
@@ -53,7 +55,8 @@ class HealthTest {
     }
   };
   private final Engine engine = Engine.builder(CONFIG, database).clock(clock).adapter("crm", hanging).build();
-  private final Health health = new Health(database, Map.of("crm", hanging), engine, clock);
+  private final AtomicLong ticker = new AtomicLong();
+  private final Health health = new Health(database, Map.of("crm", hanging), engine, clock, ticker::get);
 
   @AfterEach
   void close() {
@@ -84,6 +87,34 @@ class HealthTest {
     assertThat(answered.checkedAt()).contains(clock.instant());
     assertThat(health.report().body()).containsEntry("status", "UP").doesNotContainKey("reasons");
     assertThat(checks.get()).isEqualTo(1);
+  }
+
+  @Test
+  void eachCrmCheckIsCurrentToThirtySecondsBothWays() {
+    answer.countDown();
+    assertThat(awaitAnswered().up()).isTrue();
+
+    fake.revokeCredentials();
+    ticker.addAndGet(Duration.ofSeconds(29).toNanos());
+    assertThat(health.crms().get(0).up()).as("the check of 29 s ago stands").isTrue();
+    ticker.addAndGet(Duration.ofSeconds(2).toNanos());
+    clock.advance(Duration.ofSeconds(31));
+    Health.Crm revoked = health.crms().get(0);
+
+    assertThat(revoked.up()).isFalse();
+    assertThat(revoked.detail()).isEqualTo("cannot sign in: the CRM refused the credentials (HTTP 401)");
+    assertThat(revoked.checkedAt()).contains(Instant.parse("2026-12-06T10:00:31Z"));
+    Health.Report report = health.report();
+    assertThat(report.ready()).isTrue();
+    assertThat(report.body()).containsEntry("status", "DEGRADED").containsEntry("reasons",
+        java.util.List.of("crm: cannot sign in: the CRM refused the credentials (HTTP 401)"));
+    assertThat(revoked.engine().state()).as("a failed check is reported; it does not stop the connection")
+        .isEqualTo(io.npsconnector.core.engine.ConnectionStatus.State.ACTIVE);
+
+    fake.restoreCredentials();
+    ticker.addAndGet(Duration.ofSeconds(31).toNanos());
+    assertThat(health.crms().get(0).up()).as("the CRM works again").isTrue();
+    assertThat(checks.get()).as("one live check per 30 s").isEqualTo(3);
   }
 
   private Health.Crm awaitAnswered() {

@@ -60,7 +60,7 @@ class ServiceLifecycleTest {
     Database database = service.database();
 
     assertThat(composition.lifecycle().running()).containsExactly("store", "adapter crm-a", "adapter crm-b",
-        "metrics", "scheduler", "webhook work", "HTTP server");
+        "CRM checks", "metrics", "scheduler", "webhook work", "HTTP server");
     assertThat(answers(port)).isTrue();
     service.close();
 

@@ -9,9 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
-import io.npsconnector.core.testing.TestClock;
 import io.npsconnector.salesforce.OrgFixture;
 import io.npsconnector.salesforce.SalesforceFieldsFixtures;
 
@@ -108,35 +105,6 @@ class ServiceTest {
   }
 
   @Test
-  void eachCrmCheckIsCurrentToThirtySecondsBothWays() throws Exception {
-    TestClock clock = new TestClock(Instant.parse("2026-12-06T10:00:00Z"));
-    service = Service.start(config(), ServiceTest::withoutScheduler, binder -> binder.bind(Clock.class)
-        .toInstance(clock));
-    assertThat(crmCheck().path("status").asText()).isEqualTo("UP");
-
-    org.org.revokeToken(OrgFixture.TOKEN);
-    clock.advance(Duration.ofSeconds(29));
-    assertThat(crmCheck().path("status").asText()).as("the check of 29 s ago stands").isEqualTo("UP");
-    clock.advance(Duration.ofSeconds(2));
-    HttpResponse<String> revoked = get("/health");
-
-    assertThat(revoked.statusCode()).isEqualTo(200);
-    JsonNode body = new ObjectMapper().readTree(revoked.body());
-    assertThat(body.path("status").asText()).isEqualTo("DEGRADED");
-    assertThat(body.path("checks").path("crm:sf").path("status").asText()).isEqualTo("DOWN");
-    assertThat(body.path("checks").path("crm:sf").path("checked-at").asText()).isEqualTo("2026-12-06T10:00:31Z");
-    assertThat(body.path("connections").path("sf").path("state").asText())
-        .as("a failed check is reported, it does not stop the connection").isEqualTo("ACTIVE");
-    assertThat(get("/metrics").body()).contains("nps_crm_up{connection=\"sf\"} 0.0");
-
-    org.org.acceptToken(OrgFixture.TOKEN);
-    clock.advance(Duration.ofSeconds(31));
-    assertThat(crmCheck().path("status").asText()).as("the CRM works again").isEqualTo("UP");
-    assertThat(get("/metrics").body()).contains("nps_crm_up{connection=\"sf\"} 1.0");
-    assertThat(org.org.calls("describeSObjects")).as("one live check per 30 s").isEqualTo(3);
-  }
-
-  @Test
   void readinessIsTheStoreAlone() throws Exception {
     service = Service.start(config(), ServiceTest::withoutScheduler);
     assertThat(get("/health").statusCode()).isEqualTo(200);
@@ -150,10 +118,6 @@ class ServiceTest {
         .isEqualTo("DOWN");
     assertThat(get("/health/ready").statusCode()).isEqualTo(503);
     assertThat(get("/health/live").statusCode()).isEqualTo(200);
-  }
-
-  private JsonNode crmCheck() throws Exception {
-    return new ObjectMapper().readTree(get("/health").body()).path("checks").path("crm:sf");
   }
 
   @Test
