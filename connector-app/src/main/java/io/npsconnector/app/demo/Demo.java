@@ -19,6 +19,7 @@ import io.npsconnector.app.service.Composition;
 import io.npsconnector.app.service.CrmAdapters;
 import io.npsconnector.app.service.Lifecycle;
 import io.npsconnector.app.service.Service;
+import io.npsconnector.app.web.CapturedMails;
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Engine;
@@ -64,6 +65,7 @@ public final class Demo implements AutoCloseable {
   private final HubSpotSandbox hubspot;
   private final SalesforceSandbox salesforce;
   private final GreenMail smtp;
+  private final SmtpCapture captured;
   private final Service service;
   private final NpsConfig config;
   private final Database database;
@@ -83,6 +85,7 @@ public final class Demo implements AutoCloseable {
     hubspot = HubSpotSandbox.seeded(options.seed(), options.contactsPerCrm());
     salesforce = SalesforceSandbox.seeded(options.seed() + 1, options.contactsPerCrm());
     smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp"));
+    captured = new SmtpCapture(smtp);
     try {
       String hubspotUrl = lifecycle.own("HubSpot sandbox", hubspot).start();
       String salesforceUrl = lifecycle.own("Salesforce sandbox", salesforce).start();
@@ -94,7 +97,8 @@ public final class Demo implements AutoCloseable {
       Service.Options listen = Service.Options.of(config).withPort("127.0.0.1", options.port()).withoutScheduler()
           .withSurveyRequestsPerMinute(RESPONDENT_REQUESTS_PER_MINUTE);
       composition = Composition.of(lifecycle, config,
-          binder -> binder.bind(Service.Options.class).toInstance(listen));
+          binder -> binder.bind(Service.Options.class).toInstance(listen),
+          binder -> binder.bind(CapturedMails.class).toInstance(captured)); // the dashboard shows them
       service = Service.start(composition);
       database = service.database();
     } catch (RuntimeException e) {
@@ -156,7 +160,10 @@ public final class Demo implements AutoCloseable {
       }
     }
     List<MimeMessage> mails = Arrays.asList(smtp.getReceivedMessages());
-    progress.accept(mails.size() + " mails captured; simulated respondents answer through the survey pages ...");
+    Path emlFolder = options.dataDir().resolve("mails");
+    captured.writeEml(emlFolder);
+    progress.accept(mails.size() + " mails captured (open them on the dashboard, or as .eml files in " + emlFolder
+        + "); simulated respondents answer through the survey pages ...");
     new Respondents(URI.create("http://127.0.0.1:" + service.port()), options.answerShare(), options.seed())
         .respond(mails);
     progress.accept("writing the answers back to both CRMs ...");

@@ -8,6 +8,7 @@ import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.DecisionRepository;
 import io.npsconnector.core.store.EventRepository;
 import io.npsconnector.core.store.InvitationRepository;
+import io.npsconnector.core.store.TriggerPauseRepository;
 import io.npsconnector.core.store.UnsubscribeRepository;
 import io.npsconnector.core.store.WritebackRepository;
 import org.jdbi.v3.core.Jdbi;
@@ -15,12 +16,14 @@ import org.jdbi.v3.core.Jdbi;
 /** The repositories over one database, made once. */
 record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, CursorRepository cursors,
     InvitationRepository invitations, DecisionRepository decisions, AnswerRepository answers,
-    WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates) {
+    WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates,
+    TriggerPauseRepository triggerPauses) {
 
   static Stores of(Database database) {
     Jdbi jdbi = database.jdbi();
     return new Stores(jdbi, new ContactRepository(jdbi), new EventRepository(jdbi), new CursorRepository(jdbi),
         new InvitationRepository(jdbi), new DecisionRepository(jdbi), new AnswerRepository(jdbi),
-        new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi));
+        new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi),
+        new TriggerPauseRepository(jdbi));
   }
 }
