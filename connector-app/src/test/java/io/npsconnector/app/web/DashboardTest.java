@@ -67,7 +67,7 @@ class DashboardTest {
         .contains("95 % interval").contains("NPS over time").contains("<svg class=\"chart\"")
         .contains("class=\"band\"").contains("Score distribution").contains("By trigger").contains("post-purchase")
         .contains("By channel").contains("By CRM connection").contains("Response rate")
-        .contains("Detractors awaiting follow-up").contains("Write-back failures").contains("Active triggers")
+        .contains("Detractors awaiting follow-up").contains("Write-back failures").contains("<h2>Triggers</h2>")
         .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
     assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
   }

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /**
+   * What {@code run} does, at the default log level (INFO while everything else logs from WARN): one line per
+   * sync, send batch and write-back flush of a connection, and when a failing CRM answers again.
+   */
+  static final Logger ACTIVITY = LoggerFactory.getLogger("io.npsconnector.activity");
 
   private final NpsConfig config;
   private final Map<String, CrmAdapter> adapters;
@@ -35,6 +40,7 @@ public final class Engine implements AutoCloseable {
   private final java.time.Clock clock;
   private final ConnectionGuard guard;
   private final java.time.Duration writebackPause;
+  private final SendLog sendLog;
   private final Map<String, SyncRun> lastSyncs = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Engine(Builder builder) {
@@ -52,6 +58,7 @@ public final class Engine implements AutoCloseable {
         name -> ConnectionGuard.fingerprint(config.connection(name).orElseThrow()), builder.clock);
     this.writeback = new WritebackService(config, stores, builder.clock, builder.hooks);
     this.writebackPause = builder.settings.writebackRetryWait();
+    this.sendLog = new SendLog(builder.clock);
   }
 
   public static Builder builder(NpsConfig config, Database database) {
@@ -97,6 +104,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private SyncReport syncAndTriggerNow(String connection) {
+    sendLog.flush(connection);
     long started = System.nanoTime();
     SyncService.Result read = sync.sync(connection, adapter(connection));
     TriggerService.Result events = triggers.evaluatePending(connection);
@@ -109,7 +117,7 @@ public final class Engine implements AutoCloseable {
         events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
     java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
     lastSyncs.put(connection, new SyncRun(clock.instant(), report, took));
-    LOG.info("{}: sync done: contacts={} events={} invitations={} suppressions={} api_calls={} duration_ms={}",
+    ACTIVITY.info("{}: sync done: contacts={} events={} invitations={} suppressions={} api_calls={} duration_ms={}",
         connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
         took.toMillis());
     return report;
@@ -133,12 +141,21 @@ public final class Engine implements AutoCloseable {
 
   /** Sends one invitation now (if it is still due, eligible and inside the recipient's send window). */
   public String send(long invitationId) {
-    return delivery.send(invitationId).outcome().name();
+    return sent(invitationId, delivery.send(invitationId)).outcome().name();
   }
 
   /** As {@link #send}, for the scheduler: when to run it again (a retry, or the send window's opening). */
   Optional<java.time.Instant> sendFromScheduler(long invitationId) {
-    return delivery.send(invitationId).again();
+    return sent(invitationId, delivery.send(invitationId)).again();
+  }
+
+  /** Counts the attempt into its connection's send batch (one log line per batch). */
+  private DeliveryService.Attempt sent(long invitationId, DeliveryService.Attempt attempt) {
+    if (attempt.outcome() != DeliveryService.Outcome.ALREADY_DONE) {
+      stores.invitations().find(invitationId).ifPresent(invitation -> sendLog.sent(invitation.connection(),
+          attempt.outcome()));
+    }
+    return attempt;
   }
 
   /** Sends the reminder of an unanswered invitation now, if the recipient's send window is open. */
@@ -194,12 +211,13 @@ public final class Engine implements AutoCloseable {
 
   /** Writes pending answers back to the CRM in the largest batches it takes. */
   public FlushReport flushWritebacks(String connection) {
+    sendLog.flush(connection);
     long started = System.nanoTime();
     WritebackService.Result result = guard.call(connection, () -> writeback.flush(connection, adapter(connection)));
     result.pausedBy().ifPresent(pause -> guard.retryLater(connection, pause, writebackPause));
     FlushReport report = new FlushReport(result.calls(), result.written(), result.failed(), result.retryLater());
     if (report.calls() + report.retryLater() > 0) { // an idle flush every interval would only be noise
-      LOG.info("{}: write-back flush done: written={} failed={} retry_later={} api_calls={} duration_ms={}",
+      ACTIVITY.info("{}: write-back flush done: written={} failed={} retry_later={} api_calls={} duration_ms={}",
           connection, report.written(), report.failed(), report.retryLater(), report.calls(),
           (System.nanoTime() - started) / 1_000_000);
     }
