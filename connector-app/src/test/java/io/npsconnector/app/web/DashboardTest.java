@@ -116,6 +116,15 @@ class DashboardTest {
   }
 
   @Test
+  void outsideTheDemoThereAreNoMailPages() {
+    signIn();
+
+    assertThat(fixture.get("/admin").body()).doesNotContain("/admin/mails");
+    assertThat(fixture.get("/admin/mails").statusCode()).isEqualTo(404);
+    assertThat(fixture.get("/admin/mails/1/html").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void theJsonSummaryCarriesNpsNAndInterval() throws Exception {
     signIn();
 

@@ -82,6 +82,9 @@ class TriggerPauseTest {
       assertThat(decision.rule()).isEqualTo("trigger-paused");
       assertThat(decision.reason()).contains("paused by admin from 127.0.0.1");
     });
+    assertThat(new io.npsconnector.core.engine.Explainer(fixture.database).explain(SurveyFixture.CONNECTION, "c-1")
+        .entries()).anySatisfy(entry -> assertThat(entry.text()).as("what explain prints")
+            .startsWith("post-purchase: SUPPRESS by rule 'trigger-paused': trigger 'post-purchase' paused by admin"));
     assertThat(fixture.get("/admin").body()).contains("class=\"paused\">paused by admin from 127.0.0.1 since ")
         .contains("action=\"/admin/triggers/post-purchase/resume\"");
 

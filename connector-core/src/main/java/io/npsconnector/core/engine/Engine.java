@@ -141,19 +141,25 @@ public final class Engine implements AutoCloseable {
 
   /** Sends one invitation now (if it is still due, eligible and inside the recipient's send window). */
   public String send(long invitationId) {
-    return sent(invitationId, delivery.send(invitationId)).outcome().name();
+    Optional<String> connection = connectionOf(invitationId);
+    return sent(connection, delivery.send(invitationId)).outcome().name();
   }
 
   /** As {@link #send}, for the scheduler: when to run it again (a retry, or the send window's opening). */
   Optional<java.time.Instant> sendFromScheduler(long invitationId) {
-    return sent(invitationId, delivery.send(invitationId)).again();
+    Optional<String> connection = connectionOf(invitationId);
+    return sent(connection, delivery.send(invitationId)).again();
+  }
+
+  /** The invitation's connection, read before the send, so that nothing is read between its end and its task's. */
+  private Optional<String> connectionOf(long invitationId) {
+    return stores.invitations().find(invitationId).map(io.npsconnector.core.store.Invitation::connection);
   }
 
   /** Counts the attempt into its connection's send batch (one log line per batch). */
-  private DeliveryService.Attempt sent(long invitationId, DeliveryService.Attempt attempt) {
+  private DeliveryService.Attempt sent(Optional<String> connection, DeliveryService.Attempt attempt) {
     if (attempt.outcome() != DeliveryService.Outcome.ALREADY_DONE) {
-      stores.invitations().find(invitationId).ifPresent(invitation -> sendLog.sent(invitation.connection(),
-          attempt.outcome()));
+      connection.ifPresent(name -> sendLog.sent(name, attempt.outcome()));
     }
     return attempt;
   }
