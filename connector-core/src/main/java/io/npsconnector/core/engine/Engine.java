@@ -158,8 +158,8 @@ public final class Engine implements AutoCloseable {
 
   /** Counts the attempt into its connection's send batch (one log line per batch). */
   private DeliveryService.Attempt sent(Optional<String> connection, DeliveryService.Attempt attempt) {
-    if (attempt.outcome() != DeliveryService.Outcome.ALREADY_DONE) {
-      connection.ifPresent(name -> sendLog.sent(name, attempt.outcome()));
+    if (attempt.outcome() != DeliveryService.Outcome.ALREADY_DONE && connection.isPresent()) {
+      sendLog.sent(connection.get(), attempt.outcome());
     }
     return attempt;
   }

@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -18,38 +18,58 @@ final class SendLog {
   static final Duration BATCH = Duration.ofMinutes(1);
 
   private final Clock clock;
-  private final Map<String, Batch> open = new ConcurrentHashMap<>();
+  private final Map<String, Batch> open = new HashMap<>();
 
   SendLog(Clock clock) {
     this.clock = clock;
   }
 
-  private record Batch(Instant started, long nanos, Map<DeliveryService.Outcome, Integer> outcomes) {}
+  /** The sends of one connection since {@code started}, by outcome. */
+  private static final class Batch {
+    final Instant started;
+    final long nanos = System.nanoTime();
+    final Map<DeliveryService.Outcome, Integer> outcomes = new EnumMap<>(DeliveryService.Outcome.class);
 
-  /** Counts one send of the connection; writes the batch's line when it is a minute old. */
+    Batch(Instant started) {
+      this.started = started;
+    }
+  }
+
+  /**
+   * Counts one send of the connection; writes the batch's line when it is a minute old. Plain code on purpose:
+   * it runs between a send and the end of its scheduler task, which should be as short as it can be.
+   */
   void sent(String connection, DeliveryService.Outcome outcome) {
     Instant now = clock.instant();
-    Batch batch = open.compute(connection, (key, current) -> {
-      Batch next = current != null ? current : new Batch(now, System.nanoTime(),
-          new EnumMap<>(DeliveryService.Outcome.class));
-      next.outcomes().merge(outcome, 1, Integer::sum);
-      return next;
-    });
-    if (!now.isBefore(batch.started().plus(BATCH))) {
+    boolean full;
+    synchronized (this) {
+      Batch batch = open.get(connection);
+      if (batch == null) {
+        batch = new Batch(now);
+        open.put(connection, batch);
+      }
+      Integer count = batch.outcomes.get(outcome);
+      batch.outcomes.put(outcome, count == null ? 1 : count + 1);
+      full = !now.isBefore(batch.started.plus(BATCH));
+    }
+    if (full) {
       flush(connection);
     }
   }
 
   /** Writes the connection's open batch, if any. */
   void flush(String connection) {
-    Batch batch = open.remove(connection);
+    Batch batch;
+    synchronized (this) {
+      batch = open.remove(connection);
+    }
     if (batch == null) {
       return;
     }
-    Map<DeliveryService.Outcome, Integer> outcomes = batch.outcomes(); // counted under the map's lock, now removed
+    Map<DeliveryService.Outcome, Integer> outcomes = batch.outcomes;
     int total = outcomes.values().stream().mapToInt(Integer::intValue).sum();
     Engine.ACTIVITY.info("{}: send batch done: attempts={} {} duration_ms={}", connection, total, outcomes.entrySet().stream()
         .map(entry -> entry.getKey().name().toLowerCase(Locale.ROOT) + "=" + entry.getValue())
-        .collect(Collectors.joining(" ")), Duration.ofNanos(System.nanoTime() - batch.nanos()).toMillis());
+        .collect(Collectors.joining(" ")), Duration.ofNanos(System.nanoTime() - batch.nanos).toMillis());
   }
 }
