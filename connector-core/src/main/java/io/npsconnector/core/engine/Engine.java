@@ -242,7 +242,7 @@ public final class Engine implements AutoCloseable {
   public boolean pauseTrigger(String trigger, String who) {
     boolean paused = stores.triggerPauses().pause(configuredTrigger(trigger), who, clock.instant());
     if (paused) {
-      LOG.info("trigger '{}' paused by {}", trigger, who);
+      ACTIVITY.info("trigger '{}' paused by {}", trigger, who);
     }
     return paused;
   }
@@ -251,7 +251,7 @@ public final class Engine implements AutoCloseable {
   public boolean resumeTrigger(String trigger, String who) {
     boolean resumed = stores.triggerPauses().resume(configuredTrigger(trigger), who, clock.instant());
     if (resumed) {
-      LOG.info("trigger '{}' resumed by {}", trigger, who);
+      ACTIVITY.info("trigger '{}' resumed by {}", trigger, who);
     }
     return resumed;
   }
