@@ -19,6 +19,7 @@ import io.npsconnector.app.service.Composition;
 import io.npsconnector.app.service.CrmAdapters;
 import io.npsconnector.app.service.Lifecycle;
 import io.npsconnector.app.service.Service;
+import io.npsconnector.app.web.CapturedMails;
 import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Engine;
@@ -111,6 +112,7 @@ public final class Demo implements AutoCloseable {
   private final HubSpotSandbox hubspot;
   private final SalesforceSandbox salesforce;
   private final GreenMail smtp;
+  private final SmtpCapture captured;
   private final Service service;
   private final NpsConfig config;
   private final Database database;
@@ -138,6 +140,7 @@ public final class Demo implements AutoCloseable {
       salesforce = SalesforceSandbox.seeded(options.seed() + 1, options.contactsPerCrm(), clock)
           .port(options.portAfter(2, anyPorts));
       smtp = new GreenMail(new ServerSetup(options.portAfter(3, anyPorts), "127.0.0.1", "smtp"));
+      captured = new SmtpCapture(smtp);
     } catch (IOException | RuntimeException e) {
       folder.close();
       throw e;
@@ -163,6 +166,7 @@ public final class Demo implements AutoCloseable {
       composition = Composition.of(lifecycle, config, binder -> {
         binder.bind(Service.Options.class).toInstance(listen);
         binder.bind(java.time.Clock.class).toInstance(clock);
+        binder.bind(CapturedMails.class).toInstance(captured); // the dashboard shows them
       });
       service = Service.start(composition);
       database = service.database();
@@ -247,6 +251,10 @@ public final class Demo implements AutoCloseable {
       }
       mails += survey(engine, round, flushes, progress);
     }
+    Path emlFolder = options.dataDir().resolve("mails");
+    int written = captured.writeEml(emlFolder);
+    progress.accept(written + " mails captured: open them on the dashboard (Mails), or as .eml files in "
+        + emlFolder);
     Path answers = writeAnswers(historyStart);
     progress.accept("the configuration the demo runs on is " + options.dataDir().resolve(CONFIG_FILE)
         + "; its answers are in " + answers);

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 
+import io.npsconnector.app.web.CapturedMails;
 import io.npsconnector.app.web.Dashboard;
 import io.npsconnector.app.web.api.ReadApi;
 import io.npsconnector.app.web.SurveyServer;
@@ -22,6 +23,11 @@ import jakarta.inject.Singleton;
  * server is started (and owned) by {@link Service}.
  */
 final class WebModule extends AbstractModule {
+  @Override
+  protected void configure() {
+    bind(CapturedMails.class).toInstance(CapturedMails.NONE); // the demo binds its SMTP server's mails
+  }
+
   @Provides
   Service.Options options(NpsConfig config) {
     return Service.Options.of(config);
@@ -35,8 +41,9 @@ final class WebModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Dashboard dashboard(NpsConfig config, Database database, SurveyLinks links, Clock clock, Engine engine) {
-    return new Dashboard(config, new ReportRepository(database.jdbi()), links.tokens(), clock, engine);
+  Dashboard dashboard(NpsConfig config, Database database, SurveyLinks links, Clock clock, Engine engine,
+      CapturedMails mails) {
+    return new Dashboard(config, new ReportRepository(database.jdbi()), links.tokens(), clock, engine, mails);
   }
 
   @Provides

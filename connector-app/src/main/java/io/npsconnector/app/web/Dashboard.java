@@ -24,7 +24,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.npsconnector.config.Durations;
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.config.SendWindowConfig;
 import io.npsconnector.core.engine.ConnectionStatus;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.delivery.SurveyTokens;
@@ -34,6 +36,7 @@ import io.npsconnector.core.stats.ConfidenceInterval;
 import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.ReportRepository;
 import io.npsconnector.core.store.ReportRepository.AnswerRow;
+import io.npsconnector.core.store.TriggerPauseRepository;
 
 /**
  * The admin dashboard, server-rendered with inline SVG charts (no script): NPS over time with its 95 %
@@ -60,8 +63,11 @@ public final class Dashboard {
   private final Csrf csrf;
   private final Clock clock;
   private final byte[] css;
+  private final CapturedMails mails;
 
-  public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock, Engine engine) {
+  public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock, Engine engine,
+      CapturedMails mails) {
+    this.mails = mails;
     this.config = config;
     this.engine = engine;
     this.reports = reports;
@@ -80,6 +86,11 @@ public final class Dashboard {
     app.post("/admin/login", this::signIn);
     app.post("/admin/logout", this::signOut);
     app.post("/admin/connections/{connection}/resume", this::resume);
+    app.post("/admin/triggers/{trigger}/pause", ctx -> pauseTrigger(ctx, true));
+    app.post("/admin/triggers/{trigger}/resume", ctx -> pauseTrigger(ctx, false));
+    if (mails.capturing()) {
+      new MailPages(mails, this::signedIn).register(app);
+    }
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
         html(ctx, 200, page(ctx));
@@ -103,7 +114,7 @@ public final class Dashboard {
 
   // ---- sign-in ----
 
-  private boolean signedIn(Context ctx) {
+  boolean signedIn(Context ctx) {
     if (auth.valid(ctx.cookie(AdminAuth.SESSION_COOKIE))) {
       return true;
     }
@@ -143,11 +154,7 @@ public final class Dashboard {
 
   /** An admin resumes a connection stopped on refused credentials, once they work again; logged with who. */
   private void resume(Context ctx) {
-    if (!signedIn(ctx)) {
-      return;
-    }
-    if (!csrf.valid(ctx, "admin")) {
-      html(ctx, 403, message("This page has expired. Please reload the dashboard."));
+    if (!adminForm(ctx)) {
       return;
     }
     String connection = ctx.pathParam("connection");
@@ -157,6 +164,40 @@ public final class Dashboard {
     }
     engine.resume(connection, "the dashboard (" + ctx.ip() + ")");
     ctx.status(303).header("Location", "/admin");
+  }
+
+  /**
+   * An admin pauses or resumes a trigger: stored for every instance, audited with who and when. The admin is
+   * known by the address signed in from (the dashboard has one admin password).
+   */
+  private void pauseTrigger(Context ctx, boolean pause) {
+    if (!adminForm(ctx)) {
+      return;
+    }
+    String trigger = ctx.pathParam("trigger");
+    if (config.triggers().stream().noneMatch(configured -> configured.name().equals(trigger))) {
+      html(ctx, 404, message("There is no trigger of that name."));
+      return;
+    }
+    String who = "admin from " + ctx.ip();
+    if (pause) {
+      engine.pauseTrigger(trigger, who);
+    } else {
+      engine.resumeTrigger(trigger, who);
+    }
+    ctx.status(303).header("Location", "/admin#triggers");
+  }
+
+  /** A signed-in admin's form with a valid CSRF field; otherwise answered (sign-in, or 403) and false. */
+  private boolean adminForm(Context ctx) {
+    if (!signedIn(ctx)) {
+      return false;
+    }
+    if (!csrf.valid(ctx, "admin")) {
+      html(ctx, 403, message("This page has expired. Please reload the dashboard."));
+      return false;
+    }
+    return true;
   }
 
   private String message(String text) {
@@ -190,17 +231,39 @@ public final class Dashboard {
     for (String segment : segmentNames(answers)) {
       breakdowns.add(breakdown("By " + segment, answers, row -> row.segments().getOrDefault(segment, "(none)")));
     }
-    List<DashboardView.Trigger> triggers = config.triggers().stream().map(trigger -> new DashboardView.Trigger(
-        trigger.name(), String.valueOf(trigger.on()).toLowerCase(Locale.ROOT))).toList();
     DashboardView view = new DashboardView(config.company(), csrf.field(ctx, "admin"), tiles,
         Charts.npsOverTime("NPS by week with its 95 % interval", weekly(answers, now)), distribution(answers),
-        breakdowns, reports.suppressionsByRule(), triggers, detractors(answers), failures(), connections());
+        breakdowns, reports.suppressionsByRule(), triggers(), detractors(answers), failures(), connections(),
+        mails.capturing());
     HtmlOutput out = HtmlOutput.toText();
     JtedashboardGenerated.render(out, null, view);
     return out.toString();
   }
 
-  /** Each enabled connection and whether the engine calls its CRM now. */
+  /** Each configured trigger as the file sets it, and whether an admin paused it. */
+  private List<DashboardView.Trigger> triggers() {
+    Map<String, TriggerPauseRepository.Pause> paused = engine.pausedTriggers();
+    String window = sendWindow(config.sendWindow());
+    return config.triggers().stream().map(trigger -> new DashboardView.Trigger(trigger.name(), trigger.on().id(),
+        trigger.connections().isEmpty() ? "all" : String.join(", ", trigger.connections()),
+        trigger.filter().isEmpty() ? "none" : String.join(" and ", trigger.filter().stream()
+            .map(String::valueOf).toList()),
+        Durations.format(trigger.delay()) + trigger.maxEventAge().map(age -> " (events up to "
+            + Durations.format(age) + " old)").orElse(""),
+        String.format(Locale.ROOT, "%.0f %%", trigger.samplingRate() * 100),
+        trigger.dailyCap().map(cap -> cap + " a day").orElse("none"), window, trigger.enabled(),
+        Optional.ofNullable(paused.get(trigger.name())).map(pause -> "paused by " + pause.by() + " since "
+            + TIME.format(pause.since())))).toList();
+  }
+
+  private static String sendWindow(SendWindowConfig window) {
+    String days = window.weekdays().size() == 7 ? "every day" : String.join(", ", window.weekdays().stream()
+        .map(day -> day.getDisplayName(java.time.format.TextStyle.SHORT, Locale.ENGLISH)).toList());
+    return days + window.quietHours().map(quiet -> ", quiet " + quiet).orElse(", no quiet hours")
+        + " (the contact's time)";
+  }
+
+  /** Each enabled connection: whether the engine calls its CRM now, its last sync and its API use. */
   private List<DashboardView.Connection> connections() {
     return engine.connectionStatuses().stream().map(status -> new DashboardView.Connection(status.connection(),
         switch (status.state()) {
@@ -211,7 +274,15 @@ public final class Dashboard {
         status.since().map(at -> (status.state() == ConnectionStatus.State.WAITING ? "until " : "since ")
             + TIME.format(at)).orElse(""),
         status.operation().map(operation -> operation + ": ").orElse("") + status.message().orElse(""),
-        status.state() == ConnectionStatus.State.STOPPED)).toList();
+        status.state() == ConnectionStatus.State.STOPPED, lastSync(status.connection()),
+        engine.lastSync(status.connection()).map(run -> run.report().apiCalls() + " calls in the last sync")
+            .orElse("—"))).toList();
+  }
+
+  private String lastSync(String connection) {
+    return engine.lastSync(connection).map(run -> TIME.format(run.at()) + ": " + run.report().contacts()
+        + " contacts, " + run.report().events() + " events, " + run.report().invited() + " invited in "
+        + run.took().toMillis() + " ms").orElse("none since this instance started");
   }
 
   private static String interval(NpsTally tally) {
@@ -365,7 +436,7 @@ public final class Dashboard {
     return NpsTally.of(answers.stream().map(answer -> Score.of(answer.score())).toList());
   }
 
-  private static void html(Context ctx, int status, String html) {
+  static void html(Context ctx, int status, String html) {
     ctx.status(status).contentType("text/html; charset=utf-8").result(html);
   }
 

@@ -7,10 +7,12 @@ import java.util.Map;
  * What the dashboard page ({@code web/dashboard.jte}) shows, as plain values the template escapes.
  *
  * @param suppressions the number of suppressed invitations by rule
+ * @param mails the demo captures mails: link to them
  */
 record DashboardView(String company, String csrf, List<Tile> tiles, Charts.LineChart overTime,
     Charts.BarChart distribution, List<Breakdown> breakdowns, Map<String, Integer> suppressions,
-    List<Trigger> triggers, List<Detractor> detractors, List<Failure> failures, List<Connection> connections) {
+    List<Trigger> triggers, List<Detractor> detractors, List<Failure> failures, List<Connection> connections,
+    boolean mails) {
 
   /** A headline figure. */
   record Tile(String label, String value, String detail) {}
@@ -21,8 +23,14 @@ record DashboardView(String company, String csrf, List<Tile> tiles, Charts.LineC
   /** One group of a breakdown: its NPS and interval ("—" without answers) and its n. */
   record Group(String name, String nps, String interval, int n) {}
 
-  /** An active trigger and the event it reacts to. */
-  record Trigger(String name, String on) {}
+  /**
+   * A configured trigger as its file sets it.
+   *
+   * @param enabled false when the file disables it
+   * @param paused who paused it from the dashboard and since when; empty while it runs
+   */
+  record Trigger(String name, String on, String connections, String filters, String delay, String sampling,
+      String cap, String sendWindow, boolean enabled, java.util.Optional<String> paused) {}
 
   /** A detractor waiting for a call, with the state of its follow-up task. */
   record Detractor(String answeredAt, String contact, String connection, int score, String comment, String task) {}
@@ -32,7 +40,8 @@ record DashboardView(String company, String csrf, List<Tile> tiles, Charts.LineC
    *
    * @param stopped the CRM refused the credentials: an admin may resume it once they work
    */
-  record Connection(String name, String state, String since, String message, boolean stopped) {}
+  record Connection(String name, String state, String since, String message, boolean stopped, String lastSync,
+      String apiUse) {}
 
   /** A write-back the CRM refused for good. */
   record Failure(String at, String connection, String what, String contact, String error) {}

@@ -67,7 +67,7 @@ class DashboardTest {
         .contains("95 % interval").contains("NPS over time").contains("<svg class=\"chart\"")
         .contains("class=\"band\"").contains("Score distribution").contains("By trigger").contains("post-purchase")
         .contains("By channel").contains("By CRM connection").contains("Response rate")
-        .contains("Detractors awaiting follow-up").contains("Write-back failures").contains("Active triggers")
+        .contains("Detractors awaiting follow-up").contains("Write-back failures").contains("<h2>Triggers</h2>")
         .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>");
     assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
   }
@@ -113,6 +113,15 @@ class DashboardTest {
     assertThat(fixture.engine.connectionStatus(SurveyFixture.CONNECTION).state())
         .isEqualTo(io.npsconnector.core.engine.ConnectionStatus.State.ACTIVE);
     assertThat(fixture.get("/admin").body()).doesNotContain("STOPPED").contains("active");
+  }
+
+  @Test
+  void outsideTheDemoThereAreNoMailPages() {
+    signIn();
+
+    assertThat(fixture.get("/admin").body()).doesNotContain("/admin/mails");
+    assertThat(fixture.get("/admin/mails").statusCode()).isEqualTo(404);
+    assertThat(fixture.get("/admin/mails/1/html").statusCode()).isEqualTo(404);
   }
 
   @Test

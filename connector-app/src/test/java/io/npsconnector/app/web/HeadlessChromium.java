@@ -56,11 +56,18 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   HeadlessChromium(Path binary, Path profile) throws IOException, InterruptedException {
-    process = new ProcessBuilder(binary.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir=" + profile,
-        "about:blank").redirectErrorStream(true).start();
+    this(binary, profile, List.of());
+  }
+
+  /** @param flags more command-line flags, such as features to disable */
+  HeadlessChromium(Path binary, Path profile, List<String> flags) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless=new", "--no-sandbox",
+        "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
+        "--disable-extensions", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir=" + profile));
+    command.addAll(flags);
+    command.add("about:blank");
+    process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String browserUrl = waitForDevTools();
     URI browser = URI.create(browserUrl);
     HttpClient http = HttpClient.newHttpClient();

@@ -35,10 +35,14 @@ final class ConnectionGuard {
 
   private record Waiting(Instant until, String operation, String message) {}
 
+  /** A connection whose calls fail: since when, and how many failed since the first (which was logged). */
+  private record Failing(Instant since, int failures) {}
+
   private final ConnectionStateRepository states;
   private final Function<String, String> fingerprints;
   private final Clock clock;
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+  private final Map<String, Failing> failing = new ConcurrentHashMap<>();
 
   ConnectionGuard(ConnectionStateRepository states, Function<String, String> fingerprints, Clock clock) {
     this.states = states;
@@ -52,13 +56,38 @@ final class ConnectionGuard {
     try {
       T result = work.get();
       waiting.remove(connection);
+      recovered(connection);
       return result;
     } catch (CrmException.Authentication e) {
       stopped(connection, e);
       throw e;
     } catch (CrmException.Retriable e) {
       retryLater(connection, e, java.time.Duration.ZERO);
+      failed(connection, e);
       throw e;
+    } catch (CrmException e) {
+      failed(connection, e);
+      throw e;
+    }
+  }
+
+  /** The first failure of a run of failures is a warning naming the connection and the cause; the rest are counted. */
+  private void failed(String connection, CrmException e) {
+    Failing run = failing.merge(connection, new Failing(clock.instant(), 1),
+        (old, added) -> new Failing(old.since(), old.failures() + 1));
+    if (run.failures() == 1) {
+      LOG.warn("{}: {} failed: {}; further failures are counted until the CRM answers again", connection,
+          e.operation(), e.getMessage());
+    } else {
+      LOG.debug("{}: {} failed again ({} since {}): {}", connection, e.operation(), run.failures(), run.since(),
+          e.getMessage());
+    }
+  }
+
+  private void recovered(String connection) {
+    Failing run = failing.remove(connection);
+    if (run != null) {
+      Engine.ACTIVITY.info("{}: the CRM answers again after {} failed runs since {}", connection, run.failures(), run.since());
     }
   }
 

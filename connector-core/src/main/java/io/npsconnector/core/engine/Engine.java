@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /**
+   * What {@code run} does, at the default log level (INFO while everything else logs from WARN): one line per
+   * sync, send batch and write-back flush of a connection, and when a failing CRM answers again.
+   */
+  static final Logger ACTIVITY = LoggerFactory.getLogger("io.npsconnector.activity");
 
   private final NpsConfig config;
   private final Map<String, CrmAdapter> adapters;
@@ -36,6 +41,8 @@ public final class Engine implements AutoCloseable {
   private final java.time.Clock clock;
   private final ConnectionGuard guard;
   private final java.time.Duration writebackPause;
+  private final SendLog sendLog;
+  private final Map<String, SyncRun> lastSyncs = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Engine(Builder builder) {
     this.config = builder.config;
@@ -54,6 +61,7 @@ public final class Engine implements AutoCloseable {
     this.writeback = new WritebackService(config, stores, builder.clock, builder.hooks);
     this.rollups = new AccountRollups(config, stores, builder.clock);
     this.writebackPause = builder.settings.writebackRetryWait();
+    this.sendLog = new SendLog(builder.clock);
   }
 
   public static Builder builder(NpsConfig config, Database database) {
@@ -85,21 +93,37 @@ public final class Engine implements AutoCloseable {
   public record SyncReport(int pages, int contacts, int events, int apiCalls, int evaluated, int invited,
       int suppressed, int collapsed) {}
 
+  /** A sync this process finished: when, what it did, how long it took. */
+  public record SyncRun(java.time.Instant at, SyncReport report, java.time.Duration took) {}
+
+  /** The last sync of the connection this process finished, if any since it started. */
+  public Optional<SyncRun> lastSync(String connection) {
+    return Optional.ofNullable(lastSyncs.get(connection));
+  }
+
   /** Reads changes, decides on every new event, plans relationship surveys, and schedules what is due. */
   public SyncReport syncAndTrigger(String connection) {
     return guard.call(connection, () -> syncAndTriggerNow(connection));
   }
 
   private SyncReport syncAndTriggerNow(String connection) {
+    sendLog.flush(connection);
+    long started = System.nanoTime();
     SyncService.Result read = sync.sync(connection, adapter(connection));
     TriggerService.Result events = triggers.evaluatePending(connection);
     TriggerService.Result relationship = adapter(connection).conservingApiBudget()
         ? TriggerService.Result.EMPTY // relationship surveys can wait for the CRM's API budget
         : triggers.planRelationship(connection);
     triggers.reconcile(connection);
-    return new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls(),
+    SyncReport report = new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls(),
         events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),
         events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
+    java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+    lastSyncs.put(connection, new SyncRun(clock.instant(), report, took));
+    ACTIVITY.info("{}: sync done: contacts={} events={} invitations={} suppressions={} api_calls={} duration_ms={}",
+        connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
+        took.toMillis());
+    return report;
   }
 
   /**
@@ -120,12 +144,27 @@ public final class Engine implements AutoCloseable {
 
   /** Sends one invitation now (if it is still due, eligible and inside the recipient's send window). */
   public String send(long invitationId) {
-    return delivery.send(invitationId).outcome().name();
+    Optional<String> connection = connectionOf(invitationId);
+    return sent(connection, delivery.send(invitationId)).outcome().name();
   }
 
   /** As {@link #send}, for the scheduler: when to run it again (a retry, or the send window's opening). */
   Optional<java.time.Instant> sendFromScheduler(long invitationId) {
-    return delivery.send(invitationId).again();
+    Optional<String> connection = connectionOf(invitationId);
+    return sent(connection, delivery.send(invitationId)).again();
+  }
+
+  /** The invitation's connection, read before the send, so that nothing is read between its end and its task's. */
+  private Optional<String> connectionOf(long invitationId) {
+    return stores.invitations().find(invitationId).map(io.npsconnector.core.store.Invitation::connection);
+  }
+
+  /** Counts the attempt into its connection's send batch (one log line per batch). */
+  private DeliveryService.Attempt sent(Optional<String> connection, DeliveryService.Attempt attempt) {
+    if (attempt.outcome() != DeliveryService.Outcome.ALREADY_DONE && connection.isPresent()) {
+      sendLog.sent(connection.get(), attempt.outcome());
+    }
+    return attempt;
   }
 
   /** Sends the reminder of an unanswered invitation now, if the recipient's send window is open. */
@@ -181,9 +220,55 @@ public final class Engine implements AutoCloseable {
 
   /** Writes pending answers back to the CRM in the largest batches it takes. */
   public FlushReport flushWritebacks(String connection) {
+    sendLog.flush(connection);
+    long started = System.nanoTime();
     WritebackService.Result result = guard.call(connection, () -> writeback.flush(connection, adapter(connection)));
     result.pausedBy().ifPresent(pause -> guard.retryLater(connection, pause, writebackPause));
-    return new FlushReport(result.calls(), result.written(), result.failed(), result.retryLater());
+    FlushReport report = new FlushReport(result.calls(), result.written(), result.failed(), result.retryLater());
+    if (report.calls() + report.retryLater() > 0) { // an idle flush every interval would only be noise
+      ACTIVITY.info("{}: write-back flush done: written={} failed={} retry_later={} api_calls={} duration_ms={}",
+          connection, report.written(), report.failed(), report.retryLater(), report.calls(),
+          (System.nanoTime() - started) / 1_000_000);
+    }
+    return report;
+  }
+
+  /**
+   * Pauses a trigger for every instance on this store: the trigger pass suppresses its events (rule
+   * {@code trigger-paused}, which {@code explain} shows) and plans none of its relationship surveys until it
+   * resumes. Invitations scheduled before the pause still go out.
+   *
+   * @param who the admin, for the audit
+   * @return false when the trigger was paused already
+   * @throws IllegalArgumentException when no trigger of that name is configured
+   */
+  public boolean pauseTrigger(String trigger, String who) {
+    boolean paused = stores.triggerPauses().pause(configuredTrigger(trigger), who, clock.instant());
+    if (paused) {
+      ACTIVITY.info("trigger '{}' paused by {}", trigger, who);
+    }
+    return paused;
+  }
+
+  /** Lets a paused trigger invite again; false when it was not paused. */
+  public boolean resumeTrigger(String trigger, String who) {
+    boolean resumed = stores.triggerPauses().resume(configuredTrigger(trigger), who, clock.instant());
+    if (resumed) {
+      ACTIVITY.info("trigger '{}' resumed by {}", trigger, who);
+    }
+    return resumed;
+  }
+
+  /** The paused triggers by name, with who paused them and when. */
+  public Map<String, io.npsconnector.core.store.TriggerPauseRepository.Pause> pausedTriggers() {
+    return stores.triggerPauses().paused();
+  }
+
+  private String configuredTrigger(String trigger) {
+    if (config.triggers().stream().noneMatch(configured -> configured.name().equals(trigger))) {
+      throw new IllegalArgumentException("no trigger named '" + trigger + "' in the configuration");
+    }
+    return trigger;
   }
 
   /** What one roll-up refresh did: accounts looked at, and roll-ups queued because their figure moved. */

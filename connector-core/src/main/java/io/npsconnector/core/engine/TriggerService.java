@@ -11,6 +11,7 @@ import io.npsconnector.core.store.DecisionRepository.StoredDecision;
 import io.npsconnector.core.store.EventRepository.PendingEvaluation;
 import io.npsconnector.core.store.Invitation;
 import io.npsconnector.core.store.InvitationRepository.NewInvitation;
+import io.npsconnector.core.store.TriggerPauseRepository.Pause;
 import io.npsconnector.core.trigger.Decision;
 import io.npsconnector.core.trigger.RelationshipPlanner;
 import io.npsconnector.core.trigger.SurveyHistory;
@@ -45,6 +46,8 @@ final class TriggerService {
   /** How long an event waits for its contact to arrive from the CRM before it is given up. */
   static final Duration UNKNOWN_CONTACT_GRACE = Duration.ofHours(24);
   static final String UNKNOWN_CONTACT = "unknown-contact";
+  /** The rule of a decision an admin's pause of the trigger made. */
+  static final String TRIGGER_PAUSED = "trigger-paused";
 
   private final NpsConfig config;
   private final Stores stores;
@@ -124,10 +127,12 @@ final class TriggerService {
     int deferred = 0;
     Optional<Instant> givenUpAt = Optional.empty();
     Optional<PendingEvaluation> after = Optional.empty();
+    Map<String, Pause> paused = stores.triggerPauses().paused(handle);
     while (true) {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
       for (PendingEvaluation pending : page) {
-        Optional<List<Outcome>> decided = handle.inTransaction(h -> evaluate(h, connectionConfig, pending, now));
+        Optional<List<Outcome>> decided = handle.inTransaction(h -> evaluate(h, connectionConfig, pending, paused,
+            now));
         if (decided.isEmpty()) {
           deferred++;
           givenUpAt = Result.earliest(givenUpAt, Optional.of(pending.seenAt().plus(UNKNOWN_CONTACT_GRACE)));
@@ -152,7 +157,7 @@ final class TriggerService {
 
   /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */
   private Optional<List<Outcome>> evaluate(Handle handle, ConnectionConfig connection, PendingEvaluation pending,
-      Instant now) {
+      Map<String, Pause> paused, Instant now) {
     long eventId = pending.event().id();
     InteractionEvent event = pending.event().event();
     List<TriggerConfig> triggers = config.triggers().stream()
@@ -174,6 +179,14 @@ final class TriggerService {
     } else {
       SurveyHistory history = new StoreSurveyHistory(stores, handle);
       for (TriggerConfig trigger : triggers) {
+        Pause pause = paused.get(trigger.name());
+        if (pause != null) {
+          Decision decision = new Decision(trigger.name(), connection.name(), pending.contactId(),
+              Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, TRIGGER_PAUSED, "trigger '" + trigger.name()
+              + "' paused by " + pause.by() + " since " + pause.since(), Optional.empty(), Optional.empty());
+          outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now));
+          continue;
+        }
         Decision decision = evaluator.evaluate(trigger, connection, config.fatigue(), config.sendWindow(),
             contact.get(), Optional.of(event), history, now);
         outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now));
@@ -186,8 +199,11 @@ final class TriggerService {
   /** As {@link #planRelationship(String)} on {@code handle} at {@code now}. */
   Result planRelationship(Handle handle, String connection, Instant now) {
     ConnectionConfig connectionConfig = connection(connection);
+    Map<String, Pause> paused = stores.triggerPauses().paused(handle);
+    // a paused relationship trigger decides nothing: its contacts stay due and are planned once it resumes
     List<TriggerConfig> triggers = config.triggers().stream()
-        .filter(trigger -> trigger.on() == TriggerType.RELATIONSHIP && applies(trigger, connection)).toList();
+        .filter(trigger -> trigger.on() == TriggerType.RELATIONSHIP && applies(trigger, connection)
+            && !paused.containsKey(trigger.name())).toList();
     if (triggers.isEmpty()) {
       return Result.EMPTY;
     }

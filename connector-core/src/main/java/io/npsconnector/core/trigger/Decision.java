@@ -12,7 +12,7 @@ import java.util.Optional;
  * decisions. {@code rule} is a stable lower-case id, safe to store and to count by ({@code filter},
  * {@code max-event-age}, {@code deleted}, {@code email}, {@code opt-out}, {@code unsubscribed},
  * {@code collapse}, {@code fatigue}, {@code account-fatigue}, {@code sampling}, {@code daily-cap},
- * {@code eligible}); {@code reason} is for people and may change wording between versions.
+ * {@code eligible}, {@code trigger-paused}); {@code reason} is for people and may change wording between versions.
  * {@code sendAt} is present exactly for {@link Outcome#INVITE}, {@code collapsedInto} exactly for
  * {@link Outcome#COLLAPSE}.
  *

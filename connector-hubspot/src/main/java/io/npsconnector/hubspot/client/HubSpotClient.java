@@ -161,7 +161,8 @@ public final class HubSpotClient {
 
   private HubSpotResponse execute(String operation, String method, HttpUrl url, byte[] body, Budget budget) {
     Retry retry = Retry.of(connection + ": " + operation, retryConfig);
-    retry.getEventPublisher().onRetry(event -> LOG.warn("{}: {} failed, try {} in {} ms: {}", connection, operation,
+    // a retry that succeeds is no news; the engine warns once when the attempts run out (not per retry)
+    retry.getEventPublisher().onRetry(event -> LOG.debug("{}: {} failed, try {} in {} ms: {}", connection, operation,
         event.getNumberOfRetryAttempts() + 1, event.getWaitInterval().toMillis(),
         event.getLastThrowable() == null ? "" : event.getLastThrowable().getMessage()));
     return Retry.decorateSupplier(retry, () -> attempt(operation, method, url, body, budget)).get();
