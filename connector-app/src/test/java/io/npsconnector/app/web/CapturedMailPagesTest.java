@@ -44,7 +44,7 @@ class CapturedMailPagesTest {
 
   @BeforeAll
   static void runTheDemo() throws Exception {
-    demo = Demo.start(new Demo.Options(dir.resolve("data"), 0, 42, 20, 5, 0.0));
+    demo = Demo.start(new Demo.Options(dir.resolve("data"), 0, 42, 20, 5, 0.0, 1, java.util.Map.of()));
     demo.run(line -> { });
     base = "http://127.0.0.1:" + demo.port();
   }
