@@ -89,8 +89,9 @@ final class DbScheduler implements Scheduling {
   }
 
   /**
-   * A recurring run that the CRM refused: one log line naming the connection and the CRM's reason (its
-   * messages never hold a secret), no stack trace; the next run comes at its interval. A run skipped because
+   * A recurring run that the CRM refused: the engine's connection guard has warned once for the run of failures
+   * (naming the connection and the CRM's reason, never a secret) and counts the rest, so here it is a debug line
+   * with no stack trace; the next run comes at its interval. A run skipped because
    * the connection is stopped or waits for the CRM's hint says so once an hour, not at every interval.
    */
   private void crmCall(ConnectionConfig connection, String what, java.time.Duration interval, Runnable run) {
@@ -106,7 +107,7 @@ final class DbScheduler implements Scheduling {
           && retriable.retryAfter().isPresent()
           ? "the CRM asks to wait " + retriable.retryAfter().get() + "; next run in " + interval
           : "next run in " + interval;
-      LOG.warn("{}: {} failed ({}): {}; {}", connection.name(), what, e.getClass().getSimpleName(), e.getMessage(),
+      LOG.debug("{}: {} failed ({}): {}; {}", connection.name(), what, e.getClass().getSimpleName(), e.getMessage(),
           when);
     }
   }

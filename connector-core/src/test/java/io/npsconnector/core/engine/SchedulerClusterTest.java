@@ -163,7 +163,9 @@ class SchedulerClusterTest {
     claimAsIfSending(busyElsewhere, "busy-instance", now);
 
     live.start();
-    await("the orphaned invitation is SENT", () -> state(orphaned) == InvitationState.SENT);
+    // the invitation turns SENT inside the task; db-scheduler removes the execution after the task returns
+    await("the orphaned invitation is SENT and its send task done",
+        () -> state(orphaned) == InvitationState.SENT && sendTask(orphaned).isEmpty());
 
     assertThat(channel.countFor(orphaned)).isEqualTo(1);
     Delivery delivery = channel.deliveries().get(0);
