@@ -33,7 +33,8 @@ class ConfigSchemaTest {
   void hasTheKeysTheLoaderReadsAndNoOthers() {
     assertThat(schema.path("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
     assertThat(fieldNames(schema.path("properties"))).containsExactly("company", "store", "server", "connections",
-        "channels", "fatigue", "send-window", "invitation-expiry", "reminder", "writeback", "templates", "triggers");
+        "channels", "fatigue", "send-window", "invitation-expiry", "reminder", "writeback", "templates", "scheduler",
+        "triggers");
     assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
     // every branch of a reader is visited: both stores' keys, every trigger kind's
     assertThat(fieldNames(schema.at("/properties/store/properties"))).containsExactly("type", "path", "url", "user",

@@ -1,21 +1,40 @@
 package io.npsconnector.app.cli;
 
 import io.npsconnector.app.service.Composition;
+import io.npsconnector.config.Secret;
 import io.npsconnector.config.StoreConfig;
 import io.npsconnector.core.store.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 /** Whether a configuration's store is there already, so that a command that only looks never creates one. */
 final class ExistingStore {
   private ExistingStore() {}
 
-  /** An H2 store whose file exists, or a PostgreSQL store (a server's database is there by definition). */
+  /**
+   * An H2 store whose file exists, or a PostgreSQL database that holds the store's tables (one the connector has
+   * migrated: its Flyway history is in the schema the connection uses). A database that cannot be reached counts
+   * as there, so that opening it names the reason.
+   */
   static boolean exists(StoreConfig store) {
     if (store instanceof StoreConfig.H2 h2) {
       return Files.isRegularFile(file(h2));
     }
-    return true;
+    StoreConfig.Postgres postgres = (StoreConfig.Postgres) store;
+    try (Connection connection = DriverManager.getConnection(postgres.url(), postgres.user(),
+        postgres.password().map(Secret::reveal).orElse(""));
+        PreparedStatement query = connection.prepareStatement("SELECT 1 FROM information_schema.tables "
+            + "WHERE table_schema = current_schema() AND table_name = 'flyway_schema_history'");
+        ResultSet found = query.executeQuery()) {
+      return found.next();
+    } catch (SQLException e) {
+      return true;
+    }
   }
 
   /**
@@ -23,9 +42,12 @@ final class ExistingStore {
    * and a store that cannot be opened as one line naming it.
    */
   static Database open(Composition app, StoreConfig store, Path configFile) {
-    if (store instanceof StoreConfig.H2 h2 && !exists(store)) {
-      throw new CommandFailure("no store at " + file(h2) + " (store.path in " + configFile + "): nothing has run "
-          + "on this configuration yet; start the connector (run) or the demo first, or correct store.path");
+    if (!exists(store)) {
+      String where = store instanceof StoreConfig.H2 h2 ? "no store at " + file(h2) + " (store.path in " + configFile
+          + ")" : "no store in the database at " + ((StoreConfig.Postgres) store).url() + " (store.url in " + configFile
+          + "; its tables are not in the schema the connection uses)";
+      throw new CommandFailure(where + ": nothing has run on this configuration yet; start the connector (run) or "
+          + "the demo first, or correct the store's place");
     }
     try {
       return app.get(Database.class);

@@ -7,6 +7,10 @@ import io.npsconnector.core.testing.PostgresDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,13 +63,51 @@ class ReadingCommandsTest {
     assertThat(check.err()).contains("credentials.token: environment variable HUBSPOT_TOKEN is not set");
   }
 
+  @Test
+  void readingCommandsNeverTurnAnEmptyDatabaseIntoAStore() throws Exception {
+    String empty = POSTGRES.schema() + "_empty";
+    try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SCHEMA " + empty);
+    }
+    try {
+      String url = POSTGRES.serverUrl() + (POSTGRES.serverUrl().contains("?") ? "&" : "?") + "currentSchema=" + empty;
+      Path config = exampleOn(url);
+      Map<String, String> onlyTheStoresSecret = Map.of("PGPASSWORD", "ignored-by-trust-authentication");
+
+      CommandRun explain = run(onlyTheStoresSecret, "explain", "--config", config.toString(), "--contact",
+          "hubspot:101");
+      CommandRun simulate = run(onlyTheStoresSecret, "simulate", "--config", config.toString(), "--days", "2");
+
+      for (CommandRun command : List.of(explain, simulate)) {
+        assertThat(command.exitCode()).isEqualTo(1);
+        assertThat(command.err().lines()).singleElement().asString()
+            .startsWith("no store in the database at " + url + " (store.url in " + config);
+      }
+      try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement();
+          ResultSet tables = statement.executeQuery("SELECT COUNT(*) FROM information_schema.tables "
+              + "WHERE table_schema = '" + empty + "'")) {
+        tables.next();
+        assertThat(tables.getInt(1)).as("tables created in %s", empty).isZero();
+      }
+    } finally {
+      try (Connection connection = POSTGRES.connect(); Statement statement = connection.createStatement()) {
+        statement.execute("DROP SCHEMA " + empty + " CASCADE");
+      }
+    }
+  }
+
   /** The production example with its store on this test's schema, every other line as shipped. */
   private Path exampleOnThisSchema() throws IOException {
+    return exampleOn(POSTGRES.jdbcUrl());
+  }
+
+  /** The production example with its store at {@code jdbcUrl}, every other line as shipped. */
+  private Path exampleOn(String jdbcUrl) throws IOException {
     String example = Files.readString(EXAMPLE);
     String url = "  url: jdbc:postgresql://${PGHOST:-localhost}:5432/npsconnector\n";
     assertThat(example).contains(url, "  user: npsconnector\n", "  password: ${PGPASSWORD}\n");
     Path config = dir.resolve("hubspot.yaml");
-    Files.writeString(config, example.replace(url, "  url: " + POSTGRES.jdbcUrl() + "\n")
+    Files.writeString(config, example.replace(url, "  url: " + jdbcUrl + "\n")
         .replace("  user: npsconnector\n", "  user: " + POSTGRES.user() + "\n"));
     return config;
   }
