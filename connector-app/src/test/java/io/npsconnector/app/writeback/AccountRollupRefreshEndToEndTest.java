@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.inject.TypeLiteral;
 import io.npsconnector.app.service.CrmAdapters;
-import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.engine.Engine;
@@ -73,14 +72,7 @@ class AccountRollupRefreshEndToEndTest {
     HubSpotSandbox sandbox = HubSpotSandbox.seeded(31, 24, clock);
     open.add(sandbox);
     String url = sandbox.start();
-    NpsConfig config = config("""
-          - name: crm
-            type: hubspot
-            credentials:
-              token: ${HUBSPOT_TOKEN:-%s}
-            base-url: %s
-            time-zone: UTC
-        """.formatted(sandbox.token(), url));
+    NpsConfig config = config(SandboxConfigs.hubSpot(sandbox, url));
     try (ServiceProcess install = process(config, EngineHooks.NONE)) {
       install.get(CrmAdapters.class).open(config.connection(CONNECTION).orElseThrow()).installFields();
     }
@@ -97,17 +89,7 @@ class AccountRollupRefreshEndToEndTest {
     SalesforceSandbox sandbox = SalesforceSandbox.seeded(37, 24, clock);
     open.add(sandbox);
     String url = sandbox.start();
-    NpsConfig config = config("""
-          - name: crm
-            type: salesforce
-            auth: client-credentials
-            credentials:
-              client-id: %s
-              client-secret: ${SALESFORCE_SECRET:-%s}
-            login-url: %s
-            window-lag: 0s
-            time-zone: UTC
-        """.formatted(SalesforceSandbox.DEFAULT_CLIENT_ID, SalesforceSandbox.DEFAULT_CLIENT_SECRET, url));
+    NpsConfig config = config(SandboxConfigs.salesforce(url));
 
     answerTwoWavesThenRefresh(config, () -> sandbox.addEventsNow(EVENTS_PER_WAVE), account -> {
       Map<String, String> record = sandbox.records("Account").stream()
@@ -257,40 +239,12 @@ class AccountRollupRefreshEndToEndTest {
   }
 
   private NpsConfig config(String connection) {
-    return ConfigLoader.parse("rollups.yaml", """
-        company: Acme
-        store:
-          type: h2
-          path: %s
-        server:
-          token-secret: ${TOKEN_SECRET:-test-only-token-secret-0123456789abcdef}
-          admin-password: ${ADMIN_PASSWORD:-test-admin}
-        connections:
-        %s
-        channels:
-          email:
-            host: 127.0.0.1
-            port: 2525
-            tls: none
-            from: "Acme <nps@acme.example>"
-        triggers:
-          - name: post-purchase
-            on: purchase
-            delay: 0d
-            max-event-age: 30d
-          - name: post-ticket
-            on: support
-            delay: 0d
-            max-event-age: 30d
-        send-window:
-          quiet-hours: none
-          weekdays: [mon, tue, wed, thu, fri, sat, sun]
+    return SandboxConfigs.config("rollups.yaml", dir.resolve("store"), connection, """
         fatigue:
           days: 0
         writeback:
           account-rollup-window: 30d
-        """.formatted(dir.resolve("store").resolve("nps").toString().replace('\\', '/'), connection.stripTrailing()),
-        Map.of());
+        """);
   }
 
   private ServiceProcess process(NpsConfig config, EngineHooks hooks) {

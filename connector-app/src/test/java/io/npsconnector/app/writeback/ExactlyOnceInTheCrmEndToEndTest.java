@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.npsconnector.config.ConfigLoader;
 import io.npsconnector.config.NpsConfig;
 import com.google.inject.TypeLiteral;
 import io.npsconnector.app.service.Composition;
@@ -68,14 +67,7 @@ class ExactlyOnceInTheCrmEndToEndTest {
     HubSpotSandbox sandbox = HubSpotSandbox.seeded(17, 24, clock);
     open.add(sandbox);
     String url = sandbox.start();
-    NpsConfig config = config("""
-          - name: crm
-            type: hubspot
-            credentials:
-              token: ${HUBSPOT_TOKEN:-%s}
-            base-url: %s
-            time-zone: UTC
-        """.formatted(sandbox.token(), url));
+    NpsConfig config = config(SandboxConfigs.hubSpot(sandbox, url));
     try (Composition app = Composition.of(config, binder -> binder.bind(Clock.class).toInstance(clock))) {
       app.get(CrmAdapters.class).open(config.connection(CONNECTION).orElseThrow()).installFields();
     }
@@ -102,17 +94,7 @@ class ExactlyOnceInTheCrmEndToEndTest {
     SalesforceSandbox sandbox = SalesforceSandbox.seeded(23, 24, clock);
     open.add(sandbox);
     String url = sandbox.start();
-    NpsConfig config = config("""
-          - name: crm
-            type: salesforce
-            auth: client-credentials
-            credentials:
-              client-id: %s
-              client-secret: ${SALESFORCE_SECRET:-%s}
-            login-url: %s
-            window-lag: 0s
-            time-zone: UTC
-        """.formatted(SalesforceSandbox.DEFAULT_CLIENT_ID, SalesforceSandbox.DEFAULT_CLIENT_SECRET, url));
+    NpsConfig config = config(SandboxConfigs.salesforce(url));
 
     Map<Long, String> answered = answerThreeTimesDyingAtEveryBatch(config, () -> sandbox.addEventsNow(12),
         () -> held(sandbox));
@@ -228,34 +210,7 @@ class ExactlyOnceInTheCrmEndToEndTest {
   }
 
   private NpsConfig config(String connection) {
-    return ConfigLoader.parse("exactly-once.yaml", """
-        company: Acme
-        store:
-          type: h2
-          path: %s
-        server:
-          token-secret: ${TOKEN_SECRET:-test-only-token-secret-0123456789abcdef}
-          admin-password: ${ADMIN_PASSWORD:-test-admin}
-        connections:
-        %s
-        channels:
-          email:
-            host: 127.0.0.1
-            port: 2525
-            tls: none
-            from: "Acme <nps@acme.example>"
-        triggers:
-          - name: post-purchase
-            on: purchase
-            delay: 0d
-            max-event-age: 30d
-          - name: post-ticket
-            on: support
-            delay: 0d
-            max-event-age: 30d
-        send-window:
-          quiet-hours: none
-          weekdays: [mon, tue, wed, thu, fri, sat, sun]
+    return SandboxConfigs.config("exactly-once.yaml", dir.resolve("store"), connection, """
         fatigue:
           days: 60
         writeback:
@@ -265,8 +220,7 @@ class ExactlyOnceInTheCrmEndToEndTest {
               subject: "%s"
               due-in: 2d
               priority: high
-        """.formatted(dir.resolve("store").resolve("nps").toString().replace('\\', '/'), connection.stripTrailing(),
-        TASK_SUBJECT), Map.of());
+        """.formatted(TASK_SUBJECT));
   }
 
   /** One run of the service, made by the product's own modules: an engine and a fresh adapter on the shared store. */

@@ -36,6 +36,8 @@ final class DbScheduler implements Scheduling {
   static final String SEND = "send-invitation";
   static final String REMIND = "remind-invitation";
   static final String EXPIRE = "expire-invitation";
+  /** The recurring task that recomputes a connection's account roll-ups, followed by the connection's name. */
+  static final String ROLLUPS = "rollups-";
   /** How often account roll-ups are recomputed as their window moves: daily. */
   static final java.time.Duration ROLLUP_INTERVAL = java.time.Duration.ofDays(1);
 
@@ -72,7 +74,7 @@ final class DbScheduler implements Scheduling {
       recurring.add(Tasks.recurring("writeback-" + connection.name(), FixedDelay.of(settings.writebackInterval()))
           .execute((instance, context) -> crmCall(connection, "write-back", settings.writebackInterval(),
               () -> engine.flushWritebacks(connection.name()))));
-      recurring.add(Tasks.recurring("rollups-" + connection.name(), FixedDelay.of(ROLLUP_INTERVAL))
+      recurring.add(Tasks.recurring(ROLLUPS + connection.name(), FixedDelay.of(ROLLUP_INTERVAL))
           .execute((instance, context) -> {
             Engine.RollupReport report = engine.refreshRollups(connection.name());
             LOG.info("{}: account roll-ups refreshed: {} accounts, {} queued for write-back", connection.name(),

@@ -37,14 +37,12 @@ final class WritebackService {
   static final int MAX_RECORD_ATTEMPTS = 5;
   static final int MAX_ITEMS_PER_FLUSH = 20_000;
 
-  private final NpsConfig config;
   private final Stores stores;
   private final Clock clock;
   private final EngineHooks hooks;
   private final AccountRollups rollups;
 
   WritebackService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks) {
-    this.config = config;
     this.hooks = hooks;
     this.stores = stores;
     this.clock = clock;
@@ -120,8 +118,8 @@ final class WritebackService {
   }
 
   /**
-   * The stored request; an account's roll-up (NPS, n, interval) is computed now, over the trailing window; a task or timeline
-   * entry learns what is known of earlier writes of its key.
+   * The stored request; an account's roll-up (NPS, n, interval) is computed now, over the trailing window; a
+   * task or timeline entry learns what is known of earlier writes of its key.
    */
   private WriteRequest request(String connection, Item item, Instant now) {
     WriteRequest request = item.request();

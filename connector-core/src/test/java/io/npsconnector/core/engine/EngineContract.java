@@ -1018,6 +1018,20 @@ abstract class EngineContract {
         .isEqualTo(1);
   }
 
+  @Test
+  void startingTheSchedulerSchedulesTheDailyRollupRefreshOfEveryConnection() {
+    Engine engine = engine(config().purchase().build());
+    assertThat(count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = '" + DbScheduler.ROLLUPS + CRM + "'"))
+        .isZero();
+
+    engine.start();
+    engine.stop();
+
+    assertThat(count("SELECT COUNT(*) FROM scheduled_tasks WHERE task_name = '" + DbScheduler.ROLLUPS + CRM + "'"))
+        .as("the recurring roll-up refresh").isEqualTo(1);
+    assertThat(DbScheduler.ROLLUP_INTERVAL).isEqualTo(Duration.ofDays(1));
+  }
+
   // ---- 6. explain ------------------------------------------------------------------------------------
 
   @Test
