@@ -26,6 +26,9 @@ final class ExistingStore {
       return Files.isRegularFile(file(h2));
     }
     StoreConfig.Postgres postgres = (StoreConfig.Postgres) store;
+    if (postgres.password().filter(password -> !password.isSet()).isPresent()) {
+      return true; // opening it says which variable is missing
+    }
     try (Connection connection = DriverManager.getConnection(postgres.url(), postgres.user(),
         postgres.password().map(Secret::reveal).orElse(""));
         PreparedStatement query = connection.prepareStatement("SELECT 1 FROM information_schema.tables "
@@ -47,7 +50,7 @@ final class ExistingStore {
           + ")" : "no store in the database at " + ((StoreConfig.Postgres) store).url() + " (store.url in " + configFile
           + "; its tables are not in the schema the connection uses)";
       throw new CommandFailure(where + ": nothing has run on this configuration yet; start the connector (run) or "
-          + "the demo first, or correct the store's place");
+          + "the demo first, or correct " + (store instanceof StoreConfig.H2 ? "store.path" : "store.url"));
     }
     try {
       return app.get(Database.class);
