@@ -33,8 +33,10 @@ public record DemoReport(List<Crm> crms, int answers, Double nps, Double ciLow, 
       text.append(String.format(Locale.ROOT, "  records written back  %6d%n", crm.recordsWrittenBack()));
       text.append(String.format(Locale.ROOT, "  tasks created         %6d%n", crm.tasksCreated()));
       text.append("  API calls by operation (made / lower bound):\n");
-      crm.apiCalls().forEach((operation, count) -> text.append(String.format(Locale.ROOT, "    %-34s %5d / %d%n",
-          operation, count, crm.lowerBounds().getOrDefault(operation, count))));
+      // the operation column as wide as its longest name, so that the counts line up
+      int width = crm.apiCalls().keySet().stream().mapToInt(String::length).max().orElse(0);
+      crm.apiCalls().forEach((operation, count) -> text.append(String.format(Locale.ROOT, "    %-" + width
+          + "s %5d / %d%n", operation, count, crm.lowerBounds().getOrDefault(operation, count))));
     }
     text.append(String.format(Locale.ROOT, "%nOverall: NPS %s (n=%d, 95 %% interval %s), %d mails captured, %d s%n",
         nps == null ? "—" : String.format(Locale.ROOT, "%+.1f", nps), answers,

@@ -115,6 +115,15 @@ class DemoTest {
           HttpResponse.BodyHandlers.ofString());
       assertThat(login.statusCode()).as("the dashboard is served").isEqualTo(200);
       assertThat(report.text()).contains("hubspot-demo (hubspot)", "salesforce-demo (salesforce)", "Overall: NPS");
+      // per CRM, the call counts line up however long an operation's name is
+      long countLines = 0;
+      for (String crm : report.text().split("\n\n")) {
+        List<String> counts = crm.lines().filter(line -> line.matches("    \\S.* +\\d+ / \\d+")).toList();
+        countLines += counts.size();
+        assertThat(counts.stream().map(line -> line.indexOf(" / ")).distinct())
+            .as("columns of the API call counts in%n%s", crm).hasSizeLessThanOrEqualTo(1);
+      }
+      assertThat(countLines).as("API call lines").isGreaterThan(10);
     }
   }
 
