@@ -7,6 +7,7 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.LastSyncRepository;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,6 @@ public final class Engine implements AutoCloseable {
   private final ConnectionGuard guard;
   private final java.time.Duration writebackPause;
   private final SendLog sendLog;
-  private final Map<String, SyncRun> lastSyncs = new java.util.concurrent.ConcurrentHashMap<>();
 
   private Engine(Builder builder) {
     this.config = builder.config;
@@ -93,12 +93,17 @@ public final class Engine implements AutoCloseable {
   public record SyncReport(int pages, int contacts, int events, int apiCalls, int evaluated, int invited,
       int suppressed, int collapsed) {}
 
-  /** A sync this process finished: when, what it did, how long it took. */
+  /** A finished sync: when, what it did, how long it took. */
   public record SyncRun(java.time.Instant at, SyncReport report, java.time.Duration took) {}
 
-  /** The last sync of the connection this process finished, if any since it started. */
+  /** The last finished sync of the connection, whichever instance ran it (kept in the store). */
   public Optional<SyncRun> lastSync(String connection) {
-    return Optional.ofNullable(lastSyncs.get(connection));
+    return stores.lastSyncs().find(connection).map(last -> {
+      LastSyncRepository.Counts counts = last.counts();
+      return new SyncRun(last.finishedAt(), new SyncReport(counts.pages(), counts.contacts(), counts.events(),
+          counts.apiCalls(), counts.evaluated(), counts.invited(), counts.suppressed(), counts.collapsed()),
+          last.took());
+    });
   }
 
   /** Reads changes, decides on every new event, plans relationship surveys, and schedules what is due. */
@@ -119,7 +124,9 @@ public final class Engine implements AutoCloseable {
         events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),
         events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
     java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
-    lastSyncs.put(connection, new SyncRun(clock.instant(), report, took));
+    stores.lastSyncs().record(new LastSyncRepository.LastSync(connection, clock.instant(), took,
+        new LastSyncRepository.Counts(report.pages(), report.contacts(), report.events(), report.apiCalls(),
+            report.evaluated(), report.invited(), report.suppressed(), report.collapsed())));
     ACTIVITY.info("{}: sync done: contacts={} events={} invitations={} suppressions={} api_calls={} duration_ms={}",
         connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
         took.toMillis());

@@ -131,6 +131,29 @@ abstract class EngineContract {
   }
 
   @Test
+  void theLastSyncIsKeptInTheStoreForEveryInstanceAndAfterARestart() {
+    crm.putContacts(List.of(contact("c1").build(), contact("c2").build()));
+    crm.addEvent(purchase("opp-1", "c1", T0.minus(HOUR)));
+    NpsConfig config = config().purchase().build();
+    Engine syncing = engine(config);
+    Engine other = engine(config); // another instance on the same store
+    assertThat(other.lastSync(CRM)).isEmpty();
+
+    Engine.SyncReport report = syncing.syncAndTrigger(CRM);
+
+    assertThat(other.lastSync(CRM)).hasValueSatisfying(run -> {
+      assertThat(run.report()).isEqualTo(report);
+      assertThat(run.at()).isEqualTo(T0);
+    });
+    clock.advance(HOUR);
+    Engine.SyncReport nothingNew = other.syncAndTrigger(CRM);
+    assertThat(restart(config).lastSync(CRM)).hasValueSatisfying(run -> {
+      assertThat(run.report()).isEqualTo(nothingNew);
+      assertThat(run.at()).isEqualTo(T0.plus(HOUR));
+    });
+  }
+
+  @Test
   void repeatsThePageACrashInterruptedAndStoresEachEventOnce() {
     crm = newCrm(2);
     for (int i = 1; i <= 4; i++) {
