@@ -440,9 +440,19 @@ class ChaosSuiteTest {
               + ", which no mail carries (" + ids + ")");
         }
       });
+      // the README's one remaining risk: a process killed between recording the hand-over and the server's reply
+      // to the message's end mark leaves the send recorded as unconfirmed, and perhaps no mail (never two)
+      Set<Long> unconfirmed = new java.util.HashSet<>();
+      query("SELECT invitation_id FROM invitation_history WHERE state = 'SENT' AND detail LIKE 'sent, unconfirmed%'",
+          rows -> unconfirmed.add(rows.getLong(1)));
       sent.forEach((invitation, row) -> {
         if (row[1] != null && !mailed.containsKey(invitation)) {
-          counts.failures.add("invitation " + invitation + " is recorded as sent but no mail reached the SMTP server");
+          if (unconfirmed.contains(invitation)) {
+            counts.lostInTheRecordedWindow++;
+          } else {
+            counts.failures.add("invitation " + invitation + " is recorded as sent (confirmed by the SMTP server) "
+                + "but no mail reached it");
+          }
         }
         if (row[0].equals("SCHEDULED") || row[0].equals("SENDING")) {
           counts.failures.add("invitation " + invitation + " is stuck in " + row[0]);
@@ -718,6 +728,8 @@ class ChaosSuiteTest {
       int invitationsMailed;
       int invitations;
       int duplicates;
+      /** Sends recorded as unconfirmed (killed mid-hand-over) that left no mail: the README's stated risk. */
+      int lostInTheRecordedWindow;
       int eventsCreated;
       int eventsStored;
       int eventsDecided;
@@ -732,12 +744,15 @@ class ChaosSuiteTest {
         assertThat(mails).as("mails: the cycle turned").isPositive();
         assertThat(answersAcknowledged).as("acknowledged answers: the cycle turned").isPositive();
         assertThat(failures).as("chaos %s (seed %d): broken promises", name, seed).isEmpty();
+        assertThat(lostInTheRecordedWindow).as("unconfirmed sends without a mail: each needs a kill mid-hand-over")
+            .isLessThanOrEqualTo(sigkills);
       }
 
       @Override
       public String toString() {
         return "mails " + mails + " for " + invitationsMailed + " invitations (" + invitations + " in the store), "
-            + duplicates + " duplicate mails; events created " + eventsCreated + ", stored " + eventsStored
+            + duplicates + " duplicate mails, " + lostInTheRecordedWindow + " unconfirmed sends without a mail (killed "
+            + "between the hand-over and the server's reply); events created " + eventsCreated + ", stored " + eventsStored
             + ", decided " + eventsDecided + " " + decisions + "; answers acknowledged " + answersAcknowledged
             + ", stored " + answersStored + ", written back once " + answersWrittenBack + "; answer attempts "
             + "refused or cut off " + answerAttemptsFailed + "; broken promises " + failures.size();

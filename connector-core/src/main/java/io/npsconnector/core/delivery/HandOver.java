@@ -3,8 +3,8 @@ package io.npsconnector.core.delivery;
 import java.util.Optional;
 
 /**
- * What a channel calls at the last moment before its message can reach the receiver (for e-mail: connected
- * to the SMTP server, before the message is transmitted). The engine records the attempt there, so that
+ * What a channel calls at the last moment before its message can reach the receiver (for e-mail: the whole
+ * message transmitted to the SMTP server, before the mark that ends it, on which alone the server takes it). The engine records the attempt there, so that
  * after a crash it knows whether the message may have left: before the call nothing did, after it the
  * message may have, and it is not sent again.
  *

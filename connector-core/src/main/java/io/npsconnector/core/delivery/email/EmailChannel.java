@@ -181,7 +181,11 @@ public final class EmailChannel implements Channel {
     return send(delivery, HandOver.NONE);
   }
 
-  /** Connects to the SMTP server, then calls {@code handOver} with the message's id, then transmits the message. */
+  /**
+   * Connects to the SMTP server and transmits the message; {@code handOver} is called with the message's id once
+   * the whole message has been transmitted, just before the mark that ends it (the server takes a message only
+   * on that mark: a process that dies before it leaves nothing delivered).
+   */
   @Override
   public DeliveryReceipt send(Delivery delivery, HandOver handOver) {
     String invitation = "invitation " + delivery.invitationId();
@@ -212,11 +216,15 @@ public final class EmailChannel implements Channel {
       } catch (MessagingException | RuntimeException e) {
         throw failure(invitation, e);
       }
-      handOver.begin(Optional.of(messageId)); // outside the catches: a failure to record it is not the channel's
+      TrackedTransport tracked = (TrackedTransport) transport;
+      tracked.handOver(() -> handOver.begin(Optional.of(messageId)));
       try {
         transport.sendMessage(message, new Address[] {recipient});
       } catch (MessagingException | RuntimeException e) {
-        if (((TrackedTransport) transport).finishing() && !answered(e)) {
+        if (tracked.handOverFailure != null) {
+          throw tracked.handOverFailure; // a failure to record the hand-over is not the channel's
+        }
+        if (tracked.finishing() && !answered(e)) {
           throw DeliveryException.outcomeUnknown(invitation + ": SMTP server " + host + ":" + port
               + " received the whole message and did not say whether it took it: " + redact(describe(e)), e);
         }
@@ -462,20 +470,46 @@ public final class EmailChannel implements Channel {
       TrackedTransport.class.getName(), "npsconnector", "1");
 
   /**
-   * The SMTP transport, marking the moment it ends the message's data: a failure after it (a timeout or a
-   * dropped connection before the server's reply) leaves the message possibly accepted.
+   * The SMTP transport, handing the message over (the engine records it) when the whole message has been
+   * transmitted, just before it ends the message's data, and marking that moment: a failure after it (a timeout
+   * or a dropped connection before the server's reply) leaves the message possibly accepted. A failure to record
+   * the hand-over stops the transmission before the end mark, so the server discards the message.
    */
   public static final class TrackedTransport extends SMTPTransport {
     private volatile boolean finishing;
+    private Runnable handOver = () -> { };
+    private RuntimeException handOverFailure;
 
     public TrackedTransport(Session session, URLName urlName) {
       super(session, urlName);
     }
 
+    void handOver(Runnable record) {
+      handOver = record;
+    }
+
     @Override
     protected void finishData() throws IOException, MessagingException {
+      try {
+        handOver.run();
+      } catch (RuntimeException e) {
+        handOverFailure = e;
+        throw e;
+      }
       finishing = true;
       super.finishData();
+    }
+
+    /**
+     * After a failed hand-over the connection is mid-message: any command would only be more of the message's
+     * text and wait for a reply that cannot come, so none is sent and closing drops the connection at once.
+     */
+    @Override
+    protected void sendCommand(String command) throws MessagingException {
+      if (handOverFailure != null) {
+        throw new MessagingException("the message was abandoned before its end mark; not sending " + command);
+      }
+      super.sendCommand(command);
     }
 
     boolean finishing() {

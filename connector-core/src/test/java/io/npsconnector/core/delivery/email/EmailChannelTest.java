@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -118,6 +119,29 @@ class EmailChannelTest {
     assertThat(receipt.messageId()).contains("<nps-inv-42@example.com>");
     assertThat(mail.getHeader("Message-ID")).containsExactly("<nps-inv-42@example.com>");
     assertThat(mail.getSentDate().toInstant()).isEqualTo(EmailFixtures.NOW);
+  }
+
+  @Test
+  void theHandOverComesWithTheWholeMessageTransmittedAndAFailureToRecordItDeliversNothing() throws Exception {
+    IllegalStateException storeDown = new IllegalStateException("the store is down");
+    List<Optional<String>> handedOver = new ArrayList<>();
+
+    IllegalStateException thrown = catchThrowableOfType(IllegalStateException.class,
+        () -> channel.send(invitation(contact(Locale.ENGLISH)), messageId -> {
+          handedOver.add(messageId);
+          throw storeDown;
+        }));
+
+    assertThat(thrown).as("let through unchanged: not the channel's failure").isSameAs(storeDown);
+    assertThat(handedOver).containsExactly(Optional.of("<nps-inv-42@example.com>"));
+    // the server had the whole message but never its end mark: it keeps nothing
+    assertThat(GREENMAIL.waitForIncomingEmail(1_000, 1)).isFalse();
+
+    List<Optional<String>> recorded = new ArrayList<>();
+    DeliveryReceipt receipt = channel.send(invitation(contact(Locale.ENGLISH)), recorded::add);
+    assertThat(recorded).containsExactly(receipt.messageId());
+    assertThat(GREENMAIL.waitForIncomingEmail(5_000, 1)).isTrue();
+    assertThat(GREENMAIL.getReceivedMessages()).hasSize(1);
   }
 
   @Test
