@@ -265,24 +265,25 @@ public final class Dashboard {
 
   /** Each enabled connection: whether the engine calls its CRM now, its last sync and its API use. */
   private List<DashboardView.Connection> connections() {
-    return engine.connectionStatuses().stream().map(status -> new DashboardView.Connection(status.connection(),
-        switch (status.state()) {
-          case ACTIVE -> "active";
-          case WAITING -> "waiting for the CRM";
-          case STOPPED -> "STOPPED: the CRM refused the credentials";
-        },
-        status.since().map(at -> (status.state() == ConnectionStatus.State.WAITING ? "until " : "since ")
-            + TIME.format(at)).orElse(""),
-        status.operation().map(operation -> operation + ": ").orElse("") + status.message().orElse(""),
-        status.state() == ConnectionStatus.State.STOPPED, lastSync(status.connection()),
-        engine.lastSync(status.connection()).map(run -> run.report().apiCalls() + " calls in the last sync")
-            .orElse("—"))).toList();
+    return engine.connectionStatuses().stream().map(status -> {
+      Optional<Engine.SyncRun> last = engine.lastSync(status.connection()); // one store read per connection
+      return new DashboardView.Connection(status.connection(),
+          switch (status.state()) {
+            case ACTIVE -> "active";
+            case WAITING -> "waiting for the CRM";
+            case STOPPED -> "STOPPED: the CRM refused the credentials";
+          },
+          status.since().map(at -> (status.state() == ConnectionStatus.State.WAITING ? "until " : "since ")
+              + TIME.format(at)).orElse(""),
+          status.operation().map(operation -> operation + ": ").orElse("") + status.message().orElse(""),
+          status.state() == ConnectionStatus.State.STOPPED, last.map(Dashboard::lastSync).orElse("none yet"),
+          last.map(run -> run.report().apiCalls() + " calls in the last sync").orElse("—"));
+    }).toList();
   }
 
-  private String lastSync(String connection) {
-    return engine.lastSync(connection).map(run -> TIME.format(run.at()) + ": " + run.report().contacts()
-        + " contacts, " + run.report().events() + " events, " + run.report().invited() + " invited in "
-        + run.took().toMillis() + " ms").orElse("none since this instance started");
+  private static String lastSync(Engine.SyncRun run) {
+    return TIME.format(run.at()) + ": " + run.report().contacts() + " contacts, " + run.report().events()
+        + " events, " + run.report().invited() + " invited in " + run.took().toMillis() + " ms";
   }
 
   private static String interval(NpsTally tally) {
