@@ -121,11 +121,11 @@ public final class Simulator {
     Instant at = from;
     while (at.isBefore(until)) {
       sendDue(handle, connection.name(), at);
-      TriggerService.Result events = triggers.evaluatePending(handle, connection.name(), at);
-      TriggerService.Result relationship = triggers.planRelationship(handle, connection.name(), at);
       Instant pass = at;
-      events.outcomes().forEach(outcome -> lines.add(line(handle, Source.EVENT, outcome, pass)));
-      relationship.outcomes().forEach(outcome -> lines.add(line(handle, Source.RELATIONSHIP, outcome, pass)));
+      TriggerService.Result events = triggers.evaluatePending(handle, connection.name(), at,
+          outcome -> lines.add(line(handle, Source.EVENT, outcome, pass)));
+      TriggerService.Result relationship = triggers.planRelationship(handle, connection.name(), at,
+          outcome -> lines.add(line(handle, Source.RELATIONSHIP, outcome, pass)));
       Instant nextDay = at.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
       Instant next = Stream.of(events.nextChange(), relationship.nextChange(),
               stores.invitations().nextSendAfter(handle, connection.name(), at))

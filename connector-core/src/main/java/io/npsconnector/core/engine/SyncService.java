@@ -66,17 +66,37 @@ final class SyncService {
     return new Result(pages, contacts, events, calls, !more);
   }
 
-  /** Stores contacts and events in one transaction; the time it stored them at. */
+  /**
+   * Stores contacts and events in one transaction, each kind in batched statements (one round trip each
+   * for the page); the time it stored them at. A page some other writer stored part of at the same moment
+   * (a webhook's events while the sync reads them) is stored again once, in a new transaction that sees it.
+   */
   Instant store(String connection, List<Contact> contacts, List<InteractionEvent> events) {
     Instant now = clock.instant();
-    stores.jdbi().useTransaction(handle -> {
-      for (Contact contact : contacts) {
-        stores.contacts().upsert(handle, connection, contact, now);
+    try {
+      storeOnce(connection, contacts, events, now);
+    } catch (RuntimeException e) {
+      if (!uniqueViolation(e)) {
+        throw e;
       }
-      for (InteractionEvent event : events) {
-        stores.events().upsert(handle, connection, event, now);
-      }
-    });
+      storeOnce(connection, contacts, events, now);
+    }
     return now;
+  }
+
+  private void storeOnce(String connection, List<Contact> contacts, List<InteractionEvent> events, Instant now) {
+    stores.jdbi().useTransaction(handle -> {
+      stores.contacts().upsertAll(handle, connection, contacts, now);
+      stores.events().upsertAll(handle, connection, events, now);
+    });
+  }
+
+  private static boolean uniqueViolation(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

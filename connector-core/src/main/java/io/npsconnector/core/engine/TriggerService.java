@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class TriggerService {
   private static final Logger LOG = LoggerFactory.getLogger(TriggerService.class);
   static final int PAGE = 500;
+  /** Contacts per page of the relationship planner's walk over the base. */
+  static final int CONTACT_PAGE = 1_000;
   /** How long an event waits for its contact to arrive from the CRM before it is given up. */
   static final Duration UNKNOWN_CONTACT_GRACE = Duration.ofHours(24);
   static final String UNKNOWN_CONTACT = "unknown-contact";
@@ -67,86 +70,101 @@ final class TriggerService {
   record Outcome(Decision decision, Optional<Long> invitationId) {}
 
   /**
-   * What a pass decided.
+   * What a pass decided, as counts: a pass over a large backlog never holds its decisions ({@link #evaluatePending(
+   * Handle, String, Instant, Consumer)} hands each to a caller that wants them).
    *
    * @param nextChange the earliest time a later pass could decide something this one did not, with no
    *     new data from the CRM: a waiting event's contact given up, a contact coming due for a
    *     relationship survey; empty when only new data (or the next day) can change anything
    */
-  record Result(List<Outcome> outcomes, int deferred, Optional<Instant> nextChange) {
-    static final Result EMPTY = new Result(List.of(), 0, Optional.empty());
+  record Result(int evaluated, int invited, int suppressed, int collapsed, int deferred,
+      Optional<Instant> nextChange) {
+    static final Result EMPTY = new Result(0, 0, 0, 0, 0, Optional.empty());
 
     Result plus(Result other) {
-      List<Outcome> all = new ArrayList<>(outcomes);
-      all.addAll(other.outcomes);
-      return new Result(List.copyOf(all), deferred + other.deferred, earliest(nextChange, other.nextChange));
+      return new Result(evaluated + other.evaluated, invited + other.invited, suppressed + other.suppressed,
+          collapsed + other.collapsed, deferred + other.deferred, earliest(nextChange, other.nextChange));
     }
 
     static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
       return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
     }
+  }
 
-    int evaluated() {
-      return outcomes.size();
+  /** Counts decisions as a pass makes them. */
+  private static final class Tally {
+    private int evaluated;
+    private int invited;
+    private int suppressed;
+    private int collapsed;
+
+    void add(Outcome outcome) {
+      evaluated++;
+      switch (outcome.decision().outcome()) {
+        case INVITE -> invited++;
+        case SUPPRESS -> suppressed++;
+        case COLLAPSE -> collapsed++;
+      }
     }
 
-    int invited() {
-      return count(Decision.Outcome.INVITE);
-    }
-
-    int suppressed() {
-      return count(Decision.Outcome.SUPPRESS);
-    }
-
-    int collapsed() {
-      return count(Decision.Outcome.COLLAPSE);
-    }
-
-    private int count(Decision.Outcome outcome) {
-      return (int) outcomes.stream().filter(o -> o.decision().outcome() == outcome).count();
+    Result result(int deferred, Optional<Instant> nextChange) {
+      return new Result(evaluated, invited, suppressed, collapsed, deferred, nextChange);
     }
   }
 
-  /** Decides on every event and contact no pass has decided on yet, each pair in its own transaction. */
+  /** Decides on every event and contact no pass has decided on yet, a page of them per transaction. */
   Result evaluatePending(String connection) {
-    return stores.jdbi().withHandle(handle -> evaluatePending(handle, connection, clock.instant()));
+    return stores.jdbi().withHandle(handle -> evaluatePending(handle, connection, clock.instant(), outcome -> { }));
   }
 
   /** Plans today's relationship surveys of every relationship trigger of the connection. */
   Result planRelationship(String connection) {
-    return stores.jdbi().withHandle(handle -> planRelationship(handle, connection, clock.instant()));
+    return stores.jdbi().withHandle(handle -> planRelationship(handle, connection, clock.instant(), outcome -> { }));
   }
 
   /**
-   * As {@link #evaluatePending(String)} on {@code handle} at {@code now}. Inside a transaction the
-   * caller opened, the whole pass is that transaction.
+   * As {@link #evaluatePending(String)} on {@code handle} at {@code now}, handing every decision to {@code
+   * decided} once it is committed. The pending pairs are read a page at a time, by keyset on their index; each
+   * page's decisions, invitations and marks are one transaction, and its sends are scheduled after it commits.
+   * Inside a transaction the caller opened, the whole pass is that transaction.
    */
-  Result evaluatePending(Handle handle, String connection, Instant now) {
+  Result evaluatePending(Handle handle, String connection, Instant now, Consumer<Outcome> decided) {
     ConnectionConfig connectionConfig = connection(connection);
-    List<Outcome> outcomes = new ArrayList<>();
+    Tally tally = new Tally();
     int deferred = 0;
     Optional<Instant> givenUpAt = Optional.empty();
     Optional<PendingEvaluation> after = Optional.empty();
     Map<String, Pause> paused = stores.triggerPauses().paused(handle);
     while (true) {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
-      for (PendingEvaluation pending : page) {
-        Optional<List<Outcome>> decided = handle.inTransaction(h -> evaluate(h, connectionConfig, pending, paused,
-            now));
-        if (decided.isEmpty()) {
-          deferred++;
-          givenUpAt = Result.earliest(givenUpAt, Optional.of(pending.seenAt().plus(UNKNOWN_CONTACT_GRACE)));
-        } else {
-          decided.get().forEach(this::schedule);
-          outcomes.addAll(decided.get());
+      List<PendingEvaluation> waiting = new ArrayList<>();
+      List<Outcome> outcomes = handle.inTransaction(h -> {
+        List<Outcome> made = new ArrayList<>();
+        for (PendingEvaluation pending : page) {
+          Optional<List<Outcome>> pair = evaluate(h, connectionConfig, pending, paused, now);
+          if (pair.isEmpty()) {
+            waiting.add(pending);
+          } else {
+            made.addAll(pair.get());
+          }
         }
+        return made;
+      });
+      for (Outcome outcome : outcomes) {
+        schedule(outcome);
+        tally.add(outcome);
+        decided.accept(outcome);
+      }
+      for (PendingEvaluation pending : waiting) {
+        deferred++;
+        givenUpAt = Result.earliest(givenUpAt, Optional.of(pending.seenAt().plus(UNKNOWN_CONTACT_GRACE)));
       }
       if (page.size() < PAGE) {
         break;
       }
       after = Optional.of(page.get(page.size() - 1));
     }
-    Result result = new Result(List.copyOf(outcomes), deferred, givenUpAt);
+    Result result = tally.result(deferred, givenUpAt);
     if (result.evaluated() > 0) {
       LOG.info("{}: {} event decisions: {} invited, {} suppressed, {} collapsed{}", connection, result.evaluated(),
           result.invited(), result.suppressed(), result.collapsed(),
@@ -196,8 +214,12 @@ final class TriggerService {
     return Optional.of(outcomes);
   }
 
-  /** As {@link #planRelationship(String)} on {@code handle} at {@code now}. */
-  Result planRelationship(Handle handle, String connection, Instant now) {
+  /**
+   * As {@link #planRelationship(String)} on {@code handle} at {@code now}, handing every decision to {@code
+   * decided}. The contacts are streamed in keyset pages of {@link #CONTACT_PAGE} with their last surveys, so
+   * that a pass holds a page of the base and the day's picks, never the whole base.
+   */
+  Result planRelationship(Handle handle, String connection, Instant now, Consumer<Outcome> decided) {
     ConnectionConfig connectionConfig = connection(connection);
     Map<String, Pause> paused = stores.triggerPauses().paused(handle);
     // a paused relationship trigger decides nothing: its contacts stay due and are planned once it resumes
@@ -208,21 +230,16 @@ final class TriggerService {
       return Result.EMPTY;
     }
     Instant dayStart = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
-    List<Contact> contacts = stores.contacts().all(connection);
-    List<Outcome> outcomes = new ArrayList<>();
+    Tally tally = new Tally();
     Optional<Instant> nextDue = Optional.empty();
     boolean perPerson = config.fatigue().scope() == FatigueConfig.Scope.PERSON;
     for (TriggerConfig trigger : triggers) {
-      Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection, perPerson);
       Set<String> decidedToday = stores.decisions().contactsSince(handle, connection, trigger.name(), dayStart);
       int plannedToday = stores.decisions().countSince(handle, connection, trigger.name(),
           Decision.Outcome.INVITE.name(), dayStart);
-      List<RelationshipPlanner.Candidate> candidates = contacts.stream()
-          .filter(contact -> !decidedToday.contains(contact.crmId()))
-          .map(contact -> new RelationshipPlanner.Candidate(contact,
-              Optional.ofNullable(lastSurveyed.get(contact.crmId()))))
-          .toList();
-      List<Outcome> decided = new ArrayList<>();
+      Iterable<RelationshipPlanner.Candidate> candidates = () -> new Candidates(handle, connection, perPerson,
+          decidedToday);
+      int[] invited = {0};
       RelationshipPlanner.Plan plan = planner.plan(trigger, connection, candidates,
           new StoreSurveyHistory(stores, handle), plannedToday, now, contact -> {
             Outcome outcome = handle.inTransaction(h -> {
@@ -231,18 +248,68 @@ final class TriggerService {
               return store(h, decision, Optional.empty(), contact.accountId(), trigger, now);
             });
             schedule(outcome);
-            decided.add(outcome);
+            tally.add(outcome);
+            decided.accept(outcome);
+            invited[0] += outcome.decision().invites() ? 1 : 0;
             return outcome.decision().invites();
           });
-      outcomes.addAll(decided);
       nextDue = Result.earliest(nextDue, plan.nextDue());
       if (!plan.chosen().isEmpty()) {
         LOG.info("{}: relationship trigger '{}' decided on {} of {} due contacts today, {} invited ({} left for "
-            + "later)", connection, trigger.name(), plan.chosen().size(), plan.due(),
-            decided.stream().filter(outcome -> outcome.decision().invites()).count(), plan.later());
+            + "later)", connection, trigger.name(), plan.chosen().size(), plan.due(), invited[0], plan.later());
       }
     }
-    return new Result(List.copyOf(outcomes), 0, nextDue);
+    return tally.result(0, nextDue);
+  }
+
+  /**
+   * The relationship candidates of a connection, read a keyset page at a time: the page's contacts, less those
+   * the trigger decided on today, each with its last survey (a query over the page's CRM id range).
+   */
+  private final class Candidates implements java.util.Iterator<RelationshipPlanner.Candidate> {
+    private final Handle handle;
+    private final String connection;
+    private final boolean perPerson;
+    private final Set<String> decidedToday;
+    private final java.util.ArrayDeque<RelationshipPlanner.Candidate> page = new java.util.ArrayDeque<>();
+    private Optional<String> after = Optional.empty();
+    private boolean exhausted;
+
+    Candidates(Handle handle, String connection, boolean perPerson, Set<String> decidedToday) {
+      this.handle = handle;
+      this.connection = connection;
+      this.perPerson = perPerson;
+      this.decidedToday = decidedToday;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (page.isEmpty() && !exhausted) {
+        List<Contact> contacts = stores.contacts().page(handle, connection, after, CONTACT_PAGE);
+        exhausted = contacts.size() < CONTACT_PAGE;
+        if (contacts.isEmpty()) {
+          break;
+        }
+        Optional<String> through = Optional.of(contacts.get(contacts.size() - 1).crmId());
+        Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection, perPerson,
+            after, through);
+        after = through;
+        for (Contact contact : contacts) {
+          if (!decidedToday.contains(contact.crmId())) {
+            page.add(new RelationshipPlanner.Candidate(contact, Optional.ofNullable(lastSurveyed.get(contact.crmId()))));
+          }
+        }
+      }
+      return !page.isEmpty();
+    }
+
+    @Override
+    public RelationshipPlanner.Candidate next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return page.poll();
+    }
   }
 
   /** Schedules the send of every invitation that is waiting without a send task (after a crash). */

@@ -22,20 +22,62 @@ public final class ContactRepository {
     this.jdbi = jdbi;
   }
 
+  private static final String UPDATE = "UPDATE contacts SET email = :email, email_key = :emailKey, "
+      + "first_name = :firstName, last_name = :lastName, phone = :phone, locale = :locale, time_zone = :timeZone, "
+      + "email_opt_out = :emailOptOut, owner_id = :ownerId, account_id = :accountId, account_name = :accountName, "
+      + "segments = :segments, crm_modified_at = :modifiedAt, deleted = :deleted, synced_at = :now "
+      + "WHERE connection = :connection AND crm_id = :crmId AND crm_modified_at <= :modifiedAt";
+  private static final String INSERT = "INSERT INTO contacts (connection, email_key, " + COLUMNS + ", synced_at) "
+      + "SELECT CAST(:connection AS VARCHAR(63)), CAST(:emailKey AS VARCHAR(320)), CAST(:crmId AS VARCHAR(255)), "
+      + "CAST(:email AS VARCHAR(320)), CAST(:firstName AS VARCHAR(255)), CAST(:lastName AS VARCHAR(255)), "
+      + "CAST(:phone AS VARCHAR(64)), CAST(:locale AS VARCHAR(35)), CAST(:timeZone AS VARCHAR(64)), "
+      + "CAST(:emailOptOut AS BOOLEAN), CAST(:ownerId AS VARCHAR(255)), CAST(:accountId AS VARCHAR(255)), "
+      + "CAST(:accountName AS VARCHAR(255)), CAST(:segments AS VARCHAR(8000)), "
+      + "CAST(:modifiedAt AS TIMESTAMP WITH TIME ZONE), CAST(:deleted AS BOOLEAN), "
+      + "CAST(:now AS TIMESTAMP WITH TIME ZONE) WHERE NOT EXISTS (SELECT 1 FROM contacts "
+      + "WHERE connection = :connection AND crm_id = :crmId)";
+
   /** Stores the contact, replacing an older copy; a copy older than the stored one is ignored. */
   public void upsert(Handle handle, String connection, Contact contact, Instant now) {
-    int updated = bind(handle.createUpdate("UPDATE contacts SET email = :email, email_key = :emailKey, "
-        + "first_name = :firstName, "
-        + "last_name = :lastName, phone = :phone, locale = :locale, time_zone = :timeZone, "
-        + "email_opt_out = :emailOptOut, owner_id = :ownerId, account_id = :accountId, account_name = :accountName, "
-        + "segments = :segments, crm_modified_at = :modifiedAt, deleted = :deleted, synced_at = :now "
-        + "WHERE connection = :connection AND crm_id = :crmId AND crm_modified_at <= :modifiedAt"), connection,
-        contact, now).execute();
-    if (updated == 0) {
-      Sql.insertIfAbsent(handle, h -> bind(h.createUpdate("INSERT INTO contacts (connection, email_key, "
-          + COLUMNS + ", synced_at) VALUES (:connection, :emailKey, :crmId, :email, :firstName, :lastName, :phone, :locale, :timeZone, "
-          + ":emailOptOut, :ownerId, :accountId, :accountName, :segments, :modifiedAt, :deleted, :now)"),
-          connection, contact, now).execute());
+    upsertAll(handle, connection, List.of(contact), now);
+  }
+
+  /**
+   * As {@link #upsert} for a page of contacts, in at most two batched statements: every contact's update
+   * (which changes only an older copy), then the insert of those not stored at all. A contact given twice
+   * in one page ends as its newest copy.
+   */
+  public void upsertAll(Handle handle, String connection, List<Contact> contacts, Instant now) {
+    if (contacts.isEmpty()) {
+      return;
+    }
+    var updates = handle.prepareBatch(UPDATE);
+    for (Contact contact : contacts) {
+      bind(updates, connection, contact, now).add();
+    }
+    int[] updated = updates.execute();
+    var inserts = handle.prepareBatch(INSERT + Sql.onConflictDoNothing(handle));
+    int missing = 0;
+    for (int i = 0; i < contacts.size(); i++) {
+      if (updated[i] == 0) {
+        bind(inserts, connection, contacts.get(i), now).add();
+        missing++;
+      }
+    }
+    if (missing > 0) {
+      int[] inserted = inserts.execute();
+      // a contact given twice in the page, both copies new: the first was inserted, the newer replaces it
+      List<Contact> again = new java.util.ArrayList<>();
+      for (int i = 0, j = 0; i < contacts.size(); i++) {
+        if (updated[i] == 0 && inserted[j++] == 0) {
+          again.add(contacts.get(i));
+        }
+      }
+      if (!again.isEmpty()) {
+        var repeats = handle.prepareBatch(UPDATE);
+        again.forEach(contact -> bind(repeats, connection, contact, now).add());
+        repeats.execute();
+      }
     }
   }
 
@@ -56,6 +98,20 @@ public final class ContactRepository {
         .bind("connection", connection).map((rs, ctx) -> map(rs)).list());
   }
 
+  /**
+   * One keyset page of the live contacts of a connection in CRM id order: the first {@code limit} after
+   * {@code after} (from the start when empty), read on the connection and CRM id key, so that a walk over a
+   * large base holds one page at a time and never sorts it.
+   */
+  public List<Contact> page(Handle handle, String connection, Optional<String> after, int limit) {
+    var query = handle.createQuery("SELECT " + COLUMNS + " FROM contacts WHERE connection = :connection "
+            + "AND deleted = FALSE" + (after.isPresent() ? " AND crm_id > :after" : "")
+            + " ORDER BY connection, crm_id LIMIT :limit")
+        .bind("connection", connection).bind("limit", limit);
+    after.ifPresent(id -> query.bind("after", id));
+    return query.map((rs, ctx) -> map(rs)).list();
+  }
+
   /** How contacts are matched as one person across connections: the e-mail address, ignoring case. */
   static String emailKey(String email) {
     return email.strip().toLowerCase(Locale.ROOT);
@@ -66,7 +122,7 @@ public final class ContactRepository {
         .bind("c", connection).mapTo(Integer.class).one());
   }
 
-  private static org.jdbi.v3.core.statement.Update bind(org.jdbi.v3.core.statement.Update update, String connection,
+  private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bind(T update, String connection,
       Contact contact, Instant now) {
     return update.bind("connection", connection)
         .bind("crmId", contact.crmId())

@@ -26,21 +26,47 @@ public final class EventRepository {
    * @return the event's id
    */
   public long upsert(Handle handle, String connection, InteractionEvent event, Instant now) {
-    Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO events (connection, kind, crm_id, occurred_at, "
-            + "attributes, first_seen_at) VALUES (:connection, :kind, :crmId, :occurredAt, :attributes, :now)")
-        .bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
-        .bind("occurredAt", Sql.timestamp(event.occurredAt())).bind("attributes", Sql.json(event.attributes()))
-        .bind("now", Sql.timestamp(now)).execute());
-    long id = handle.createQuery("SELECT id FROM events WHERE connection = :connection AND kind = :kind "
+    upsertAll(handle, connection, List.of(event), now);
+    return handle.createQuery("SELECT id FROM events WHERE connection = :connection AND kind = :kind "
             + "AND crm_id = :crmId")
         .bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
         .mapTo(Long.class).one();
-    for (String contactId : event.contactIds()) {
-      Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO event_contacts (event_id, contact_crm_id, seen_at) "
-              + "VALUES (:eventId, :contactId, :now)")
-          .bind("eventId", id).bind("contactId", contactId).bind("now", Sql.timestamp(now)).execute());
+  }
+
+  /**
+   * As {@link #upsert} for a page of events, in two batched statements (the events, then the pairs of event
+   * and contact), whatever the page's size. An event or pair already stored is left as it is.
+   */
+  public void upsertAll(Handle handle, String connection, List<InteractionEvent> events, Instant now) {
+    if (events.isEmpty()) {
+      return;
     }
-    return id;
+    String onConflict = Sql.onConflictDoNothing(handle);
+    var insertEvents = handle.prepareBatch("INSERT INTO events (connection, kind, crm_id, occurred_at, attributes, "
+        + "first_seen_at) SELECT CAST(:connection AS VARCHAR(63)), CAST(:kind AS VARCHAR(16)), "
+        + "CAST(:crmId AS VARCHAR(255)), CAST(:occurredAt AS TIMESTAMP WITH TIME ZONE), "
+        + "CAST(:attributes AS VARCHAR(8000)), CAST(:now AS TIMESTAMP WITH TIME ZONE) WHERE NOT EXISTS "
+        + "(SELECT 1 FROM events WHERE connection = :connection AND kind = :kind AND crm_id = :crmId)" + onConflict);
+    var insertPairs = handle.prepareBatch("INSERT INTO event_contacts (event_id, contact_crm_id, seen_at, connection, "
+        + "occurred_at) SELECT e.id, CAST(:contactId AS VARCHAR(255)), CAST(:now AS TIMESTAMP WITH TIME ZONE), "
+        + "e.connection, e.occurred_at FROM events e WHERE e.connection = :connection AND e.kind = :kind "
+        + "AND e.crm_id = :crmId AND NOT EXISTS (SELECT 1 FROM event_contacts x WHERE x.event_id = e.id "
+        + "AND x.contact_crm_id = :contactId)" + onConflict);
+    int pairs = 0;
+    for (InteractionEvent event : events) {
+      insertEvents.bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
+          .bind("occurredAt", Sql.timestamp(event.occurredAt())).bind("attributes", Sql.json(event.attributes()))
+          .bind("now", Sql.timestamp(now)).add();
+      for (String contactId : new java.util.LinkedHashSet<>(event.contactIds())) {
+        insertPairs.bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
+            .bind("contactId", contactId).bind("now", Sql.timestamp(now)).add();
+        pairs++;
+      }
+    }
+    insertEvents.execute();
+    if (pairs > 0) {
+      insertPairs.execute();
+    }
   }
 
   /** A contact of an event that no trigger pass has decided on yet, and when the sync first saw it. */
@@ -57,12 +83,15 @@ public final class EventRepository {
    */
   public List<PendingEvaluation> pending(Handle handle, String connection, Optional<PendingEvaluation> after,
       int limit) {
-    String keyset = after.isEmpty() ? "" : "AND (e.occurred_at > :at OR (e.occurred_at = :at AND (e.id > :id "
-        + "OR (e.id = :id AND ec.contact_crm_id > :contact)))) ";
+    // every column of the order is in ix_event_contacts_pending, after the two that are fixed here: the
+    // index gives the order, and the page starts where the last one ended (occurred_at >= :at is the range
+    // both databases seek to; the rest of the condition only skips the ties before the position)
+    String keyset = after.isEmpty() ? "" : "AND ec.occurred_at >= :at AND (ec.occurred_at > :at OR (ec.event_id > :id "
+        + "OR (ec.event_id = :id AND ec.contact_crm_id > :contact))) ";
     var query = handle.createQuery("SELECT e.id, e.kind, e.crm_id, e.occurred_at, e.attributes, ec.contact_crm_id, "
             + "ec.seen_at FROM event_contacts ec JOIN events e ON e.id = ec.event_id "
-            + "WHERE e.connection = :connection AND ec.evaluated_at IS NULL " + keyset
-            + "ORDER BY e.occurred_at, e.id, ec.contact_crm_id LIMIT :limit")
+            + "WHERE ec.connection = :connection AND ec.evaluated_at IS NULL " + keyset
+            + "ORDER BY ec.connection, ec.evaluated_at, ec.occurred_at, ec.event_id, ec.contact_crm_id LIMIT :limit")
         .bind("connection", connection).bind("limit", limit);
     after.ifPresent(position -> query.bind("at", Sql.timestamp(position.event().event().occurredAt()))
         .bind("id", position.event().id()).bind("contact", position.contactId()));

@@ -267,20 +267,35 @@ public final class InvitationRepository {
    * {@code perPerson}, each contact's is the latest of every contact with its e-mail address.
    */
   public java.util.Map<String, Instant> lastSurveyedByContact(Handle handle, String connection, boolean perPerson) {
+    return lastSurveyedByContact(handle, connection, perPerson, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * As {@link #lastSurveyedByContact(Handle, String, boolean)} for the contacts whose CRM id is after
+   * {@code after} and at most {@code through} (either may be open): one keyset page of contacts, read on
+   * the indexes of contacts and invitations by connection and CRM id.
+   */
+  public java.util.Map<String, Instant> lastSurveyedByContact(Handle handle, String connection, boolean perPerson,
+      Optional<String> after, Optional<String> through) {
     java.util.Map<String, Instant> last = new java.util.HashMap<>();
+    String idColumn = perPerson ? "c.crm_id" : "contact_crm_id";
+    String range = after.map(id -> " AND " + idColumn + " > :after").orElse("")
+        + through.map(id -> " AND " + idColumn + " <= :through").orElse("");
     String sql = perPerson
         ? "SELECT c.crm_id AS contact_crm_id, MAX(COALESCE(i.sent_at, i.send_at)) AS last_at FROM contacts c "
             + "JOIN contacts p ON p.email_key = c.email_key JOIN invitations i ON i.connection = p.connection "
-            + "AND i.contact_crm_id = p.crm_id WHERE c.connection = :connection" + Counting.ALL.where("i.")
+            + "AND i.contact_crm_id = p.crm_id WHERE c.connection = :connection" + range + Counting.ALL.where("i.")
             + " GROUP BY c.crm_id"
         : "SELECT contact_crm_id, MAX(COALESCE(sent_at, send_at)) AS last_at FROM invitations "
-            + "WHERE connection = :connection" + Counting.ALL.where("") + " GROUP BY contact_crm_id";
-    Counting.ALL.bind(handle.createQuery(sql)).bind("connection", connection)
-        .map((rs, ctx) -> java.util.Map.entry(rs.getString("contact_crm_id"), rs.getTimestamp("last_at").toInstant()))
+            + "WHERE connection = :connection" + range + Counting.ALL.where("") + " GROUP BY contact_crm_id";
+    var query = Counting.ALL.bind(handle.createQuery(sql)).bind("connection", connection);
+    after.ifPresent(id -> query.bind("after", id));
+    through.ifPresent(id -> query.bind("through", id));
+    query.map((rs, ctx) -> java.util.Map.entry(rs.getString("contact_crm_id"), rs.getTimestamp("last_at").toInstant()))
         .forEach(entry -> last.merge(entry.getKey(), entry.getValue(), (a, b) -> a.isAfter(b) ? a : b));
     if (perPerson) {
       // contacts without an address are one person each
-      lastSurveyedByContact(handle, connection, false).forEach(last::putIfAbsent);
+      lastSurveyedByContact(handle, connection, false, after, through).forEach(last::putIfAbsent);
     }
     return last;
   }

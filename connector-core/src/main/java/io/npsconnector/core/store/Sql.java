@@ -53,6 +53,23 @@ final class Sql {
     }
   }
 
+  /**
+   * What ends an insert that its table's unique key may refuse: on PostgreSQL {@code ON CONFLICT DO NOTHING}, so
+   * that a row another transaction inserted meanwhile does not abort this one; nothing on H2, whose inserts
+   * guard themselves with {@code NOT EXISTS} and which one process serves.
+   */
+  static String onConflictDoNothing(Handle handle) {
+    return postgres(handle) ? " ON CONFLICT DO NOTHING" : "";
+  }
+
+  static boolean postgres(Handle handle) {
+    try {
+      return "PostgreSQL".equals(handle.getConnection().getMetaData().getDatabaseProductName());
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot tell which database the store is: " + e.getMessage(), e);
+    }
+  }
+
   static boolean isUniqueViolation(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
 /**
@@ -73,17 +74,23 @@ public final class RelationshipPlanner {
    * @param plannedToday invitations of this trigger the engine already planned since the start of
    *     {@code now}'s UTC day
    */
-  public Plan plan(TriggerConfig trigger, String connection, List<Candidate> candidates, SurveyHistory history,
+  public Plan plan(TriggerConfig trigger, String connection, Iterable<Candidate> candidates, SurveyHistory history,
       int plannedToday, Instant now) {
     return plan(trigger, connection, candidates, history, plannedToday, now, contact -> true);
   }
 
   /**
-   * As {@link #plan(TriggerConfig, String, List, SurveyHistory, int, Instant)}, deciding on each chosen
+   * As {@link #plan(TriggerConfig, String, Iterable, SurveyHistory, int, Instant)}, deciding on each chosen
    * contact in turn: {@code decide} returns true when the contact was invited, false when the rules
    * refused it, and then the next due contact is chosen, until the quota is invited or none is left.
+   *
+   * <p>The candidates are streamed, never held: they are gone through once to count the base and the due
+   * contacts, and once more (only when the quota is not planned yet) keeping just the next due contacts
+   * in order, about twice the quota left; should the rules refuse so many that these run out, the next ones
+   * after the last taken are read again. So {@code candidates} must give the same contacts each time it is
+   * iterated, with their current last survey (a store query per iteration does).
    */
-  public Plan plan(TriggerConfig trigger, String connection, List<Candidate> candidates, SurveyHistory history,
+  public Plan plan(TriggerConfig trigger, String connection, Iterable<Candidate> candidates, SurveyHistory history,
       int plannedToday, Instant now, Predicate<Contact> decide) {
     Objects.requireNonNull(decide, "decide");
     Objects.requireNonNull(trigger, "trigger");
@@ -106,24 +113,20 @@ public final class RelationshipPlanner {
     Instant dueBefore = now.minus(period);
 
     int surveyable = 0;
+    int dueTotal = 0;
     Optional<Instant> nextDue = Optional.empty();
-    List<Ranked> due = new ArrayList<>();
     for (Candidate candidate : candidates) {
-      Contact contact = candidate.contact();
-      if (TriggerEvaluator.reachability(contact).isPresent()
-          || FilterMatcher.firstUnmet(trigger.filter(), contact, Optional.empty()).isPresent()
-          || TriggerEvaluator.sampling(connection, trigger, contact).isPresent()) {
+      if (!surveyable(trigger, connection, candidate.contact())) {
         continue;
       }
       surveyable++;
-      if (candidate.lastSurveyedAt().map(last -> last.isBefore(dueBefore)).orElse(true)) {
-        due.add(new Ranked(candidate, Sampling.position(connection, trigger.name(), contact.crmId())));
+      if (due(candidate, dueBefore)) {
+        dueTotal++;
       } else {
         Instant becomesDue = candidate.lastSurveyedAt().get().plus(period);
         nextDue = nextDue.filter(next -> next.isBefore(becomesDue)).or(() -> Optional.of(becomesDue));
       }
     }
-    due.sort(Ranked.ORDER);
 
     int perDay = (int) Math.min(Integer.MAX_VALUE, ceilDiv(surveyable * SECONDS_PER_DAY, period.toSeconds()));
     int quota = Math.max(0, Math.min(perDay, trigger.dailyCap().orElse(Integer.MAX_VALUE)) - plannedToday);
@@ -131,21 +134,66 @@ public final class RelationshipPlanner {
     List<Contact> chosen = new ArrayList<>();
     int unsubscribed = 0;
     int invited = 0;
-    for (Ranked ranked : due) {
-      if (invited >= quota) {
-        break;
+    Optional<Ranked> last = Optional.empty();
+    boolean more = quota > 0 && dueTotal > 0;
+    while (more) {
+      // the next due contacts after the last one taken, in order: twice what is left to plan, so that a few
+      // refusals do not need another read
+      int wanted = (int) Math.min(Integer.MAX_VALUE - 1L, 2L * (quota - invited) + 16);
+      List<Ranked> next = next(trigger, connection, candidates, dueBefore, last, wanted);
+      for (Ranked ranked : next) {
+        if (invited >= quota) {
+          break;
+        }
+        last = Optional.of(ranked);
+        Contact contact = ranked.candidate().contact();
+        // asked only while picking: one store read per chosen contact, not one per contact of the base
+        if (TriggerEvaluator.unsubscribed(connection, contact, history).isPresent()) {
+          unsubscribed++;
+        } else {
+          chosen.add(contact);
+          invited += decide.test(contact) ? 1 : 0;
+        }
       }
-      Contact contact = ranked.candidate().contact();
-      // asked only while picking: one store read per chosen contact, not one per contact of the base
-      if (TriggerEvaluator.unsubscribed(connection, contact, history).isPresent()) {
-        unsubscribed++;
-      } else {
-        chosen.add(contact);
-        invited += decide.test(contact) ? 1 : 0;
+      more = invited < quota && next.size() == wanted;
+    }
+    int dueCount = dueTotal - unsubscribed;
+    return new Plan(chosen, dueCount, quota, dueCount - chosen.size(), nextDue);
+  }
+
+  /** Whether the trigger could survey the contact at all, on any pass, no matter when. */
+  private static boolean surveyable(TriggerConfig trigger, String connection, Contact contact) {
+    return TriggerEvaluator.reachability(contact).isEmpty()
+        && FilterMatcher.firstUnmet(trigger.filter(), contact, Optional.empty()).isEmpty()
+        && TriggerEvaluator.sampling(connection, trigger, contact).isEmpty();
+  }
+
+  private static boolean due(Candidate candidate, Instant dueBefore) {
+    return candidate.lastSurveyedAt().map(last -> last.isBefore(dueBefore)).orElse(true);
+  }
+
+  /** The first {@code limit} due surveyable candidates after {@code after}, in order, kept in a bounded heap. */
+  private static List<Ranked> next(TriggerConfig trigger, String connection, Iterable<Candidate> candidates,
+      Instant dueBefore, Optional<Ranked> after, int limit) {
+    PriorityQueue<Ranked> kept = new PriorityQueue<>(Ranked.ORDER.reversed());
+    for (Candidate candidate : candidates) {
+      if (!due(candidate, dueBefore) || !surveyable(trigger, connection, candidate.contact())) {
+        continue;
+      }
+      Ranked ranked = new Ranked(candidate, Sampling.position(connection, trigger.name(), candidate.contact().crmId()));
+      if (after.isPresent() && Ranked.ORDER.compare(ranked, after.get()) <= 0) {
+        continue;
+      }
+      if (kept.size() < limit) {
+        kept.add(ranked);
+      } else if (Ranked.ORDER.compare(ranked, kept.peek()) < 0) {
+        kept.poll();
+        kept.add(ranked);
       }
     }
-    int dueCount = due.size() - unsubscribed;
-    return new Plan(chosen, dueCount, quota, dueCount - chosen.size(), nextDue);
+    List<Ranked> next = new ArrayList<>(kept);
+    next.sort(Ranked.ORDER);
+    return next;
   }
 
   private static long ceilDiv(long dividend, long divisor) {
