@@ -91,14 +91,23 @@ final class WritebackService {
         for (RecordResult result : results) {
           byKey.put(result.key(), result);
         }
-        for (int i = 0; i < batch.size(); i++) {
-          Item item = batch.get(i);
+        List<WritebackRepository.Completion> completions = new ArrayList<>(batch.size());
+        Instant answered = clock.instant();
+        for (Item item : batch) {
           RecordResult result = byKey.getOrDefault(item.coalesceKey(), RecordResult.failed(item.coalesceKey(),
               "NO_RESULT", "the adapter returned no result for this record", true));
           Optional<Instant> retryAt = result.retriable() && item.attempts() + 1 < MAX_RECORD_ATTEMPTS
-              ? Optional.of(clock.instant().plus(Backoff.after(item.attempts() + 1)))
+              ? Optional.of(answered.plus(Backoff.after(item.attempts() + 1)))
               : Optional.empty();
-          stores.writebacks().complete(item, result, retryAt, clock.instant());
+          completions.add(new WritebackRepository.Completion(item, result, retryAt));
+        }
+        // the batch's results are one transaction: a crash before it leaves every row handed over, whose next
+        // write looks the record up by its key (PriorWrite.UNKNOWN)
+        stores.writebacks().completeAll(completions, answered);
+        for (int i = 0; i < batch.size(); i++) {
+          Item item = batch.get(i);
+          RecordResult result = completions.get(i).result();
+          Optional<Instant> retryAt = completions.get(i).retryAt();
           if (result.success()) {
             if (requests.get(i) instanceof WriteRequest.AccountNps account) {
               stores.rollups().written(connection, account, clock.instant()); // the daily refresh compares with it

@@ -83,15 +83,7 @@ public final class EventRepository {
    */
   public List<PendingEvaluation> pending(Handle handle, String connection, Optional<PendingEvaluation> after,
       int limit) {
-    // every column of the order is in ix_event_contacts_pending, after the two that are fixed here: the
-    // index gives the order, and the page starts where the last one ended (occurred_at >= :at is the range
-    // both databases seek to; the rest of the condition only skips the ties before the position)
-    String keyset = after.isEmpty() ? "" : "AND ec.occurred_at >= :at AND (ec.occurred_at > :at OR (ec.event_id > :id "
-        + "OR (ec.event_id = :id AND ec.contact_crm_id > :contact))) ";
-    var query = handle.createQuery("SELECT e.id, e.kind, e.crm_id, e.occurred_at, e.attributes, ec.contact_crm_id, "
-            + "ec.seen_at FROM event_contacts ec JOIN events e ON e.id = ec.event_id "
-            + "WHERE ec.connection = :connection AND ec.evaluated_at IS NULL " + keyset
-            + "ORDER BY ec.connection, ec.evaluated_at, ec.occurred_at, ec.event_id, ec.contact_crm_id LIMIT :limit")
+    var query = handle.createQuery(pendingSql(after.isPresent()))
         .bind("connection", connection).bind("limit", limit);
     after.ifPresent(position -> query.bind("at", Sql.timestamp(position.event().event().occurredAt()))
         .bind("id", position.event().id()).bind("contact", position.contactId()));
@@ -101,6 +93,20 @@ public final class EventRepository {
             Sql.map(rs.getString("attributes")))), rs.getString("contact_crm_id"),
             rs.getTimestamp("seen_at").toInstant()))
         .list();
+  }
+
+  /**
+   * The pending page's query. Every column of its order is in {@code ix_event_contacts_pending}, after the two
+   * it fixes: the index gives the order, and a page starts where the last one ended ({@code occurred_at >= :at}
+   * is the range both databases seek to; the rest of the condition only skips the ties before the position).
+   */
+  static String pendingSql(boolean after) {
+    String keyset = after ? "AND ec.occurred_at >= :at AND (ec.occurred_at > :at OR (ec.event_id > :id "
+        + "OR (ec.event_id = :id AND ec.contact_crm_id > :contact))) " : "";
+    return "SELECT e.id, e.kind, e.crm_id, e.occurred_at, e.attributes, ec.contact_crm_id, ec.seen_at "
+        + "FROM event_contacts ec JOIN events e ON e.id = ec.event_id "
+        + "WHERE ec.connection = :connection AND ec.evaluated_at IS NULL " + keyset
+        + "ORDER BY ec.connection, ec.evaluated_at, ec.occurred_at, ec.event_id, ec.contact_crm_id LIMIT :limit";
   }
 
   public void markEvaluated(Handle handle, long eventId, String contactId, Instant now) {

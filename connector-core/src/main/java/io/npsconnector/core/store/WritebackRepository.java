@@ -121,7 +121,7 @@ public final class WritebackRepository {
   /** Pending rows due at {@code now}, oldest first. */
   public List<Item> due(String connection, Instant now, int limit) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM writeback_queue WHERE connection = :connection "
-            + "AND state = 'PENDING' AND next_attempt_at <= :now ORDER BY id LIMIT :limit")
+            + "AND state = 'PENDING' AND next_attempt_at <= :now ORDER BY connection, state, id LIMIT :limit")
         .bind("connection", connection).bind("now", Sql.timestamp(now)).bind("limit", limit)
         .map((rs, ctx) -> item(rs)).list());
   }
@@ -133,26 +133,55 @@ public final class WritebackRepository {
    * @param retryAt when a retriable failure may be tried again; empty when it has no tries left
    */
   public void complete(Item item, RecordResult result, Optional<Instant> retryAt, Instant now) {
+    completeAll(List.of(new Completion(item, result, retryAt)), now);
+  }
+
+  /** The CRM's result for one row written, and when a retriable failure may be tried again. */
+  public record Completion(Item item, RecordResult result, Optional<Instant> retryAt) {}
+
+  /**
+   * As {@link #complete} for every row of a batch the CRM answered, in one transaction and three batched
+   * statements, whatever the batch's size.
+   */
+  public void completeAll(List<Completion> completions, Instant now) {
+    if (completions.isEmpty()) {
+      return;
+    }
     jdbi.useTransaction(handle -> {
-      handle.createUpdate("INSERT INTO writeback_results (queue_id, at, success, crm_record_id, error_code, message, "
-              + "retriable) VALUES (:id, :now, :success, :recordId, :code, :message, :retriable)")
-          .bind("id", item.id()).bind("now", Sql.timestamp(now)).bind("success", result.success())
-          .bindByType("recordId", result.crmRecordId().orElse(null), String.class)
-          .bindByType("code", result.errorCode().orElse(null), String.class)
-          .bindByType("message", Sql.fit(result.message().orElse(null), 2000), String.class)
-          .bind("retriable", result.retriable()).execute();
-      String state = result.success() ? "DONE" : result.retriable() && retryAt.isPresent() ? "PENDING" : "FAILED";
-      handle.createUpdate("UPDATE writeback_queue SET state = :state, attempts = attempts + 1, "
-              + "next_attempt_at = :next, crm_record_id = COALESCE(:recordId, crm_record_id), error_code = :code, error_message = :message, "
-              + "updated_at = :now WHERE id = :id AND payload = :payload")
-          .bind("state", state).bind("next", Sql.timestamp(retryAt.orElse(now))).bind("now", Sql.timestamp(now))
-          .bindByType("recordId", result.crmRecordId().orElse(null), String.class)
-          .bindByType("code", result.errorCode().orElse(null), String.class)
-          .bindByType("message", Sql.fit(result.message().orElse(null), 2000), String.class)
-          .bind("id", item.id()).bind("payload", item.payload()).execute();
+      var results = handle.prepareBatch("INSERT INTO writeback_results (queue_id, at, success, crm_record_id, "
+          + "error_code, message, retriable) VALUES (:id, :now, :success, :recordId, :code, :message, :retriable)");
+      var rows = handle.prepareBatch("UPDATE writeback_queue SET state = :state, attempts = attempts + 1, "
+          + "next_attempt_at = :next, crm_record_id = COALESCE(:recordId, crm_record_id), error_code = :code, "
+          + "error_message = :message, updated_at = :now WHERE id = :id AND payload = :payload");
       // a newer answer replaced the payload meanwhile: its write must still find the record this one made
-      result.crmRecordId().ifPresent(recordId -> handle.createUpdate("UPDATE writeback_queue SET crm_record_id = "
-              + ":recordId WHERE id = :id").bind("recordId", recordId).bind("id", item.id()).execute());
+      var records = handle.prepareBatch("UPDATE writeback_queue SET crm_record_id = :recordId WHERE id = :id");
+      int named = 0;
+      for (Completion completion : completions) {
+        Item item = completion.item();
+        RecordResult result = completion.result();
+        results.bind("id", item.id()).bind("now", Sql.timestamp(now)).bind("success", result.success())
+            .bindByType("recordId", result.crmRecordId().orElse(null), String.class)
+            .bindByType("code", result.errorCode().orElse(null), String.class)
+            .bindByType("message", Sql.fit(result.message().orElse(null), 2000), String.class)
+            .bind("retriable", result.retriable()).add();
+        String state = result.success() ? "DONE"
+            : result.retriable() && completion.retryAt().isPresent() ? "PENDING" : "FAILED";
+        rows.bind("state", state).bind("next", Sql.timestamp(completion.retryAt().orElse(now)))
+            .bind("now", Sql.timestamp(now))
+            .bindByType("recordId", result.crmRecordId().orElse(null), String.class)
+            .bindByType("code", result.errorCode().orElse(null), String.class)
+            .bindByType("message", Sql.fit(result.message().orElse(null), 2000), String.class)
+            .bind("id", item.id()).bind("payload", item.payload()).add();
+        if (result.crmRecordId().isPresent()) {
+          records.bind("recordId", result.crmRecordId().get()).bind("id", item.id()).add();
+          named++;
+        }
+      }
+      results.execute();
+      rows.execute();
+      if (named > 0) {
+        records.execute();
+      }
     });
   }
 

@@ -5,9 +5,11 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.testing.FakeCrmAdapter;
+import io.npsconnector.core.testing.ForwardingCrmAdapter;
 import io.npsconnector.core.testing.RecordingChannel;
 import io.npsconnector.core.testing.TestClock;
 import java.lang.management.ManagementFactory;
@@ -34,7 +36,7 @@ import java.util.UUID;
  *
  * <pre>
  * java -cp connector-core/target/test-classes:connector-core/target/classes:$(cat cp.txt) \
- *     io.npsconnector.core.engine.StoreScaleMeasurement 10000 100000 [h2|pg|both]
+ *     io.npsconnector.core.engine.StoreScaleMeasurement 10000 100000 [h2|pg|both] [--latency=MS]
  * </pre>
  *
  * PostgreSQL is {@code NPS_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test}) as
@@ -46,13 +48,18 @@ public final class StoreScaleMeasurement {
   private static final String CRM = "crm";
   private static final int PAGE_SIZE = 500;
 
+  /** How long the CRM takes to answer a page ({@code --latency=MS}); 0, the in-memory CRM's own speed, by default. */
+  private static int latencyMillis;
+
   private StoreScaleMeasurement() {}
 
   public static void main(String[] args) throws Exception {
     List<Integer> sizes = new ArrayList<>();
     String stores = "both";
     for (String arg : args) {
-      if (arg.chars().allMatch(Character::isDigit)) {
+      if (arg.startsWith("--latency=")) {
+        latencyMillis = Integer.parseInt(arg.substring("--latency=".length()));
+      } else if (arg.chars().allMatch(Character::isDigit)) {
         sizes.add(Integer.parseInt(arg));
       } else {
         stores = arg;
@@ -91,16 +98,28 @@ public final class StoreScaleMeasurement {
     FakeCrmAdapter crm = FakeCrmAdapter.builder().connection(CRM).clock(clock).pageSize(PAGE_SIZE).build();
     crm.putContacts(contacts(size));
     crm.addEvents(events(size));
+    CrmAdapter adapter = new ForwardingCrmAdapter(crm) {
+      @Override
+      public ChangePage readChanges(SyncCursor cursor) {
+        ChangePage page = super.readChanges(cursor);
+        try {
+          Thread.sleep(latencyMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return page;
+      }
+    };
     Phase pull = Phase.measure(() -> {
       SyncCursor cursor = SyncCursor.START;
       ChangePage page;
       do {
-        page = crm.readChanges(cursor);
+        page = adapter.readChanges(cursor);
         cursor = page.next();
       } while (page.hasMore());
     });
     Database database = Database.open(url, user, "");
-    Engine engine = Engine.builder(config(), database).adapter(CRM, crm).channel(new RecordingChannel()).clock(clock)
+    Engine engine = Engine.builder(config(), database).adapter(CRM, adapter).channel(new RecordingChannel()).clock(clock)
         .settings(EngineSettings.defaults().withInstanceName("scale")).build();
     Engine.SyncReport[] report = new Engine.SyncReport[1];
     Phase first = Phase.measure(() -> report[0] = engine.syncAndTrigger(CRM));
@@ -115,9 +134,9 @@ public final class StoreScaleMeasurement {
       files = String.format(Locale.ROOT, " h2-file open=%.1fMB closed=%.1fMB (close %dms)", fileBefore / 1e6,
           fileAfter / 1e6, close.millis);
     }
-    System.out.printf(Locale.ROOT, "%-10s n=%7d  pull %6dms cpu %6dms heap %5dMB | first sync+pass %6dms (%.2fx pull) "
+    System.out.printf(Locale.ROOT, "%-10s n=%7d latency=%dms pull %6dms cpu %6dms heap %5dMB | first sync+pass %6dms (%.2fx pull) "
             + "cpu %6dms (%.2fx) heap %5dMB | idle pass %5dms heap %5dMB | %s%s%n",
-        store, size, pull.millis, pull.cpuMillis, pull.heapMb, first.millis, first.millis / (double) pull.millis,
+        store, size, latencyMillis, pull.millis, pull.cpuMillis, pull.heapMb, first.millis, first.millis / (double) pull.millis,
         first.cpuMillis, first.cpuMillis / (double) pull.cpuMillis, first.heapMb, again.millis, again.heapMb,
         report[0], files);
   }

@@ -79,6 +79,133 @@ abstract class StoreContract {
   }
 
   @Test
+  void storesAPageOfContactsInBatchesKeepingTheNewestCopyOfEach() {
+    database.jdbi().useTransaction(h -> contacts.upsertAll(h, "crm", List.of(
+        Contact.builder("old", T0).email("old@example.com").build(),
+        Contact.builder("kept", T0.plusSeconds(60)).email("kept-new@example.com").build()), T0));
+
+    database.jdbi().useTransaction(h -> contacts.upsertAll(h, "crm", List.of(
+        Contact.builder("old", T0.plusSeconds(30)).email("old-updated@example.com").build(),
+        Contact.builder("kept", T0).email("kept-stale@example.com").build(),
+        Contact.builder("twice", T0).email("twice-first@example.com").build(),
+        Contact.builder("twice", T0.plusSeconds(5)).email("twice-second@example.com").build(),
+        Contact.builder("new", T0).email("New@Example.com").build()), T0.plusSeconds(90)));
+
+    assertThat(contacts.find("crm", "old").orElseThrow().email()).contains("old-updated@example.com");
+    assertThat(contacts.find("crm", "kept").orElseThrow().email()).contains("kept-new@example.com");
+    assertThat(contacts.find("crm", "twice").orElseThrow().email()).contains("twice-second@example.com");
+    assertThat(contacts.find("crm", "new").orElseThrow().email()).contains("New@Example.com");
+    assertThat(contacts.count("crm")).isEqualTo(4);
+    String emailKey = database.jdbi().withHandle(h -> h.createQuery("SELECT email_key FROM contacts "
+        + "WHERE crm_id = 'new'").mapTo(String.class).one());
+    assertThat(emailKey).isEqualTo("new@example.com");
+  }
+
+  @Test
+  void walksTheLiveContactsInKeysetPages() {
+    database.jdbi().useTransaction(h -> contacts.upsertAll(h, "crm", List.of(
+        Contact.builder("c3", T0).build(), Contact.builder("c1", T0).build(),
+        Contact.builder("c2", T0).deleted(true).build(), Contact.builder("c4", T0).build(),
+        Contact.builder("c5", T0).build()), T0));
+    database.jdbi().useTransaction(h -> contacts.upsertAll(h, "other", List.of(Contact.builder("c0", T0).build()), T0));
+
+    List<String> walked = new java.util.ArrayList<>();
+    Optional<String> after = Optional.empty();
+    while (true) {
+      Optional<String> from = after;
+      List<Contact> page = database.jdbi().withHandle(h -> contacts.page(h, "crm", from, 2));
+      page.forEach(contact -> walked.add(contact.crmId()));
+      if (page.size() < 2) {
+        break;
+      }
+      after = Optional.of(page.get(page.size() - 1).crmId());
+    }
+
+    assertThat(walked).containsExactly("c1", "c3", "c4", "c5");
+  }
+
+  @Test
+  void storesAPageOfEventsOnceAndPagesThroughThePendingPairsPastTies() {
+    List<InteractionEvent> page = List.of(
+        new InteractionEvent("opp-2", EventKind.PURCHASE, T0, List.of("c2", "c1"), Map.of()),
+        new InteractionEvent("opp-1", EventKind.PURCHASE, T0, List.of("c3"), Map.of("amount", "10")),
+        new InteractionEvent("t-1", EventKind.SUPPORT, T0.minusSeconds(60), List.of("c1"), Map.of()),
+        new InteractionEvent("opp-3", EventKind.PURCHASE, T0.plusSeconds(60), List.of("c4"), Map.of()));
+    database.jdbi().useTransaction(h -> events.upsertAll(h, "crm", page, T0));
+    database.jdbi().useTransaction(h -> events.upsertAll(h, "crm", page, T0.plusSeconds(5)));
+    database.jdbi().useTransaction(h -> events.upsertAll(h, "other", page.subList(0, 1), T0));
+
+    assertThat(events.count("crm")).isEqualTo(4);
+    List<EventRepository.PendingEvaluation> all = events.pending("crm", 100);
+    assertThat(all).extracting(pending -> pending.event().event().crmId() + "/" + pending.contactId())
+        .containsExactly("t-1/c1", "opp-2/c1", "opp-2/c2", "opp-1/c3", "opp-3/c4");
+    assertThat(all).allMatch(pending -> pending.seenAt().equals(T0));
+    List<EventRepository.PendingEvaluation> paged = new java.util.ArrayList<>();
+    Optional<EventRepository.PendingEvaluation> after = Optional.empty();
+    while (true) {
+      Optional<EventRepository.PendingEvaluation> from = after;
+      List<EventRepository.PendingEvaluation> one = database.jdbi().withHandle(h -> events.pending(h, "crm", from, 1));
+      if (one.isEmpty()) {
+        break;
+      }
+      paged.add(one.get(0));
+      after = Optional.of(one.get(0));
+    }
+    assertThat(paged).isEqualTo(all);
+  }
+
+  @Test
+  void thePendingPageIsReadInItsOrderFromItsIndex() {
+    for (boolean after : List.of(false, true)) {
+      String plan = database.jdbi().withHandle(h -> {
+        if (database.vendor() == Database.Vendor.POSTGRESQL) {
+          h.execute("SET enable_seqscan = off"); // an empty table would be scanned whatever its indexes
+        }
+        var query = h.createQuery("EXPLAIN " + EventRepository.pendingSql(after)).bind("connection", "crm")
+            .bind("limit", 500);
+        if (after) {
+          query.bind("at", java.sql.Timestamp.from(T0)).bind("id", 5L).bind("contact", "c1");
+        }
+        return String.join("\n", query.mapTo(String.class).list());
+      });
+      assertThat(plan.toLowerCase(java.util.Locale.ROOT)).contains("ix_event_contacts_pending");
+      if (database.vendor() == Database.Vendor.POSTGRESQL) {
+        assertThat(plan).doesNotContain("Sort");
+      } else {
+        assertThat(plan).contains("index sorted");
+      }
+    }
+  }
+
+  @Test
+  void storesTheResultsOfAWholeBatchAtOnce() {
+    database.jdbi().useTransaction(h -> {
+      writebacks.enqueue(h, "crm", new WriteRequest.ContactNps("contact:c1", "c1", 9, "promoter", T0, Optional.empty()), T0);
+      writebacks.enqueue(h, "crm", new WriteRequest.ContactNps("contact:c2", "c2", 9, "promoter", T0, Optional.empty()), T0);
+      writebacks.enqueue(h, "crm", new WriteRequest.ContactNps("contact:c3", "c3", 9, "promoter", T0, Optional.empty()), T0);
+    });
+    List<WritebackRepository.Item> due = writebacks.due("crm", T0, 10);
+
+    writebacks.completeAll(List.of(
+        new WritebackRepository.Completion(due.get(0), RecordResult.ok(due.get(0).coalesceKey(), "rec-1"),
+            Optional.empty()),
+        new WritebackRepository.Completion(due.get(1), RecordResult.failed(due.get(1).coalesceKey(), "BUSY", "busy",
+            true), Optional.of(T0.plusSeconds(60))),
+        new WritebackRepository.Completion(due.get(2), RecordResult.failed(due.get(2).coalesceKey(), "INVALID",
+            "refused", false), Optional.empty())), T0);
+
+    assertThat(writebacks.inState("crm", "DONE")).singleElement()
+        .satisfies(item -> assertThat(item.crmRecordId()).contains("rec-1"));
+    assertThat(writebacks.inState("crm", "PENDING")).singleElement()
+        .satisfies(item -> assertThat(item.nextAttemptAt()).isEqualTo(T0.plusSeconds(60)));
+    assertThat(writebacks.inState("crm", "FAILED")).singleElement()
+        .satisfies(item -> assertThat(item.errorCode()).contains("INVALID"));
+    int results = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM writeback_results")
+        .mapTo(Integer.class).one());
+    assertThat(results).isEqualTo(3);
+  }
+
+  @Test
   void theDatabaseRefusesASecondInvitationForTheSameTriggerAndKey() {
     long eventId = database.jdbi().inTransaction(h -> events.upsert(h, "crm",
         new InteractionEvent("opp-1", EventKind.PURCHASE, T0, List.of("c1"), Map.of()), T0));
