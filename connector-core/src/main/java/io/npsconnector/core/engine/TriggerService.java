@@ -140,14 +140,21 @@ final class TriggerService {
       List<PendingEvaluation> waiting = new ArrayList<>();
       List<Outcome> outcomes = handle.inTransaction(h -> {
         List<Outcome> made = new ArrayList<>();
+        // the rules read invitations, never decisions: the page's decisions and marks are written at its end,
+        // in two batched statements, inside the same transaction
+        List<StoredDecision> decisions = new ArrayList<>();
+        List<PendingEvaluation> evaluated = new ArrayList<>();
         for (PendingEvaluation pending : page) {
-          Optional<List<Outcome>> pair = evaluate(h, connectionConfig, pending, paused, now);
+          Optional<List<Outcome>> pair = evaluate(h, connectionConfig, pending, paused, now, decisions::add);
           if (pair.isEmpty()) {
             waiting.add(pending);
           } else {
             made.addAll(pair.get());
+            evaluated.add(pending);
           }
         }
+        stores.decisions().insertAll(h, decisions);
+        stores.events().markEvaluated(h, evaluated, now);
         return made;
       });
       for (Outcome outcome : outcomes) {
@@ -175,7 +182,7 @@ final class TriggerService {
 
   /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */
   private Optional<List<Outcome>> evaluate(Handle handle, ConnectionConfig connection, PendingEvaluation pending,
-      Map<String, Pause> paused, Instant now) {
+      Map<String, Pause> paused, Instant now, Consumer<StoredDecision> decisions) {
     long eventId = pending.event().id();
     InteractionEvent event = pending.event().event();
     List<TriggerConfig> triggers = config.triggers().stream()
@@ -192,7 +199,7 @@ final class TriggerService {
             Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, UNKNOWN_CONTACT, "the CRM did not return contact "
             + pending.contactId() + " within " + UNKNOWN_CONTACT_GRACE.toHours() + " hours of the event",
             Optional.empty(), Optional.empty());
-        outcomes.add(store(handle, decision, Optional.of(eventId), Optional.empty(), trigger, now));
+        outcomes.add(store(handle, decision, Optional.of(eventId), Optional.empty(), trigger, now, decisions));
       }
     } else {
       SurveyHistory history = new StoreSurveyHistory(stores, handle);
@@ -202,15 +209,16 @@ final class TriggerService {
           Decision decision = new Decision(trigger.name(), connection.name(), pending.contactId(),
               Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, TRIGGER_PAUSED, "trigger '" + trigger.name()
               + "' paused by " + pause.by() + " since " + pause.since(), Optional.empty(), Optional.empty());
-          outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now));
+          outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now,
+            decisions));
           continue;
         }
         Decision decision = evaluator.evaluate(trigger, connection, config.fatigue(), config.sendWindow(),
             contact.get(), Optional.of(event), history, now);
-        outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now));
+        outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now,
+            decisions));
       }
     }
-    stores.events().markEvaluated(handle, eventId, pending.contactId(), now);
     return Optional.of(outcomes);
   }
 
@@ -245,7 +253,8 @@ final class TriggerService {
             Outcome outcome = handle.inTransaction(h -> {
               Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
                   contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
-              return store(h, decision, Optional.empty(), contact.accountId(), trigger, now);
+              return store(h, decision, Optional.empty(), contact.accountId(), trigger, now,
+                  stored -> stores.decisions().insert(h, stored));
             });
             schedule(outcome);
             tally.add(outcome);
@@ -325,8 +334,9 @@ final class TriggerService {
     return orphans.size();
   }
 
+  /** Makes the invitation a decision asks for, and hands the decision to {@code decisions} to be stored. */
   private Outcome store(Handle handle, Decision decision, Optional<Long> eventId, Optional<String> accountId,
-      TriggerConfig trigger, Instant now) {
+      TriggerConfig trigger, Instant now, Consumer<StoredDecision> decisions) {
     Optional<Long> invitationId = decision.collapsedInto();
     if (decision.invites()) {
       String key = eventId.map(id -> "event:" + id + ":" + decision.contactId())
@@ -335,7 +345,7 @@ final class TriggerService {
           decision.trigger(), key, decision.contactId(), accountId, eventId, trigger.channel(),
           decision.sendAt().orElseThrow()), now).id());
     }
-    stores.decisions().insert(handle, new StoredDecision(decision.connection(), decision.contactId(),
+    decisions.accept(new StoredDecision(decision.connection(), decision.contactId(),
         decision.trigger(), eventId, now, decision.outcome().name(), decision.rule(), decision.reason(), invitationId));
     return new Outcome(decision, invitationId);
   }

@@ -19,14 +19,25 @@ public final class DecisionRepository {
       Instant decidedAt, String outcome, String rule, String reason, Optional<Long> invitationId) {}
 
   public void insert(Handle handle, StoredDecision decision) {
-    handle.createUpdate("INSERT INTO decisions (connection, contact_crm_id, trigger_name, event_id, decided_at, outcome, "
-            + "rule_id, reason, invitation_id) VALUES (:connection, :contactId, :trigger, :eventId, :decidedAt, "
-            + ":outcome, :rule, :reason, :invitationId)")
-        .bind("connection", decision.connection()).bind("contactId", decision.contactId())
-        .bind("trigger", decision.trigger()).bindByType("eventId", decision.eventId().orElse(null), Long.class)
-        .bind("decidedAt", Sql.timestamp(decision.decidedAt())).bind("outcome", decision.outcome())
-        .bind("rule", decision.rule()).bind("reason", Sql.fit(decision.reason(), 2000))
-        .bindByType("invitationId", decision.invitationId().orElse(null), Long.class).execute();
+    insertAll(handle, List.of(decision));
+  }
+
+  /** Stores decisions in one batched statement. */
+  public void insertAll(Handle handle, List<StoredDecision> decisions) {
+    if (decisions.isEmpty()) {
+      return;
+    }
+    var batch = handle.prepareBatch("INSERT INTO decisions (connection, contact_crm_id, trigger_name, event_id, "
+        + "decided_at, outcome, rule_id, reason, invitation_id) VALUES (:connection, :contactId, :trigger, :eventId, "
+        + ":decidedAt, :outcome, :rule, :reason, :invitationId)");
+    for (StoredDecision decision : decisions) {
+      batch.bind("connection", decision.connection()).bind("contactId", decision.contactId())
+          .bind("trigger", decision.trigger()).bindByType("eventId", decision.eventId().orElse(null), Long.class)
+          .bind("decidedAt", Sql.timestamp(decision.decidedAt())).bind("outcome", decision.outcome())
+          .bind("rule", decision.rule()).bind("reason", Sql.fit(decision.reason(), 2000))
+          .bindByType("invitationId", decision.invitationId().orElse(null), Long.class).add();
+    }
+    batch.execute();
   }
 
   public List<StoredDecision> forContact(String connection, String contactId) {

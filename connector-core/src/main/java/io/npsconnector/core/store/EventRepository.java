@@ -109,6 +109,20 @@ public final class EventRepository {
         + "ORDER BY ec.connection, ec.evaluated_at, ec.occurred_at, ec.event_id, ec.contact_crm_id LIMIT :limit";
   }
 
+  /** Marks pending pairs decided on, in one batched statement. */
+  public void markEvaluated(Handle handle, List<PendingEvaluation> evaluated, Instant now) {
+    if (evaluated.isEmpty()) {
+      return;
+    }
+    var batch = handle.prepareBatch("UPDATE event_contacts SET evaluated_at = :now WHERE event_id = :eventId "
+        + "AND contact_crm_id = :contactId");
+    for (PendingEvaluation pending : evaluated) {
+      batch.bind("now", Sql.timestamp(now)).bind("eventId", pending.event().id()).bind("contactId", pending.contactId())
+          .add();
+    }
+    batch.execute();
+  }
+
   public void markEvaluated(Handle handle, long eventId, String contactId, Instant now) {
     handle.createUpdate("UPDATE event_contacts SET evaluated_at = :now WHERE event_id = :eventId "
             + "AND contact_crm_id = :contactId")

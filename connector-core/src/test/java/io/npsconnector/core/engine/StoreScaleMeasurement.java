@@ -118,6 +118,10 @@ public final class StoreScaleMeasurement {
         cursor = page.next();
       } while (page.hasMore());
     });
+    if (System.getenv("SCALE_PARTS") != null) {
+      parts(store, size, url, user, clock, adapter);
+      return;
+    }
     Database database = Database.open(url, user, "");
     Engine engine = Engine.builder(config(), database).adapter(CRM, adapter).channel(new RecordingChannel()).clock(clock)
         .settings(EngineSettings.defaults().withInstanceName("scale")).build();
@@ -125,6 +129,13 @@ public final class StoreScaleMeasurement {
     Phase first = Phase.measure(() -> report[0] = engine.syncAndTrigger(CRM));
     clock.advance(Duration.ofMinutes(5));
     Phase again = Phase.measure(() -> engine.syncAndTrigger(CRM));
+    // the idle pass's parts, one by one
+    TriggerService triggers = new TriggerService(config(), Stores.of(database), Scheduling.NONE, clock);
+    Phase pending = Phase.measure(() -> triggers.evaluatePending(CRM));
+    Phase planning = Phase.measure(() -> triggers.planRelationship(CRM));
+    Phase reconcile = Phase.measure(() -> triggers.reconcile(CRM));
+    System.out.printf(Locale.ROOT, "%-10s n=%7d idle parts: pending %dms, relationship planning %dms (heap %dMB), "
+        + "reconcile %dms%n", store, size, pending.millis, planning.millis, planning.heapMb, reconcile.millis);
     long fileBefore = h2File == null ? 0 : size(h2File);
     engine.close();
     Phase close = Phase.measure(database::close);
@@ -139,6 +150,21 @@ public final class StoreScaleMeasurement {
         store, size, latencyMillis, pull.millis, pull.cpuMillis, pull.heapMb, first.millis, first.millis / (double) pull.millis,
         first.cpuMillis, first.cpuMillis / (double) pull.cpuMillis, first.heapMb, again.millis, again.heapMb,
         report[0], files);
+  }
+
+  /** The first sync's parts, one by one, without scheduling the sends. */
+  private static void parts(String store, int size, String url, String user, TestClock clock, CrmAdapter adapter) {
+    try (Database database = Database.open(url, user, "")) {
+      Stores stores = Stores.of(database);
+      SyncService sync = new SyncService(stores, clock, EngineHooks.NONE, SyncProgress.NONE);
+      TriggerService triggers = new TriggerService(config(), stores, Scheduling.NONE, clock);
+      Phase read = Phase.measure(() -> sync.sync(CRM, adapter));
+      Phase pending = Phase.measure(() -> triggers.evaluatePending(CRM));
+      Phase planning = Phase.measure(() -> triggers.planRelationship(CRM));
+      System.out.printf(Locale.ROOT, "%-10s n=%7d first sync parts: sync %dms (cpu %dms), event pass %dms (cpu %dms), "
+              + "relationship planning %dms (cpu %dms)%n", store, size, read.millis, read.cpuMillis, pending.millis,
+          pending.cpuMillis, planning.millis, planning.cpuMillis);
+    }
   }
 
   private static long size(Path h2File) throws java.io.IOException {
