@@ -150,7 +150,8 @@ public record NpsConfig(
       if (builtins.containsKey(name)) {
         Map<String, TemplateConfig.Texts> merged = new LinkedHashMap<>(builtins.get(name).locales());
         merged.putAll(template.locales());
-        template = new TemplateConfig(name, merged);
+        template = new TemplateConfig(name, merged,
+            template.promoterLink().or(() -> builtins.get(name).promoterLink()));
       }
       templates.put(name, template);
     }
