@@ -20,7 +20,7 @@ final class LinkScanners {
       "microsoft office", "ms-office", "msoffice", "office365", "bingpreview", "bingbot", "googlebot",
       "google-safety", "googleimageproxy", "slackbot", "facebookexternalhit", "linkedinbot", "twitterbot",
       "whatsapp", "telegrambot", "discordbot", "skypeuripreview", "curl/", "wget/", "python-requests",
-      "python-urllib", "aiohttp", "go-http-client", "java/", "okhttp", "apache-httpclient", "libwww-perl",
+      "python-urllib", "aiohttp", "go-http-client", "java/", "java-http-client", "okhttp", "apache-httpclient", "libwww-perl",
       "node-fetch", "axios/", "scanner", "crawler", "spider", "bot/", "bot;", "preview");
 
   private LinkScanners() {}
