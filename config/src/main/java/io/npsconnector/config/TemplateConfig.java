@@ -65,6 +65,11 @@ public record TemplateConfig(String name, Map<String, Texts> locales, Optional<j
 
   /** Reads one template; missing texts come from {@code base} (the built-in of the same language). */
   static TemplateConfig read(String name, Section template, Map<String, Texts> base) {
+    return read(name, template, base, false);
+  }
+
+  /** @param changesBuiltin whether it changes a built-in template (which has its languages already) */
+  static TemplateConfig read(String name, Section template, Map<String, Texts> base, boolean changesBuiltin) {
     Map<String, Texts> locales = new LinkedHashMap<>();
     Optional<java.net.URI> promoterLink = template.parsed(PROMOTER_LINK, Urls::promoterLink);
     for (String tag : template.keys()) {
@@ -93,7 +98,7 @@ public record TemplateConfig(String name, Map<String, Texts> locales, Optional<j
       locales.put(tag, new Texts(subject, intro, question, thankYou, followUp, linkText));
       texts.finish();
     }
-    if (locales.isEmpty()) {
+    if (locales.isEmpty() && !changesBuiltin) {
       template.problem("must define at least one language, such as en");
     }
     return new TemplateConfig(name, locales, promoterLink);
