@@ -24,7 +24,8 @@
     if (score !== null) {
       label.textContent = form.getAttribute('data-' + category(Number(score)));
       // another score than the one saved: the form's button saves it
-      saved.hidden = score !== reported || form.getAttribute('data-state') === null;
+      saved.hidden = score !== reported || form.getAttribute('data-state') !== 'provisional'
+          && form.getAttribute('data-state') !== 'confirmed';
     }
   });
 
@@ -58,10 +59,10 @@
   }
 
   post('report').then(function (answer) {
+    form.setAttribute('data-state', answer.state);
     if (answer.state !== 'provisional') {
       return;
     }
-    form.setAttribute('data-state', answer.state);
     if (chosen() === reported) {
       saved.hidden = false;
     }
