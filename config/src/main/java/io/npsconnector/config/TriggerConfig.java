@@ -153,7 +153,7 @@ public record TriggerConfig(
         });
       }
       prompts.finish();
-      if (byCategory.isEmpty() && section.has(tag)) {
+      if (prompts.isEmpty()) {
         section.problem(tag, "names no question: give promoter, passive or detractor");
       }
       byLanguage.put(tag, byCategory);
