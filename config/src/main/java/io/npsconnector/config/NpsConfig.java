@@ -146,11 +146,12 @@ public record NpsConfig(
       }
       Map<String, TemplateConfig.Texts> base = Optional.ofNullable(builtins.get(name))
           .map(TemplateConfig::locales).orElse(builtins.get(TriggerConfig.DEFAULT_TEMPLATE).locales());
-      TemplateConfig template = TemplateConfig.read(name, section.section(name), base);
+      TemplateConfig template = TemplateConfig.read(name, section.section(name), base, builtins.containsKey(name));
       if (builtins.containsKey(name)) {
         Map<String, TemplateConfig.Texts> merged = new LinkedHashMap<>(builtins.get(name).locales());
         merged.putAll(template.locales());
-        template = new TemplateConfig(name, merged);
+        template = new TemplateConfig(name, merged,
+            template.promoterLink().or(() -> builtins.get(name).promoterLink()));
       }
       templates.put(name, template);
     }

@@ -350,6 +350,11 @@ public final class Section {
     return new ConfigLocation(problems.source(), value.map(ConfigNode::line).orElse(node.line()), pathOf(key));
   }
 
+  /** Whether this mapping has no keys at all (never, while recording the schema). */
+  boolean isEmpty() {
+    return recorded == null && node.entries().isEmpty();
+  }
+
   /** The keys of this mapping, in file order, each counted as known. */
   public List<String> keys() {
     if (recorded != null) {

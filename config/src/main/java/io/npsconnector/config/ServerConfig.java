@@ -15,10 +15,13 @@ import java.util.function.Consumer;
  * @param tokenSecret signs survey links (HMAC); at least 32 characters
  * @param adminPassword protects the dashboard and the JSON API
  * @param apiTokens bearer tokens of the read API, each scoped to some connections
+ * @param oneClick whether a score link's page reports the clicked score by script (stored provisionally)
+ * @param oneClickGrace how long an unconfirmed one-click score waits before it counts as the answer
  */
 public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret adminPassword,
-    List<ApiTokenConfig> apiTokens) {
+    List<ApiTokenConfig> apiTokens, boolean oneClick, java.time.Duration oneClickGrace) {
   public static final int DEFAULT_PORT = 8080;
+  public static final java.time.Duration DEFAULT_ONE_CLICK_GRACE = java.time.Duration.ofMinutes(10);
   static final int MIN_TOKEN_SECRET_LENGTH = 32;
   static final int MIN_ADMIN_PASSWORD_LENGTH = 8;
 
@@ -47,8 +50,14 @@ public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret a
       }
       apiTokens.add(read);
     }
+    boolean oneClick = server.bool("one-click").orElse(true);
+    java.time.Duration grace = server.duration("one-click-grace", java.time.Duration.ofMinutes(1))
+        .orElse(DEFAULT_ONE_CLICK_GRACE);
+    if (grace.compareTo(java.time.Duration.ofDays(7)) > 0) {
+      server.problem("one-click-grace", "must be at most 7d, got " + Durations.format(grace));
+    }
     server.finish();
     return new ServerConfig(port, publicUrl,
-        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword.orElse(Urls.MISSING_SECRET), apiTokens);
+        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword.orElse(Urls.MISSING_SECRET), apiTokens, oneClick, grace);
   }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param samplingRate share of eligible contacts surveyed, from 0 (exclusive) to 1
  * @param dailyCap at most this many invitations a day from this trigger; empty for no cap
  * @param period relationship triggers only: survey contacts whose last survey is older than this
+ * @param followUp follow-up questions that replace the template's: language tag to category to question
+ * @param promoterLink replaces the template's promoter link
  */
 public record TriggerConfig(
     String name,
@@ -29,7 +31,9 @@ public record TriggerConfig(
     double samplingRate,
     Optional<Integer> dailyCap,
     Optional<Duration> period,
-    boolean enabled) {
+    boolean enabled,
+    java.util.Map<String, java.util.Map<String, String>> followUp,
+    Optional<java.net.URI> promoterLink) {
 
   /** What starts a survey. */
   public enum TriggerType {
@@ -48,6 +52,27 @@ public record TriggerConfig(
   public TriggerConfig {
     connections = List.copyOf(connections);
     filter = List.copyOf(filter);
+    java.util.Map<String, java.util.Map<String, String>> copy = new java.util.LinkedHashMap<>();
+    followUp.forEach((tag, prompts) -> copy.put(tag, java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(prompts))));
+    followUp = java.util.Collections.unmodifiableMap(copy);
+  }
+
+  /** A trigger with the template's follow-up questions and promoter link. */
+  public TriggerConfig(String name, TriggerType on, List<String> connections, List<FilterCondition> filter,
+      Duration delay, Optional<Duration> maxEventAge, String channel, String template, double samplingRate,
+      Optional<Integer> dailyCap, Optional<Duration> period, boolean enabled) {
+    this(name, on, connections, filter, delay, maxEventAge, channel, template, samplingRate, dailyCap, period,
+        enabled, java.util.Map.of(), Optional.empty());
+  }
+
+  /** The follow-up question this trigger sets for {@code category} in {@code locale}'s language, if any. */
+  public Optional<String> followUp(Locale locale, String category) {
+    return Optional.ofNullable(followUp.get(locale.toLanguageTag()))
+        .or(() -> followUp.entrySet().stream()
+            .filter(entry -> Locale.forLanguageTag(entry.getKey()).getLanguage().equals(locale.getLanguage()))
+            .map(java.util.Map.Entry::getValue).findFirst())
+        .map(prompts -> prompts.get(category));
   }
 
   static TriggerConfig read(Section trigger) {
@@ -100,9 +125,40 @@ public record TriggerConfig(
     double samplingRate = trigger.parsed("sampling-rate", TriggerConfig::rate).orElse(1.0);
     Optional<Integer> dailyCap = trigger.integer("daily-cap", 1, 10_000_000);
     boolean enabled = trigger.bool("enabled").orElse(true);
+    java.util.Map<String, java.util.Map<String, String>> followUp = followUp(trigger.section("follow-up"));
+    Optional<java.net.URI> promoterLink = trigger.parsed("promoter-link", Urls::promoterLink);
     trigger.finish();
     return new TriggerConfig(name, type, connections, filter, delay, maxEventAge, channel, template, samplingRate,
-        dailyCap, period, enabled);
+        dailyCap, period, enabled, followUp, promoterLink);
+  }
+
+  /** {@code follow-up}: language tag to {@code promoter} / {@code passive} / {@code detractor} questions. */
+  private static java.util.Map<String, java.util.Map<String, String>> followUp(Section section) {
+    java.util.Map<String, java.util.Map<String, String>> byLanguage = new java.util.LinkedHashMap<>();
+    for (String tag : section.keys()) {
+      if (ConnectionConfig.locale(tag).error() != null) {
+        section.problem(tag, "must be a language tag such as en, de or pt-BR, got '" + tag + "'");
+        continue;
+      }
+      Section prompts = section.section(tag);
+      java.util.Map<String, String> byCategory = new java.util.LinkedHashMap<>();
+      for (String category : TemplateConfig.CATEGORIES) {
+        prompts.text(category).ifPresent(text -> {
+          if (text.isBlank()) {
+            prompts.problem(category, "must not be blank");
+            return;
+          }
+          Placeholders.check(prompts, category, text, TemplateConfig.PLACEHOLDERS);
+          byCategory.put(category, text);
+        });
+      }
+      prompts.finish();
+      if (prompts.isEmpty()) {
+        section.problem(tag, "names no question: give promoter, passive or detractor");
+      }
+      byLanguage.put(tag, byCategory);
+    }
+    return byLanguage;
   }
 
   /** A share written as {@code 0.25} or {@code 25%}, above 0 and at most 1. */

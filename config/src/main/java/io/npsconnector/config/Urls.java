@@ -27,4 +27,26 @@ final class Urls {
       return Section.Parsed.error("is not a valid URL ('" + text + "'): " + e.getReason());
     }
   }
+
+  /**
+   * A link offered to respondents (a review or referral page): an absolute https URL with a host; plain http
+   * only to this machine (localhost, 127.0.0.0/8, ::1), for trying things out.
+   */
+  static Section.Parsed<URI> promoterLink(String text) {
+    try {
+      URI uri = new URI(text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+        return Section.Parsed.error("must be an absolute https URL, got '" + text + "'");
+      }
+      String host = uri.getHost().toLowerCase(Locale.ROOT);
+      boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+      if (scheme.equals("http") && !loopback) {
+        return Section.Parsed.error("must use https (plain http only to localhost), got '" + text + "'");
+      }
+      return Section.Parsed.of(uri);
+    } catch (URISyntaxException e) {
+      return Section.Parsed.error("is not a valid URL ('" + text + "'): " + e.getReason());
+    }
+  }
 }

@@ -68,7 +68,10 @@ class ConfigSchemaTest {
     assertThat(segments.path("properties").isMissingNode()).isTrue();
     assertThat(segments.at("/additionalProperties/type").toString()).isEqualTo("[\"string\",\"number\",\"boolean\"]");
     assertThat(fieldNames(templates.at("/additionalProperties/additionalProperties/properties")))
-        .containsExactly("subject", "intro", "question", "thank-you");
+        .containsExactly("subject", "intro", "question", "thank-you", "follow-up", "promoter-link-text");
+    assertThat(fieldNames(templates.at("/additionalProperties/additionalProperties/properties/follow-up/properties")))
+        .containsExactly("promoter", "passive", "detractor");
+    assertThat(fieldNames(templates.at("/additionalProperties/properties"))).containsExactly("promoter-link");
   }
 
   private static List<String> fieldNames(JsonNode node) {

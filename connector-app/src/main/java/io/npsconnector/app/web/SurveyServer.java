@@ -41,6 +41,8 @@ public final class SurveyServer implements AutoCloseable {
   /** The longest comment kept, in characters. */
   public static final int MAX_COMMENT = 2000;
   static final String CSP = SecurityHeaders.CSP;
+  /** The policy of a score link's page: the one script of this server ({@code /assets/oneclick.js}) may run and post. */
+  static final String ONE_CLICK_CSP = SecurityHeaders.CSP + "; script-src 'self'; connect-src 'self'";
   /** At most one summary line of refused requests per this interval. */
   static final Duration REFUSALS_INTERVAL = Duration.ofMinutes(1);
   private static final Pattern SCORE = Pattern.compile("10|[0-9]");
@@ -55,6 +57,7 @@ public final class SurveyServer implements AutoCloseable {
   private final Clock clock;
   private final byte[] css;
   private final byte[] favicon;
+  private final byte[] oneClickScript;
   private final java.util.List<java.util.function.Consumer<Javalin>> extraRoutes = new java.util.ArrayList<>();
   private final BodyLimits limits = BodyLimits.standard();
   private final RefusalLog refusals;
@@ -73,6 +76,7 @@ public final class SurveyServer implements AutoCloseable {
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
     this.css = resource("survey.css");
     this.favicon = resource("favicon.svg");
+    this.oneClickScript = resource("oneclick.js");
     this.refusals = new RefusalLog(clock, REFUSALS_INTERVAL, LOG::warn);
   }
 
@@ -100,6 +104,8 @@ public final class SurveyServer implements AutoCloseable {
     app.before(new RequestScreen(limits));
     app.get("/assets/survey.css", ctx -> ctx.contentType("text/css; charset=utf-8")
         .header("Cache-Control", "public, max-age=3600").result(css));
+    app.get("/assets/oneclick.js", ctx -> ctx.contentType("text/javascript; charset=utf-8")
+        .header("Cache-Control", "public, max-age=3600").result(oneClickScript));
     for (String path : java.util.List.of("/assets/favicon.svg", "/favicon.ico")) {
       app.get(path, ctx -> ctx.contentType("image/svg+xml").header("Cache-Control", "public, max-age=86400")
           .result(favicon));
@@ -107,6 +113,7 @@ public final class SurveyServer implements AutoCloseable {
     app.get("/s/{token}", this::surveyPage);
     app.post("/s/{token}", this::answer);
     app.get("/s/{token}/thanks", this::thanks);
+    app.post("/s/{token}/score", this::oneClick);
     app.get("/u/{token}", this::unsubscribePage);
     app.post("/u/{token}", this::unsubscribe);
     extraRoutes.forEach(routes -> routes.accept(app));
@@ -166,8 +173,56 @@ public final class SurveyServer implements AutoCloseable {
       closed(ctx, view.get());
       return;
     }
+    Optional<Integer> linked = Optional.ofNullable(param).filter(text -> SCORE.matcher(text).matches())
+        .map(Integer::valueOf);
+    // the score a link opened: reported by the page's script, unless answered already, off, or not a person
+    Optional<SurveyPages.OneClick> oneClick = linked.filter(score -> config.server().oneClick()
+            && view.get().score().isEmpty() && LinkScanners.why(ctx::header).isEmpty())
+        .map(score -> new SurveyPages.OneClick("/s/" + ctx.pathParam("token") + "/score", score,
+            clickSignature(ctx.pathParam("token"), score)));
+    Optional<Integer> saved = linked.filter(score -> view.get().score().equals(Optional.of(score)));
     renderForm(ctx, view.get(), chosen, view.get().comment().orElse(""),
-        badScore ? Optional.of(UiText.of(locale(view.get())).badRequest()) : Optional.empty(), badScore ? 400 : 200);
+        badScore ? Optional.of(UiText.of(locale(view.get())).badRequest()) : Optional.empty(), badScore ? 400 : 200,
+        oneClick, saved);
+    if (oneClick.isPresent()) {
+      ctx.header("Content-Security-Policy", ONE_CLICK_CSP);
+    }
+  }
+
+  /**
+   * {@code POST /s/TOKEN/score}: the one-click script reports the linked score ({@code action=report}) or confirms
+   * it at a gesture ({@code action=confirm}). It needs the CSRF field, the page's signature of that score, a
+   * same-origin request and a browser that is not a known scanner; the answer is JSON {@code {"state": ...}}.
+   */
+  private void oneClick(Context ctx) {
+    Optional<SurveyView> found = view(ctx, SurveyTokens.Purpose.SURVEY);
+    if (found.isEmpty()) {
+      return;
+    }
+    String score = Optional.ofNullable(ctx.formParam("score")).orElse("");
+    String action = Optional.ofNullable(ctx.formParam("action")).orElse("");
+    String site = ctx.header("Sec-Fetch-Site");
+    boolean signed = SCORE.matcher(score).matches() && java.security.MessageDigest.isEqual(
+        clickSignature(ctx.pathParam("token"), Integer.parseInt(score)).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Optional.ofNullable(ctx.formParam("click")).orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Optional<String> scanner = LinkScanners.why(ctx::header);
+    if (!config.server().oneClick() || !csrfValid(ctx) || !signed || site != null && !"same-origin".equals(site)
+        || scanner.isPresent() || !java.util.List.of("report", "confirm").contains(action)) {
+      ctx.attribute(ServerHardening.REFUSAL_REASON, scanner.map(why -> "one-click: " + why)
+          .orElse("one-click: not from its page"));
+      ctx.status(403).contentType("application/json").result("{\"state\":\"refused\"}");
+      return;
+    }
+    Engine.OneClick outcome = action.equals("report")
+        ? engine.reportScore(found.get().invitationId(), Integer.parseInt(score))
+        : engine.confirmScore(found.get().invitationId(), Integer.parseInt(score));
+    ctx.status(200).contentType("application/json")
+        .result("{\"state\":\"" + outcome.name().toLowerCase(Locale.ROOT) + "\"}");
+  }
+
+  /** What a score link's page signs its score with, so that only that page reports it. */
+  private String clickSignature(String token, int score) {
+    return tokens.sign("one-click|" + token + "|" + score);
   }
 
   private void answer(Context ctx) {
@@ -217,8 +272,11 @@ public final class SurveyServer implements AutoCloseable {
       return;
     }
     TemplateConfig.Texts texts = texts(view);
+    Optional<java.net.URI> promoterLink = SurveyPages.category(view.score().get()).equals("promoter")
+        ? trigger(view).flatMap(TriggerConfig::promoterLink).or(() -> template(view).promoterLink())
+        : Optional.empty();
     page(ctx, 200, SurveyPages.thanks(lang(view), config.company(), texts, UiText.of(locale(view)),
-        view.score().get(), view.comment(), "/s/" + ctx.pathParam("token")));
+        view.score().get(), view.comment(), "/s/" + ctx.pathParam("token"), promoterLink));
   }
 
   private void unsubscribePage(Context ctx) {
@@ -257,13 +315,19 @@ public final class SurveyServer implements AutoCloseable {
 
   private void renderForm(Context ctx, SurveyView view, Optional<Integer> chosen, String comment,
       Optional<String> error, int status) {
+    renderForm(ctx, view, chosen, comment, error, status, Optional.empty(), Optional.empty());
+  }
+
+  private void renderForm(Context ctx, SurveyView view, Optional<Integer> chosen, String comment,
+      Optional<String> error, int status, Optional<SurveyPages.OneClick> oneClick, Optional<Integer> saved) {
     String token = ctx.pathParam("token");
     String unsubscribe = view.expiresAt().map(at -> links.unsubscribe(view.invitationId(), at).getRawPath())
         .orElse("/u/" + tokens.issue(view.invitationId(), SurveyTokens.Purpose.UNSUBSCRIBE,
             clock.instant().plus(Duration.ofDays(365))));
+    TemplateConfig.Texts texts = texts(view);
     page(ctx, status, SurveyPages.survey(new SurveyPages.Form("/s/" + token, csrfField(ctx), config.company(),
-        texts(view), UiText.of(locale(view)), lang(view), chosen, comment, MAX_COMMENT, view.score().isPresent(),
-        error, unsubscribe)));
+        texts, UiText.of(locale(view)), lang(view), chosen, comment, MAX_COMMENT, view.score().isPresent(),
+        error, unsubscribe, followUp(view, texts), oneClick, saved)));
   }
 
   private void closed(Context ctx, SurveyView view) {
@@ -307,9 +371,26 @@ public final class SurveyServer implements AutoCloseable {
   }
 
   private TemplateConfig.Texts texts(SurveyView view) {
-    TemplateConfig template = config.templates().getOrDefault(view.template(),
-        config.templates().get(TriggerConfig.DEFAULT_TEMPLATE));
-    return SurveyTexts.fill(template.texts(locale(view)), config.company(), view.contact().firstName().orElse(""));
+    return SurveyTexts.fill(template(view).texts(locale(view)), config.company(),
+        view.contact().firstName().orElse(""));
+  }
+
+  private TemplateConfig template(SurveyView view) {
+    return config.templates().getOrDefault(view.template(), config.templates().get(TriggerConfig.DEFAULT_TEMPLATE));
+  }
+
+  private Optional<TriggerConfig> trigger(SurveyView view) {
+    return config.triggers().stream().filter(trigger -> trigger.name().equals(view.trigger())).findFirst();
+  }
+
+  /** The follow-up questions: the trigger's own for the contact's language, else the template's (filled). */
+  private TemplateConfig.FollowUp followUp(SurveyView view, TemplateConfig.Texts texts) {
+    Optional<TriggerConfig> trigger = trigger(view);
+    java.util.function.Function<String, String> prompt = category -> trigger
+        .flatMap(found -> found.followUp(locale(view), category))
+        .map(text -> SurveyTexts.fill(text, config.company(), view.contact().firstName().orElse("")))
+        .orElse(texts.followUp().of(category));
+    return new TemplateConfig.FollowUp(prompt.apply("promoter"), prompt.apply("passive"), prompt.apply("detractor"));
   }
 
   private static Locale locale(SurveyView view) {

@@ -79,6 +79,12 @@ final class SurveyFixture implements AutoCloseable {
    */
   SurveyFixture(Path dir, int requestsPerMinute, java.util.function.BiFunction<NpsConfig, SurveyLinks, Channel> channel,
       String extraYaml) {
+    this(dir, requestsPerMinute, channel, extraYaml, "");
+  }
+
+  /** @param triggerYaml more keys of the trigger {@code post-purchase}, each line indented by four spaces */
+  SurveyFixture(Path dir, int requestsPerMinute, java.util.function.BiFunction<NpsConfig, SurveyLinks, Channel> channel,
+      String extraYaml, String triggerYaml) {
     config = ConfigLoader.parse("test.yaml", """
         company: Acme & Sons
         store:
@@ -103,10 +109,11 @@ final class SurveyFixture implements AutoCloseable {
           - name: post-purchase
             on: purchase
             delay: 0d
+        %s
         send-window:
           quiet-hours: none
         %s
-        """.formatted(dir.resolve("store").toString().replace('\\', '/'), extraYaml), Map.of("TOKEN_SECRET", SECRET,
+        """.formatted(dir.resolve("store").toString().replace('\\', '/'), triggerYaml, extraYaml), Map.of("TOKEN_SECRET", SECRET,
         "ADMIN_PASSWORD", "correct-horse-battery", "HUBSPOT_TOKEN", "pat-test"));
     crm = FakeCrmAdapter.builder().connection(CONNECTION).clock(clock).build();
     app = Composition.of(config, new AbstractModule() {

@@ -22,8 +22,12 @@ public final class SurveyTexts {
 
   /** Every text of {@code texts} filled for the contact. */
   public static TemplateConfig.Texts fill(TemplateConfig.Texts texts, String company, String firstName) {
+    TemplateConfig.FollowUp followUp = texts.followUp();
     return new TemplateConfig.Texts(fill(texts.subject(), company, firstName), fill(texts.intro(), company,
-        firstName), fill(texts.question(), company, firstName), fill(texts.thankYou(), company, firstName));
+        firstName), fill(texts.question(), company, firstName), fill(texts.thankYou(), company, firstName),
+        new TemplateConfig.FollowUp(fill(followUp.promoter(), company, firstName),
+            fill(followUp.passive(), company, firstName), fill(followUp.detractor(), company, firstName)),
+        fill(texts.promoterLinkText(), company, firstName));
   }
 
   /** {@code text} with the company's and the contact's first name (empty when unknown) filled in. */

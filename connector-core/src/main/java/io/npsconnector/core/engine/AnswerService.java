@@ -7,7 +7,9 @@ import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.WriteRequest;
+import io.npsconnector.core.store.AnswerRepository;
 import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.ProvisionalScoreRepository;
 import io.npsconnector.core.store.WritebackRepository;
 import java.time.Clock;
 import java.time.Instant;
@@ -67,33 +69,61 @@ final class AnswerService {
     Score.of(score); // refuses anything outside 0-10 before a transaction opens
     Instant now = clock.instant();
     long answerId = stores.jdbi().inTransaction(handle -> {
-      Invitation invitation = stores.invitations().find(handle, invitationId)
-          .orElseThrow(() -> new AnswerRefused("invitation " + invitationId + " does not exist"));
-      if (!ANSWERABLE.contains(invitation.state())) {
-        throw new AnswerRefused("invitation " + invitationId + " is " + invitation.state().name().toLowerCase(Locale.ROOT)
-            + " and takes no answer");
+      // one-click scores still open are settled by the form: the one it repeats is confirmed, others superseded
+      stores.provisionals().lock(handle, invitationId);
+      for (ProvisionalScoreRepository.Provisional open : stores.provisionals().forInvitation(handle, invitationId)) {
+        if (open.state() == ProvisionalScoreRepository.State.PROVISIONAL) {
+          stores.provisionals().decide(handle, open.id(), open.score() == score
+              ? ProvisionalScoreRepository.State.CONFIRMED : ProvisionalScoreRepository.State.SUPERSEDED,
+              "the form was submitted with score " + score, now);
+        }
       }
-      if (invitation.expiresAt().isPresent() && !now.isBefore(invitation.expiresAt().get())) {
-        throw new AnswerRefused("invitation " + invitationId + " expired at " + invitation.expiresAt().get());
-      }
-      long id = stores.answers().upsert(handle, invitationId, score, comment, now);
-      if (invitation.state() == InvitationState.SENDING && invitation.handedOverAt().isPresent()) {
-        // the respondent has the message, so its send happened: recorded at its hand-over, as the sender would
-        stores.invitations().completeUnconfirmed(handle, invitationId, "sent: handed to the channel at "
-            + invitation.handedOverAt().get() + invitation.messageId().map(m -> " as " + m).orElse("")
-            + ", answered before the send was recorded", now);
-      }
-      if (!stores.invitations().transition(handle, invitationId, List.of(InvitationState.SENDING,
-          InvitationState.SENT, InvitationState.REMINDED), InvitationState.ANSWERED, "score " + score, now)) {
-        stores.invitations().note(handle, invitationId, InvitationState.ANSWERED, "answer updated: score " + score, now);
-      }
-      Contact contact = stores.contacts().find(handle, invitation.connection(), invitation.contactId())
-          .orElseThrow(() -> new AnswerRefused("contact " + invitation.contactId() + " is unknown"));
-      queueWritebacks(handle, invitation, contact, id, score, comment, now);
-      return id;
+      return recordIn(handle, invitationId, score, comment, AnswerRepository.Confirmation.FORM, now);
     });
     hooks.at(EngineHooks.ANSWER_STORED);
     return answerId;
+  }
+
+  /** Whether the invitation takes an answer at {@code now}; the reason when it does not. */
+  static Optional<String> refusal(Invitation invitation, Instant now) {
+    if (!ANSWERABLE.contains(invitation.state())) {
+      return Optional.of("invitation " + invitation.id() + " is " + invitation.state().name().toLowerCase(Locale.ROOT)
+          + " and takes no answer");
+    }
+    if (invitation.expiresAt().isPresent() && !now.isBefore(invitation.expiresAt().get())) {
+      return Optional.of("invitation " + invitation.id() + " expired at " + invitation.expiresAt().get());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Stores the answer in the caller's transaction, with its invitation's state and write-backs.
+   *
+   * @throws AnswerRefused when the invitation does not exist, was never sent, or has expired
+   */
+  long recordIn(Handle handle, long invitationId, int score, Optional<String> comment,
+      AnswerRepository.Confirmation confirmedBy, Instant now) {
+    Invitation invitation = stores.invitations().find(handle, invitationId)
+        .orElseThrow(() -> new AnswerRefused("invitation " + invitationId + " does not exist"));
+    Optional<String> refused = refusal(invitation, now);
+    if (refused.isPresent()) {
+      throw new AnswerRefused(refused.get());
+    }
+    long id = stores.answers().upsert(handle, invitationId, score, comment, now, confirmedBy);
+    if (invitation.state() == InvitationState.SENDING && invitation.handedOverAt().isPresent()) {
+      // the respondent has the message, so its send happened: recorded at its hand-over, as the sender would
+      stores.invitations().completeUnconfirmed(handle, invitationId, "sent: handed to the channel at "
+          + invitation.handedOverAt().get() + invitation.messageId().map(m -> " as " + m).orElse("")
+          + ", answered before the send was recorded", now);
+    }
+    if (!stores.invitations().transition(handle, invitationId, List.of(InvitationState.SENDING,
+        InvitationState.SENT, InvitationState.REMINDED), InvitationState.ANSWERED, "score " + score, now)) {
+      stores.invitations().note(handle, invitationId, InvitationState.ANSWERED, "answer updated: score " + score, now);
+    }
+    Contact contact = stores.contacts().find(handle, invitation.connection(), invitation.contactId())
+        .orElseThrow(() -> new AnswerRefused("contact " + invitation.contactId() + " is unknown"));
+    queueWritebacks(handle, invitation, contact, id, score, comment, now);
+    return id;
   }
 
   /** Puts the contact on our unsubscribe list; pending reminders then stop at their re-check. */

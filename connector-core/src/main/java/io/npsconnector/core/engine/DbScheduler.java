@@ -36,6 +36,7 @@ final class DbScheduler implements Scheduling {
   static final String SEND = "send-invitation";
   static final String REMIND = "remind-invitation";
   static final String EXPIRE = "expire-invitation";
+  static final String CONFIRM_SCORE = "confirm-score";
   /** The recurring task that recomputes a connection's account roll-ups, followed by the connection's name. */
   static final String ROLLUPS = "rollups-";
   /** How often account roll-ups are recomputed as their window moves: daily. */
@@ -44,6 +45,7 @@ final class DbScheduler implements Scheduling {
   private final CustomTask<Void> send;
   private final CustomTask<Void> remind;
   private final OneTimeTask<Void> expire;
+  private final CustomTask<Void> confirmScore;
   private final List<RecurringTask<Void>> recurring = new ArrayList<>();
   private final SchedulerClient client;
   private final DataSource dataSource;
@@ -67,6 +69,8 @@ final class DbScheduler implements Scheduling {
         .execute((instance, context) -> runAgainAt(engine.remindFromScheduler(Long.parseLong(instance.getId()))));
     this.expire = Tasks.oneTime(EXPIRE).onFailure(backoff)
         .execute((instance, context) -> engine.expire(Long.parseLong(instance.getId())));
+    this.confirmScore = Tasks.custom(CONFIRM_SCORE, Void.class).onFailure(backoff)
+        .execute((instance, context) -> runAgainAt(engine.confirmDueScore(Long.parseLong(instance.getId()))));
     for (ConnectionConfig connection : engine.enabledConnections()) {
       recurring.add(Tasks.recurring("sync-" + connection.name(), FixedDelay.of(connection.syncInterval()))
           .execute((instance, context) -> crmCall(connection, "sync", connection.syncInterval(),
@@ -115,7 +119,7 @@ final class DbScheduler implements Scheduling {
   }
 
   private List<Task<?>> tasks() {
-    List<Task<?>> tasks = new ArrayList<>(List.of(send, remind, expire));
+    List<Task<?>> tasks = new ArrayList<>(List.of(send, remind, expire, confirmScore));
     tasks.addAll(recurring);
     return tasks;
   }
@@ -129,7 +133,7 @@ final class DbScheduler implements Scheduling {
       return;
     }
     List<ClaimTable.Held> leftBehind = claims.heldBy(settings.instanceName());
-    scheduler = Scheduler.create(dataSource, List.of(send, remind, expire))
+    scheduler = Scheduler.create(dataSource, List.of(send, remind, expire, confirmScore))
         .startTasks(recurring)
         .schedulerName(new SchedulerName.Fixed(settings.instanceName()))
         .threads(settings.threads())
@@ -221,5 +225,10 @@ final class DbScheduler implements Scheduling {
   @Override
   public void expiry(long invitationId, Instant at) {
     target().scheduleIfNotExists(expire.instance(Long.toString(invitationId)), at);
+  }
+
+  @Override
+  public void confirmScore(long invitationId, Instant at) {
+    target().scheduleIfNotExists(confirmScore.instance(Long.toString(invitationId)), at);
   }
 }

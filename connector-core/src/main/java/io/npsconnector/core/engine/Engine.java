@@ -36,6 +36,7 @@ public final class Engine implements AutoCloseable {
   private final TriggerService triggers;
   private final DeliveryService delivery;
   private final AnswerService answers;
+  private final OneClickService oneClick;
   private final WritebackService writeback;
   private final AccountRollups rollups;
   private final DbScheduler scheduler;
@@ -56,6 +57,7 @@ public final class Engine implements AutoCloseable {
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
     this.answers = new AnswerService(config, stores, builder.clock, builder.hooks,
         connection -> builder.adapters.containsKey(connection) && builder.adapters.get(connection).keepsResponses());
+    this.oneClick = new OneClickService(config, stores, answers, scheduler, builder.clock, builder.hooks);
     this.guard = new ConnectionGuard(stores.connectionStates(),
         name -> ConnectionGuard.fingerprint(config.connection(name).orElseThrow()), builder.clock);
     this.writeback = new WritebackService(config, stores, builder.clock, builder.hooks);
@@ -206,6 +208,57 @@ public final class Engine implements AutoCloseable {
     answers.unsubscribe(invitationId);
   }
 
+  /** What became of a one-click score reported or confirmed by a survey page. */
+  public enum OneClick {
+    /** Kept as provisional until confirmed. */
+    PROVISIONAL,
+    /** Stored as the answer. */
+    CONFIRMED,
+    /** Discarded: several different scores within seconds, as a link scanner reports them. */
+    DISCARDED,
+    /** The invitation has an answer already, which only the form changes. */
+    ANSWERED,
+    /** No open provisional score with that value. */
+    NONE,
+    /** The survey takes no answer now. */
+    CLOSED
+  }
+
+  /**
+   * A score reported by the script of the page a score link opened: kept as provisional, never counted until a
+   * gesture on the page ({@link #confirmScore}) or the grace period ({@code server.one-click-grace}) confirms it;
+   * different scores within {@code 2 min} are a link scanner's and discarded.
+   */
+  public OneClick reportScore(long invitationId, int score) {
+    return OneClick.valueOf(oneClick.report(invitationId, score).name());
+  }
+
+  /** A real gesture on the page confirms the open provisional score: it becomes the answer. */
+  public OneClick confirmScore(long invitationId, int score) {
+    return OneClick.valueOf(oneClick.confirmByGesture(invitationId, score).name());
+  }
+
+  /**
+   * Confirms the invitation's provisional score if its grace period has passed and it is the only one (the
+   * scheduler runs this at the end of the grace period).
+   *
+   * @return when to look again, if the grace period of its score has not passed yet
+   */
+  public Optional<java.time.Instant> confirmDueScore(long invitationId) {
+    return oneClick.confirmDue(invitationId);
+  }
+
+  /** Every one-click score reported for the invitation, oldest first (for {@code explain} and audit). */
+  public List<io.npsconnector.core.store.ProvisionalScoreRepository.Provisional> reportedScores(long invitationId) {
+    return stores.provisionals().forInvitation(invitationId);
+  }
+
+  /** Answers given since {@code since}, by how they were first confirmed (the form, a gesture, the grace period). */
+  public Map<io.npsconnector.core.store.AnswerRepository.Confirmation, Integer> answersByConfirmation(
+      java.time.Instant since) {
+    return stores.answers().countByConfirmation(since);
+  }
+
   /** The invitation as its survey page shows it, or empty when there is no such invitation or contact. */
   public Optional<SurveyView> surveyView(long invitationId) {
     return stores.invitations().find(invitationId).flatMap(invitation -> stores.contacts()
@@ -218,7 +271,8 @@ public final class Engine implements AutoCloseable {
               DeliveryService.templateOf(config, invitation.trigger()), contact, invitation.state(),
               invitation.expiresAt(), answerable, answer.map(io.npsconnector.core.store.AnswerRepository.Answer::score),
               answer.flatMap(io.npsconnector.core.store.AnswerRepository.Answer::comment),
-              stores.unsubscribes().contains(invitation.connection(), contact.crmId(), contact.email()));
+              stores.unsubscribes().contains(invitation.connection(), contact.crmId(), contact.email()),
+              invitation.trigger());
         }));
   }
 

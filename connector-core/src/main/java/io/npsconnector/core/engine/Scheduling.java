@@ -11,6 +11,9 @@ interface Scheduling {
 
   void expiry(long invitationId, Instant at);
 
+  /** Schedules the grace-period confirmation of the invitation's one-click score (idempotent). */
+  default void confirmScore(long invitationId, Instant at) {}
+
   /** Scheduling that does nothing, for commands that only read or simulate. */
   Scheduling NONE = new Scheduling() {
     @Override

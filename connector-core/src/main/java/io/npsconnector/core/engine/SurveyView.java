@@ -14,7 +14,8 @@ import io.npsconnector.core.model.InvitationState;
  * @param score the answer given so far, if any
  * @param comment its comment, if any
  * @param unsubscribed whether the contact is on the unsubscribe list
+ * @param trigger the name of the trigger that sent the invitation
  */
 public record SurveyView(long invitationId, String connection, String template, Contact contact,
     InvitationState state, Optional<Instant> expiresAt, boolean answerable, Optional<Integer> score,
-    Optional<String> comment, boolean unsubscribed) {}
+    Optional<String> comment, boolean unsubscribed, String trigger) {}

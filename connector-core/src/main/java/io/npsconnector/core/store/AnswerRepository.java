@@ -14,23 +14,50 @@ public final class AnswerRepository {
     this.jdbi = jdbi;
   }
 
+  /**
+   * How an answer was first confirmed: the submitted form, or a one-click score confirmed by a gesture on the page
+   * or by its grace period passing.
+   */
+  public enum Confirmation {
+    FORM, GESTURE, GRACE;
+
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static Confirmation of(String id) {
+      return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
+
   /** A stored answer. */
   public record Answer(long id, long invitationId, int score, Optional<String> comment, Instant answeredAt,
-      Instant updatedAt) {}
+      Instant updatedAt, Confirmation confirmedBy) {}
 
   /** Stores or updates the answer of an invitation; returns its id. */
   public long upsert(Handle handle, long invitationId, int score, Optional<String> comment, Instant now) {
+    return upsert(handle, invitationId, score, comment, now, Confirmation.FORM);
+  }
+
+  /**
+   * Stores or updates the answer of an invitation; returns its id. {@code confirmedBy} is kept from the first
+   * time: an update says nothing new about how the answer was first confirmed.
+   */
+  public long upsert(Handle handle, long invitationId, int score, Optional<String> comment, Instant now,
+      Confirmation confirmedBy) {
     int updated = handle.createUpdate("UPDATE answers SET score = :score, comment_text = :comment, updated_at = :now "
             + "WHERE invitation_id = :invitationId")
         .bind("score", score).bindByType("comment", comment.orElse(null), String.class)
         .bind("now", Sql.timestamp(now)).bind("invitationId", invitationId).execute();
     if (updated == 0) {
       boolean inserted = Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO answers (invitation_id, score, "
-              + "comment_text, answered_at, updated_at) VALUES (:invitationId, :score, :comment, :now, :now)")
-          .bind("score", score).bindByType("comment", comment.orElse(null), String.class)
+              + "comment_text, answered_at, updated_at, confirmed_by) VALUES (:invitationId, :score, :comment, :now, "
+              + ":now, :confirmedBy)")
+          .bind("score", score).bind("confirmedBy", confirmedBy.id())
+          .bindByType("comment", comment.orElse(null), String.class)
           .bind("now", Sql.timestamp(now)).bind("invitationId", invitationId).execute());
       if (!inserted) {
-        return upsert(handle, invitationId, score, comment, now); // a concurrent first answer won; update it
+        return upsert(handle, invitationId, score, comment, now, confirmedBy); // a concurrent first answer won; update it
       }
     }
     return handle.createQuery("SELECT id FROM answers WHERE invitation_id = :invitationId")
@@ -38,12 +65,17 @@ public final class AnswerRepository {
   }
 
   public Optional<Answer> forInvitation(long invitationId) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
-            + "updated_at FROM answers WHERE invitation_id = :id")
+    return jdbi.withHandle(handle -> forInvitation(handle, invitationId));
+  }
+
+  public Optional<Answer> forInvitation(Handle handle, long invitationId) {
+    return handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
+            + "updated_at, confirmed_by FROM answers WHERE invitation_id = :id")
         .bind("id", invitationId).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
             rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")),
-            rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("updated_at").toInstant()))
-        .findOne());
+            rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+            Confirmation.of(rs.getString("confirmed_by"))))
+        .findOne();
   }
 
   /** Scores answered for an account's contacts since {@code since} (the roll-up window). */
@@ -65,6 +97,19 @@ public final class AnswerRepository {
         .forEach(row -> byAccount.computeIfAbsent(row.getKey(), key -> new java.util.ArrayList<>())
             .add(row.getValue())));
     return byAccount;
+  }
+
+  /** Answers given since {@code since}, by how they were first confirmed. */
+  public java.util.Map<Confirmation, Integer> countByConfirmation(Instant since) {
+    java.util.Map<Confirmation, Integer> counts = new java.util.EnumMap<>(Confirmation.class);
+    for (Confirmation confirmation : Confirmation.values()) {
+      counts.put(confirmation, 0);
+    }
+    jdbi.useHandle(handle -> handle.createQuery("SELECT confirmed_by, COUNT(*) FROM answers WHERE answered_at >= :since "
+            + "GROUP BY confirmed_by").bind("since", Sql.timestamp(since))
+        .map((rs, ctx) -> java.util.Map.entry(Confirmation.of(rs.getString(1)), rs.getInt(2)))
+        .forEach(row -> counts.put(row.getKey(), row.getValue())));
+    return counts;
   }
 
   public int count(String connection) {

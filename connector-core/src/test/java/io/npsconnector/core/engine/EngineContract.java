@@ -889,6 +889,155 @@ abstract class EngineContract {
     assertThat(rows("answers")).isZero();
   }
 
+  // ---- 4b. one-click scores --------------------------------------------------------------------------
+
+  @Test
+  void aOneClickScoreCountsForNothingUntilItsGracePeriodPassesThenItIsTheAnswer() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").account("acc-1", "Acme").build());
+    Instant clicked = clock.instant();
+
+    assertThat(engine.reportScore(id, 9)).isEqualTo(Engine.OneClick.PROVISIONAL);
+    assertThat(engine.reportScore(id, 9)).as("the same page again").isEqualTo(Engine.OneClick.PROVISIONAL);
+
+    assertThat(rows("answers")).isZero();
+    assertThat(rows("writeback_queue")).isZero();
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.SENT);
+    assertThat(engine.reportedScores(id)).singleElement().satisfies(row -> {
+      assertThat(row.score()).isEqualTo(9);
+      assertThat(row.state()).isEqualTo(io.npsconnector.core.store.ProvisionalScoreRepository.State.PROVISIONAL);
+    });
+    assertThat(taskTime(DbScheduler.CONFIRM_SCORE, id)).contains(clicked.plus(Duration.ofMinutes(10)));
+
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(engine.confirmDueScore(id)).as("not yet: look again at the end of the grace period")
+        .contains(clicked.plus(Duration.ofMinutes(10)));
+    assertThat(rows("answers")).isZero();
+
+    clock.advance(MINUTE);
+    assertThat(engine.confirmDueScore(id)).isEmpty();
+
+    AnswerRepository.Answer answer = stores().answers().forInvitation(id).orElseThrow();
+    assertThat(answer.score()).isEqualTo(9);
+    assertThat(answer.comment()).isEmpty();
+    assertThat(answer.confirmedBy()).isEqualTo(AnswerRepository.Confirmation.GRACE);
+    assertThat(invitation(id).state()).isEqualTo(InvitationState.ANSWERED);
+    assertThat(pendingWritebacks()).extracting(WritebackRepository.Item::kind).containsExactlyInAnyOrder(
+        WritebackRepository.Kind.CONTACT_NPS, WritebackRepository.Kind.ACCOUNT_NPS,
+        WritebackRepository.Kind.TIMELINE_ACTIVITY);
+    assertThat(engine.reportedScores(id)).singleElement().satisfies(row -> assertThat(row.state())
+        .isEqualTo(io.npsconnector.core.store.ProvisionalScoreRepository.State.CONFIRMED));
+    assertThat(engine.answersByConfirmation(T0)).containsEntry(AnswerRepository.Confirmation.GRACE, 1)
+        .containsEntry(AnswerRepository.Confirmation.FORM, 0);
+    assertThat(engine.reportScore(id, 3)).as("answered: only the form changes it").isEqualTo(Engine.OneClick.ANSWERED);
+    assertThat(stores().answers().forInvitation(id).orElseThrow().score()).isEqualTo(9);
+  }
+
+  @Test
+  void aGestureOnThePageConfirmsTheOneClickScoreAtOnce() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+
+    engine.reportScore(id, 3);
+    assertThat(engine.confirmScore(id, 4)).as("not the score reported").isEqualTo(Engine.OneClick.NONE);
+    assertThat(rows("answers")).isZero();
+    assertThat(engine.confirmScore(id, 3)).isEqualTo(Engine.OneClick.CONFIRMED);
+
+    AnswerRepository.Answer answer = stores().answers().forInvitation(id).orElseThrow();
+    assertThat(answer.score()).isEqualTo(3);
+    assertThat(answer.confirmedBy()).isEqualTo(AnswerRepository.Confirmation.GESTURE);
+    assertThat(pendingWritebacks()).extracting(WritebackRepository.Item::kind)
+        .contains(WritebackRepository.Kind.FOLLOW_UP_TASK);
+
+    // the comment sent with the form afterwards updates the same answer, which stays confirmed by the gesture
+    clock.advance(MINUTE);
+    engine.answer(id, 3, Optional.of("Slow support"));
+    assertThat(rows("answers")).isEqualTo(1);
+    assertThat(stores().answers().forInvitation(id).orElseThrow())
+        .extracting(AnswerRepository.Answer::comment, AnswerRepository.Answer::confirmedBy)
+        .containsExactly(Optional.of("Slow support"), AnswerRepository.Confirmation.GESTURE);
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(engine.confirmDueScore(id)).isEmpty();
+    assertThat(rows("answers")).isEqualTo(1);
+  }
+
+  @Test
+  void everyScoreOfAScannerOpeningAllElevenLinksIsDiscardedAndKeptForExplain() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+
+    List<Engine.OneClick> outcomes = new ArrayList<>();
+    for (int score = 0; score <= 10; score++) {
+      outcomes.add(engine.reportScore(id, score));
+      clock.advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(outcomes.get(0)).isEqualTo(Engine.OneClick.PROVISIONAL);
+    assertThat(outcomes.subList(1, 11)).containsOnly(Engine.OneClick.DISCARDED);
+    assertThat(engine.reportedScores(id)).hasSize(11).allSatisfy(row -> {
+      assertThat(row.state()).isEqualTo(io.npsconnector.core.store.ProvisionalScoreRepository.State.DISCARDED);
+      assertThat(row.reason()).hasValueSatisfying(reason -> assertThat(reason).contains("link scanner"));
+    });
+    assertThat(engine.confirmScore(id, 0)).isEqualTo(Engine.OneClick.NONE);
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(engine.confirmDueScore(id)).isEmpty();
+    assertThat(rows("answers")).isZero();
+    assertThat(rows("writeback_queue")).isZero();
+    assertThat(stores().invitations().history(id)).extracting(entry -> entry.detail().orElse(""))
+        .anySatisfy(detail -> assertThat(detail).contains("one-click score 1 discarded"));
+
+    // the person's own click, later, is kept as usual
+    assertThat(engine.reportScore(id, 8)).isEqualTo(Engine.OneClick.PROVISIONAL);
+    assertThat(engine.confirmScore(id, 8)).isEqualTo(Engine.OneClick.CONFIRMED);
+    assertThat(stores().answers().forInvitation(id).orElseThrow().score()).isEqualTo(8);
+  }
+
+  @Test
+  void aLaterClickReplacesTheEarlierScoreAndTheFormSettlesWhatIsOpen() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+    Instant first = clock.instant();
+    engine.reportScore(id, 2);
+    clock.advance(Duration.ofMinutes(5));
+    Instant second = clock.instant();
+    assertThat(engine.reportScore(id, 8)).isEqualTo(Engine.OneClick.PROVISIONAL);
+
+    clock.advance(Duration.ofMinutes(5)); // the first click's grace period is over, the second's is not
+    assertThat(engine.confirmDueScore(id)).contains(second.plus(Duration.ofMinutes(10)));
+    assertThat(rows("answers")).isZero();
+    assertThat(engine.reportedScores(id)).extracting(row -> row.score(), row -> row.state()).containsExactly(
+        tuple(2, io.npsconnector.core.store.ProvisionalScoreRepository.State.SUPERSEDED),
+        tuple(8, io.npsconnector.core.store.ProvisionalScoreRepository.State.PROVISIONAL));
+
+    engine.answer(id, 6, Optional.of("Changed my mind"));
+
+    assertThat(stores().answers().forInvitation(id).orElseThrow())
+        .extracting(AnswerRepository.Answer::score, AnswerRepository.Answer::confirmedBy)
+        .containsExactly(6, AnswerRepository.Confirmation.FORM);
+    assertThat(engine.reportedScores(id)).extracting(row -> row.state()).containsOnly(
+        io.npsconnector.core.store.ProvisionalScoreRepository.State.SUPERSEDED);
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(engine.confirmDueScore(id)).isEmpty();
+    assertThat(stores().answers().forInvitation(id).orElseThrow().score()).isEqualTo(6);
+    assertThat(first).isBefore(second);
+  }
+
+  @Test
+  void aOneClickScoreOfAClosedSurveyIsNotKeptAndOneLeftOpenAtExpiryIsDiscarded() {
+    Engine engine = engine(config().purchase().build());
+    long id = sentInvitation(engine, contact("c1").build());
+    engine.reportScore(id, 10);
+    clock.advance(Duration.ofDays(14));
+
+    assertThat(engine.confirmDueScore(id)).isEmpty();
+    assertThat(engine.reportScore(id, 10)).isEqualTo(Engine.OneClick.CLOSED);
+    assertThat(rows("answers")).isZero();
+    assertThat(engine.reportedScores(id)).singleElement().satisfies(row -> {
+      assertThat(row.state()).isEqualTo(io.npsconnector.core.store.ProvisionalScoreRepository.State.DISCARDED);
+      assertThat(row.reason()).contains("the survey closed before it was confirmed");
+    });
+  }
+
   @Test
   void refusesAnAnswerToAnInvitationNeverSent() {
     Engine engine = engine(config().purchase().build());
