@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "users",
     mixinStandardHelpOptions = true,
+    customSynopsis = "nps-connector users COMMAND",
     description = "Manages the dashboard's user accounts: admin (everything) or viewer (reads; changes nothing, "
         + "exports no personal data).",
     subcommands = {
