@@ -291,27 +291,34 @@ final class UsersCommand implements Runnable {
     }
   }
 
-  @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = "Disables a user account: it cannot sign in and its open sessions end; enable undoes it.")
-  static final class Disable extends UserCommand {
+  /** {@code disable} and {@code enable}: the same change, one way or the other. */
+  abstract static class DisabledChange extends UserCommand {
     @Parameters(paramLabel = "NAME", description = "The user name.")
     String name;
 
+    abstract boolean disabled();
+
     @Override
     public Integer call() {
-      return onStore(false, store -> setDisabled(store, store.existing(name), true));
+      return onStore(false, store -> setDisabled(store, store.existing(name), disabled()));
+    }
+  }
+
+  @Command(name = "disable", mixinStandardHelpOptions = true,
+      description = "Disables a user account: it cannot sign in and its open sessions end; enable undoes it.")
+  static final class Disable extends DisabledChange {
+    @Override
+    boolean disabled() {
+      return true;
     }
   }
 
   @Command(name = "enable", mixinStandardHelpOptions = true,
       description = "Enables a disabled user account again.")
-  static final class Enable extends UserCommand {
-    @Parameters(paramLabel = "NAME", description = "The user name.")
-    String name;
-
+  static final class Enable extends DisabledChange {
     @Override
-    public Integer call() {
-      return onStore(false, store -> setDisabled(store, store.existing(name), false));
+    boolean disabled() {
+      return false;
     }
   }
 

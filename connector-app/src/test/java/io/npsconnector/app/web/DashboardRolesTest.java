@@ -8,7 +8,6 @@ import java.net.CookieManager;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -269,15 +268,7 @@ class DashboardRolesTest {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-      try {
-        return client.send(request.timeout(Duration.ofSeconds(20)).build(),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      return SurveyFixture.send(client, request);
     }
   }
 }
