@@ -73,11 +73,13 @@ public final class Dashboard {
   private final DashboardAccess access;
   private final AdminAuditRepository auditLog;
   private final AdminAudit audit;
+  private final DashboardUserRepository users;
 
   public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock, Engine engine,
       CapturedMails mails, DashboardUserRepository users, AdminAuditRepository auditLog) {
     this.mails = mails;
     this.auditLog = auditLog;
+    this.users = users;
     this.audit = new AdminAudit(auditLog, clock);
     this.config = config;
     this.engine = engine;
@@ -98,6 +100,11 @@ public final class Dashboard {
   /** Adds the dashboard's routes to the server, behind its access rule. */
   public void register(Javalin app) {
     app.before(access::handle);
+    if (config.server().adminPassword().isEmpty() && users.all().isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(Dashboard.class).warn("nobody can sign in to the dashboard: the store has "
+          + "no account and server.admin-password is not set; add one with: nps-connector users add --config FILE "
+          + "--role admin NAME");
+    }
     app.get("/", ctx -> ctx.status(303).header("Location", "/admin"));
     app.get("/assets/dashboard.css", ctx -> ctx.contentType("text/css; charset=utf-8")
         .header("Cache-Control", "public, max-age=3600").result(css));
