@@ -13,12 +13,13 @@ import java.util.function.Consumer;
  *
  * @param publicUrl the base of every link in a survey mail, as respondents reach it
  * @param tokenSecret signs survey links (HMAC); at least 32 characters
- * @param adminPassword protects the dashboard and the JSON API
+ * @param adminPassword the password of the dashboard's bootstrap account {@code admin}; without it only the
+ *     accounts the {@code users} command made sign in
  * @param apiTokens bearer tokens of the read API, each scoped to some connections
  * @param oneClick whether a score link's page reports the clicked score by script (stored provisionally)
  * @param oneClickGrace how long an unconfirmed one-click score waits before it counts as the answer
  */
-public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret adminPassword,
+public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Optional<Secret> adminPassword,
     List<ApiTokenConfig> apiTokens, boolean oneClick, java.time.Duration oneClickGrace) {
   public static final int DEFAULT_PORT = 8080;
   public static final java.time.Duration DEFAULT_ONE_CLICK_GRACE = java.time.Duration.ofMinutes(10);
@@ -37,7 +38,7 @@ public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret a
     tokenSecret.filter(secret -> secret.isSet() && secret.reveal().length() < MIN_TOKEN_SECRET_LENGTH).ifPresent(secret ->
         server.problem("token-secret", "must be at least " + MIN_TOKEN_SECRET_LENGTH
             + " characters long (it signs survey links); " + secret.reference() + " is shorter"));
-    Optional<Secret> adminPassword = server.requiredSecret("admin-password");
+    Optional<Secret> adminPassword = server.secret("admin-password");
     adminPassword.filter(secret -> secret.isSet() && secret.reveal().length() < MIN_ADMIN_PASSWORD_LENGTH).ifPresent(secret ->
         server.problem("admin-password", "must be at least " + MIN_ADMIN_PASSWORD_LENGTH
             + " characters long; " + secret.reference() + " is shorter"));
@@ -58,6 +59,6 @@ public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret a
     }
     server.finish();
     return new ServerConfig(port, publicUrl,
-        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword.orElse(Urls.MISSING_SECRET), apiTokens, oneClick, grace);
+        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword, apiTokens, oneClick, grace);
   }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       SimulateCommand.class,
       CheckCommand.class,
       ResumeCommand.class,
+      UsersCommand.class,
       InstallFieldsCommand.class,
       RunCommand.class,
       DemoCommand.class,

@@ -14,6 +14,8 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.SurveyLinks;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.store.AdminAuditRepository;
+import io.npsconnector.core.store.DashboardUserRepository;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.ReportRepository;
 import jakarta.inject.Singleton;
@@ -43,7 +45,8 @@ final class WebModule extends AbstractModule {
   @Singleton
   Dashboard dashboard(NpsConfig config, Database database, SurveyLinks links, Clock clock, Engine engine,
       CapturedMails mails) {
-    return new Dashboard(config, new ReportRepository(database.jdbi()), links.tokens(), clock, engine, mails);
+    return new Dashboard(config, new ReportRepository(database.jdbi()), links.tokens(), clock, engine, mails,
+        new DashboardUserRepository(database.jdbi()), new AdminAuditRepository(database.jdbi()));
   }
 
   @Provides

@@ -1,96 +1,138 @@
 package io.npsconnector.app.web;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import io.npsconnector.core.store.DashboardUserRepository;
+import io.npsconnector.core.store.DashboardUserRepository.Role;
+import io.npsconnector.core.store.DashboardUserRepository.User;
+import io.npsconnector.core.store.PasswordHash;
 
 /**
- * The admin's sign-in: the password from the configuration is kept only as a salted PBKDF2 hash, compared in
- * constant time; a sign-in opens a session (a random id in an HttpOnly cookie) that ends after
- * {@link #SESSION_LENGTH} or at sign-out. Guesses are throttled ({@link SignInThrottle}) per client address,
- * for the admin account and over all, with growing delays; a throttled attempt is not checked at all.
+ * Sign-in to the dashboard: the accounts the {@code users} command made (in the store, each with its role and a
+ * salted PBKDF2 hash), and the bootstrap account {@code admin} whose password is {@code server.admin-password}
+ * (kept in memory only as such a hash). Passwords are compared in constant time, and an unknown or disabled
+ * account costs the same hashing as a known one. A sign-in opens a session (a random id in an HttpOnly cookie)
+ * carrying the account and its role, which ends after {@link #SESSION_LENGTH}, at sign-out, or as soon as the
+ * account is removed, disabled or given a new password. Guesses are throttled ({@link SignInThrottle}) per client
+ * address, per account name and over all, with growing delays; a throttled attempt is not checked at all.
  */
 final class AdminAuth {
   static final Duration SESSION_LENGTH = Duration.ofHours(8);
   static final String SESSION_COOKIE = "nps_session";
-  /** The one account the configuration defines. */
-  static final String ACCOUNT = "admin";
-  private static final int ITERATIONS = 210_000;
+  /** The bootstrap account {@code server.admin-password} signs in as (also when the user name is left empty). */
+  static final String BOOTSTRAP = "admin";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Hashed against when there is no such account, so that the answer takes as long as for one there is. */
+  private static final PasswordHash NOBODY = PasswordHash.of("nobody's password".toCharArray());
 
-  private final byte[] salt = new byte[16];
-  private final byte[] hash;
+  /** Who is signed in, with the role that decides what they may do. */
+  record Account(String name, Role role) {}
+
+  /** A session: whose, until when, and the account's last change when it signed in (empty: the bootstrap). */
+  private record Session(Account account, Instant until, Optional<Instant> accountChanged) {}
+
+  private final Optional<PasswordHash> bootstrap;
+  private final DashboardUserRepository users;
   private final Clock clock;
-  private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final SignInThrottle throttle;
 
-  AdminAuth(String password, Clock clock) {
-    this(password, clock, SignInThrottle.standard(clock));
+  AdminAuth(Optional<String> bootstrapPassword, DashboardUserRepository users, Clock clock) {
+    this(bootstrapPassword, users, clock, SignInThrottle.standard(clock));
   }
 
-  AdminAuth(String password, Clock clock, SignInThrottle throttle) {
-    RANDOM.nextBytes(salt);
-    this.hash = pbkdf2(password);
+  AdminAuth(Optional<String> bootstrapPassword, DashboardUserRepository users, Clock clock,
+      SignInThrottle throttle) {
+    this.bootstrap = bootstrapPassword.map(password -> PasswordHash.of(password.toCharArray()));
+    this.users = users;
     this.clock = clock;
     this.throttle = throttle;
   }
 
-  /** How a sign-in went: a session, a wrong password (both empty), or too many attempts (a wait). */
+  /** How a sign-in went: a session, a wrong name or password (both empty), or too many attempts (a wait). */
   record SignIn(Optional<String> session, Optional<Duration> retryAfter) {}
 
-  /** A new session id when the password is right and {@code address} and the account may try now. */
-  SignIn signIn(String address, String password) {
-    Optional<Duration> wait = throttle.attempt(ACCOUNT, address);
+  /**
+   * A new session id when the account exists, is enabled and the password is right, and {@code address} and the
+   * account name may try now. An empty {@code name} is the bootstrap account.
+   */
+  SignIn signIn(String address, String name, String password) {
+    String typed = name == null || name.isBlank() ? BOOTSTRAP : name.strip();
+    String key = typed.length() > 64 ? typed.substring(0, 64).toLowerCase(Locale.ROOT) : typed.toLowerCase(Locale.ROOT);
+    Optional<Duration> wait = throttle.attempt(key, address);
     if (wait.isPresent()) {
       return new SignIn(Optional.empty(), wait);
     }
-    if (password == null || !MessageDigest.isEqual(hash, pbkdf2(password))) {
+    Optional<Session> session = check(typed, password == null ? "" : password);
+    if (session.isEmpty()) {
       return new SignIn(Optional.empty(), Optional.empty());
     }
-    throttle.succeeded(ACCOUNT, address);
+    throttle.succeeded(key, address);
     byte[] id = new byte[32];
     RANDOM.nextBytes(id);
-    String session = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    sessions.put(session, clock.instant().plus(SESSION_LENGTH));
-    sessions.entrySet().removeIf(entry -> entry.getValue().isBefore(clock.instant()));
-    return new SignIn(Optional.of(session), Optional.empty());
+    String sessionId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    sessions.put(sessionId, session.get());
+    sessions.entrySet().removeIf(entry -> entry.getValue().until().isBefore(clock.instant()));
+    return new SignIn(Optional.of(sessionId), Optional.empty());
+  }
+
+  private Optional<Session> check(String name, String password) {
+    Instant until = clock.instant().plus(SESSION_LENGTH);
+    if (bootstrap.isPresent() && name.equalsIgnoreCase(BOOTSTRAP)) {
+      return bootstrap.get().matches(password.toCharArray())
+          ? Optional.of(new Session(new Account(BOOTSTRAP, Role.ADMIN), until, Optional.empty())) : Optional.empty();
+    }
+    Optional<User> user = DashboardUserRepository.nameProblem(name).isPresent() ? Optional.empty() : users.find(name);
+    boolean right = user.map(User::password).orElse(NOBODY).matches(password.toCharArray());
+    if (user.isEmpty() || user.get().disabled() || !right) {
+      return Optional.empty();
+    }
+    return Optional.of(new Session(new Account(user.get().name(), user.get().role()), until,
+        Optional.of(user.get().updatedAt())));
+  }
+
+  /**
+   * The account signed in with {@code session}: none when there is no such session, it has expired, or its
+   * account has since been removed, disabled or changed (a new password ends every session of the account).
+   */
+  Optional<Account> account(String session) {
+    if (session == null) {
+      return Optional.empty();
+    }
+    Session found = sessions.get(session);
+    if (found == null) {
+      return Optional.empty();
+    }
+    if (!found.until().isAfter(clock.instant()) || !current(found)) {
+      sessions.remove(session);
+      return Optional.empty();
+    }
+    return Optional.of(found.account());
+  }
+
+  private boolean current(Session session) {
+    if (session.accountChanged().isEmpty()) {
+      return true; // the bootstrap account lives as long as the process and its configuration
+    }
+    return users.find(session.account().name()).filter(user -> !user.disabled())
+        .filter(user -> user.updatedAt().equals(session.accountChanged().get())).isPresent();
   }
 
   boolean valid(String session) {
-    if (session == null) {
-      return false;
-    }
-    Instant until = sessions.get(session);
-    return until != null && until.isAfter(clock.instant());
+    return account(session).isPresent();
   }
 
   void signOut(String session) {
     if (session != null) {
       sessions.remove(session);
     }
-  }
-
-  private byte[] pbkdf2(String password) {
-    try {
-      PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256);
-      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
-    }
-  }
-
-  static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

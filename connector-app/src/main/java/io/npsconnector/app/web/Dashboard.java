@@ -36,13 +36,16 @@ import io.npsconnector.core.stats.ConfidenceInterval;
 import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.ReportRepository;
 import io.npsconnector.core.store.ReportRepository.AnswerRow;
+import io.npsconnector.core.store.AdminAuditRepository;
+import io.npsconnector.core.store.DashboardUserRepository;
 import io.npsconnector.core.store.TriggerPauseRepository;
 
 /**
  * The admin dashboard, server-rendered with inline SVG charts (no script): NPS over time with its 95 %
  * interval band; NPS by trigger, channel, CRM and segment with n and interval; the score distribution; the
  * response rate; suppressions by reason; detractors awaiting follow-up; write-back failures; the active
- * triggers. Behind the admin sign-in, as are the CSV export of the answers and the JSON API.
+ * triggers. Behind the sign-in, as are the CSV export of the answers and the JSON API; what each account may do
+ * there is {@link DashboardAccess}'s rule, and every admin action goes to the audit log ({@link AdminAudit}).
  */
 public final class Dashboard {
   private static final String CSV_HEADER = "answered_at,connection,trigger,channel,score,category,comment,contact_id,"
@@ -52,6 +55,9 @@ public final class Dashboard {
       .build();
   static final Duration WINDOW = Duration.ofDays(365);
   static final int WEEKS = 26;
+  static final int AUDIT_PAGE = 50;
+  private static final java.time.format.DateTimeFormatter TIME_SECONDS = java.time.format.DateTimeFormatter
+      .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
       .ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -64,21 +70,41 @@ public final class Dashboard {
   private final Clock clock;
   private final byte[] css;
   private final CapturedMails mails;
+  private final DashboardAccess access;
+  private final AdminAuditRepository auditLog;
+  private final AdminAudit audit;
+  private final DashboardUserRepository users;
 
   public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock, Engine engine,
-      CapturedMails mails) {
+      CapturedMails mails, DashboardUserRepository users, AdminAuditRepository auditLog) {
     this.mails = mails;
+    this.auditLog = auditLog;
+    this.users = users;
+    this.audit = new AdminAudit(auditLog, clock);
     this.config = config;
     this.engine = engine;
     this.reports = reports;
-    this.auth = new AdminAuth(config.server().adminPassword().reveal(), clock);
+    this.auth = new AdminAuth(config.server().adminPassword().filter(io.npsconnector.config.Secret::isSet)
+        .map(io.npsconnector.config.Secret::reveal), users, clock);
+    this.access = new DashboardAccess(auth, this::message);
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
     this.clock = clock;
     this.css = resource("dashboard.css");
   }
 
-  /** Adds the dashboard's routes to the server. */
+  /** Records admin actions with the signed-in account: for routes of the dashboard's pages made elsewhere. */
+  public AdminAudit audit() {
+    return audit;
+  }
+
+  /** Adds the dashboard's routes to the server, behind its access rule. */
   public void register(Javalin app) {
+    app.before(access::handle);
+    if (config.server().adminPassword().isEmpty() && users.all().isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(Dashboard.class).warn("nobody can sign in to the dashboard: the store has "
+          + "no account and server.admin-password is not set; add one with: nps-connector users add --config FILE "
+          + "--role admin NAME");
+    }
     app.get("/", ctx -> ctx.status(303).header("Location", "/admin"));
     app.get("/assets/dashboard.css", ctx -> ctx.contentType("text/css; charset=utf-8")
         .header("Cache-Control", "public, max-age=3600").result(css));
@@ -96,10 +122,14 @@ public final class Dashboard {
         html(ctx, 200, page(ctx));
       }
     });
+    app.get("/admin/audit", this::auditPage);
     app.get("/admin/answers.csv", ctx -> {
       if (signedIn(ctx)) {
+        List<AnswerRow> answers = reports.answers(clock.instant().minus(WINDOW));
         ctx.contentType("text/csv; charset=utf-8")
-            .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"").result(csv());
+            .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"").result(csv(answers));
+        audit.record(ctx, AdminAudit.EXPORT, "answers.csv", answers.size() + " answers of the last "
+            + WINDOW.toDays() + " days");
       }
     });
     app.get("/api/summary", ctx -> {
@@ -127,7 +157,7 @@ public final class Dashboard {
       loginPage(ctx, 403, Optional.of("This page has expired. Please sign in again."));
       return;
     }
-    AdminAuth.SignIn attempt = auth.signIn(ctx.ip(), ctx.formParam("password"));
+    AdminAuth.SignIn attempt = auth.signIn(ctx.ip(), ctx.formParam("user"), ctx.formParam("password"));
     if (attempt.retryAfter().isPresent()) {
       long seconds = Math.max(1, (attempt.retryAfter().get().toMillis() + 999) / 1000);
       ctx.header("Retry-After", Long.toString(seconds));
@@ -136,7 +166,7 @@ public final class Dashboard {
     }
     Optional<String> session = attempt.session();
     if (session.isEmpty()) {
-      loginPage(ctx, 401, Optional.of("Wrong password."));
+      loginPage(ctx, 401, Optional.of("Wrong user name or password."));
       return;
     }
     ctx.header("Set-Cookie", csrf.cookie(AdminAuth.SESSION_COOKIE, session.get(),
@@ -162,13 +192,15 @@ public final class Dashboard {
       html(ctx, 404, message("There is no enabled connection of that name."));
       return;
     }
-    engine.resume(connection, "the dashboard (" + ctx.ip() + ")");
+    if (engine.resume(connection, AdminAudit.who(ctx) + " on the dashboard")) {
+      audit.record(ctx, AdminAudit.CONNECTION_RESUME, connection, "");
+    }
     ctx.status(303).header("Location", "/admin");
   }
 
   /**
-   * An admin pauses or resumes a trigger: stored for every instance, audited with who and when. The admin is
-   * known by the address signed in from (the dashboard has one admin password).
+   * An admin pauses or resumes a trigger: stored for every instance, audited with who (the account and the address
+   * signed in from) and when.
    */
   private void pauseTrigger(Context ctx, boolean pause) {
     if (!adminForm(ctx)) {
@@ -179,16 +211,17 @@ public final class Dashboard {
       html(ctx, 404, message("There is no trigger of that name."));
       return;
     }
-    String who = "admin from " + ctx.ip();
-    if (pause) {
-      engine.pauseTrigger(trigger, who);
-    } else {
-      engine.resumeTrigger(trigger, who);
+    String who = AdminAudit.who(ctx);
+    if (pause ? engine.pauseTrigger(trigger, who) : engine.resumeTrigger(trigger, who)) {
+      audit.record(ctx, pause ? AdminAudit.TRIGGER_PAUSE : AdminAudit.TRIGGER_RESUME, trigger, "");
     }
     ctx.status(303).header("Location", "/admin#triggers");
   }
 
-  /** A signed-in admin's form with a valid CSRF field; otherwise answered (sign-in, or 403) and false. */
+  /**
+   * A signed-in admin's form with a valid CSRF field; otherwise answered (sign-in, or 403) and false. (A viewer
+   * never gets here: {@link DashboardAccess} refuses every form of theirs.)
+   */
   private boolean adminForm(Context ctx) {
     if (!signedIn(ctx)) {
       return false;
@@ -198,6 +231,24 @@ public final class Dashboard {
       return false;
     }
     return true;
+  }
+
+  /** The audit log, newest first, {@link #AUDIT_PAGE} entries a page ({@code ?page=N}, from 1). */
+  private void auditPage(Context ctx) {
+    long total = auditLog.count();
+    int pages = (int) Math.max(1, (total + AUDIT_PAGE - 1) / AUDIT_PAGE);
+    int page;
+    try {
+      page = Math.min(pages, Math.max(1, Integer.parseInt(Optional.ofNullable(ctx.queryParam("page")).orElse("1"))));
+    } catch (NumberFormatException e) {
+      page = 1;
+    }
+    List<AuditView.Row> rows = auditLog.newestFirst((page - 1) * AUDIT_PAGE, AUDIT_PAGE).stream()
+        .map(entry -> new AuditView.Row(TIME_SECONDS.format(entry.at()), entry.actor().name(), entry.actor().role(),
+            entry.action(), entry.target(), entry.detail(), entry.actor().address())).toList();
+    HtmlOutput out = HtmlOutput.toText();
+    JteauditGenerated.render(out, null, new AuditView(config.company(), rows, page, pages, total));
+    html(ctx, 200, out.toString());
   }
 
   private String message(String text) {
@@ -234,7 +285,8 @@ public final class Dashboard {
     DashboardView view = new DashboardView(config.company(), csrf.field(ctx, "admin"), tiles,
         Charts.npsOverTime("NPS by week with its 95 % interval", weekly(answers, now)), distribution(answers),
         breakdowns, reports.suppressionsByRule(), triggers(), detractors(answers), failures(), connections(),
-        mails.capturing());
+        mails.capturing(), DashboardAccess.account(ctx).map(AdminAuth.Account::name).orElse(""),
+        DashboardAccess.mayAct(ctx));
     HtmlOutput out = HtmlOutput.toText();
     JtedashboardGenerated.render(out, null, view);
     return out.toString();
@@ -373,9 +425,9 @@ public final class Dashboard {
   // ---- export and API ----
 
   /** Every answer of the window as CSV; cells that a spreadsheet would run as formulas are quoted inert. */
-  String csv() {
+  private static String csv(List<AnswerRow> answers) {
     List<List<Object>> rows = new ArrayList<>();
-    for (AnswerRow answer : reports.answers(clock.instant().minus(WINDOW))) {
+    for (AnswerRow answer : answers) {
       String category = Score.of(answer.score()).category().id();
       rows.add(List.of(inert(answer.answeredAt().toString()), inert(answer.connection()), inert(answer.trigger()),
           inert(answer.channel()), answer.score(), inert(category), inert(answer.comment().orElse("")),

@@ -8,11 +8,13 @@ import java.util.Map;
  *
  * @param suppressions the number of suppressed invitations by rule
  * @param mails the demo captures mails: link to them
+ * @param account the signed-in account's name
+ * @param admin the account may act (pause, resume, export): its forms and links are shown
  */
 record DashboardView(String company, String csrf, List<Tile> tiles, Charts.LineChart overTime,
     Charts.BarChart distribution, List<Breakdown> breakdowns, Map<String, Integer> suppressions,
     List<Trigger> triggers, List<Detractor> detractors, List<Failure> failures, List<Connection> connections,
-    boolean mails) {
+    boolean mails, String account, boolean admin) {
 
   /** A headline figure. */
   record Tile(String label, String value, String detail) {}

@@ -18,6 +18,7 @@ import java.util.Optional;
 final class SignInThrottle {
   static final Duration FORGET_AFTER = Duration.ofHours(1);
   private static final int MAX_ADDRESSES = 10_000;
+  private static final int MAX_ACCOUNTS = 10_000;
 
   /** Once {@code freeFailures} failures are used up: waits of {@code firstDelay}, doubling, up to {@code maxDelay}. */
   record Rule(int freeFailures, Duration firstDelay, Duration maxDelay) {
@@ -78,6 +79,12 @@ final class SignInThrottle {
       addresses.values().removeIf(failures -> stale(failures, now));
       if (addresses.size() > MAX_ADDRESSES) {
         addresses.clear(); // memory stays bounded; the account and overall rules still hold
+      }
+    }
+    if (accounts.size() > MAX_ACCOUNTS) { // names are typed by anyone: memory stays bounded here too
+      accounts.values().removeIf(failures -> stale(failures, now));
+      if (accounts.size() > MAX_ACCOUNTS) {
+        accounts.clear(); // the address and overall rules still hold
       }
     }
     Failures byAddress = current(addresses.computeIfAbsent(address, key -> new Failures()), now);

@@ -39,6 +39,28 @@ class CommandReferenceTest {
   }
 
   @Test
+  void everySubcommandHasASubsectionOfItsCommandHeadedByItsUsageThatDescribesEachOption() {
+    for (CommandLine command : commands()) {
+      String parent = section("### `" + Usage.synopsis(command.getCommandSpec()).substring("nps-connector ".length())
+          + "`");
+      for (CommandLine sub : command.getSubcommands().values()) {
+        CommandSpec spec = sub.getCommandSpec();
+        String heading = "#### `" + Usage.synopsis(spec).substring("nps-connector ".length()) + "`";
+        assertThat(parent).as("README's section of '%s' has one for '%s' headed by its usage", command.getCommandName(),
+            spec.name()).contains(heading);
+        String body = parent.substring(parent.indexOf(heading) + heading.length());
+        body = body.contains("\n#### ") ? body.substring(0, body.indexOf("\n#### ")) : body;
+        for (OptionSpec option : spec.options()) {
+          if (!option.usageHelp() && !option.versionHelp() && !option.longestName().equals("--config")) {
+            assertThat(body).as("README's subsection '%s' describes %s", heading, option.longestName())
+                .contains("`" + option.longestName());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void everyCommandSectionOfTheQuickStartIsACommandThatExists() {
     List<String> names = commands().stream().map(command -> command.getCommandName()).toList();
     String quickStart = readme.substring(readme.indexOf("\n## Quick start"));

@@ -50,7 +50,7 @@ class DashboardTest {
     HttpResponse<String> noCsrf = fixture.post("/admin/login", form("password", PASSWORD));
 
     assertThat(wrong.statusCode()).isEqualTo(401);
-    assertThat(wrong.body()).contains("Wrong password.").doesNotContain(PASSWORD);
+    assertThat(wrong.body()).contains("Wrong user name or password.").doesNotContain(PASSWORD);
     assertThat(noCsrf.statusCode()).isEqualTo(403);
     assertThat(fixture.get("/admin").statusCode()).isEqualTo(303);
   }

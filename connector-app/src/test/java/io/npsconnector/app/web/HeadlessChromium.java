@@ -141,6 +141,14 @@ final class HeadlessChromium implements AutoCloseable {
     loaded.orTimeout(30, TimeUnit.SECONDS).join();
   }
 
+  /** Runs {@code expression} (such as a form's submit) and waits for the page it leads to to load. */
+  void evaluateAndWaitForLoad(String expression) {
+    CompletableFuture<Void> loaded = new CompletableFuture<>();
+    loads.add(loaded);
+    evaluate(expression);
+    loaded.orTimeout(30, TimeUnit.SECONDS).join();
+  }
+
   /** The value of a JavaScript expression in the page (the test's own probe, not the page's code). */
   JsonNode evaluate(String expression) {
     return call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true))

@@ -169,8 +169,13 @@ final class SurveyFixture implements AutoCloseable {
   }
 
   HttpResponse<String> send(HttpRequest.Builder request) {
+    return send(browser, request);
+  }
+
+  /** A request by {@code client} (a browser of a test's own, with its own cookies). */
+  static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
     try {
-      return browser.send(request.timeout(Duration.ofSeconds(10)).build(),
+      return client.send(request.timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
