@@ -29,6 +29,7 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.config.SendWindowConfig;
 import io.npsconnector.core.engine.ConnectionStatus;
 import io.npsconnector.core.engine.Engine;
+import io.npsconnector.core.delivery.SurveyLinks;
 import io.npsconnector.core.delivery.SurveyTokens;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.render.HtmlOutput;
@@ -64,6 +65,7 @@ public final class Dashboard {
   private final Clock clock;
   private final byte[] css;
   private final CapturedMails mails;
+  private final Previews previews;
 
   public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock, Engine engine,
       CapturedMails mails) {
@@ -75,6 +77,7 @@ public final class Dashboard {
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
     this.clock = clock;
     this.css = resource("dashboard.css");
+    this.previews = new Previews(config, new SurveyLinks(config.server().publicUrl(), tokens), clock);
   }
 
   /** Adds the dashboard's routes to the server. */
@@ -91,6 +94,8 @@ public final class Dashboard {
     if (mails.capturing()) {
       new MailPages(mails, this::signedIn).register(app);
     }
+    new PreviewPages(config, previews, engine::contact, this::signedIn, this::adminForm,
+        ctx -> csrf.field(ctx, "admin")).register(app);
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
         html(ctx, 200, page(ctx));

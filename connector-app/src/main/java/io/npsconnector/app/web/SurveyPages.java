@@ -24,21 +24,30 @@ final class SurveyPages {
   }
 
   static String survey(Form form) {
+    return survey(form, PageLook.PLAIN);
+  }
+
+  static String survey(Form form, PageLook look) {
     HtmlOutput out = HtmlOutput.toText();
-    JtesurveyGenerated.render(out, null, form);
+    JtesurveyGenerated.render(out, null, form, look);
     return out.toString();
   }
 
   static String thanks(String lang, String company, TemplateConfig.Texts texts, UiText ui, int score,
       Optional<String> comment, String surveyUrl) {
+    return thanks(lang, company, texts, ui, score, comment, surveyUrl, PageLook.PLAIN);
+  }
+
+  static String thanks(String lang, String company, TemplateConfig.Texts texts, UiText ui, int score,
+      Optional<String> comment, String surveyUrl, PageLook look) {
     HtmlOutput out = HtmlOutput.toText();
-    JtethanksGenerated.render(out, null, lang, company, texts, ui, score, comment, surveyUrl);
+    JtethanksGenerated.render(out, null, lang, company, texts, ui, score, comment, surveyUrl, look);
     return out.toString();
   }
 
-  static String unsubscribe(String lang, UiText ui, String action, String csrf, String address) {
+  static String unsubscribe(String lang, UiText ui, String action, String csrf, String address, PageLook look) {
     HtmlOutput out = HtmlOutput.toText();
-    JteunsubscribeGenerated.render(out, null, lang, ui, action, csrf, address);
+    JteunsubscribeGenerated.render(out, null, lang, ui, action, csrf, address, look);
     return out.toString();
   }
 }
