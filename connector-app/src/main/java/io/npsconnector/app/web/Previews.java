@@ -198,13 +198,16 @@ public final class Previews {
     return EmailChannel.create(config, links, clock);
   }
 
-  private static String connection(TriggerConfig trigger, Optional<String> named) {
+  /** The named connection, which the trigger must survey; else the trigger's first (every connection's first). */
+  private String connection(TriggerConfig trigger, Optional<String> named) {
+    List<String> surveyed = trigger.connections().isEmpty()
+        ? config.connections().stream().map(ConnectionConfig::name).toList() : trigger.connections();
     if (named.isEmpty()) {
-      return trigger.connections().get(0);
+      return surveyed.get(0);
     }
-    if (!trigger.connections().contains(named.get())) {
+    if (!surveyed.contains(named.get())) {
       throw new PreviewException("trigger '" + trigger.name() + "' surveys contacts of "
-          + String.join(", ", trigger.connections()) + ", not of '" + named.get() + "'");
+          + String.join(", ", surveyed) + ", not of '" + named.get() + "'");
     }
     return named.get();
   }
