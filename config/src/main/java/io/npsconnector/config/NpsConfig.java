@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param invitationExpiry invitations (and their survey links) expire this long after sending
  * @param templates by name; always contains the built-in {@code standard}
  * @param scheduler how the instances sharing the store split the work and take over from a dead one
+ * @param branding the company's logo and colour in the survey mail and pages
  */
 public record NpsConfig(
     String company,
@@ -32,9 +33,19 @@ public record NpsConfig(
     Duration invitationExpiry,
     WritebackConfig writeback,
     Map<String, TemplateConfig> templates,
-    SchedulerConfig scheduler) {
+    SchedulerConfig scheduler,
+    BrandingConfig branding) {
 
   public static final Duration DEFAULT_INVITATION_EXPIRY = Duration.ofDays(14);
+
+  /** A configuration without branding. */
+  public NpsConfig(String company, StoreConfig store, ServerConfig server, List<ConnectionConfig> connections,
+      Optional<EmailChannelConfig> email, Optional<WebhookChannelConfig> webhook, List<TriggerConfig> triggers,
+      FatigueConfig fatigue, SendWindowConfig sendWindow, Optional<Duration> reminderAfter, Duration invitationExpiry,
+      WritebackConfig writeback, Map<String, TemplateConfig> templates, SchedulerConfig scheduler) {
+    this(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow, reminderAfter,
+        invitationExpiry, writeback, templates, scheduler, BrandingConfig.NONE);
+  }
 
   public NpsConfig {
     connections = List.copyOf(connections);
@@ -107,9 +118,10 @@ public record NpsConfig(
       }
       triggers.add(trigger);
     }
+    BrandingConfig branding = BrandingConfig.read(root.section("branding"));
     root.finish();
     return new NpsConfig(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow,
-        reminder, expiry, writeback, templates, scheduler);
+        reminder, expiry, writeback, templates, scheduler, branding);
   }
 
   /** {@code reminder: off}, or {@code reminder: {after: 3d}}; the reminder must come before expiry. */

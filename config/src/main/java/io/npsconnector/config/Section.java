@@ -111,6 +111,13 @@ public final class Section {
     return entry != null && !(entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull());
   }
 
+  /** Whether {@code key} is written with no value at all ({@code key:} or {@code key: ~}); counts it as known. */
+  public boolean isNull(String key) {
+    known.add(key);
+    ConfigNode.Entry entry = recorded != null ? null : node.entries().get(key);
+    return entry != null && entry.value() instanceof ConfigNode.Scalar scalar && scalar.isNull();
+  }
+
   /** Records a problem about {@code key}, at its value's line (the mapping's line when absent). */
   public void problem(String key, String message) {
     ConfigNode.Entry entry = node.entries().get(key);

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       ConfigSchemaCommand.class,
       ReportCommand.class,
       ExplainCommand.class,
+      PreviewCommand.class,
+      SendTestCommand.class,
       SimulateCommand.class,
       CheckCommand.class,
       ResumeCommand.class,

@@ -21,9 +21,9 @@ record BodyLimits(List<String> formPrefixes, long formLimit, long otherLimit) {
     }
   }
 
-  /** The server's limits: the survey, unsubscribe and admin forms, and everything else. */
+  /** The server's limits: the survey, unsubscribe, test survey and admin forms, and everything else. */
   static BodyLimits standard() {
-    return new BodyLimits(List.of("/s/", "/u/", "/admin"), FORM_BODY, ANY_BODY);
+    return new BodyLimits(List.of("/s/", "/u/", "/t/", "/admin"), FORM_BODY, ANY_BODY);
   }
 
   long limitFor(String path) {

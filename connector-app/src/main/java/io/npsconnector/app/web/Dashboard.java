@@ -29,6 +29,7 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.config.SendWindowConfig;
 import io.npsconnector.core.engine.ConnectionStatus;
 import io.npsconnector.core.engine.Engine;
+import io.npsconnector.core.delivery.SurveyLinks;
 import io.npsconnector.core.delivery.SurveyTokens;
 import io.npsconnector.core.model.Score;
 import io.npsconnector.core.render.HtmlOutput;
@@ -74,6 +75,7 @@ public final class Dashboard {
   private final AdminAuditRepository auditLog;
   private final AdminAudit audit;
   private final DashboardUserRepository users;
+  private final Previews previews;
 
   public Dashboard(NpsConfig config, ReportRepository reports, SurveyTokens tokens, Clock clock, Engine engine,
       CapturedMails mails, DashboardUserRepository users, AdminAuditRepository auditLog) {
@@ -90,6 +92,7 @@ public final class Dashboard {
     this.csrf = new Csrf(tokens, "https".equalsIgnoreCase(config.server().publicUrl().getScheme()));
     this.clock = clock;
     this.css = resource("dashboard.css");
+    this.previews = new Previews(config, new SurveyLinks(config.server().publicUrl(), tokens), clock);
   }
 
   /** Records admin actions with the signed-in account: for routes of the dashboard's pages made elsewhere. */
@@ -117,6 +120,8 @@ public final class Dashboard {
     if (mails.capturing()) {
       new MailPages(mails, this::signedIn).register(app);
     }
+    new PreviewPages(config, previews, engine::contact, this::signedIn, this::adminForm,
+        ctx -> csrf.field(ctx, "admin")).register(app);
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
         html(ctx, 200, page(ctx));

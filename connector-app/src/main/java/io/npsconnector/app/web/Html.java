@@ -10,8 +10,12 @@ final class Html {
   private Html() {}
 
   static String message(String lang, String title, String heading, String text) {
+    return message(lang, title, heading, text, PageLook.PLAIN);
+  }
+
+  static String message(String lang, String title, String heading, String text, PageLook look) {
     HtmlOutput out = HtmlOutput.toText();
-    JtemessageGenerated.render(out, null, lang, title, heading, text);
+    JtemessageGenerated.render(out, null, lang, title, heading, text, look);
     return out.toString();
   }
 }

@@ -16,6 +16,12 @@ final class SecurityHeaders {
 
   private SecurityHeaders() {}
 
+  /** {@link #CSP}, with images also from the configured logo's origin ({@code branding.logo-url}). */
+  static String csp(io.npsconnector.config.BrandingConfig branding) {
+    return branding.logoOrigin().map(origin -> CSP.replace("img-src 'self'", "img-src 'self' " + origin))
+        .orElse(CSP);
+  }
+
   /** Passes each header name and value to {@code sink} (a response's {@code setHeader}). */
   static void apply(BiConsumer<String, String> sink) {
     HEADERS.forEach(sink);

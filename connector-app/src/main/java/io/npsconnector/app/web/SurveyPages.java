@@ -51,23 +51,32 @@ final class SurveyPages {
   }
 
   static String survey(Form form) {
+    return survey(form, PageLook.PLAIN);
+  }
+
+  static String survey(Form form, PageLook look) {
     HtmlOutput out = HtmlOutput.toText();
-    JtesurveyGenerated.render(out, null, form);
+    JtesurveyGenerated.render(out, null, form, look);
     return out.toString();
   }
 
   /** @param promoterLink the review or referral page offered, for a promoter's answer */
   static String thanks(String lang, String company, TemplateConfig.Texts texts, UiText ui, int score,
       Optional<String> comment, String surveyUrl, Optional<java.net.URI> promoterLink) {
+    return thanks(lang, company, texts, ui, score, comment, surveyUrl, promoterLink, PageLook.PLAIN);
+  }
+
+  static String thanks(String lang, String company, TemplateConfig.Texts texts, UiText ui, int score,
+      Optional<String> comment, String surveyUrl, Optional<java.net.URI> promoterLink, PageLook look) {
     HtmlOutput out = HtmlOutput.toText();
     JtethanksGenerated.render(out, null, lang, company, texts, ui, score, comment, surveyUrl,
-        promoterLink.map(java.net.URI::toString));
+        promoterLink.map(java.net.URI::toString), look);
     return out.toString();
   }
 
-  static String unsubscribe(String lang, UiText ui, String action, String csrf, String address) {
+  static String unsubscribe(String lang, UiText ui, String action, String csrf, String address, PageLook look) {
     HtmlOutput out = HtmlOutput.toText();
-    JteunsubscribeGenerated.render(out, null, lang, ui, action, csrf, address);
+    JteunsubscribeGenerated.render(out, null, lang, ui, action, csrf, address, look);
     return out.toString();
   }
 }

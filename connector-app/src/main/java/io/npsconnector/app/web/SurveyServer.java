@@ -58,6 +58,8 @@ public final class SurveyServer implements AutoCloseable {
   private final byte[] css;
   private final byte[] favicon;
   private final byte[] oneClickScript;
+  private final PageLook look;
+  private final String csp;
   private final java.util.List<java.util.function.Consumer<Javalin>> extraRoutes = new java.util.ArrayList<>();
   private final BodyLimits limits = BodyLimits.standard();
   private final RefusalLog refusals;
@@ -77,6 +79,8 @@ public final class SurveyServer implements AutoCloseable {
     this.css = resource("survey.css");
     this.favicon = resource("favicon.svg");
     this.oneClickScript = resource("oneclick.js");
+    this.look = PageLook.of(config.branding(), config.company());
+    this.csp = SecurityHeaders.csp(config.branding());
     this.refusals = new RefusalLog(clock, REFUSALS_INTERVAL, LOG::warn);
   }
 
@@ -99,8 +103,10 @@ public final class SurveyServer implements AutoCloseable {
       ServerHardening.apply(javalin, limits, refusals);
     });
     app.before(ctx -> SecurityHeaders.apply(ctx::header));
+    app.before(ctx -> ctx.header("Content-Security-Policy", csp)); // with the logo's origin, if any
     app.before("/s/*", this::limit);
     app.before("/u/*", this::limit);
+    app.before("/t/*", this::limit);
     app.before(new RequestScreen(limits));
     app.get("/assets/survey.css", ctx -> ctx.contentType("text/css; charset=utf-8")
         .header("Cache-Control", "public, max-age=3600").result(css));
@@ -110,6 +116,11 @@ public final class SurveyServer implements AutoCloseable {
       app.get(path, ctx -> ctx.contentType("image/svg+xml").header("Cache-Control", "public, max-age=86400")
           .result(favicon));
     }
+    byte[] brandCss = look.css().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    app.get("/assets/brand.css", ctx -> ctx.contentType("text/css; charset=utf-8")
+        .header("Cache-Control", "public, max-age=300").result(brandCss));
+    new TestSurveyPages(config, new TestLinks(config.server().publicUrl(), tokens, clock), csrf, look, MAX_COMMENT)
+        .register(app);
     app.get("/s/{token}", this::surveyPage);
     app.post("/s/{token}", this::answer);
     app.get("/s/{token}/thanks", this::thanks);
@@ -276,7 +287,7 @@ public final class SurveyServer implements AutoCloseable {
         ? trigger(view).flatMap(TriggerConfig::promoterLink).or(() -> template(view).promoterLink())
         : Optional.empty();
     page(ctx, 200, SurveyPages.thanks(lang(view), config.company(), texts, UiText.of(locale(view)),
-        view.score().get(), view.comment(), "/s/" + ctx.pathParam("token"), promoterLink));
+        view.score().get(), view.comment(), "/s/" + ctx.pathParam("token"), promoterLink, look));
   }
 
   private void unsubscribePage(Context ctx) {
@@ -287,11 +298,12 @@ public final class SurveyServer implements AutoCloseable {
     SurveyView view = found.get();
     UiText ui = UiText.of(locale(view));
     if (view.unsubscribed()) {
-      page(ctx, 200, Html.message(lang(view), ui.unsubscribeTitle(), ui.unsubscribeTitle(), ui.unsubscribed()));
+      page(ctx, 200, Html.message(lang(view), ui.unsubscribeTitle(), ui.unsubscribeTitle(), ui.unsubscribed(),
+          look));
       return;
     }
     page(ctx, 200, SurveyPages.unsubscribe(lang(view), ui, "/u/" + ctx.pathParam("token"), csrfField(ctx),
-        view.contact().email().orElse(config.company())));
+        view.contact().email().orElse(config.company()), look));
   }
 
   private void unsubscribe(Context ctx) {
@@ -308,7 +320,7 @@ public final class SurveyServer implements AutoCloseable {
       return;
     }
     engine.unsubscribe(view.invitationId());
-    page(ctx, 200, Html.message(lang(view), ui.unsubscribeTitle(), ui.unsubscribeTitle(), ui.unsubscribed()));
+    page(ctx, 200, Html.message(lang(view), ui.unsubscribeTitle(), ui.unsubscribeTitle(), ui.unsubscribed(), look));
   }
 
   // ---- parts ----
@@ -327,12 +339,12 @@ public final class SurveyServer implements AutoCloseable {
     TemplateConfig.Texts texts = texts(view);
     page(ctx, status, SurveyPages.survey(new SurveyPages.Form("/s/" + token, csrfField(ctx), config.company(),
         texts, UiText.of(locale(view)), lang(view), chosen, comment, MAX_COMMENT, view.score().isPresent(),
-        error, unsubscribe, followUp(view, texts), oneClick, saved)));
+        error, unsubscribe, followUp(view, texts), oneClick, saved), look));
   }
 
   private void closed(Context ctx, SurveyView view) {
     UiText ui = UiText.of(locale(view));
-    page(ctx, 410, Html.message(lang(view), ui.closed(), config.company(), ui.linkExpired()));
+    page(ctx, 410, Html.message(lang(view), ui.closed(), config.company(), ui.linkExpired(), look));
   }
 
   /** The invitation a valid token names, or empty after answering with the page that says why not. */

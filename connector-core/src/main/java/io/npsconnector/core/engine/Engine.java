@@ -259,6 +259,11 @@ public final class Engine implements AutoCloseable {
     return stores.answers().countByConfirmation(since);
   }
 
+  /** The contact as the store has it (the dashboard's preview). */
+  public Optional<Contact> contact(String connection, String crmId) {
+    return stores.contacts().find(connection, crmId);
+  }
+
   /** The invitation as its survey page shows it, or empty when there is no such invitation or contact. */
   public Optional<SurveyView> surveyView(long invitationId) {
     return stores.invitations().find(invitationId).flatMap(invitation -> stores.contacts()

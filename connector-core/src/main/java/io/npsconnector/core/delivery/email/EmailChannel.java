@@ -1,5 +1,6 @@
 package io.npsconnector.core.delivery.email;
 
+import io.npsconnector.config.BrandingConfig;
 import io.npsconnector.config.EmailChannelConfig;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.config.Secret;
@@ -9,6 +10,7 @@ import io.npsconnector.core.delivery.Delivery;
 import io.npsconnector.core.delivery.DeliveryException;
 import io.npsconnector.core.delivery.DeliveryReceipt;
 import io.npsconnector.core.delivery.HandOver;
+import io.npsconnector.core.delivery.MailLinks;
 import io.npsconnector.core.delivery.SurveyLinks;
 import io.npsconnector.core.model.Contact;
 import jakarta.mail.Address;
@@ -24,6 +26,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UnsupportedEncodingException;
@@ -48,6 +51,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -82,6 +86,8 @@ public final class EmailChannel implements Channel {
   static final String ONE_CLICK = "List-Unsubscribe=One-Click";
   static final String MESSAGE_ID_PREFIX = "nps-";
   static final String FALLBACK_DOMAIN = "npsconnector.invalid";
+  /** The header that marks a test mail ({@link #sendTest}). */
+  public static final String TEST_HEADER = "X-NPS-Test";
 
   private static final Logger LOG = LoggerFactory.getLogger(EmailChannel.class);
   private static final String UTF_8 = StandardCharsets.UTF_8.name();
@@ -100,6 +106,7 @@ public final class EmailChannel implements Channel {
   private final String domain;
   private final String company;
   private final Map<String, TemplateConfig> templates;
+  private final BrandingConfig branding;
   private final SurveyLinks links;
   private final Clock clock;
   private final Session session;
@@ -115,11 +122,22 @@ public final class EmailChannel implements Channel {
    */
   public EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates,
       SurveyLinks links, Clock clock) {
-    this(smtp, company, templates, links, clock, CONNECT_TIMEOUT, READ_TIMEOUT);
+    this(smtp, company, templates, BrandingConfig.NONE, links, clock, CONNECT_TIMEOUT, READ_TIMEOUT);
+  }
+
+  /** As {@link #EmailChannel(EmailChannelConfig, String, Map, SurveyLinks, Clock)}, in the brand's look. */
+  public EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates,
+      BrandingConfig branding, SurveyLinks links, Clock clock) {
+    this(smtp, company, templates, branding, links, clock, CONNECT_TIMEOUT, READ_TIMEOUT);
   }
 
   EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates, SurveyLinks links,
       Clock clock, Duration connectTimeout, Duration readTimeout) {
+    this(smtp, company, templates, BrandingConfig.NONE, links, clock, connectTimeout, readTimeout);
+  }
+
+  EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates,
+      BrandingConfig branding, SurveyLinks links, Clock clock, Duration connectTimeout, Duration readTimeout) {
     Objects.requireNonNull(smtp, "smtp");
     this.host = Objects.requireNonNull(smtp.host(), "host");
     this.port = smtp.port();
@@ -131,6 +149,7 @@ public final class EmailChannel implements Channel {
     this.domain = domainOf(from);
     this.company = Objects.requireNonNull(company, "company");
     this.templates = Map.copyOf(Objects.requireNonNull(templates, "templates"));
+    this.branding = Objects.requireNonNull(branding, "branding");
     this.links = Objects.requireNonNull(links, "links");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.session = Session.getInstance(properties(smtp.tls(), connectTimeout, readTimeout));
@@ -144,7 +163,7 @@ public final class EmailChannel implements Channel {
   public static EmailChannel create(NpsConfig config, SurveyLinks links, Clock clock) {
     EmailChannelConfig smtp = config.email()
         .orElseThrow(() -> new IllegalStateException("no e-mail channel is configured (channels.email)"));
-    return new EmailChannel(smtp, config.company(), config.templates(), links, clock);
+    return new EmailChannel(smtp, config.company(), config.templates(), config.branding(), links, clock);
   }
 
   private Properties properties(EmailChannelConfig.TlsMode tls, Duration connectTimeout, Duration readTimeout) {
@@ -193,28 +212,118 @@ public final class EmailChannel implements Channel {
       throw new DeliveryException(invitation + " has no expiry, so its links cannot be signed", false, null);
     }
     InternetAddress recipient = recipient(delivery.contact(), invitation);
+    EmailContent content = content(delivery, MailLinks.of(links, delivery.invitationId(), delivery.expiresAt()),
+        false, invitation);
+    String messageId = messageId(delivery.idempotencyKey(), domain);
+    transmit(invitation, message(messageId, recipient, content, false, invitation), recipient, handOver, messageId);
+    LOG.debug("sent {} ({}) by e-mail as {}", invitation, delivery.kind(), messageId);
+    return DeliveryReceipt.of(messageId);
+  }
+
+  /**
+   * Sends {@code delivery}'s mail as a test to {@code to} rather than to the contact: {@code [TEST]} before the
+   * subject, a notice above the texts, the header {@code X-NPS-Test: true}, {@code links} (which lead to a test page)
+   * instead of the invitation's, and a Message-ID of its own. Nothing is recorded anywhere.
+   *
+   * @throws DeliveryException when it was not sent, or {@code to} is not one e-mail address
+   */
+  public DeliveryReceipt sendTest(Delivery delivery, MailLinks links, String to) {
+    String what = "test mail to " + to;
+    InternetAddress recipient = testRecipient(to);
+    EmailContent content = content(delivery, links, true, what);
+    String messageId = "<" + MESSAGE_ID_PREFIX + "test-" + UUID.randomUUID() + "@" + domain + ">";
+    transmit(what, message(messageId, recipient, content, true, what), recipient, HandOver.NONE, messageId);
+    LOG.info("sent a test mail of trigger {} to {}", delivery.trigger(), recipient.getAddress());
+    return DeliveryReceipt.of(messageId);
+  }
+
+  /**
+   * {@code delivery}'s mail as it would be sent (with {@code links}; as a test mail when {@code test}), without
+   * sending it: the subject, both parts and the whole message as an {@code .eml} file (RFC 5322, CRLF).
+   *
+   * @param to the recipient it is addressed to, when not the contact (a test mail's)
+   * @throws DeliveryException when the contact has no valid address and no {@code to} is given, or the template
+   *     is not configured
+   */
+  public RenderedMail render(Delivery delivery, MailLinks links, boolean test, Optional<String> to) {
+    String what = "the mail of invitation " + delivery.invitationId();
+    InternetAddress recipient = to.isPresent() ? testRecipient(to.get()) : recipient(delivery.contact(), what);
+    EmailContent content = content(delivery, links, test, what);
+    String messageId = test ? "<" + MESSAGE_ID_PREFIX + "test-preview@" + domain + ">"
+        : messageId(delivery.idempotencyKey(), domain);
+    MimeMessage message = message(messageId, recipient, content, test, what);
+    ByteArrayOutputStream eml = new ByteArrayOutputStream();
+    try {
+      message.writeTo(eml);
+    } catch (IOException | MessagingException e) {
+      throw new DeliveryException(what + ": could not write the e-mail: " + redact(e.getMessage()), false, e);
+    }
+    return new RenderedMail(content.languageTag(), content.subject(), content.text(), content.html(),
+        eml.toByteArray());
+  }
+
+  /**
+   * A mail rendered without sending it.
+   *
+   * @param languageTag the language of the template texts used
+   * @param eml the whole message, headers and both parts, as sent
+   */
+  public record RenderedMail(String languageTag, String subject, String text, String html, byte[] eml) {}
+
+  /** Whether {@code address} is one e-mail address this channel can send to (a test mail's recipient). */
+  public static Optional<String> addressProblem(String address) {
+    try {
+      testRecipient(address);
+      return Optional.empty();
+    } catch (DeliveryException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  private static InternetAddress testRecipient(String to) {
+    String email = to == null ? "" : to.strip();
+    String ascii = asciiDomain(email);
+    if (email.isEmpty() || ascii == null || !BARE_ADDRESS.matcher(ascii).matches()) {
+      throw new DeliveryException("'" + to + "' is not an e-mail address (write one address, such as "
+          + "you@example.com)", false, null);
+    }
+    try {
+      InternetAddress address = new InternetAddress(ascii, true);
+      address.validate();
+      return address;
+    } catch (AddressException e) {
+      throw new DeliveryException("'" + to + "' is not an e-mail address: " + e.getMessage(), false, e);
+    }
+  }
+
+  private EmailContent content(Delivery delivery, MailLinks mailLinks, boolean test, String what) {
     TemplateConfig template = templates.get(delivery.template());
     if (template == null || template.locales().isEmpty()) {
-      throw new DeliveryException(invitation + " uses the template '" + delivery.template()
+      throw new DeliveryException(what + " uses the template '" + delivery.template()
           + "', which is not configured", false, null);
     }
-    EmailContent content = EmailContent.render(template, delivery, company, links);
-    String messageId = messageId(delivery.idempotencyKey(), domain);
+    return EmailContent.render(template, delivery, company, mailLinks, branding, test);
+  }
 
-    MimeMessage message;
+  private MimeMessage message(String messageId, InternetAddress recipient, EmailContent content, boolean test,
+      String what) {
     try {
-      message = message(messageId, recipient, content);
+      return message(messageId, recipient, content, test);
     } catch (MessagingException e) {
-      throw new DeliveryException(invitation + ": could not build the e-mail: " + redact(e.getMessage()), false, e);
+      throw new DeliveryException(what + ": could not build the e-mail: " + redact(e.getMessage()), false, e);
     }
+  }
 
+  /** Connects and transmits {@code message}; {@code handOver} as in {@link #send(Delivery, HandOver)}. */
+  private void transmit(String what, MimeMessage message, InternetAddress recipient, HandOver handOver,
+      String messageId) {
     Transport transport = null;
     try {
       try {
         transport = session.getTransport(TRACKED_SMTP);
         transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
       } catch (MessagingException | RuntimeException e) {
-        throw failure(invitation, e);
+        throw failure(what, e);
       }
       TrackedTransport tracked = (TrackedTransport) transport;
       tracked.handOver(() -> handOver.begin(Optional.of(messageId)));
@@ -225,19 +334,17 @@ public final class EmailChannel implements Channel {
           throw tracked.handOverFailure; // a failure to record the hand-over is not the channel's
         }
         if (tracked.finishing() && !answered(e)) {
-          throw DeliveryException.outcomeUnknown(invitation + ": SMTP server " + host + ":" + port
+          throw DeliveryException.outcomeUnknown(what + ": SMTP server " + host + ":" + port
               + " received the whole message and did not say whether it took it: " + redact(describe(e)), e);
         }
-        throw failure(invitation, e);
+        throw failure(what, e);
       }
     } finally {
       close(transport);
     }
-    LOG.debug("sent {} ({}) by e-mail as {}", invitation, delivery.kind(), messageId);
-    return DeliveryReceipt.of(messageId);
   }
 
-  private MimeMessage message(String messageId, InternetAddress recipient, EmailContent content)
+  private MimeMessage message(String messageId, InternetAddress recipient, EmailContent content, boolean test)
       throws MessagingException {
     MimeMessage message = new FixedIdMessage(session, messageId);
     message.setFrom(from);
@@ -250,6 +357,9 @@ public final class EmailChannel implements Channel {
     message.setHeader("Content-Language", content.languageTag());
     message.setHeader(LIST_UNSUBSCRIBE, "<" + content.unsubscribe() + ">");
     message.setHeader(LIST_UNSUBSCRIBE_POST, ONE_CLICK);
+    if (test) {
+      message.setHeader(TEST_HEADER, "true");
+    }
 
     MimeBodyPart text = new MimeBodyPart();
     text.setText(content.text(), UTF_8, "plain");

@@ -1,24 +1,25 @@
 package io.npsconnector.core.delivery.email;
 
+import io.npsconnector.config.BrandingConfig;
 import io.npsconnector.config.TemplateConfig;
 import io.npsconnector.core.delivery.Delivery;
+import io.npsconnector.core.delivery.MailLinks;
 import io.npsconnector.core.delivery.SurveyLinks;
 import io.npsconnector.core.delivery.SurveyTexts;
 import io.npsconnector.core.render.HtmlOutput;
 import gg.jte.output.StringOutput;
 import java.net.URI;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The subject, plain text and HTML of one survey mail, rendered by the templates {@code mail.txt.jte} (values as
  * they are) and {@code mail.html.jte} (every value HTML-escaped by {@link HtmlOutput}); both with CRLF line ends.
- * The HTML uses nested tables and inline styles only (no style sheets, images or scripts), which mail clients
- * render alike.
+ * The HTML uses nested tables and inline styles only (no style sheets or scripts; the one image is the configured
+ * logo), which mail clients render alike. A test mail ({@link #TEST_PREFIX}) says so above its texts.
  *
  * @param languageTag the language of the template texts used, such as {@code de} or {@code pt-BR}
  * @param scoreLinks the survey page with score 0..10 chosen, in order
@@ -27,6 +28,10 @@ record EmailContent(
     String languageTag, String subject, String text, String html, List<URI> scoreLinks, URI unsubscribe) {
 
   static final String FALLBACK_LANGUAGE = "en";
+  /** Before a test mail's subject. */
+  public static final String TEST_PREFIX = "[TEST] ";
+  static final String TEST_NOTICE = "This is a test of the survey mail. It is not counted anywhere, and its links "
+      + "open a test page that stores no answer.";
   private static final String CRLF = "\r\n";
   private static final Pattern LINE_END = Pattern.compile("\\R");
 
@@ -36,6 +41,16 @@ record EmailContent(
    * @param template the delivery's template, with at least one language
    */
   static EmailContent render(TemplateConfig template, Delivery delivery, String company, SurveyLinks links) {
+    return render(template, delivery, company, MailLinks.of(links, delivery.invitationId(), delivery.expiresAt()),
+        BrandingConfig.NONE, false);
+  }
+
+  /**
+   * Renders {@code delivery} with {@code links}, in the brand's look; a {@code test} mail has {@link #TEST_PREFIX}
+   * before its subject and a notice above its texts.
+   */
+  static EmailContent render(TemplateConfig template, Delivery delivery, String company, MailLinks links,
+      BrandingConfig branding, boolean test) {
     Locale locale = delivery.contact().locale().orElse(Locale.forLanguageTag(FALLBACK_LANGUAGE));
     String tag = languageTag(template, locale);
     EmailLabels labels = EmailLabels.of(tag);
@@ -46,23 +61,19 @@ record EmailContent(
     if (delivery.kind() == Delivery.Kind.REMINDER) {
       subject = labels.reminderPrefix() + subject;
     }
-
-    long invitationId = delivery.invitationId();
-    Instant expiresAt = delivery.expiresAt();
-    List<URI> scoreLinks = new ArrayList<>(11);
-    for (int score = 0; score <= 10; score++) {
-      scoreLinks.add(links.survey(invitationId, expiresAt, score));
+    if (test) {
+      subject = TEST_PREFIX + subject;
     }
-    URI unsubscribe = links.unsubscribe(invitationId, expiresAt);
 
-    MailView view = new MailView(tag, subject, texts.intro(), texts.question(), labels, List.copyOf(scoreLinks),
-        unsubscribe);
+    MailView view = new MailView(tag, subject, texts.intro(), texts.question(), labels, links.scores(),
+        links.unsubscribe(), MailBrand.of(branding, SurveyTexts.oneLine(company)),
+        test ? Optional.of(TEST_NOTICE) : Optional.empty());
     StringOutput text = new StringOutput();
     JtemailtxtGenerated.render(text, null, view);
     HtmlOutput html = HtmlOutput.toText();
     JtemailhtmlGenerated.render(html, null, view);
     return new EmailContent(tag, subject, crlf(text.toString()), crlf(html.toString()), view.scoreLinks(),
-        unsubscribe);
+        links.unsubscribe());
   }
 
   /**

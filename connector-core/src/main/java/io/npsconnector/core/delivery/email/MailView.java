@@ -11,9 +11,11 @@ import java.util.List;
  *
  * @param intro the greeting, possibly over several lines
  * @param scoreLinks the survey page with score 0..10 chosen, in order
+ * @param brand the logo and colour
+ * @param testNotice said above the texts of a test mail
  */
 record MailView(String languageTag, String subject, String intro, String question, EmailLabels labels,
-    List<URI> scoreLinks, URI unsubscribe) {
+    List<URI> scoreLinks, URI unsubscribe, MailBrand brand, java.util.Optional<String> testNotice) {
 
   List<String> introLines() {
     return lines(intro);
