@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  * @param tokenSecret signs survey links (HMAC); at least 32 characters
  * @param adminPassword protects the dashboard and the JSON API
  * @param apiTokens bearer tokens of the read API, each scoped to some connections
+ * @param reportingZone where the dashboard's days, weeks, months and quarters begin and end
  */
 public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret adminPassword,
-    List<ApiTokenConfig> apiTokens) {
+    List<ApiTokenConfig> apiTokens, java.time.ZoneId reportingZone) {
   public static final int DEFAULT_PORT = 8080;
   static final int MIN_TOKEN_SECRET_LENGTH = 32;
   static final int MIN_ADMIN_PASSWORD_LENGTH = 8;
@@ -47,8 +48,10 @@ public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Secret a
       }
       apiTokens.add(read);
     }
+    java.time.ZoneId reportingZone = server.parsed("reporting-zone", ConnectionConfig::zone)
+        .orElse(java.time.ZoneOffset.UTC);
     server.finish();
     return new ServerConfig(port, publicUrl,
-        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword.orElse(Urls.MISSING_SECRET), apiTokens);
+        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword.orElse(Urls.MISSING_SECRET), apiTokens, reportingZone);
   }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -31,12 +32,31 @@ public final class ContactRepository {
         + "segments = :segments, crm_modified_at = :modifiedAt, deleted = :deleted, synced_at = :now "
         + "WHERE connection = :connection AND crm_id = :crmId AND crm_modified_at <= :modifiedAt"), connection,
         contact, now).execute();
+    boolean stored = updated > 0;
     if (updated == 0) {
-      Sql.insertIfAbsent(handle, h -> bind(h.createUpdate("INSERT INTO contacts (connection, email_key, "
+      stored = Sql.insertIfAbsent(handle, h -> bind(h.createUpdate("INSERT INTO contacts (connection, email_key, "
           + COLUMNS + ", synced_at) VALUES (:connection, :emailKey, :crmId, :email, :firstName, :lastName, :phone, :locale, :timeZone, "
           + ":emailOptOut, :ownerId, :accountId, :accountName, :segments, :modifiedAt, :deleted, :now)"),
           connection, contact, now).execute());
     }
+    if (stored) {
+      storeSegments(handle, connection, contact);
+    }
+  }
+
+  /** The contact's segment values one per row with their case-folded key, for filters and groups (V19). */
+  private static void storeSegments(Handle handle, String connection, Contact contact) {
+    handle.createUpdate("DELETE FROM contact_segments WHERE connection = :connection AND crm_id = :crmId")
+        .bind("connection", connection).bind("crmId", contact.crmId()).execute();
+    Map<String, String> rows = SegmentValues.rows(contact.segments());
+    if (rows.isEmpty()) {
+      return;
+    }
+    org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch("INSERT INTO contact_segments (connection, "
+        + "crm_id, segment, value_key, segment_value) VALUES (:connection, :crmId, :segment, :key, :value)");
+    rows.forEach((segment, value) -> batch.bind("connection", connection).bind("crmId", contact.crmId())
+        .bind("segment", segment).bind("key", SegmentValues.key(value)).bind("value", value).add());
+    batch.execute();
   }
 
   public Optional<Contact> find(String connection, String crmId) {
