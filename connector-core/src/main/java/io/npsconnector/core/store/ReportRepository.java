@@ -16,10 +16,14 @@ public final class ReportRepository {
     this.jdbi = jdbi;
   }
 
-  /** One answer with what it can be broken down by. */
+  /**
+   * One answer with what it can be broken down by.
+   *
+   * @param account the contact's account (company) name, where the CRM has one
+   */
   public record AnswerRow(long answerId, long invitationId, String connection, String trigger, String channel,
       Instant answeredAt, int score, Optional<String> comment, String contactId, String contactName,
-      Optional<String> email, Map<String, String> segments) {}
+      Optional<String> email, Map<String, String> segments, Optional<String> account) {}
 
   /** A write-back that failed for good. */
   public record FailedWrite(String connection, String kind, String key, Optional<String> contactId,
@@ -146,7 +150,7 @@ public final class ReportRepository {
 
   private static final String SELECT = "SELECT a.id, a.invitation_id, a.score, a.comment_text, "
       + "a.answered_at, i.connection, i.trigger_name, i.channel, i.contact_crm_id, c.first_name, c.last_name, "
-      + "c.email, c.segments FROM answers a JOIN invitations i ON i.id = a.invitation_id "
+      + "c.email, c.segments, c.account_name FROM answers a JOIN invitations i ON i.id = a.invitation_id "
       + "LEFT JOIN contacts c ON c.connection = i.connection AND c.crm_id = i.contact_crm_id";
 
   private static AnswerRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -157,7 +161,8 @@ public final class ReportRepository {
         rs.getString("trigger_name"), rs.getString("channel"), rs.getTimestamp("answered_at").toInstant(),
         rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")), contactId,
         name.isEmpty() ? contactId : name, Optional.ofNullable(rs.getString("email")),
-        rs.getString("segments") == null ? Map.of() : Sql.map(rs.getString("segments")));
+        rs.getString("segments") == null ? Map.of() : Sql.map(rs.getString("segments")),
+        Optional.ofNullable(rs.getString("account_name")));
   }
 
   /** A filter as a WHERE clause over answers {@code a} and invitations {@code i}, every value a bound parameter. */
@@ -212,6 +217,33 @@ public final class ReportRepository {
   /** Text matched literally by LIKE with {@code ESCAPE '\'}: its wildcards and the escape character escaped. */
   static String likeLiteral(String text) {
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /**
+   * Invitations sent in the filter's range, of its trigger, connection and segment values (its category and
+   * search pick answers, not invitations, and are not applied).
+   */
+  public int sent(AnswerFilter filter) {
+    List<String> conditions = new java.util.ArrayList<>(List.of("i.sent_at IS NOT NULL"));
+    Map<String, Object> parameters = new java.util.LinkedHashMap<>();
+    filter.from().ifPresent(from -> {
+      conditions.add("i.sent_at >= :from");
+      parameters.put("from", Sql.timestamp(from));
+    });
+    filter.to().ifPresent(to -> {
+      conditions.add("i.sent_at < :to");
+      parameters.put("to", Sql.timestamp(to));
+    });
+    Where invitations = Where.of(new AnswerFilter(java.util.Optional.empty(), java.util.Optional.empty(),
+        filter.trigger(), filter.connection(), java.util.Optional.empty(), filter.segments(),
+        java.util.Optional.empty()));
+    String where = " WHERE " + String.join(" AND ", conditions)
+        + invitations.sql().replaceFirst("^ WHERE ", " AND ");
+    return jdbi.withHandle(handle -> {
+      var query = invitations.bind(handle.createQuery("SELECT COUNT(*) FROM invitations i" + where));
+      parameters.forEach(query::bind);
+      return query.mapTo(Integer.class).one();
+    });
   }
 
   /** Invitations sent (ever sent, whatever happened after) per connection since {@code since}. */
