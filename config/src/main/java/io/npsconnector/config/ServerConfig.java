@@ -18,9 +18,11 @@ import java.util.function.Consumer;
  * @param apiTokens bearer tokens of the read API, each scoped to some connections
  * @param oneClick whether a score link's page reports the clicked score by script (stored provisionally)
  * @param oneClickGrace how long an unconfirmed one-click score waits before it counts as the answer
+ * @param reportingZone where the dashboard's days, weeks, months and quarters begin and end
  */
 public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Optional<Secret> adminPassword,
-    List<ApiTokenConfig> apiTokens, boolean oneClick, java.time.Duration oneClickGrace) {
+    List<ApiTokenConfig> apiTokens, boolean oneClick, java.time.Duration oneClickGrace,
+    java.time.ZoneId reportingZone) {
   public static final int DEFAULT_PORT = 8080;
   public static final java.time.Duration DEFAULT_ONE_CLICK_GRACE = java.time.Duration.ofMinutes(10);
   static final int MIN_TOKEN_SECRET_LENGTH = 32;
@@ -57,8 +59,10 @@ public record ServerConfig(int port, URI publicUrl, Secret tokenSecret, Optional
     if (grace.compareTo(java.time.Duration.ofDays(7)) > 0) {
       server.problem("one-click-grace", "must be at most 7d, got " + Durations.format(grace));
     }
+    java.time.ZoneId reportingZone = server.parsed("reporting-zone", ConnectionConfig::zone)
+        .orElse(java.time.ZoneOffset.UTC);
     server.finish();
     return new ServerConfig(port, publicUrl,
-        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword, apiTokens, oneClick, grace);
+        tokenSecret.orElse(Urls.MISSING_SECRET), adminPassword, apiTokens, oneClick, grace, reportingZone);
   }
 }

@@ -57,6 +57,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
   private final Clock clock;
   private final OncePer pauseWarning;
   private final HubSpotRequestSignature signature;
+  private final HubSpotLabels labels;
 
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
     this(client, tokens, connection, context, HubSpotReader.PAGE);
@@ -83,6 +84,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
     this.installer = installer;
     this.check = new HubSpotCheck(client, connection, tokens, installer, context.writeback());
     this.signature = HubSpotRequestSignature.of(settings, context.clock());
+    this.labels = new HubSpotLabels(client, connection.segments());
   }
 
   /** A request HubSpot signed for this connection's app: the NPS card calling the read API. */
@@ -130,6 +132,21 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
   @Override
   public FieldReport installFields() {
     return installer.installFields();
+  }
+
+  /** The option labels of the enumeration properties segments are read from (one call; the account once). */
+  @Override
+  public Map<String, Map<String, String>> segmentLabels() {
+    return labels.labels();
+  }
+
+  /**
+   * A contact's record page in HubSpot ({@code https://app.hubspot.com/contacts/PORTAL/record/0-1/ID}), once
+   * a sync has read the account's details.
+   */
+  @Override
+  public Optional<java.net.URI> recordUrl(String objectType, String crmId) {
+    return "contact".equals(objectType) ? labels.contactUrl(crmId) : Optional.empty();
   }
 
   /** True when sync and relationship planning should wait for the daily budget. */

@@ -43,6 +43,7 @@ public final class SalesforceAdapter implements CrmAdapter {
   private final String connection;
   private final OncePer pauseWarning;
   private final Runnable release;
+  private final SalesforceLabels labels;
 
   /** @param release frees what the adapter owns (its OkHttp client), once, on {@link #close()} */
   SalesforceAdapter(SalesforceSession session, ConnectionConfig connection, AdapterContext context,
@@ -55,6 +56,20 @@ public final class SalesforceAdapter implements CrmAdapter {
     this.writer = new SalesforceWriter(session, context.writeback(), connection.timeZone(), pause,
         connection.fieldMapping().getOrDefault("email-opt-out", "HasOptedOutOfEmail"));
     this.fields = new SalesforceFields(session, connection, context.writeback());
+    this.labels = new SalesforceLabels(session, connection.segments(),
+        connection.settings(SalesforceSettings.class).baseUrl());
+  }
+
+  /** The picklist labels of the fields segments are read from (one describe call per sync). */
+  @Override
+  public java.util.Map<String, java.util.Map<String, String>> segmentLabels() {
+    return labels.labels();
+  }
+
+  /** A contact's record page in Lightning, on the configured or the token's instance. */
+  @Override
+  public java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
+    return "contact".equals(objectType) ? labels.contactUrl(crmId) : java.util.Optional.empty();
   }
 
   @Override

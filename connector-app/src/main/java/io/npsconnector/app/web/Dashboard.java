@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
@@ -36,9 +37,11 @@ import io.npsconnector.core.render.HtmlOutput;
 import io.npsconnector.core.stats.ConfidenceInterval;
 import io.npsconnector.core.stats.NpsTally;
 import io.npsconnector.core.store.ReportRepository;
+import io.npsconnector.core.store.AnswerFilter;
 import io.npsconnector.core.store.ReportRepository.AnswerRow;
 import io.npsconnector.core.store.AdminAuditRepository;
 import io.npsconnector.core.store.DashboardUserRepository;
+import io.npsconnector.core.store.SegmentValues;
 import io.npsconnector.core.store.TriggerPauseRepository;
 
 /**
@@ -55,7 +58,6 @@ public final class Dashboard {
       .CsvMapper.builder().enable(com.fasterxml.jackson.dataformat.csv.CsvGenerator.Feature.ALWAYS_QUOTE_STRINGS)
       .build();
   static final Duration WINDOW = Duration.ofDays(365);
-  static final int WEEKS = 26;
   static final int AUDIT_PAGE = 50;
   private static final java.time.format.DateTimeFormatter TIME_SECONDS = java.time.format.DateTimeFormatter
       .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -124,17 +126,20 @@ public final class Dashboard {
         ctx -> csrf.field(ctx, "admin")).register(app);
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
-        html(ctx, 200, page(ctx));
+        filtered(ctx).ifPresent(filter -> html(ctx, 200, page(ctx, filter)));
       }
     });
     app.get("/admin/audit", this::auditPage);
+    new ResponsesPage(config, reports, engine, clock, this::signedIn, this::filtered).register(app);
     app.get("/admin/answers.csv", ctx -> {
       if (signedIn(ctx)) {
-        List<AnswerRow> answers = reports.answers(clock.instant().minus(WINDOW));
-        ctx.contentType("text/csv; charset=utf-8")
-            .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"").result(csv(answers));
-        audit.record(ctx, AdminAudit.EXPORT, "answers.csv", answers.size() + " answers of the last "
-            + WINDOW.toDays() + " days");
+        filtered(ctx).ifPresent(filter -> {
+          List<AnswerRow> answers = reports.answers(filter.answers());
+          ctx.contentType("text/csv; charset=utf-8")
+              .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"").result(csv(answers));
+          audit.record(ctx, AdminAudit.EXPORT, "answers.csv", answers.size() + " answers"
+              + Optional.ofNullable(ctx.queryString()).map(query -> ", filters " + query).orElse(""));
+        });
       }
     });
     app.get("/api/summary", ctx -> {
@@ -268,27 +273,47 @@ public final class Dashboard {
 
   // ---- the page ----
 
-  private String page(Context ctx) {
-    Instant now = clock.instant();
-    List<AnswerRow> answers = reports.answers(now.minus(WINDOW));
+  /**
+   * The filters of the query string; a parameter the dashboard cannot use is answered with 400 naming it
+   * (and empty).
+   */
+  Optional<DashboardFilter> filtered(Context ctx) {
+    ZoneId zone = config.server().reportingZone();
+    try {
+      return Optional.of(DashboardFilter.parse(ctx.queryParamMap(), config,
+          DashboardFilter.segmentNames(config, reports.segmentValues()), zone,
+          clock.instant().atZone(zone).toLocalDate()));
+    } catch (DashboardFilter.BadFilter e) {
+      html(ctx, 400, message(e.getMessage()));
+      return Optional.empty();
+    }
+  }
+
+  private String page(Context ctx, DashboardFilter filter) {
+    List<AnswerRow> answers = reports.answers(filter.answers());
+    Map<String, Map<String, String>> segmentValues = reports.segmentValues();
     NpsTally overall = tally(answers);
-    int sent = reports.sentSince(now.minus(WINDOW)).values().stream().mapToInt(Integer::intValue).sum();
     List<DashboardView.Tile> tiles = List.of(
-        new DashboardView.Tile("NPS, last 365 days", overall.nps().isPresent()
+        new DashboardView.Tile("NPS, " + filter.from() + " to " + filter.to(), overall.nps().isPresent()
             ? String.format(Locale.ROOT, "%+.0f", overall.nps().getAsDouble()) : "—", interval(overall)),
-        new DashboardView.Tile("Answers", Integer.toString(overall.n()), overall.promoters() + " promoters · "
+        new DashboardView.Tile("Answers", Integer.toString(overall.n()), overall.n() == 0
+            ? "No answers match these filters." : overall.promoters() + " promoters · "
             + overall.passives() + " passives · " + overall.detractors() + " detractors"),
-        new DashboardView.Tile("Response rate", sent == 0 ? "—" : String.format(Locale.ROOT, "%.0f %%",
-            100.0 * overall.n() / sent), overall.n() + " of " + sent + " sent"));
+        responseRate(filter, overall));
     List<DashboardView.Breakdown> breakdowns = new ArrayList<>(List.of(
         breakdown("By trigger", answers, AnswerRow::trigger),
         breakdown("By channel", answers, AnswerRow::channel),
         breakdown("By CRM connection", answers, AnswerRow::connection)));
     for (String segment : segmentNames(answers)) {
-      breakdowns.add(breakdown("By " + segment, answers, row -> row.segments().getOrDefault(segment, "(none)")));
+      Map<String, String> names = segmentValues.getOrDefault(segment, Map.of());
+      breakdowns.add(breakdown("By " + segment, answers, row -> Optional.ofNullable(row.segments().get(segment))
+          .filter(value -> !value.isBlank()).map(value -> names.getOrDefault(SegmentValues.key(value), value.strip()))
+          .orElse("(none)")));
     }
-    DashboardView view = new DashboardView(config.company(), csrf.field(ctx, "admin"), tiles,
-        Charts.npsOverTime("NPS by week with its 95 % interval", weekly(answers, now)), distribution(answers),
+    DashboardView view = new DashboardView(config.company(), csrf.field(ctx, "admin"),
+        filter.view("/admin", config, segmentValues), filter.link(Map.of()), tiles,
+        Trend.of(filter, answers, config.server().reportingZone()),
+        List.of(distribution(answers, Charts.WIDE), distribution(answers, Charts.NARROW)),
         breakdowns, reports.suppressionsByRule(), triggers(), detractors(answers), failures(), connections(),
         mails.capturing(), DashboardAccess.account(ctx).map(AdminAuth.Account::name).orElse(""),
         DashboardAccess.mayAct(ctx));
@@ -348,29 +373,20 @@ public final class Dashboard {
         ci.high(), tally.n())).orElse("n=" + tally.n());
   }
 
-  private List<Charts.Point> weekly(List<AnswerRow> answers, Instant now) {
-    LocalDate thisWeek = now.atZone(ZoneOffset.UTC).toLocalDate()
-        .with(TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
-    Map<LocalDate, NpsTally> byWeek = new TreeMap<>();
-    for (int i = WEEKS - 1; i >= 0; i--) {
-      byWeek.put(thisWeek.minusWeeks(i), NpsTally.EMPTY);
+  /**
+   * Answers of sent invitations, over the same range, trigger, connection and segment; undefined under a
+   * category or a comment search (those pick answers, not invitations).
+   */
+  private DashboardView.Tile responseRate(DashboardFilter filter, NpsTally overall) {
+    if (filter.answers().category().isPresent() || filter.answers().search().isPresent()) {
+      return new DashboardView.Tile("Response rate", "—", "not defined for a category or a comment search");
     }
-    for (AnswerRow answer : answers) {
-      LocalDate week = answer.answeredAt().atZone(ZoneOffset.UTC).toLocalDate()
-          .with(TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
-      byWeek.computeIfPresent(week, (key, tally) -> tally.plus(Score.of(answer.score())));
-    }
-    List<Charts.Point> points = new ArrayList<>();
-    byWeek.forEach((week, tally) -> {
-      Optional<ConfidenceInterval> ci = tally.ci95();
-      points.add(new Charts.Point(week.toString().substring(5), tally.nps(),
-          ci.map(c -> OptionalDouble.of(c.low())).orElse(OptionalDouble.empty()),
-          ci.map(c -> OptionalDouble.of(c.high())).orElse(OptionalDouble.empty()), tally.n()));
-    });
-    return points;
+    int sent = reports.sent(filter.answers());
+    return new DashboardView.Tile("Response rate", sent == 0 ? "—" : String.format(Locale.ROOT, "%.0f %%",
+        100.0 * overall.n() / sent), overall.n() + " answers of " + sent + " sent in the range");
   }
 
-  private static Charts.BarChart distribution(List<AnswerRow> answers) {
+  private static Charts.BarChart distribution(List<AnswerRow> answers, int width) {
     List<String> labels = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
     List<String> colours = new ArrayList<>();
@@ -380,7 +396,7 @@ public final class Dashboard {
       counts.add((int) answers.stream().filter(answer -> answer.score() == s).count());
       colours.add(score >= 9 ? "#2f9e44" : score >= 7 ? "#f0b429" : "#d64545");
     }
-    return Charts.bars("Answers by score, 0 to 10", labels, counts, colours);
+    return Charts.bars("Answers by score, 0 to 10", labels, counts, colours, width);
   }
 
   private static DashboardView.Breakdown breakdown(String title, List<AnswerRow> answers,
@@ -429,7 +445,7 @@ public final class Dashboard {
 
   // ---- export and API ----
 
-  /** Every answer of the window as CSV; cells that a spreadsheet would run as formulas are quoted inert. */
+  /** The answers the filters let through as CSV; cells that a spreadsheet would run as formulas are quoted inert. */
   private static String csv(List<AnswerRow> answers) {
     List<List<Object>> rows = new ArrayList<>();
     for (AnswerRow answer : answers) {

@@ -6,13 +6,16 @@ import java.util.Map;
 /**
  * What the dashboard page ({@code web/dashboard.jte}) shows, as plain values the template escapes.
  *
+ * @param filters the filter form; every figure but the configuration and connection tables follows it
+ * @param trend NPS per period
+ * @param distribution the score distribution, wide and narrow (the style sheet shows one)
  * @param suppressions the number of suppressed invitations by rule
  * @param mails the demo captures mails: link to them
  * @param account the signed-in account's name
  * @param admin the account may act (pause, resume, export): its forms and links are shown
  */
-record DashboardView(String company, String csrf, List<Tile> tiles, Charts.LineChart overTime,
-    Charts.BarChart distribution, List<Breakdown> breakdowns, Map<String, Integer> suppressions,
+record DashboardView(String company, String csrf, FilterView filters, String responsesLink, List<Tile> tiles,
+    TrendView trend, List<Charts.BarChart> distribution, List<Breakdown> breakdowns, Map<String, Integer> suppressions,
     List<Trigger> triggers, List<Detractor> detractors, List<Failure> failures, List<Connection> connections,
     boolean mails, String account, boolean admin) {
 

@@ -24,6 +24,18 @@ import io.npsconnector.core.store.Invitation;
  * {@code NPS_REQUIRE_CHROMIUM=true} (CI) makes it mandatory.
  */
 class DashboardBrowserTest {
+  /** How many charts the page shows (the others hidden by the style sheet). */
+  private static final String VISIBLE_CHARTS = "[...document.querySelectorAll('svg.chart')]"
+      + ".filter(svg => svg.getBoundingClientRect().width > 0).length";
+  /**
+   * The rendered height of the smallest text of the shown charts, in CSS pixels: a chart's font size scaled
+   * by its viewBox, as the reader sees it.
+   */
+  private static final String SMALLEST_CHART_TEXT = "Math.min(...[...document.querySelectorAll('svg.chart')]"
+      + ".filter(svg => svg.getBoundingClientRect().width > 0).flatMap(svg => [...svg.querySelectorAll('text')]"
+      + ".map(text => parseFloat(getComputedStyle(text).fontSize) * svg.getBoundingClientRect().width"
+      + " / svg.viewBox.baseVal.width)))";
+
   @TempDir Path dir;
   private SurveyFixture fixture;
 
@@ -68,9 +80,15 @@ class DashboardBrowserTest {
       browser.viewport(1280, 900, false);
       browser.navigate(base + "/admin");
       assertThat(browser.evaluate("document.title").asText()).isEqualTo("NPS dashboard");
-      assertThat(browser.evaluate("document.querySelectorAll('svg.chart').length").asInt()).isEqualTo(2);
-      assertThat(browser.evaluate("document.querySelectorAll('svg.chart path.line').length").asInt()).isEqualTo(1);
-      assertThat(browser.evaluate("document.querySelectorAll('svg.chart rect.bar').length").asInt()).isEqualTo(11);
+      assertThat(browser.evaluate("document.querySelectorAll('svg.chart').length").asInt())
+          .as("each chart drawn wide and narrow").isEqualTo(4);
+      assertThat(browser.evaluate(VISIBLE_CHARTS).asInt()).as("one of each shown").isEqualTo(2);
+      assertThat(browser.evaluate(SMALLEST_CHART_TEXT).asDouble()).as("smallest chart text, px")
+          .isGreaterThanOrEqualTo(11);
+      assertThat(browser.evaluate("document.querySelectorAll('svg.chart[data-width=wide] path.line').length")
+          .asInt()).isEqualTo(1);
+      assertThat(browser.evaluate("document.querySelectorAll('svg.chart[data-width=wide] rect.bar').length")
+          .asInt()).isEqualTo(11);
       assertThat(browser.evaluate("Math.round(document.querySelector('svg.chart').getBoundingClientRect().width)")
           .asInt()).isGreaterThan(300);
       assertThat(browser.evaluate("getComputedStyle(document.querySelector('.tile')).borderTopStyle").asText())
@@ -81,9 +99,30 @@ class DashboardBrowserTest {
       browser.navigate(base + "/admin");
       assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1").asBoolean())
           .as("no sideways scrolling at phone width").isTrue();
-      assertThat(browser.evaluate("Math.round(document.querySelector('svg.chart').getBoundingClientRect().width)")
-          .asInt()).isLessThanOrEqualTo(390);
+      assertThat(browser.evaluate("Math.round(document.querySelector('svg.chart[data-width=narrow]')"
+          + ".getBoundingClientRect().width)").asInt()).isLessThanOrEqualTo(390).isGreaterThan(250);
+      assertThat(browser.evaluate(VISIBLE_CHARTS).asInt()).as("the narrow ones on a phone").isEqualTo(2);
+      assertThat(browser.evaluate("document.querySelectorAll('svg.chart[data-width=narrow] circle').length")
+          .asInt()).as("the narrow trend has its points").isPositive();
+      assertThat(browser.evaluate(SMALLEST_CHART_TEXT).asDouble()).as("smallest chart text on a phone, px")
+          .isGreaterThanOrEqualTo(11);
       browser.screenshot(screenshots.resolve("dashboard-phone.png"));
+
+      browser.navigate(base + "/admin/responses?category=detractor");
+      assertThat(browser.evaluate("document.querySelectorAll('ol.feed li').length").asInt()).isEqualTo(3);
+      assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1").asBoolean())
+          .as("the feed needs no sideways scrolling on a phone").isTrue();
+      assertThat(browser.evaluate("document.querySelector('select[name=category]').value").asText())
+          .isEqualTo("detractor");
+      browser.screenshot(screenshots.resolve("responses-phone.png"));
+
+      browser.viewport(1280, 900, false);
+      browser.navigate(base + "/admin/responses?q=REALLY");
+      assertThat(browser.evaluate("document.querySelector('ol.feed blockquote').textContent").asText())
+          .isEqualTo("Too slow <b>really</b>");
+      assertThat(browser.evaluate("document.querySelector('ol.feed .who a').href").asText())
+          .startsWith("https://crm.example/hubspot/contacts/c-");
+      browser.screenshot(screenshots.resolve("responses-desktop.png"));
 
       browser.navigate(base + "/admin/login");
       assertThat(browser.errors()).as("console errors, exceptions and CSP violations").isEmpty();

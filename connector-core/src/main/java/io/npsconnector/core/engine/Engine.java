@@ -44,6 +44,7 @@ public final class Engine implements AutoCloseable {
   private final ConnectionGuard guard;
   private final java.time.Duration writebackPause;
   private final SendLog sendLog;
+  private final io.npsconnector.core.store.SegmentLabelRepository segmentLabels;
 
   private Engine(Builder builder) {
     this.config = builder.config;
@@ -64,6 +65,7 @@ public final class Engine implements AutoCloseable {
     this.rollups = new AccountRollups(config, stores, builder.clock);
     this.writebackPause = builder.settings.writebackRetryWait();
     this.sendLog = new SendLog(builder.clock);
+    this.segmentLabels = new io.npsconnector.core.store.SegmentLabelRepository(builder.database.jdbi());
   }
 
   public static Builder builder(NpsConfig config, Database database) {
@@ -117,6 +119,7 @@ public final class Engine implements AutoCloseable {
     sendLog.flush(connection);
     long started = System.nanoTime();
     SyncService.Result read = sync.sync(connection, adapter(connection));
+    readSegmentLabels(connection);
     TriggerService.Result events = triggers.evaluatePending(connection);
     TriggerService.Result relationship = adapter(connection).conservingApiBudget()
         ? TriggerService.Result.EMPTY // relationship surveys can wait for the CRM's API budget
@@ -133,6 +136,28 @@ public final class Engine implements AutoCloseable {
         connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
         took.toMillis());
     return report;
+  }
+
+  /**
+   * Keeps the CRM's labels of segment values, read once per sync, for the dashboard. A CRM that refuses or
+   * cannot be reached leaves the labels of the last sync in place (the sync itself goes on); refused
+   * credentials stop the connection as any call's would.
+   */
+  private void readSegmentLabels(String connection) {
+    try {
+      segmentLabels.replace(connection, adapter(connection).segmentLabels(), clock.instant());
+    } catch (io.npsconnector.core.spi.CrmException.Retriable | io.npsconnector.core.spi.CrmException.Data e) {
+      LOG.warn("{}: the labels of segment values were not read, the last ones stay: {}", connection, e.getMessage());
+    }
+  }
+
+  /**
+   * Where the contact's record opens in its CRM, as its adapter knows without a call; empty for a connection
+   * not enabled or a CRM without such a page.
+   */
+  public Optional<java.net.URI> contactUrl(String connection, String crmId) {
+    CrmAdapter adapter = adapters.get(connection);
+    return adapter == null ? Optional.empty() : adapter.recordUrl("contact", crmId);
   }
 
   /**

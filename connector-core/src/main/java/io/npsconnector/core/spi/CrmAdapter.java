@@ -75,6 +75,32 @@ public interface CrmAdapter extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Where a person opens the record in the CRM's own user interface, answered from what the adapter already
+   * knows, without a call; empty when it cannot tell (the CRM has no such page, or the adapter has not yet
+   * learned its address).
+   *
+   * @param objectType {@code contact} (the only type the dashboard links to so far)
+   * @param crmId the record's id in the CRM
+   * @since 0.3
+   */
+  default java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The CRM's labels of the values of each configured segment, where the CRM defines them (a picklist, an
+   * enumeration property): segment name to stored value to the label people see in the CRM. Segments read
+   * from free-text fields are absent. The engine calls this once per sync and keeps the answer, so it may
+   * call the CRM.
+   *
+   * @throws CrmException when the CRM refuses or cannot be reached
+   * @since 0.3
+   */
+  default java.util.Map<String, java.util.Map<String, String>> segmentLabels() {
+    return java.util.Map.of();
+  }
+
   /** Releases connections; never throws. */
   @Override
   void close();

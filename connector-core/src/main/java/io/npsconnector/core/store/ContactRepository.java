@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -56,6 +57,12 @@ public final class ContactRepository {
       bind(updates, connection, contact, now).add();
     }
     int[] updated = updates.execute();
+    List<Contact> stored = new java.util.ArrayList<>();
+    for (int i = 0; i < contacts.size(); i++) {
+      if (updated[i] > 0) {
+        stored.add(contacts.get(i));
+      }
+    }
     var inserts = handle.prepareBatch(INSERT + Sql.onConflictDoNothing(handle));
     int missing = 0;
     for (int i = 0; i < contacts.size(); i++) {
@@ -71,13 +78,50 @@ public final class ContactRepository {
       for (int i = 0, j = 0; i < contacts.size(); i++) {
         if (updated[i] == 0 && inserted[j++] == 0) {
           again.add(contacts.get(i));
+        } else if (updated[i] == 0) {
+          stored.add(contacts.get(i));
         }
       }
       if (!again.isEmpty()) {
         var repeats = handle.prepareBatch(UPDATE);
         again.forEach(contact -> bind(repeats, connection, contact, now).add());
-        repeats.execute();
+        int[] repeated = repeats.execute();
+        for (int i = 0; i < again.size(); i++) {
+          if (repeated[i] > 0) {
+            stored.add(again.get(i));
+          }
+        }
       }
+    }
+    storeSegments(handle, connection, stored);
+  }
+
+  /**
+   * The stored contacts' segment values one per row with their case-folded key, for filters and groups (V19): one
+   * batched delete and one batched insert for the page.
+   */
+  private static void storeSegments(Handle handle, String connection, List<Contact> contacts) {
+    if (contacts.isEmpty()) {
+      return;
+    }
+    var deletes = handle.prepareBatch("DELETE FROM contact_segments WHERE connection = :connection AND crm_id = :crmId");
+    contacts.forEach(contact -> deletes.bind("connection", connection).bind("crmId", contact.crmId()).add());
+    deletes.execute();
+    org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch("INSERT INTO contact_segments (connection, "
+        + "crm_id, segment, value_key, segment_value) VALUES (:connection, :crmId, :segment, :key, :value)");
+    int rows = 0;
+    // a contact given twice in one page: its newest copy's values, once
+    Map<String, Contact> newest = new java.util.LinkedHashMap<>();
+    contacts.forEach(contact -> newest.put(contact.crmId(), contact));
+    for (Contact contact : newest.values()) {
+      for (Map.Entry<String, String> row : SegmentValues.rows(contact.segments()).entrySet()) {
+        batch.bind("connection", connection).bind("crmId", contact.crmId()).bind("segment", row.getKey())
+            .bind("key", SegmentValues.key(row.getValue())).bind("value", row.getValue()).add();
+        rows++;
+      }
+    }
+    if (rows > 0) {
+      batch.execute();
     }
   }
 

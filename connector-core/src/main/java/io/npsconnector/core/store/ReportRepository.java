@@ -16,10 +16,14 @@ public final class ReportRepository {
     this.jdbi = jdbi;
   }
 
-  /** One answer with what it can be broken down by. */
+  /**
+   * One answer with what it can be broken down by.
+   *
+   * @param account the contact's account (company) name, where the CRM has one
+   */
   public record AnswerRow(long answerId, long invitationId, String connection, String trigger, String channel,
       Instant answeredAt, int score, Optional<String> comment, String contactId, String contactName,
-      Optional<String> email, Map<String, String> segments) {}
+      Optional<String> email, Map<String, String> segments, Optional<String> account) {}
 
   /** A write-back that failed for good. */
   public record FailedWrite(String connection, String kind, String key, Optional<String> contactId,
@@ -27,22 +31,219 @@ public final class ReportRepository {
 
   /** Every answer given since {@code since}, oldest first. */
   public List<AnswerRow> answers(Instant since) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT a.id, a.invitation_id, a.score, a.comment_text, "
-            + "a.answered_at, i.connection, i.trigger_name, i.channel, i.contact_crm_id, c.first_name, c.last_name, "
-            + "c.email, c.segments FROM answers a JOIN invitations i ON i.id = a.invitation_id "
-            + "LEFT JOIN contacts c ON c.connection = i.connection AND c.crm_id = i.contact_crm_id "
-            + "WHERE a.answered_at >= :since ORDER BY a.answered_at, a.id")
-        .bind("since", Sql.timestamp(since))
-        .map((rs, ctx) -> {
-          String name = ((rs.getString("first_name") == null ? "" : rs.getString("first_name")) + " "
-              + (rs.getString("last_name") == null ? "" : rs.getString("last_name"))).strip();
-          String contactId = rs.getString("contact_crm_id");
-          return new AnswerRow(rs.getLong("id"), rs.getLong("invitation_id"), rs.getString("connection"),
-              rs.getString("trigger_name"), rs.getString("channel"), rs.getTimestamp("answered_at").toInstant(),
-              rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")), contactId,
-              name.isEmpty() ? contactId : name, Optional.ofNullable(rs.getString("email")),
-              rs.getString("segments") == null ? Map.of() : Sql.map(rs.getString("segments")));
-        }).list());
+    return answers(AnswerFilter.since(since));
+  }
+
+  /** Every answer the filter lets through, oldest first. */
+  public List<AnswerRow> answers(AnswerFilter filter) {
+    Where where = Where.of(filter);
+    return jdbi.withHandle(handle -> where.bind(handle.createQuery(SELECT + where.sql()
+            + " ORDER BY a.answered_at, a.id")).map((rs, ctx) -> row(rs)).list());
+  }
+
+  /** Where a page of the feed ends: the next page starts after this answer. */
+  public record FeedPosition(Instant answeredAt, long answerId) {
+    /** As carried in a link ({@code 2026-11-02T10:00:00Z~42}). */
+    public String text() {
+      return answeredAt + "~" + answerId;
+    }
+
+    /**
+     * Reads {@link #text()}.
+     *
+     * @throws IllegalArgumentException when the text is not one
+     */
+    public static FeedPosition parse(String text) {
+      int tilde = text.lastIndexOf('~');
+      try {
+        if (tilde > 0) {
+          return new FeedPosition(Instant.parse(text.substring(0, tilde)), Long.parseLong(text.substring(tilde + 1)));
+        }
+      } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("not a position in the feed: " + text);
+    }
+  }
+
+  /**
+   * One page of the feed.
+   *
+   * @param next where the following page starts; empty on the last page
+   */
+  public record FeedPage(List<AnswerRow> rows, Optional<FeedPosition> next) {}
+
+  /**
+   * The answers the filter lets through, newest first, {@code size} at a time: keyset paging on
+   * (answered_at, id), so a page costs the same however deep it is and answers arriving meanwhile do not shift it.
+   */
+  public FeedPage feed(AnswerFilter filter, Optional<FeedPosition> after, int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("size must be at least 1, got " + size);
+    }
+    Where where = Where.of(filter);
+    String keyset = after.isEmpty() ? "" : (where.sql().isEmpty() ? " WHERE" : " AND")
+        + " (a.answered_at < :afterAt OR (a.answered_at = :afterAt AND a.id < :afterId))";
+    List<AnswerRow> rows = jdbi.withHandle(handle -> {
+      var query = where.bind(handle.createQuery(SELECT + where.sql() + keyset
+          + " ORDER BY a.answered_at DESC, a.id DESC"));
+      after.ifPresent(position -> query.bind("afterAt", Sql.timestamp(position.answeredAt()))
+          .bind("afterId", position.answerId()));
+      return query.setMaxRows(size + 1).map((rs, ctx) -> row(rs)).list();
+    });
+    if (rows.size() <= size) {
+      return new FeedPage(rows, Optional.empty());
+    }
+    AnswerRow last = rows.get(size - 1);
+    return new FeedPage(List.copyOf(rows.subList(0, size)),
+        Optional.of(new FeedPosition(last.answeredAt(), last.answerId())));
+  }
+
+  /** How many answers the filter lets through. */
+  public int count(AnswerFilter filter) {
+    Where where = Where.of(filter);
+    return jdbi.withHandle(handle -> where.bind(handle.createQuery("SELECT COUNT(*) FROM answers a "
+        + "JOIN invitations i ON i.id = a.invitation_id" + where.sql())).mapTo(Integer.class).one());
+  }
+
+  /**
+   * Every value of every segment, grouped by its key (trimmed, case-folded), with the name to show: the CRM's
+   * label where a connection's CRM defines one, otherwise the spelling most contacts have.
+   *
+   * @return segment name to value key to the name to show, both in key order
+   */
+  public Map<String, Map<String, String>> segmentValues() {
+    Map<String, Map<String, String>> values = new TreeMap<>();
+    Map<List<String>, Integer> best = new java.util.HashMap<>();
+    Map<List<String>, String> labels = new java.util.HashMap<>();
+    jdbi.useHandle(handle -> {
+      handle.createQuery("SELECT segment, value_key, segment_value, COUNT(*) AS n FROM contact_segments "
+              + "GROUP BY segment, value_key, segment_value")
+          .map((rs, ctx) -> Map.entry(List.of(rs.getString("segment"), rs.getString("value_key"),
+              rs.getString("segment_value")), rs.getInt("n")))
+          .forEach(spelling -> {
+            List<String> group = spelling.getKey().subList(0, 2);
+            String name = spelling.getKey().get(2);
+            Map<String, String> segment = values.computeIfAbsent(group.get(0), key -> new TreeMap<>());
+            Integer count = best.get(group);
+            // the commonest spelling; between equally common ones the first in code-point order, on every database
+            if (count == null || spelling.getValue() > count
+                || spelling.getValue().equals(count) && name.compareTo(segment.get(group.get(1))) < 0) {
+              best.put(group, spelling.getValue());
+              segment.put(group.get(1), name);
+            }
+          });
+      handle.createQuery("SELECT connection, segment, value_key, label FROM segment_labels")
+          .map((rs, ctx) -> List.of(rs.getString("segment"), rs.getString("value_key"), rs.getString("connection"),
+              rs.getString("label")))
+          .forEach(row -> labels.merge(row.subList(0, 2), row.get(2) + "\n" + row.get(3),
+              (one, other) -> one.compareTo(other) <= 0 ? one : other)); // the first connection by name
+    });
+    labels.forEach((group, label) -> {
+      Map<String, String> segment = values.get(group.get(0));
+      if (segment != null && segment.containsKey(group.get(1))) {
+        segment.put(group.get(1), label.substring(label.indexOf('\n') + 1));
+      }
+    });
+    return values;
+  }
+
+  private static final String SELECT = "SELECT a.id, a.invitation_id, a.score, a.comment_text, "
+      + "a.answered_at, i.connection, i.trigger_name, i.channel, i.contact_crm_id, c.first_name, c.last_name, "
+      + "c.email, c.segments, c.account_name FROM answers a JOIN invitations i ON i.id = a.invitation_id "
+      + "LEFT JOIN contacts c ON c.connection = i.connection AND c.crm_id = i.contact_crm_id";
+
+  private static AnswerRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    String name = ((rs.getString("first_name") == null ? "" : rs.getString("first_name")) + " "
+        + (rs.getString("last_name") == null ? "" : rs.getString("last_name"))).strip();
+    String contactId = rs.getString("contact_crm_id");
+    return new AnswerRow(rs.getLong("id"), rs.getLong("invitation_id"), rs.getString("connection"),
+        rs.getString("trigger_name"), rs.getString("channel"), rs.getTimestamp("answered_at").toInstant(),
+        rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")), contactId,
+        name.isEmpty() ? contactId : name, Optional.ofNullable(rs.getString("email")),
+        rs.getString("segments") == null ? Map.of() : Sql.map(rs.getString("segments")),
+        Optional.ofNullable(rs.getString("account_name")));
+  }
+
+  /** A filter as a WHERE clause over answers {@code a} and invitations {@code i}, every value a bound parameter. */
+  private record Where(String sql, Map<String, Object> parameters) {
+    static Where of(AnswerFilter filter) {
+      List<String> conditions = new java.util.ArrayList<>();
+      Map<String, Object> parameters = new java.util.LinkedHashMap<>();
+      filter.from().ifPresent(from -> {
+        conditions.add("a.answered_at >= :from");
+        parameters.put("from", Sql.timestamp(from));
+      });
+      filter.to().ifPresent(to -> {
+        conditions.add("a.answered_at < :to");
+        parameters.put("to", Sql.timestamp(to));
+      });
+      filter.trigger().ifPresent(trigger -> {
+        conditions.add("i.trigger_name = :trigger");
+        parameters.put("trigger", trigger);
+      });
+      filter.connection().ifPresent(connection -> {
+        conditions.add("i.connection = :connection");
+        parameters.put("connection", connection);
+      });
+      filter.category().ifPresent(category -> {
+        conditions.add(switch (category) {
+          case PROMOTER -> "a.score >= 9";
+          case PASSIVE -> "a.score BETWEEN 7 AND 8";
+          case DETRACTOR -> "a.score <= 6";
+        });
+      });
+      int n = 0;
+      for (Map.Entry<String, String> segment : filter.segments().entrySet()) {
+        conditions.add("EXISTS (SELECT 1 FROM contact_segments s WHERE s.connection = i.connection AND "
+            + "s.crm_id = i.contact_crm_id AND s.segment = :segment" + n + " AND s.value_key = :segmentKey" + n + ")");
+        parameters.put("segment" + n, segment.getKey());
+        parameters.put("segmentKey" + n, segment.getValue());
+        n++;
+      }
+      filter.search().ifPresent(search -> {
+        conditions.add("LOWER(a.comment_text) LIKE :search ESCAPE '\\'");
+        parameters.put("search", "%" + likeLiteral(search.toLowerCase(java.util.Locale.ROOT)) + "%");
+      });
+      return new Where(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), parameters);
+    }
+
+    <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bind(T statement) {
+      parameters.forEach(statement::bind);
+      return statement;
+    }
+  }
+
+  /** Text matched literally by LIKE with {@code ESCAPE '\'}: its wildcards and the escape character escaped. */
+  static String likeLiteral(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  /**
+   * Invitations sent in the filter's range, of its trigger, connection and segment values (its category and
+   * search pick answers, not invitations, and are not applied).
+   */
+  public int sent(AnswerFilter filter) {
+    List<String> conditions = new java.util.ArrayList<>(List.of("i.sent_at IS NOT NULL"));
+    Map<String, Object> parameters = new java.util.LinkedHashMap<>();
+    filter.from().ifPresent(from -> {
+      conditions.add("i.sent_at >= :from");
+      parameters.put("from", Sql.timestamp(from));
+    });
+    filter.to().ifPresent(to -> {
+      conditions.add("i.sent_at < :to");
+      parameters.put("to", Sql.timestamp(to));
+    });
+    Where invitations = Where.of(new AnswerFilter(java.util.Optional.empty(), java.util.Optional.empty(),
+        filter.trigger(), filter.connection(), java.util.Optional.empty(), filter.segments(),
+        java.util.Optional.empty()));
+    String where = " WHERE " + String.join(" AND ", conditions)
+        + invitations.sql().replaceFirst("^ WHERE ", " AND ");
+    return jdbi.withHandle(handle -> {
+      var query = invitations.bind(handle.createQuery("SELECT COUNT(*) FROM invitations i" + where));
+      parameters.forEach(query::bind);
+      return query.mapTo(Integer.class).one();
+    });
   }
 
   /** Invitations sent (ever sent, whatever happened after) per connection since {@code since}. */

@@ -148,6 +148,33 @@ public final class FakeCrmAdapter implements CrmAdapter {
   // ---- the CRM's data, as tests set it up ----
 
   /** Adds or replaces a contact; its {@code modifiedAt} is the CRM's last-modified time. */
+  private Map<String, Map<String, String>> segmentLabels = Map.of();
+  private int segmentLabelReads;
+
+  /** The labels {@link #segmentLabels()} answers from now on (segment to value to label). */
+  public synchronized void segmentLabels(Map<String, Map<String, String>> labels) {
+    segmentLabels = Map.copyOf(labels);
+  }
+
+  @Override
+  public synchronized Map<String, Map<String, String>> segmentLabels() {
+    segmentLabelReads++;
+    return segmentLabels;
+  }
+
+  /** How often the engine read the labels. */
+  public synchronized int segmentLabelReads() {
+    return segmentLabelReads;
+  }
+
+  /** A contact's record at {@code https://crm.example/CONNECTION/contacts/ID}, the id URL-encoded. */
+  @Override
+  public java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
+    return "contact".equals(objectType) ? java.util.Optional.of(java.net.URI.create("https://crm.example/" + connection
+        + "/contacts/" + java.net.URLEncoder.encode(crmId, java.nio.charset.StandardCharsets.UTF_8)))
+        : java.util.Optional.empty();
+  }
+
   public synchronized void putContact(Contact contact) {
     Objects.requireNonNull(contact, "contact");
     Contact previous = contacts.put(contact.crmId(), contact);

@@ -460,6 +460,7 @@ public final class HubSpotSandbox implements AutoCloseable {
         body -> portal.readAssociations(ctx.pathParam("from"), ctx.pathParam("to"), body)));
     app.get("/crm/v3/pipelines/{type}", ctx -> serve(ctx, "pipelines " + ctx.pathParam("type"), false,
         body -> portal.pipelines(ctx.pathParam("type"))));
+    app.get("/account-info/v3/details", ctx -> serve(ctx, "account details", false, body -> accountDetails()));
     app.get("/crm/v3/properties/{object}", ctx -> serve(ctx, "properties " + ctx.pathParam("object"), false,
         body -> portal.listProperties(ctx.pathParam("object"))));
     app.get("/crm/v3/properties/{object}/groups", ctx -> serve(ctx, "property groups " + ctx.pathParam("object"),
@@ -477,6 +478,28 @@ public final class HubSpotSandbox implements AutoCloseable {
     // the OAuth refresh: a form with the app's credentials and the refresh token; the new access token
     // replaces the accepted one, as HubSpot's does after expiry
     app.post("/oauth/v1/token", this::oauthRefresh);
+  }
+
+  /**
+   * The account's details as HubSpot answers them ({@code portalId}, {@code uiDomain}, ...); without the
+   * {@code oauth} scope, HubSpot's 403.
+   */
+  private Portal.Reply accountDetails() {
+    if (!scopes.contains("oauth")) {
+      return Portal.error(403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to make this "
+          + "call. Read more about required scopes here: https://developers.hubspot.com/scopes.");
+    }
+    ObjectNode details = Portal.JSON.createObjectNode();
+    details.put("portalId", Portal.PORTAL_ID);
+    details.put("accountType", "STANDARD");
+    details.put("timeZone", "Europe/Berlin");
+    details.put("companyCurrency", "EUR");
+    details.putArray("additionalCurrencies");
+    details.put("utcOffset", "+01:00");
+    details.put("utcOffsetMilliseconds", 3_600_000);
+    details.put("uiDomain", "app-eu1.hubspot.com");
+    details.put("dataHostingLocation", "eu1");
+    return new Portal.Reply(200, details);
   }
 
   private Portal.Reply privateAppTokenInfo(JsonNode body) {

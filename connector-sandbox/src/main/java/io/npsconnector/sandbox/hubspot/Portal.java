@@ -112,6 +112,15 @@ final class Portal {
   private static final String[] INDUSTRIES = {"COMPUTER_SOFTWARE", "RETAIL", "HOSPITAL_HEALTH_CARE",
       "FINANCIAL_SERVICES", "MECHANICAL_OR_INDUSTRIAL_ENGINEERING", "EDUCATION_MANAGEMENT", "LOGISTICS_AND_SUPPLY_CHAIN"};
   private static final String[] REGIONS = {"EMEA", "NA", "APAC", "LATAM"};
+  /** The labels HubSpot shows for the options (values stay as stored; the labels are what people read). */
+  private static final Map<String, String> OPTION_LABELS = Map.ofEntries(
+      Map.entry("EMEA", "Europe, Middle East and Africa"), Map.entry("NA", "North America"),
+      Map.entry("APAC", "Asia Pacific"), Map.entry("LATAM", "Latin America"),
+      Map.entry("COMPUTER_SOFTWARE", "Computer Software"), Map.entry("RETAIL", "Retail"),
+      Map.entry("HOSPITAL_HEALTH_CARE", "Hospital & Health Care"), Map.entry("FINANCIAL_SERVICES",
+          "Financial Services"), Map.entry("MECHANICAL_OR_INDUSTRIAL_ENGINEERING",
+          "Mechanical or Industrial Engineering"), Map.entry("EDUCATION_MANAGEMENT", "Education Management"),
+      Map.entry("LOGISTICS_AND_SUPPLY_CHAIN", "Logistics and Supply Chain"));
   private static final String[] LANGUAGES = {"en", "en", "en", "de", "de", "fr", "es", "pt-br"};
   private static final Map<String, String[]> ZONES = Map.of(
       "en", new String[] {"america_slash_new_york", "america_slash_chicago", "europe_slash_london",
@@ -1203,7 +1212,7 @@ final class Portal {
     int order = 0;
     for (String value : values) {
       ObjectNode option = options.addObject();
-      option.put("label", value);
+      option.put("label", OPTION_LABELS.getOrDefault(value, value));
       option.put("value", value);
       option.put("displayOrder", order++);
       option.put("hidden", false);

@@ -17,6 +17,9 @@ import java.util.Optional;
 final class SObjectSchema {
   /** Languages of {@code Contact.Preferred_Language__c}. */
   static final List<String> LANGUAGES = List.of("en", "de", "fr", "es", "pt_BR");
+  /** The labels the org shows for picklist values that differ from the stored API value. */
+  static final Map<String, String> PICKLIST_LABELS = Map.of("en", "English", "de", "German", "fr", "French",
+      "es", "Spanish", "pt_BR", "Portuguese (Brazil)");
   static final List<String> NPS_CATEGORIES = List.of("Promoter", "Passive", "Detractor");
   static final List<String> INDUSTRIES = List.of("Agriculture", "Banking", "Biotechnology", "Consulting",
       "Education", "Electronics", "Energy", "Healthcare", "Manufacturing", "Media", "Retail", "Technology",
@@ -353,7 +356,7 @@ final class SObjectSchema {
       xml.append("<picklistValues>");
       element(xml, "active", "true");
       element(xml, "defaultValue", "false");
-      element(xml, "label", value);
+      element(xml, "label", PICKLIST_LABELS.getOrDefault(value, value));
       element(xml, "value", value);
       xml.append("</picklistValues>");
     }
