@@ -43,6 +43,7 @@ public final class Engine implements AutoCloseable {
   private final ConnectionGuard guard;
   private final java.time.Duration writebackPause;
   private final SendLog sendLog;
+  private final FollowUpService followUps;
 
   private Engine(Builder builder) {
     this.config = builder.config;
@@ -62,6 +63,7 @@ public final class Engine implements AutoCloseable {
     this.rollups = new AccountRollups(config, stores, builder.clock);
     this.writebackPause = builder.settings.writebackRetryWait();
     this.sendLog = new SendLog(builder.clock);
+    this.followUps = new FollowUpService(stores, builder.clock);
   }
 
   public static Builder builder(NpsConfig config, Database database) {
@@ -120,7 +122,8 @@ public final class Engine implements AutoCloseable {
         ? TriggerService.Result.EMPTY // relationship surveys can wait for the CRM's API budget
         : triggers.planRelationship(connection);
     triggers.reconcile(connection);
-    SyncReport report = new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls(),
+    FollowUpService.Result tasks = readFollowUps(connection);
+    SyncReport report = new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls() + tasks.apiCalls(),
         events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),
         events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
     java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
@@ -131,6 +134,33 @@ public final class Engine implements AutoCloseable {
         connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
         took.toMillis());
     return report;
+  }
+
+  /**
+   * Reads the follow-up tasks' states back from the CRM (see {@link FollowUpService}). A retriable failure holds
+   * the connection back by the CRM's hint and a refused read is logged; both keep the states read before and
+   * leave the sync's own work done. Refused credentials stop the connection, as for every other call.
+   */
+  private FollowUpService.Result readFollowUps(String connection) {
+    try {
+      FollowUpService.Result result = followUps.readBack(connection, adapter(connection));
+      if (result.read() > 0) {
+        ACTIVITY.info("{}: follow-up tasks read back: read={} completed={} deleted={} api_calls={}", connection,
+            result.read(), result.completed(), result.deleted(), result.apiCalls());
+      }
+      return result;
+    } catch (io.npsconnector.core.spi.CrmException.Retriable e) {
+      guard.retryLater(connection, e, java.time.Duration.ZERO);
+      LOG.warn("{}: reading follow-up tasks back failed, tried again next sync: {}", connection, e.getMessage());
+    } catch (io.npsconnector.core.spi.CrmException.Data e) {
+      LOG.warn("{}: the CRM refused reading follow-up tasks back: {}", connection, e.getMessage());
+    }
+    return FollowUpService.Result.NONE;
+  }
+
+  /** The follow-up tasks as last read back from the CRMs (the dashboard's inbox, {@code explain}). */
+  public io.npsconnector.core.store.FollowUpRepository followUps() {
+    return stores.followUps();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.npsconnector.core.store.CursorRepository;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.DecisionRepository;
 import io.npsconnector.core.store.EventRepository;
+import io.npsconnector.core.store.FollowUpRepository;
 import io.npsconnector.core.store.InvitationRepository;
 import io.npsconnector.core.store.LastSyncRepository;
 import io.npsconnector.core.store.TriggerPauseRepository;
@@ -19,13 +20,15 @@ import org.jdbi.v3.core.Jdbi;
 record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, CursorRepository cursors,
     InvitationRepository invitations, DecisionRepository decisions, AnswerRepository answers,
     WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates,
-    AccountRollupRepository rollups, TriggerPauseRepository triggerPauses, LastSyncRepository lastSyncs) {
+    AccountRollupRepository rollups, TriggerPauseRepository triggerPauses, LastSyncRepository lastSyncs,
+    FollowUpRepository followUps) {
 
   static Stores of(Database database) {
     Jdbi jdbi = database.jdbi();
     return new Stores(jdbi, new ContactRepository(jdbi), new EventRepository(jdbi), new CursorRepository(jdbi),
         new InvitationRepository(jdbi), new DecisionRepository(jdbi), new AnswerRepository(jdbi),
         new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi),
-        new AccountRollupRepository(jdbi), new TriggerPauseRepository(jdbi), new LastSyncRepository(jdbi));
+        new AccountRollupRepository(jdbi), new TriggerPauseRepository(jdbi), new LastSyncRepository(jdbi),
+        new FollowUpRepository(jdbi));
   }
 }
