@@ -91,6 +91,7 @@ public final class Dashboard {
     if (mails.capturing()) {
       new MailPages(mails, this::signedIn).register(app);
     }
+    new FollowUpPage(engine.followUps(), clock, this::signedIn).register(app);
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
         html(ctx, 200, page(ctx));
