@@ -29,6 +29,9 @@ public final class Engine implements AutoCloseable {
    */
   static final Logger ACTIVITY = LoggerFactory.getLogger("io.npsconnector.activity");
 
+  /** The most follow-up tasks one sync reads back from a connection's CRM (the least recently read first). */
+  public static final int FOLLOW_UPS_READ_PER_SYNC = FollowUpService.MAX_TASKS_PER_SYNC;
+
   private final NpsConfig config;
   private final Map<String, CrmAdapter> adapters;
   private final Stores stores;
@@ -110,10 +113,16 @@ public final class Engine implements AutoCloseable {
 
   /** Reads changes, decides on every new event, plans relationship surveys, and schedules what is due. */
   public SyncReport syncAndTrigger(String connection) {
-    return guard.call(connection, () -> syncAndTriggerNow(connection));
+    Synced synced = guard.call(connection, () -> syncAndTriggerNow(connection));
+    // after the guarded call, whose success would clear the wait: the read-back's retry hint holds the connection
+    synced.pausedBy().ifPresent(pause -> guard.retryLater(connection, pause, java.time.Duration.ZERO));
+    return synced.report();
   }
 
-  private SyncReport syncAndTriggerNow(String connection) {
+  /** A sync's report, and the retriable failure that ended its follow-up read-back, if one did. */
+  private record Synced(SyncReport report, Optional<io.npsconnector.core.spi.CrmException.Retriable> pausedBy) {}
+
+  private Synced syncAndTriggerNow(String connection) {
     sendLog.flush(connection);
     long started = System.nanoTime();
     SyncService.Result read = sync.sync(connection, adapter(connection));
@@ -122,7 +131,14 @@ public final class Engine implements AutoCloseable {
         ? TriggerService.Result.EMPTY // relationship surveys can wait for the CRM's API budget
         : triggers.planRelationship(connection);
     triggers.reconcile(connection);
-    FollowUpService.Result tasks = readFollowUps(connection);
+    Optional<io.npsconnector.core.spi.CrmException.Retriable> paused = Optional.empty();
+    FollowUpService.Result tasks = FollowUpService.Result.NONE;
+    try {
+      tasks = readFollowUps(connection);
+    } catch (io.npsconnector.core.spi.CrmException.Retriable e) {
+      LOG.warn("{}: reading follow-up tasks back failed, tried again next sync: {}", connection, e.getMessage());
+      paused = Optional.of(e);
+    }
     SyncReport report = new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls() + tasks.apiCalls(),
         events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),
         events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
@@ -133,13 +149,13 @@ public final class Engine implements AutoCloseable {
     ACTIVITY.info("{}: sync done: contacts={} events={} invitations={} suppressions={} api_calls={} duration_ms={}",
         connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
         took.toMillis());
-    return report;
+    return new Synced(report, paused);
   }
 
   /**
-   * Reads the follow-up tasks' states back from the CRM (see {@link FollowUpService}). A retriable failure holds
-   * the connection back by the CRM's hint and a refused read is logged; both keep the states read before and
-   * leave the sync's own work done. Refused credentials stop the connection, as for every other call.
+   * Reads the follow-up tasks' states back from the CRM (see {@link FollowUpService}). A retriable failure (thrown:
+   * the caller holds the connection back by the CRM's hint) and a refused read (logged) keep the states read
+   * before and leave the sync's own work done. Refused credentials stop the connection, as for every other call.
    */
   private FollowUpService.Result readFollowUps(String connection) {
     try {
@@ -149,9 +165,6 @@ public final class Engine implements AutoCloseable {
             result.read(), result.completed(), result.deleted(), result.apiCalls());
       }
       return result;
-    } catch (io.npsconnector.core.spi.CrmException.Retriable e) {
-      guard.retryLater(connection, e, java.time.Duration.ZERO);
-      LOG.warn("{}: reading follow-up tasks back failed, tried again next sync: {}", connection, e.getMessage());
     } catch (io.npsconnector.core.spi.CrmException.Data e) {
       LOG.warn("{}: the CRM refused reading follow-up tasks back: {}", connection, e.getMessage());
     }
