@@ -6,6 +6,8 @@ import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.FieldReport;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.TaskState;
+import io.npsconnector.core.spi.TaskStates;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.spi.support.Batches;
 import java.nio.file.Files;
@@ -66,6 +68,56 @@ final class FileCrmAdapter implements CrmAdapter {
   public List<RecordResult> write(List<WriteRequest> requests) {
     Batches.requireAtMost(connection, requests, maxWriteBatch);
     return writer.write(requests);
+  }
+
+  /**
+   * Follow-up tasks are read back from {@code tasks/KEY.json}: {@code "status": "completed"} (with
+   * {@code completed-at}, an ISO-8601 instant, and {@code completed-by}) is completed, anything else open; a
+   * missing file is a deleted task. One file read per task, no API call.
+   */
+  @Override
+  public boolean readsTasks() {
+    return true;
+  }
+
+  @Override
+  public TaskStates readTasks(List<String> crmTaskIds) {
+    Batches.requireAtMostTasks(connection, crmTaskIds, maxTaskRead());
+    List<TaskState> states = new ArrayList<>();
+    for (String id : crmTaskIds) {
+      states.add(folder.read(FileCrmFolder.TASKS, id).map(task -> state(id, task)).orElse(TaskState.deleted(id)));
+    }
+    return new TaskStates(states, 0);
+  }
+
+  private static TaskState state(String id, com.fasterxml.jackson.databind.node.ObjectNode task) {
+    java.util.Optional<String> status = text(task, "status");
+    boolean completed = status.map("completed"::equalsIgnoreCase).orElse(false);
+    return new TaskState(id, completed ? TaskState.Status.COMPLETED : TaskState.Status.OPEN, status,
+        completed ? text(task, "completed-at").flatMap(FileCrmAdapter::instant) : java.util.Optional.empty(),
+        completed ? text(task, "completed-by").map(by -> new TaskState.User(by, java.util.Optional.empty()))
+            : java.util.Optional.empty(),
+        text(task, "owner").map(owner -> new TaskState.User(owner, java.util.Optional.empty())),
+        text(task, "due").flatMap(due -> {
+          try {
+            return java.util.Optional.of(java.time.LocalDate.parse(due));
+          } catch (java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+          }
+        }), java.util.Optional.empty());
+  }
+
+  private static java.util.Optional<String> text(com.fasterxml.jackson.databind.node.ObjectNode node, String name) {
+    return node.hasNonNull(name) && !node.get(name).asText().isBlank()
+        ? java.util.Optional.of(node.get(name).asText().strip()) : java.util.Optional.empty();
+  }
+
+  private static java.util.Optional<java.time.Instant> instant(String text) {
+    try {
+      return java.util.Optional.of(java.time.Instant.parse(text));
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.npsconnector.core.spi.InboundResponse;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SignedRequestVerifier;
 import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.TaskStates;
 import io.npsconnector.core.spi.WebhookReceiver;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.spi.support.OncePer;
@@ -58,6 +59,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
   private final OncePer pauseWarning;
   private final HubSpotRequestSignature signature;
   private final HubSpotLabels labels;
+  private final HubSpotTaskReader tasks;
 
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
     this(client, tokens, connection, context, HubSpotReader.PAGE);
@@ -85,6 +87,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
     this.check = new HubSpotCheck(client, connection, tokens, installer, context.writeback());
     this.signature = HubSpotRequestSignature.of(settings, context.clock());
     this.labels = new HubSpotLabels(client, connection.segments());
+    this.tasks = new HubSpotTaskReader(client, connection.timeZone());
   }
 
   /** A request HubSpot signed for this connection's app: the NPS card calling the read API. */
@@ -122,6 +125,18 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
       return List.of();
     }
     return writer.write(requests);
+  }
+
+  /** Follow-up tasks are read back with batch reads of {@value HubSpotTaskReader#MAX_BATCH}. */
+  @Override
+  public boolean readsTasks() {
+    return true;
+  }
+
+  @Override
+  public TaskStates readTasks(List<String> crmTaskIds) {
+    Batches.requireAtMostTasks(connection, crmTaskIds, maxTaskRead());
+    return tasks.read(crmTaskIds);
   }
 
   @Override

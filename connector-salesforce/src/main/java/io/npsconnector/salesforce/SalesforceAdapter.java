@@ -16,9 +16,11 @@ import io.npsconnector.core.spi.FieldReport;
 import io.npsconnector.core.spi.support.OncePer;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.TaskStates;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.salesforce.client.SalesforceSession;
 import io.npsconnector.salesforce.read.SalesforceReader;
+import io.npsconnector.salesforce.read.SalesforceTaskReader;
 import io.npsconnector.salesforce.write.SalesforceWriter;
 
 /**
@@ -40,6 +42,7 @@ public final class SalesforceAdapter implements CrmAdapter {
   private final SalesforceReader reader;
   private final SalesforceWriter writer;
   private final SalesforceFields fields;
+  private final SalesforceTaskReader tasks;
   private final String connection;
   private final OncePer pauseWarning;
   private final Runnable release;
@@ -58,6 +61,7 @@ public final class SalesforceAdapter implements CrmAdapter {
     this.fields = new SalesforceFields(session, connection, context.writeback());
     this.labels = new SalesforceLabels(session, connection.segments(),
         connection.settings(SalesforceSettings.class).baseUrl());
+    this.tasks = new SalesforceTaskReader(session);
   }
 
   /** The picklist labels of the fields segments are read from (one describe call per sync). */
@@ -109,6 +113,18 @@ public final class SalesforceAdapter implements CrmAdapter {
       return List.of();
     }
     return writer.write(requests);
+  }
+
+  /** Follow-up tasks are read back with SOQL on {@code Task} by id (see {@link SalesforceTaskReader}). */
+  @Override
+  public boolean readsTasks() {
+    return true;
+  }
+
+  @Override
+  public TaskStates readTasks(List<String> crmTaskIds) {
+    Batches.requireAtMostTasks(connection, crmTaskIds, maxTaskRead());
+    return tasks.read(crmTaskIds);
   }
 
   @Override

@@ -239,8 +239,10 @@ public final class Demo implements AutoCloseable {
     progress.accept("six months of purchases and closed tickets, in " + options.rounds()
         + " rounds: synced, surveyed, answered through the survey pages and written back ...");
     Duration step = HISTORY.dividedBy(options.rounds());
+    FollowUpWork reps = new FollowUpWork(hubspot, salesforce, options.seed());
     for (int round = 1; round <= options.rounds(); round++) {
       Duration behind = step.multipliedBy(options.rounds() - round);
+      reps.workUntil(clock, behind.plus(Duration.ofHours(1))); // read back by this round's sync
       // the events happen an hour before the round's sync, after the last pass's window
       clock.setBehind(behind.plus(Duration.ofHours(1)));
       hubspot.addEventsNow(options.newEventsPerCrm());
@@ -333,10 +335,12 @@ public final class Demo implements AutoCloseable {
   private void sync(Engine engine, String connection, List<int[]> passes) {
     EventRepository events = new EventRepository(database.jdbi());
     Map<String, Integer> before = events.countByKind(connection);
+    int followUps = (int) engine.followUps().due(connection, Engine.FOLLOW_UPS_READ_PER_SYNC).stream()
+        .filter(task -> !task.request().closed()).count(); // the tasks this sync reads back
     Engine.SyncReport report = engine.syncAndTrigger(connection);
     Map<String, Integer> after = events.countByKind(connection);
     passes.add(new int[] {report.contacts(), after.getOrDefault("PURCHASE", 0) - before.getOrDefault("PURCHASE", 0),
-        after.getOrDefault("SUPPORT", 0) - before.getOrDefault("SUPPORT", 0)});
+        after.getOrDefault("SUPPORT", 0) - before.getOrDefault("SUPPORT", 0), followUps});
   }
 
   /**
@@ -365,6 +369,7 @@ public final class Demo implements AutoCloseable {
         bounds.merge("read associations deals to contacts", pass[1] == 0 ? 0 : pages(pass[1], 200), Integer::sum);
         bounds.merge("read associations tickets to contacts", pass[2] == 0 ? 0 : pages(pass[2], 200),
             Integer::sum);
+        bounds.merge("batch read tasks", batches(pass[3], 100), Integer::sum); // follow-ups read back
       }
       // the pipelines once per pass: the demo's passes lie days apart, longer than the adapter trusts them
       bounds.put("pipelines deals", passes.size());
@@ -376,6 +381,7 @@ public final class Demo implements AutoCloseable {
         bounds.merge("queryMore", pages(pass[0], 2000) - 1, Integer::sum);
         // opportunities and cases each pass; contact roles from the second pass on
         bounds.merge("query", pages(pass[1], 2000) + pages(pass[2], 2000) + (i == 0 ? 0 : 1), Integer::sum);
+        bounds.merge("queryAll", batches(pass[3], 2000), Integer::sum); // follow-ups read back, 2,000 rows a page
       }
     }
     return bounds;

@@ -124,6 +124,7 @@ public final class Dashboard {
     }
     new PreviewPages(config, previews, engine::contact, this::signedIn, this::adminForm,
         ctx -> csrf.field(ctx, "admin")).register(app);
+    new FollowUpPage(engine.followUps(), clock, this::signedIn).register(app);
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
         filtered(ctx).ifPresent(filter -> html(ctx, 200, page(ctx, filter)));

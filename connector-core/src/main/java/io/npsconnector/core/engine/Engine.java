@@ -29,6 +29,9 @@ public final class Engine implements AutoCloseable {
    */
   static final Logger ACTIVITY = LoggerFactory.getLogger("io.npsconnector.activity");
 
+  /** The most follow-up tasks one sync reads back from a connection's CRM (the least recently read first). */
+  public static final int FOLLOW_UPS_READ_PER_SYNC = FollowUpService.MAX_TASKS_PER_SYNC;
+
   private final NpsConfig config;
   private final Map<String, CrmAdapter> adapters;
   private final Stores stores;
@@ -45,6 +48,7 @@ public final class Engine implements AutoCloseable {
   private final java.time.Duration writebackPause;
   private final SendLog sendLog;
   private final io.npsconnector.core.store.SegmentLabelRepository segmentLabels;
+  private final FollowUpService followUps;
 
   private Engine(Builder builder) {
     this.config = builder.config;
@@ -66,6 +70,7 @@ public final class Engine implements AutoCloseable {
     this.writebackPause = builder.settings.writebackRetryWait();
     this.sendLog = new SendLog(builder.clock);
     this.segmentLabels = new io.npsconnector.core.store.SegmentLabelRepository(builder.database.jdbi());
+    this.followUps = new FollowUpService(stores, builder.clock);
   }
 
   public static Builder builder(NpsConfig config, Database database) {
@@ -112,10 +117,16 @@ public final class Engine implements AutoCloseable {
 
   /** Reads changes, decides on every new event, plans relationship surveys, and schedules what is due. */
   public SyncReport syncAndTrigger(String connection) {
-    return guard.call(connection, () -> syncAndTriggerNow(connection));
+    Synced synced = guard.call(connection, () -> syncAndTriggerNow(connection));
+    // after the guarded call, whose success would clear the wait: the read-back's retry hint holds the connection
+    synced.pausedBy().ifPresent(pause -> guard.retryLater(connection, pause, java.time.Duration.ZERO));
+    return synced.report();
   }
 
-  private SyncReport syncAndTriggerNow(String connection) {
+  /** A sync's report, and the retriable failure that ended its follow-up read-back, if one did. */
+  private record Synced(SyncReport report, Optional<io.npsconnector.core.spi.CrmException.Retriable> pausedBy) {}
+
+  private Synced syncAndTriggerNow(String connection) {
     sendLog.flush(connection);
     long started = System.nanoTime();
     SyncService.Result read = sync.sync(connection, adapter(connection));
@@ -125,7 +136,15 @@ public final class Engine implements AutoCloseable {
         ? TriggerService.Result.EMPTY // relationship surveys can wait for the CRM's API budget
         : triggers.planRelationship(connection);
     triggers.reconcile(connection);
-    SyncReport report = new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls(),
+    Optional<io.npsconnector.core.spi.CrmException.Retriable> paused = Optional.empty();
+    FollowUpService.Result tasks = FollowUpService.Result.NONE;
+    try {
+      tasks = readFollowUps(connection);
+    } catch (io.npsconnector.core.spi.CrmException.Retriable e) {
+      LOG.warn("{}: reading follow-up tasks back failed, tried again next sync: {}", connection, e.getMessage());
+      paused = Optional.of(e);
+    }
+    SyncReport report = new SyncReport(read.pages(), read.contacts(), read.events(), read.apiCalls() + tasks.apiCalls(),
         events.evaluated() + relationship.evaluated(), events.invited() + relationship.invited(),
         events.suppressed() + relationship.suppressed(), events.collapsed() + relationship.collapsed());
     java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
@@ -135,7 +154,31 @@ public final class Engine implements AutoCloseable {
     ACTIVITY.info("{}: sync done: contacts={} events={} invitations={} suppressions={} api_calls={} duration_ms={}",
         connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
         took.toMillis());
-    return report;
+    return new Synced(report, paused);
+  }
+
+  /**
+   * Reads the follow-up tasks' states back from the CRM (see {@link FollowUpService}). A retriable failure (thrown:
+   * the caller holds the connection back by the CRM's hint) and a refused read (logged) keep the states read
+   * before and leave the sync's own work done. Refused credentials stop the connection, as for every other call.
+   */
+  private FollowUpService.Result readFollowUps(String connection) {
+    try {
+      FollowUpService.Result result = followUps.readBack(connection, adapter(connection));
+      if (result.read() > 0) {
+        ACTIVITY.info("{}: follow-up tasks read back: read={} completed={} deleted={} api_calls={}", connection,
+            result.read(), result.completed(), result.deleted(), result.apiCalls());
+      }
+      return result;
+    } catch (io.npsconnector.core.spi.CrmException.Data e) {
+      LOG.warn("{}: the CRM refused reading follow-up tasks back: {}", connection, e.getMessage());
+    }
+    return FollowUpService.Result.NONE;
+  }
+
+  /** The follow-up tasks as last read back from the CRMs (the dashboard's inbox, {@code explain}). */
+  public io.npsconnector.core.store.FollowUpRepository followUps() {
+    return stores.followUps();
   }
 
   /**

@@ -6,6 +6,7 @@ import io.npsconnector.core.store.AnswerRepository;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.DecisionRepository;
 import io.npsconnector.core.store.EventRepository;
+import io.npsconnector.core.store.FollowUpRepository;
 import io.npsconnector.core.store.Invitation;
 import io.npsconnector.core.store.InvitationRepository;
 import io.npsconnector.core.store.WritebackRepository;
@@ -23,9 +24,16 @@ import java.util.stream.Collectors;
  */
 public final class Explainer {
   private final Stores stores;
+  private final java.time.Clock clock;
 
   public Explainer(Database database) {
+    this(database, java.time.Clock.systemUTC());
+  }
+
+  /** @param clock what "now" is for an open task's overdue mark */
+  public Explainer(Database database, java.time.Clock clock) {
     this.stores = Stores.of(database);
+    this.clock = clock;
   }
 
   /** One line of a contact's story. */
@@ -55,6 +63,9 @@ public final class Explainer {
     for (WritebackRepository.Item item : stores.writebacks().forContact(connection, contactId)) {
       entries.add(new Entry(item.updatedAt(), "write-back", writeback(item)));
     }
+    for (FollowUpRepository.FollowUp followUp : stores.followUps().forContact(connection, contactId)) {
+      entries.add(followUpEntry(followUp, clock.instant()));
+    }
     entries.sort(Comparator.comparing(Entry::at));
     return new Explanation(contact, entries);
   }
@@ -78,6 +89,37 @@ public final class Explainer {
       default -> what + (item.attempts() == 0 ? " waiting for the next write-back"
           : " waiting after " + attempts + ", next try at " + item.nextAttemptAt() + error);
     };
+  }
+
+  /**
+   * The follow-up task as last read back from the CRM: who closed it and when, or whose it is, open since when
+   * and whether it is overdue, or that it was deleted in the CRM or withdrawn by the engine.
+   */
+  static Entry followUpEntry(FollowUpRepository.FollowUp task, Instant now) {
+    String what = "follow-up task " + task.crmTaskId();
+    String owner = "owner " + task.owner();
+    String read = " (read back " + task.readAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")";
+    return switch (task.status()) {
+      case COMPLETED -> new Entry(task.completedAt().orElse(task.readAt()), "follow-up", what + " completed"
+          + task.completedByName().or(task::completedById).map(by -> " by " + by
+              + task.completedByName().flatMap(name -> task.completedById().map(id -> " (" + id + ")")).orElse(""))
+              .orElse("") + ", " + owner + task.answeredAt().flatMap(answered -> task.completedAt()
+              .map(done -> ", " + hours(java.time.Duration.between(answered, done)) + " after the answer")).orElse("")
+          + read);
+      case OPEN -> new Entry(task.readAt(), "follow-up", what + " OPEN" + task.answeredAt().map(at -> " since "
+          + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).orElse("") + ", " + owner
+          + task.dueDate().map(due -> (task.overdue(now.atZone(java.time.ZoneOffset.UTC).toLocalDate())
+              ? ", OVERDUE since " : ", due ") + due).orElse("") + task.crmStatus().map(s -> ", CRM status " + s)
+              .orElse("") + read);
+      case DELETED -> new Entry(task.readAt(), "follow-up", what + " DELETED in the CRM, " + owner + read);
+      case WITHDRAWN -> new Entry(task.readAt(), "follow-up", what + " withdrawn: closed by npsconnector, the "
+          + "contact changed the answer to one without a follow-up");
+    };
+  }
+
+  private static String hours(java.time.Duration duration) {
+    long hours = duration.toHours();
+    return hours >= 48 ? (hours / 24) + " days" : hours + " h";
   }
 
   private static Entry eventEntry(EventRepository.StoredEvent stored) {

@@ -8,6 +8,7 @@ import io.npsconnector.core.store.CursorRepository;
 import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.DecisionRepository;
 import io.npsconnector.core.store.EventRepository;
+import io.npsconnector.core.store.FollowUpRepository;
 import io.npsconnector.core.store.InvitationRepository;
 import io.npsconnector.core.store.LastSyncRepository;
 import io.npsconnector.core.store.ProvisionalScoreRepository;
@@ -21,7 +22,8 @@ record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, Cur
     InvitationRepository invitations, DecisionRepository decisions, AnswerRepository answers,
     WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates,
     AccountRollupRepository rollups, TriggerPauseRepository triggerPauses, LastSyncRepository lastSyncs,
-    ProvisionalScoreRepository provisionals) {
+    ProvisionalScoreRepository provisionals,
+    FollowUpRepository followUps) {
 
   static Stores of(Database database) {
     Jdbi jdbi = database.jdbi();
@@ -29,6 +31,7 @@ record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, Cur
         new InvitationRepository(jdbi), new DecisionRepository(jdbi), new AnswerRepository(jdbi),
         new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi),
         new AccountRollupRepository(jdbi), new TriggerPauseRepository(jdbi), new LastSyncRepository(jdbi),
-        new ProvisionalScoreRepository(jdbi));
+        new ProvisionalScoreRepository(jdbi),
+        new FollowUpRepository(jdbi));
   }
 }

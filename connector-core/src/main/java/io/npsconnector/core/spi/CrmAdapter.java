@@ -101,6 +101,44 @@ public interface CrmAdapter extends AutoCloseable {
     return java.util.Map.of();
   }
 
+  /**
+   * True when the adapter reads follow-up tasks back ({@link #readTasks}); the engine then reads the state of
+   * every task it wrote that is still open on each sync.
+   *
+   * @since 0.3
+   */
+  default boolean readsTasks() {
+    return false;
+  }
+
+  /**
+   * The most task ids {@link #readTasks} takes in one call; the adapter itself splits them into as many CRM
+   * calls as its limits need ({@link TaskStates#apiCalls()} says how many).
+   *
+   * @since 0.3
+   */
+  default int maxTaskRead() {
+    return 1_000;
+  }
+
+  /**
+   * Reads the current state of follow-up tasks the engine wrote, by the record ids the CRM named for them.
+   *
+   * <p><b>Contract.</b> Reads only, changes nothing, so it is safe to repeat. Returns one {@link TaskState} per id,
+   * in the order of {@code crmTaskIds}; an id the CRM has no live record for (a rep deleted the task) comes back
+   * as {@link TaskState.Status#DELETED}, not as an error. Batched to the CRM's own limits (HubSpot: 100 ids a
+   * batch read; Salesforce: a SOQL {@code IN} list within the statement's length limit). Whole-call failures throw
+   * {@link CrmException} as every other operation does (retriable, authentication, data); the engine keeps the
+   * states it had. Called from the sync's thread, never concurrently with {@link #readChanges}.
+   *
+   * @param crmTaskIds at most {@link #maxTaskRead()} distinct ids
+   * @throws UnsupportedOperationException when {@link #readsTasks()} is false
+   * @since 0.3
+   */
+  default TaskStates readTasks(List<String> crmTaskIds) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not read tasks back");
+  }
+
   /** Releases connections; never throws. */
   @Override
   void close();

@@ -99,6 +99,26 @@ final class InterceptingCrmAdapter implements CrmAdapter {
   }
 
   @Override
+  public boolean conservingApiBudget() {
+    return delegate.conservingApiBudget();
+  }
+
+  @Override
+  public boolean readsTasks() {
+    return delegate.readsTasks();
+  }
+
+  @Override
+  public int maxTaskRead() {
+    return delegate.maxTaskRead();
+  }
+
+  @Override
+  public io.npsconnector.core.spi.TaskStates readTasks(List<String> crmTaskIds) {
+    return delegate.readTasks(crmTaskIds);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }

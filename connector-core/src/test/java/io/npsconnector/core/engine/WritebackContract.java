@@ -15,6 +15,7 @@ import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.WriteRequest;
 import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.FollowUpRepository;
 import io.npsconnector.core.store.Invitation;
 import io.npsconnector.core.store.InvitationRepository;
 import io.npsconnector.core.store.WritebackRepository;
@@ -546,6 +547,184 @@ abstract class WritebackContract {
         .containsExactlyInAnyOrder(
             tuple("NPS answer: 2 (detractor)", "Trigger post-purchase\nComment: {first_name} & <b>{{score}}</b>"),
             tuple("NPS answer: 3 (detractor)", "Trigger post-purchase"));
+  }
+
+  // ---- follow-up tasks read back from the CRM ----
+
+  /** The contact's follow-up as last read back. */
+  FollowUpRepository.FollowUp followUp(String contactId) {
+    List<FollowUpRepository.FollowUp> found = engine.followUps().forContact(CRM, contactId);
+    assertThat(found).as("follow-ups of " + contactId).hasSize(1);
+    return found.get(0);
+  }
+
+  /** A detractor's answer whose task is in the CRM, owned by {@code owner}; the task's record id. */
+  String detractorTask(String contactId, String owner) {
+    crm.putContact(person(contactId, "Dee", contactId).ownerId(owner).segment("region", "EMEA").build());
+    answered(contactId, 3, "Too slow");
+    engine.flushWritebacks(CRM);
+    return crm.taskId("task:" + answerId(contactId)).orElseThrow();
+  }
+
+  private long answerId(String contactId) {
+    return database.jdbi().withHandle(handle -> handle.createQuery("SELECT a.id FROM answers a JOIN invitations i "
+        + "ON i.id = a.invitation_id WHERE i.contact_crm_id = :c").bind("c", contactId).mapTo(Long.class).one());
+  }
+
+  @Test
+  void readsAnOpenFollowUpBackOnTheNextSyncThenItsCompletionByTheRep() {
+    start(FULL_WRITEBACK, 200);
+    String task = detractorTask("c1", "u-7");
+    Instant answeredAt = clock.instant();
+
+    engine.syncAndTrigger(CRM);
+    FollowUpRepository.FollowUp open = followUp("c1");
+    assertThat(open.status()).isEqualTo(FollowUpRepository.Status.OPEN);
+    assertThat(open.crmTaskId()).isEqualTo(task);
+    assertThat(open.ownerId()).contains("u-7");
+    assertThat(open.ownerName()).contains("Owner u-7");
+    assertThat(open.dueDate()).contains(LocalDate.parse("2026-03-04")); // due-in 2d from the answer
+    assertThat(open.answeredAt()).contains(answeredAt);
+    assertThat(open.segments()).containsEntry("region", "EMEA");
+
+    clock.advance(Duration.ofHours(5));
+    crm.completeTask(task, "u-9", "Rita Rep");
+    clock.advance(Duration.ofHours(1));
+    engine.syncAndTrigger(CRM);
+
+    FollowUpRepository.FollowUp done = followUp("c1");
+    assertThat(done.status()).isEqualTo(FollowUpRepository.Status.COMPLETED);
+    assertThat(done.completedAt()).contains(answeredAt.plus(Duration.ofHours(5)));
+    assertThat(done.completedById()).contains("u-9");
+    assertThat(done.completedByName()).contains("Rita Rep");
+    assertThat(done.readAt()).isEqualTo(clock.instant());
+    assertThat(new Explainer(database, clock).explain(CRM, "c1").entries())
+        .anySatisfy(entry -> assertThat(entry.text()).contains("follow-up task " + task + " completed by Rita Rep (u-9)")
+            .contains("5 h after the answer"));
+  }
+
+  @Test
+  void readsOnlyOpenTasksAgainAndCountsTheirCallsInTheSync() {
+    start(FULL_WRITEBACK, 200);
+    String first = detractorTask("c1", "u-1");
+    detractorTask("c2", "u-2");
+    engine.syncAndTrigger(CRM);
+    crm.completeTask(first, "u-1", null);
+    engine.syncAndTrigger(CRM);
+    int before = crm.calls("readTasks");
+
+    Engine.SyncReport report = engine.syncAndTrigger(CRM);
+
+    assertThat(crm.calls("readTasks") - before).as("one call for the one task still open").isEqualTo(1);
+    assertThat(report.apiCalls()).as("the read-back's call counts in the sync")
+        .isEqualTo(FakeCrmAdapter.CALLS_PER_PAGE + 1);
+    assertThat(followUp("c1").status()).isEqualTo(FollowUpRepository.Status.COMPLETED);
+    assertThat(followUp("c2").status()).isEqualTo(FollowUpRepository.Status.OPEN);
+  }
+
+  @Test
+  void marksAnOpenTaskPastItsDueDateOverdue() {
+    start(FULL_WRITEBACK, 200);
+    detractorTask("c1", "u-1");
+    clock.advance(Duration.ofDays(3));
+    engine.syncAndTrigger(CRM);
+
+    FollowUpRepository.FollowUp task = followUp("c1");
+    assertThat(task.overdue(LocalDate.parse("2026-03-04"))).as("on its due day").isFalse();
+    assertThat(task.overdue(LocalDate.parse("2026-03-05"))).as("the day after").isTrue();
+    assertThat(new Explainer(database, clock).explain(CRM, "c1").entries())
+        .anySatisfy(entry -> assertThat(entry.text()).contains("OPEN since 2026-03-02T10:00:00Z")
+            .contains("OVERDUE since 2026-03-04"));
+  }
+
+  @Test
+  void aTaskDeletedInTheCrmIsDeletedAndKeepsItsOwner() {
+    start(FULL_WRITEBACK, 200);
+    String task = detractorTask("c1", "u-1");
+    engine.syncAndTrigger(CRM);
+    crm.deleteTask(task);
+    engine.syncAndTrigger(CRM);
+    int calls = crm.calls("readTasks");
+
+    FollowUpRepository.FollowUp deleted = followUp("c1");
+    assertThat(deleted.status()).isEqualTo(FollowUpRepository.Status.DELETED);
+    assertThat(deleted.ownerId()).contains("u-1");
+    engine.syncAndTrigger(CRM);
+    assertThat(crm.calls("readTasks")).as("a deleted task is final").isEqualTo(calls);
+  }
+
+  @Test
+  void aTaskTheEngineClosedIsWithdrawnWithoutACallAndAResubmissionReopensIt() {
+    start(FULL_WRITEBACK, 200);
+    detractorTask("c1", "u-1");
+    long invitation = invitations.forContact(CRM, "c1").get(0).id();
+    engine.answer(invitation, 10, Optional.empty()); // the detractor became a promoter: the task is closed
+    engine.flushWritebacks(CRM);
+    engine.syncAndTrigger(CRM);
+    assertThat(followUp("c1").status()).isEqualTo(FollowUpRepository.Status.WITHDRAWN);
+    assertThat(crm.calls("readTasks")).isZero();
+
+    clock.advance(Duration.ofMinutes(5));
+    engine.answer(invitation, 2, Optional.of("Worse again"));
+    engine.flushWritebacks(CRM);
+    engine.syncAndTrigger(CRM);
+    assertThat(followUp("c1").status()).as("the rewritten task is read again").isEqualTo(
+        FollowUpRepository.Status.OPEN);
+  }
+
+  @Test
+  void readsMoreThanAHundredTasksInBatchesAndAtMostTheLimitPerSync() {
+    start(FULL_WRITEBACK, 200);
+    List<String> ids = pendingContactWrites(150); // the contacts, in the CRM
+    database.jdbi().useTransaction(handle -> ids.forEach(id -> queue.enqueue(handle, CRM, new WriteRequest.FollowUpTask(
+        "task:" + id, id, Optional.of("u-1"), "Call " + id, "", LocalDate.parse("2026-03-04"), "high"),
+        clock.instant())));
+    engine.flushWritebacks(CRM);
+    FollowUpService limited = new FollowUpService(Stores.of(database), clock, 120);
+
+    FollowUpService.Result first = limited.readBack(CRM, crm);
+    assertThat(first.read()).isEqualTo(120);
+    assertThat(first.apiCalls()).as("120 ids in calls of 100").isEqualTo(2);
+    clock.advance(Duration.ofMinutes(1));
+    FollowUpService.Result second = limited.readBack(CRM, crm);
+    assertThat(second.read()).as("the least recently read first: the 30 never read, then 90 read before")
+        .isEqualTo(120);
+    assertThat(engine.followUps().all()).hasSize(150)
+        .allSatisfy(task -> assertThat(task.status()).isEqualTo(FollowUpRepository.Status.OPEN));
+    assertThat(crm.calls("readTasks")).isEqualTo(4);
+  }
+
+  @Test
+  void readsNothingWhileTheCrmsApiBudgetRunsLow() {
+    start(FULL_WRITEBACK, 200);
+    detractorTask("c1", "u-1");
+    crm.conserveApiBudget(true);
+    engine.syncAndTrigger(CRM);
+    assertThat(crm.calls("readTasks")).isZero();
+    assertThat(engine.followUps().all()).isEmpty();
+
+    crm.conserveApiBudget(false);
+    engine.syncAndTrigger(CRM);
+    assertThat(followUp("c1").status()).isEqualTo(FollowUpRepository.Status.OPEN);
+  }
+
+  @Test
+  void aRefusedReadBackKeepsTheStatesAndTheSyncAndWaitsForTheCrmsHint() {
+    start(FULL_WRITEBACK, 200);
+    String task = detractorTask("c1", "u-1");
+    engine.syncAndTrigger(CRM);
+    crm.completeTask(task, "u-1", null);
+    crm.failNextTaskReads(1, new CrmException.Retriable(CRM, "read follow-up tasks", "HTTP 503",
+        Optional.of(Duration.ofMinutes(2)), null));
+
+    Engine.SyncReport report = engine.syncAndTrigger(CRM);
+
+    assertThat(report.pages()).as("the sync itself went through").isEqualTo(1);
+    assertThat(followUp("c1").status()).isEqualTo(FollowUpRepository.Status.OPEN);
+    assertThat(engine.connectionStatus(CRM).state()).isEqualTo(ConnectionStatus.State.WAITING);
+    clock.advance(Duration.ofMinutes(3));
+    engine.syncAndTrigger(CRM);
+    assertThat(followUp("c1").status()).isEqualTo(FollowUpRepository.Status.COMPLETED);
   }
 
   // ---- timeline activities ----

@@ -10,6 +10,8 @@ import io.npsconnector.core.spi.FieldReport;
 import io.npsconnector.core.spi.PriorWrite;
 import io.npsconnector.core.spi.RecordResult;
 import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.spi.TaskState;
+import io.npsconnector.core.spi.TaskStates;
 import io.npsconnector.core.spi.WriteRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,6 +60,11 @@ import java.util.function.UnaryOperator;
  * ({@link #revokeCredentials}). {@link #calls} counts the calls the CRM saw per operation; a batch refused
  * for its size never reaches the CRM and is not counted.
  *
+ * <p><b>Tasks read back.</b> {@link #readTasks} answers each task's state, {@value #TASK_READ_BATCH} ids a CRM
+ * call: open as written, completed by {@link #completeTask} (a rep in the CRM) or by a write that closes it,
+ * reopened by a write that opens it, deleted by {@link #deleteTask}; an unknown id is deleted.
+ * {@link #conserveApiBudget} makes {@link #conservingApiBudget()} true.
+ *
  * <p><b>Threading.</b> Thread-safe: every method is atomic. {@link #close} only records that it was called;
  * the fake keeps working afterwards, as a CRM outlives the connections to it, so a restarted engine can be
  * handed the same instance.
@@ -81,6 +88,8 @@ public final class FakeCrmAdapter implements CrmAdapter {
   public static final List<String> ACCOUNT_FIELDS = List.of("nps_account_score", "nps_response_count");
   /** API calls one page costs: one query for contacts, one for events. */
   public static final int CALLS_PER_PAGE = 2;
+  /** Task ids per CRM call of {@link #readTasks}, as HubSpot's batch read. */
+  public static final int TASK_READ_BATCH = 100;
 
   private static final Set<String> CATEGORIES = Set.of("promoter", "passive", "detractor");
   private static final String CURSOR_VERSION = "fake1";
@@ -111,6 +120,12 @@ public final class FakeCrmAdapter implements CrmAdapter {
   private final Deque<CrmException> writeFailures = new ArrayDeque<>();
   private final Map<String, Integer> calls = new HashMap<>();
   private boolean credentialsRevoked;
+  /** Tasks completed (by a rep, or closed by a write): when, and by whom. */
+  private final Map<String, TaskState.User> completedBy = new HashMap<>();
+  private final Map<String, Instant> completedAt = new HashMap<>();
+  private final Set<String> deletedTasks = new HashSet<>();
+  private final Deque<CrmException> taskReadFailures = new ArrayDeque<>();
+  private boolean conserving;
   private int closeCount;
   private long lastRecordId;
 
@@ -397,6 +412,77 @@ public final class FakeCrmAdapter implements CrmAdapter {
     return new ChangePage(contactPage, eventPage, next.encode(), hasMore, CALLS_PER_PAGE);
   }
 
+  // ---- tasks read back ----
+
+  /** A rep completes a task in the CRM now. */
+  public synchronized void completeTask(String taskId, String userId, String userName) {
+    if (!tasks.containsKey(taskId)) {
+      throw new IllegalArgumentException("no task " + taskId);
+    }
+    completedAt.put(taskId, clock.instant());
+    completedBy.put(taskId, new TaskState.User(userId, Optional.ofNullable(userName)));
+  }
+
+  /** A rep deletes a task in the CRM. */
+  public synchronized void deleteTask(String taskId) {
+    deletedTasks.add(taskId);
+  }
+
+  /** The record id of the task written under an engine key. */
+  public synchronized Optional<String> taskId(String key) {
+    return tasks.entrySet().stream().filter(entry -> entry.getValue().key().equals(key)).map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  public synchronized void failNextTaskReads(int times, CrmException failure) {
+    for (int i = 0; i < times; i++) {
+      taskReadFailures.add(failure);
+    }
+  }
+
+  /** The daily API budget runs low (or no longer does). */
+  public synchronized void conserveApiBudget(boolean value) {
+    conserving = value;
+  }
+
+  @Override
+  public synchronized boolean conservingApiBudget() {
+    return conserving;
+  }
+
+  @Override
+  public boolean readsTasks() {
+    return true;
+  }
+
+  @Override
+  public synchronized TaskStates readTasks(List<String> crmTaskIds) {
+    if (crmTaskIds.size() > maxTaskRead()) {
+      throw new IllegalArgumentException(crmTaskIds.size() + " task ids exceed maxTaskRead " + maxTaskRead());
+    }
+    int calls = (crmTaskIds.size() + TASK_READ_BATCH - 1) / TASK_READ_BATCH;
+    for (int i = 0; i < calls; i++) {
+      count("readTasks");
+    }
+    refuseIfRevoked("readTasks");
+    throwQueued(taskReadFailures);
+    List<TaskState> states = new ArrayList<>();
+    for (String id : crmTaskIds) {
+      WriteRequest.FollowUpTask task = tasks.get(id);
+      if (task == null || deletedTasks.contains(id)) {
+        states.add(TaskState.deleted(id));
+        continue;
+      }
+      boolean done = completedAt.containsKey(id);
+      states.add(new TaskState(id, done ? TaskState.Status.COMPLETED : TaskState.Status.OPEN,
+          Optional.of(done ? "COMPLETED" : "NOT_STARTED"), Optional.ofNullable(completedAt.get(id)),
+          Optional.ofNullable(completedBy.get(id)),
+          task.ownerId().map(owner -> new TaskState.User(owner, Optional.of("Owner " + owner))),
+          Optional.ofNullable(task.dueDate()), Optional.empty()));
+    }
+    return new TaskStates(states, calls);
+  }
+
   @Override
   public int maxWriteBatch() {
     return maxWriteBatch;
@@ -498,6 +584,13 @@ public final class FakeCrmAdapter implements CrmAdapter {
       String id = recordOf(task.prior(), task.key(), tasks, WriteRequest.FollowUpTask::key)
           .orElseGet(() -> "task-" + ++lastRecordId);
       tasks.put(id, task);
+      if (task.closed()) { // a write sets the status from the latest answer, as the CRMs' adapters do
+        completedAt.putIfAbsent(id, clock.instant());
+        completedBy.putIfAbsent(id, new TaskState.User("integration", Optional.empty()));
+      } else {
+        completedAt.remove(id);
+        completedBy.remove(id);
+      }
       return applied(task, id);
     }
     if (request instanceof WriteRequest.EmailOptOut optOut) {

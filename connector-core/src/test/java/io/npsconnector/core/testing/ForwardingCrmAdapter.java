@@ -54,6 +54,21 @@ public abstract class ForwardingCrmAdapter implements CrmAdapter {
   }
 
   @Override
+  public boolean readsTasks() {
+    return crm.readsTasks();
+  }
+
+  @Override
+  public int maxTaskRead() {
+    return crm.maxTaskRead();
+  }
+
+  @Override
+  public io.npsconnector.core.spi.TaskStates readTasks(java.util.List<String> crmTaskIds) {
+    return crm.readTasks(crmTaskIds);
+  }
+
+  @Override
   public void close() {
     crm.close();
   }

@@ -415,6 +415,43 @@ public final class HubSpotSandbox implements AutoCloseable {
     }
   }
 
+  /**
+   * A user completes a task in HubSpot at the clock's now, as HubSpot's own pages save it: {@code hs_task_status}
+   * COMPLETED, {@code hs_task_completion_date} now, {@code hs_updated_by_user_id} the user behind {@code ownerId}.
+   */
+  public void completeTaskNow(String taskId, String ownerId) {
+    saveTaskAs(taskId, Map.of("hs_task_status", "COMPLETED"), ownerId);
+  }
+
+  /** A user behind {@code ownerId} saves a task's properties ({@code hs_task_status} IN_PROGRESS, ...) now. */
+  public void saveTaskAs(String taskId, Map<String, String> properties, String ownerId) {
+    String user = userIdOf(ownerId);
+    synchronized (portal) {
+      portal.saveTaskAs(taskId, properties, user);
+    }
+  }
+
+  /** A user deletes (archives) a task: batch reads no longer find it. */
+  public void deleteTaskNow(String taskId) {
+    synchronized (portal) {
+      portal.archive("tasks", taskId);
+    }
+  }
+
+  /** The user id behind one of the portal's owners ({@code hubspot_owner_id} values). */
+  public static String userIdOf(String ownerId) {
+    String user = Portal.OWNER_USERS.get(ownerId);
+    if (user == null) {
+      throw new IllegalArgumentException("no owner " + ownerId + "; the portal's owners are " + Portal.OWNERS);
+    }
+    return user;
+  }
+
+  /** The portal's owners ({@code hubspot_owner_id} values). */
+  public static List<String> owners() {
+    return Portal.OWNERS;
+  }
+
   public List<Engagement> tasks() {
     return engagements("tasks");
   }
@@ -453,6 +490,10 @@ public final class HubSpotSandbox implements AutoCloseable {
         body -> portal.batchRead(ctx.pathParam("type"), body)));
     app.post("/crm/v3/objects/{type}/batch/update", ctx -> serve(ctx, "batch update " + ctx.pathParam("type"),
         false, body -> portal.batchUpdate(ctx.pathParam("type"), body)));
+    app.patch("/crm/v3/objects/{type}/{id}", ctx -> serve(ctx, "update " + ctx.pathParam("type"), false,
+        body -> portal.update(ctx.pathParam("type"), ctx.pathParam("id"), body)));
+    app.delete("/crm/v3/objects/{type}/{id}", ctx -> serve(ctx, "archive " + ctx.pathParam("type"), false,
+        body -> portal.archive(ctx.pathParam("type"), ctx.pathParam("id"))));
     app.post("/crm/v3/objects/{type}/batch/create", ctx -> serve(ctx, "batch create " + ctx.pathParam("type"),
         false, body -> portal.batchCreate(ctx.pathParam("type"), body)));
     app.post("/crm/v4/associations/{from}/{to}/batch/read", ctx -> serve(ctx, "read associations "
@@ -702,6 +743,10 @@ public final class HubSpotSandbox implements AutoCloseable {
 
   private void answer(Context ctx, Portal.Reply reply, String correlation) {
     JsonNode body = reply.body();
+    if (body == null) { // 204 No Content
+      ctx.status(reply.status());
+      return;
+    }
     if (body instanceof ObjectNode object && "error".equals(object.path("status").asText())
         && !object.has("correlationId")) {
       object.put("correlationId", correlation);

@@ -130,6 +130,9 @@ final class Portal {
       "es", new String[] {"europe_slash_madrid", "america_slash_mexico_city"},
       "pt-br", new String[] {"america_slash_sao_paulo"});
   static final List<String> OWNERS = List.of("61200451", "61200452", "61200453", "61200454", "61200455");
+  /** The user id behind each owner (HubSpot keeps owners and users apart; hs_updated_by_user_id is a user). */
+  static final Map<String, String> OWNER_USERS = Map.of("61200451", "9100241", "61200452", "9100242",
+      "61200453", "9100243", "61200454", "9100244", "61200455", "9100245");
   private static final Pattern PROPERTY_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}");
 
@@ -780,6 +783,11 @@ final class Portal {
     if (wanted.isEmpty()) {
       wanted = defaultProperties(type);
     }
+    Map<String, ObjectNode> defined = properties.get(type);
+    if (defined != null) {
+      // HubSpot answers no error for a property it does not know: it leaves it out of every record
+      wanted = wanted.stream().filter(defined::containsKey).toList();
+    }
     ObjectNode body = started();
     ArrayNode results = body.putArray("results");
     List<String> missing = new ArrayList<>();
@@ -800,6 +808,78 @@ final class Portal {
       errors.add(notFound(type, missing));
     }
     return finish(body, errors, 200);
+  }
+
+  /**
+   * What HubSpot keeps up by itself when a task is saved: the completion date, set when its status becomes
+   * COMPLETED and cleared when it is reopened, and the user who changed it (none for a private app's call).
+   */
+  private void taskSaved(String type, Record record, String statusBefore, Optional<String> userId, Instant now) {
+    if (!type.equals("tasks")) {
+      return;
+    }
+    boolean completed = "COMPLETED".equals(record.properties.get("hs_task_status"));
+    if (completed && !"COMPLETED".equals(statusBefore)) {
+      record.properties.put("hs_task_completion_date", now.toString());
+    } else if (!completed) {
+      record.properties.remove("hs_task_completion_date");
+    }
+    if (userId.isPresent()) {
+      record.properties.put("hs_updated_by_user_id", userId.get());
+    } else {
+      record.properties.remove("hs_updated_by_user_id");
+    }
+  }
+
+  /**
+   * {@code PATCH /crm/v3/objects/{type}/{id}}: one record's properties, checked as a batch update checks them;
+   * 404 {@code OBJECT_NOT_FOUND} for a record that does not exist (or was archived).
+   */
+  Reply update(String type, String id, JsonNode request) {
+    if (!TYPES.contains(type)) {
+      return unknownType(type);
+    }
+    Record record = record(type, id);
+    if (record == null) {
+      return error(404, "OBJECT_NOT_FOUND", "resource not found");
+    }
+    List<ObjectNode> invalid = new ArrayList<>();
+    validate(type, request.path("properties"), invalid);
+    if (!invalid.isEmpty()) {
+      return invalidValues(invalid);
+    }
+    String statusBefore = record.properties.get("hs_task_status");
+    request.path("properties").properties().forEach(entry -> record.properties.put(entry.getKey(),
+        entry.getValue().isNull() ? null : entry.getValue().asText()));
+    Instant now = now();
+    touch(type, record, now);
+    taskSaved(type, record, statusBefore, Optional.empty(), now);
+    return new Reply(200, object(type, record, names(fieldNames(request.path("properties")))));
+  }
+
+  /** {@code DELETE /crm/v3/objects/{type}/{id}}: archives the record (gone from reads and searches); 204 either way. */
+  Reply archive(String type, String id) {
+    if (!TYPES.contains(type)) {
+      return unknownType(type);
+    }
+    Record record = record(type, id);
+    if (record != null) {
+      objects.get(type).remove(record.id);
+    }
+    return new Reply(204, null);
+  }
+
+  /** A user working in HubSpot's own pages saves a task's properties, at the clock's now. */
+  void saveTaskAs(String id, Map<String, String> values, String userId) {
+    Record record = record("tasks", id);
+    if (record == null) {
+      throw new IllegalArgumentException("no task " + id);
+    }
+    String statusBefore = record.properties.get("hs_task_status");
+    record.properties.putAll(values);
+    Instant now = now();
+    touch("tasks", record, now);
+    taskSaved("tasks", record, statusBefore, Optional.of(userId), now);
   }
 
   private static ObjectNode notFound(String type, List<String> ids) {
@@ -844,9 +924,11 @@ final class Portal {
         missing.add(id);
         continue;
       }
+      String statusBefore = record.properties.get("hs_task_status");
       input.path("properties").properties().forEach(entry -> record.properties.put(entry.getKey(),
           entry.getValue().isNull() ? null : entry.getValue().asText()));
       touch(type, record, now);
+      taskSaved(type, record, statusBefore, Optional.empty(), now);
       results.add(object(type, record, names(fieldNames(input.path("properties")))));
     }
     ArrayNode errors = JSON.createArrayNode();
@@ -923,6 +1005,7 @@ final class Portal {
       }
       input.path("properties").properties().forEach(entry -> record.properties.put(entry.getKey(),
           entry.getValue().isNull() ? null : entry.getValue().asText()));
+      taskSaved(type, record, null, Optional.empty(), now);
       for (int i = 0; i < links.size(); i++) {
         associate(type, record.id, targets.get(i), links.get(i)[0]);
       }
@@ -1154,6 +1237,11 @@ final class Portal {
     define(tasks, standard("hs_object_id", "Record ID", "number", "number", "task_information", true, created));
     define(tasks, standard("hs_createdate", "Create date", "datetime", "date", "task_information", true, created));
     define(tasks, standard("hs_lastmodifieddate", "Last Modified Date", "datetime", "date", "task_information",
+        true, created));
+    // kept by HubSpot itself: when the task was completed, and the user who last changed it
+    define(tasks, standard("hs_task_completion_date", "Completed at", "datetime", "date", "task_information", true,
+        created));
+    define(tasks, standard("hs_updated_by_user_id", "Updated by user ID", "number", "number", "task_information",
         true, created));
     properties.put("tasks", tasks);
     Map<String, ObjectNode> notes = new LinkedHashMap<>();

@@ -39,6 +39,19 @@ final class OrgStore {
   private final Map<String, Cursor> cursors = new HashMap<>();
   private long cursorSequence;
 
+  /** The org's users: the integration user, then the reps who own records ({@code SyntheticOrg.OWNERS}). */
+  static final List<String> USER_NAMES = List.of("Integration User", "Maya Patel", "Tom Becker", "Lena Duval",
+      "Omar Haddad");
+
+  OrgStore() {
+    for (String name : USER_NAMES) {
+      int space = name.indexOf(' ');
+      insert("User", Instant.EPOCH, Map.of("FirstName", name.substring(0, space), "LastName",
+          name.substring(space + 1), "Name", name, "IsActive", "true",
+          "Username", name.toLowerCase(Locale.ROOT).replace(' ', '.') + "@example.com"));
+    }
+  }
+
   /** A sub-query with its fields resolved. */
   private record SubPlan(Child child, ObjectDef object, List<Object> select, List<Condition> where,
       List<Order> orderBy, int limit) {}
@@ -235,13 +248,14 @@ final class OrgStore {
     for (Condition condition : conditions) {
       String path = path(object, condition.path());
       FieldDef field = leaf(object, path);
-      Literal literal = condition.literal();
-      if (literal.kind() == SoqlStatement.Kind.STRING && !field.soapType().equals("xsd:string")
-          && !field.soapType().equals("tns:ID")) {
-        throw new SoapFault("INVALID_FIELD", "value of filter criterion for field '" + field.name() + "' must be of "
-            + "type " + field.soapType().substring(4) + " and should not be enclosed in quotes");
+      for (Literal literal : condition.values()) {
+        if (literal.kind() == SoqlStatement.Kind.STRING && !field.soapType().equals("xsd:string")
+            && !field.soapType().equals("tns:ID")) {
+          throw new SoapFault("INVALID_FIELD", "value of filter criterion for field '" + field.name() + "' must be of "
+              + "type " + field.soapType().substring(4) + " and should not be enclosed in quotes");
+        }
       }
-      resolved.add(new Condition(path, condition.operator(), literal));
+      resolved.add(new Condition(path, condition.operator(), condition.literal(), condition.values()));
     }
     return List.copyOf(resolved);
   }
@@ -301,7 +315,11 @@ final class OrgStore {
   private boolean matches(ObjectDef object, SandboxRecord record, List<Condition> where) {
     for (Condition condition : where) {
       FieldDef field = leaf(object, condition.path());
-      if (!test(field, value(object, record, condition.path()), condition.operator(), condition.literal())) {
+      String actual = value(object, record, condition.path());
+      boolean matched = condition.operator().equals("IN")
+          ? condition.values().stream().anyMatch(literal -> test(field, actual, "=", literal))
+          : test(field, actual, condition.operator(), condition.literal());
+      if (!matched) {
         return false;
       }
     }
@@ -507,7 +525,43 @@ final class OrgStore {
     if (object.field("LastModifiedDate").isPresent()) {
       record.fields.put("LastModifiedDate", SoapXml.dateTime(now));
     }
+    modifiedBy(object, record, INTEGRATION_USER, now);
     return new Saved(record.id, List.of());
+  }
+
+  /**
+   * What Salesforce keeps up by itself when a record is saved by {@code user}: who changed it last, and for a task
+   * whether its status is a closed one ({@code IsClosed}) and since when ({@code CompletedDateTime}, set when it
+   * closes, cleared when it reopens).
+   */
+  void modifiedBy(ObjectDef object, SandboxRecord record, String user, Instant now) {
+    if (object.field("LastModifiedById").isPresent()) {
+      record.fields.put("LastModifiedById", user);
+      record.fields.put("LastModifiedDate", SoapXml.dateTime(now));
+    }
+    if (object.name.equals("Task")) {
+      boolean closed = CLOSED_TASK_STATUSES.contains(record.fields.get("Status"));
+      boolean wasClosed = "true".equals(record.fields.get("IsClosed"));
+      record.fields.put("IsClosed", Boolean.toString(closed));
+      if (closed && !wasClosed) {
+        record.fields.put("CompletedDateTime", SoapXml.dateTime(now));
+      } else if (!closed) {
+        record.fields.remove("CompletedDateTime");
+      }
+    }
+  }
+
+  /** The task statuses marked closed in the org (the default picklist: Completed). */
+  static final java.util.Set<String> CLOSED_TASK_STATUSES = java.util.Set.of("Completed");
+
+  /** A rep working in Salesforce's own pages: sets fields of a record as {@code user}, as the UI would save them. */
+  void saveAs(String type, String id, Map<String, String> values, String user, Instant now) {
+    ObjectDef object = schema.require(type);
+    SandboxRecord record = find(object.name, id).filter(found -> !found.deleted)
+        .orElseThrow(() -> new IllegalArgumentException("no live " + type + " " + id));
+    values.forEach((name, value) -> record.fields.put(object.field(name).orElseThrow().name(), value));
+    record.stamp = now;
+    modifiedBy(object, record, user, now);
   }
 
   private Saved createOne(Input input, Instant now) {
@@ -543,6 +597,7 @@ final class OrgStore {
     }
     record.fields.put("CreatedDate", SoapXml.dateTime(now));
     apply(object, record, input);
+    modifiedBy(object, record, INTEGRATION_USER, now);
     return new Saved(record.id, List.of());
   }
 

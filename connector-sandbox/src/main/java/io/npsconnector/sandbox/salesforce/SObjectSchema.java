@@ -69,7 +69,7 @@ final class SObjectSchema {
           false));
     }
 
-    private ObjectDef add(FieldDef field) {
+    ObjectDef add(FieldDef field) {
       fields.put(field.name().toLowerCase(Locale.ROOT), field);
       return this;
     }
@@ -216,6 +216,20 @@ final class SObjectSchema {
         .picklist("Status", List.of("Not Started", "In Progress", "Completed", "Waiting on someone else",
             "Deferred"), false)
         .externalId("NPS_Key__c", 255, true)
+        .readOnly("IsClosed", "boolean")
+        .readOnly("CompletedDateTime", "datetime")
+        .readOnly("CreatedDate", "datetime")
+        .readOnly("LastModifiedDate", "datetime")
+        .add(new FieldDef("LastModifiedById", "Last Modified By ID", "reference", 18, false, false, false, false,
+            List.of("User"), "LastModifiedBy", List.of(), false))
+        .readOnly("SystemModstamp", "datetime"));
+    // the org's users, for the names behind OwnerId and LastModifiedById (Owner.Name, LastModifiedBy.Name)
+    put(new ObjectDef("User", "Users", "005")
+        .text("FirstName", "string", 40, false)
+        .text("LastName", "string", 80, false)
+        .readOnly("Name", "string")
+        .text("Username", "string", 80, false)
+        .flag("IsActive", false)
         .readOnly("CreatedDate", "datetime")
         .readOnly("SystemModstamp", "datetime"));
     put(new ObjectDef("Opportunity", "Opportunities", "006")

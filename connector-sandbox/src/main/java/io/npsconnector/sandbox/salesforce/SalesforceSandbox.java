@@ -287,6 +287,38 @@ public final class SalesforceSandbox implements AutoCloseable {
     contact.stamp = clock.instant();
   }
 
+  /**
+   * A rep completes a task in Salesforce at the clock's now: {@code Status} Completed, saved as that user, so
+   * that {@code IsClosed}, {@code CompletedDateTime} and {@code LastModifiedById} are set as Salesforce sets them.
+   *
+   * @param userId one of {@link #users()}
+   */
+  public synchronized void completeTaskNow(String taskId, String userId) {
+    saveTaskAs(taskId, Map.of("Status", "Completed"), userId);
+  }
+
+  /** A rep sets a task's status (a picklist value such as {@code In Progress}) at the clock's now, as that user. */
+  public synchronized void saveTaskAs(String taskId, Map<String, String> values, String userId) {
+    if (store.find("User", userId).isEmpty()) {
+      throw new IllegalArgumentException("no user " + userId + "; the org's users are " + users().keySet());
+    }
+    store.saveAs("Task", taskId, values, userId, clock.instant());
+  }
+
+  /** A rep deletes a task at the clock's now (into the recycle bin: {@code queryAll} returns it with IsDeleted). */
+  public synchronized void deleteTaskNow(String id) {
+    SandboxRecord task = store.find("Task", id).orElseThrow(() -> new IllegalArgumentException("no task " + id));
+    task.deleted = true;
+    task.stamp = clock.instant();
+  }
+
+  /** The org's users by id, with their names (the integration user first, then the reps who own records). */
+  public synchronized Map<String, String> users() {
+    Map<String, String> users = new LinkedHashMap<>();
+    store.all("User").forEach(user -> users.put(user.id, user.get("Name")));
+    return users;
+  }
+
   /** Forgets every open query cursor, as Salesforce does after two days ({@code INVALID_QUERY_LOCATOR}). */
   public synchronized void expireQueryLocators() {
     store.expireCursors();

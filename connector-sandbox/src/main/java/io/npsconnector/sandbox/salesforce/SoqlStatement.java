@@ -7,7 +7,7 @@ import java.util.OptionalInt;
 /**
  * A parsed SOQL statement of the subset the sandbox answers: {@code SELECT} field paths (relationship paths
  * such as {@code Account.Industry} included) and parent-to-child sub-queries, {@code FROM} one object,
- * {@code WHERE} comparisons ({@code = != < <= > >=}) joined by {@code AND} with string, boolean, null,
+ * {@code WHERE} comparisons ({@code = != < <= > >=}, {@code IN (...)} lists) joined by {@code AND} with string, boolean, null,
  * number, date and dateTime literals, {@code ORDER BY} with {@code ASC}/{@code DESC}, and {@code LIMIT}.
  * Anything else is a {@code MALFORMED_QUERY}, as Salesforce would answer for a statement it cannot parse.
  */
@@ -21,7 +21,12 @@ final class SoqlStatement {
     }
   }
 
-  record Condition(String path, String operator, Literal literal) {}
+  /** A comparison; for {@code IN}, {@code values} holds the list and {@code literal} its first value. */
+  record Condition(String path, String operator, Literal literal, List<Literal> values) {
+    Condition(String path, String operator, Literal literal) {
+      this(path, operator, literal, List.of(literal));
+    }
+  }
 
   record Order(String path, boolean descending) {}
 
@@ -47,7 +52,13 @@ final class SoqlStatement {
     this.limit = limit;
   }
 
+  /** Salesforce's limit on the length of a statement. */
+  static final int MAX_LENGTH = 100_000;
+
   static SoqlStatement parse(String text) {
+    if (text.length() > MAX_LENGTH) {
+      throw new SoapFault("MALFORMED_QUERY", "SOQL statements cannot be longer than " + MAX_LENGTH + " characters.");
+    }
     Parser parser = new Parser(text, tokens(text));
     SoqlStatement statement = parser.statement();
     if (!parser.atEnd()) {
@@ -198,6 +209,10 @@ final class SoqlStatement {
       }
       do {
         String path = name();
+        if (keyword("IN")) {
+          conditions.add(in(path));
+          continue;
+        }
         Token operator = peek();
         if (atEnd() || !List.of("=", "!=", "<>", "<", "<=", ">", ">=").contains(operator.text()) || operator.string()) {
           throw SoapFault.malformed(text, "unexpected token: '" + operator + "'");
@@ -215,6 +230,22 @@ final class SoqlStatement {
         throw SoapFault.malformed(text, "the sandbox answers AND-ed conditions only, got '" + peek() + "'");
       }
       return List.copyOf(conditions);
+    }
+
+    /** {@code IN ('a', 'b')}: a parenthesised, comma-separated list of literals, at least one. */
+    private Condition in(String path) {
+      expect("(");
+      List<Literal> values = new ArrayList<>();
+      do {
+        Token value = peek();
+        if (atEnd() || (!value.string() && "(),".contains(value.text()))) {
+          throw SoapFault.malformed(text, "unexpected token: '" + value + "'");
+        }
+        position++;
+        values.add(new Literal(value.string() ? Kind.STRING : Kind.WORD, value.text()));
+      } while (keyword(","));
+      expect(")");
+      return new Condition(path, "IN", values.get(0), List.copyOf(values));
     }
 
     private List<Order> orderBy() {

@@ -346,6 +346,101 @@ class HubSpotSandboxTest {
   }
 
   @Test
+  void followUpTasksAreReadBackOpenCompletedByTheirOwnersUserOrDeletedInBatchReadsOfAHundred() throws Exception {
+    OffsetClock time = new OffsetClock();
+    HubSpotSandbox sandbox = HubSpotSandbox.seeded(13, 30, time);
+    open.add(sandbox);
+    sandbox.start();
+    CrmAdapter adapter = adapter(sandbox, sandbox.token(), time);
+    adapter.installFields();
+    List<String> contacts = sandbox.ids("contacts");
+    List<WriteRequest> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      tasks.add(new WriteRequest.FollowUpTask("task:" + i, contacts.get(i), Optional.of("61200453"), "Call back",
+          "NPS 2 (detractor)", LocalDate.of(2026, 3, 4), "high"));
+    }
+    List<String> ids = adapter.write(tasks).stream().map(result -> result.crmRecordId().orElseThrow()).toList();
+    time.skip(Duration.ofHours(3));
+    Instant completed = time.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    sandbox.completeTaskNow(ids.get(0), "61200453");
+    sandbox.saveTaskAs(ids.get(1), Map.of("hs_task_status", "IN_PROGRESS"), "61200454");
+    sandbox.deleteTaskNow(ids.get(2));
+    sandbox.resetCalls();
+
+    io.npsconnector.core.spi.TaskStates read = adapter.readTasks(ids);
+
+    assertThat(read.apiCalls()).isEqualTo(1);
+    assertThat(sandbox.calls()).isEqualTo(Map.of("batch read tasks", 1));
+    io.npsconnector.core.spi.TaskState done = read.states().get(0);
+    assertThat(done.status()).isEqualTo(io.npsconnector.core.spi.TaskState.Status.COMPLETED);
+    assertThat(done.completedAt()).hasValueSatisfying(at -> assertThat(at).isBetween(completed,
+        completed.plusSeconds(1)));
+    assertThat(done.completedBy()).contains(new io.npsconnector.core.spi.TaskState.User(
+        HubSpotSandbox.userIdOf("61200453"), Optional.empty()));
+    assertThat(done.owner().map(io.npsconnector.core.spi.TaskState.User::id)).contains("61200453");
+    assertThat(done.dueDate()).contains(LocalDate.of(2026, 3, 4));
+    io.npsconnector.core.spi.TaskState working = read.states().get(1);
+    assertThat(working.status()).isEqualTo(io.npsconnector.core.spi.TaskState.Status.OPEN);
+    assertThat(working.crmStatus()).contains("IN_PROGRESS");
+    assertThat(working.completedAt()).isEmpty();
+    assertThat(read.states().get(2)).isEqualTo(io.npsconnector.core.spi.TaskState.deleted(ids.get(2)));
+
+    // more than HubSpot's 100 ids: several batch reads; the sandbox refuses a batch of 101 as HubSpot does
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      many.add(ids.get(i % 2));
+    }
+    many.addAll(java.util.stream.IntStream.range(0, 150).mapToObj(i -> Long.toString(90_000_000L + i)).toList());
+    sandbox.resetCalls();
+    assertThat(adapter.readTasks(many.subList(248, 400)).apiCalls()).as("152 distinct-ish ids in calls of 100")
+        .isEqualTo(2);
+    HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(sandbox.url() + "/crm/v3/objects/tasks/batch/read"))
+        .header("Authorization", "Bearer " + sandbox.token()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [" + String.join(",",
+            java.util.Collections.nCopies(101, "{\"id\": \"" + ids.get(0) + "\"}")) + "], \"properties\": "
+            + "[\"hs_task_status\", \"no_such_property\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(refused.body()).path("category").asText()).isEqualTo("VALIDATION_ERROR");
+  }
+
+  @Test
+  void aTaskCompletedThroughTheApiGetsItsCompletionDateWithoutAUserAndReopeningClearsIt() throws Exception {
+    HubSpotSandbox sandbox = sandbox(14, 10);
+    CrmAdapter adapter = adapter(sandbox, sandbox.token());
+    adapter.installFields();
+    String id = adapter.write(List.of(new WriteRequest.FollowUpTask("task:1", sandbox.ids("contacts").get(0),
+        Optional.of("61200451"), "Call back", "", LocalDate.of(2026, 3, 4), "high"))).get(0).crmRecordId()
+        .orElseThrow();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> patched = http.send(HttpRequest.newBuilder(URI.create(sandbox.url()
+            + "/crm/v3/objects/tasks/" + id)).header("Authorization", "Bearer " + sandbox.token())
+        .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
+            "{\"properties\": {\"hs_task_status\": \"COMPLETED\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(patched.statusCode()).isEqualTo(200);
+    assertThat(sandbox.object("tasks", id)).containsKey("hs_task_completion_date")
+        .doesNotContainKey("hs_updated_by_user_id");
+    HttpResponse<String> readOnly = http.send(HttpRequest.newBuilder(URI.create(sandbox.url()
+            + "/crm/v3/objects/tasks/" + id)).header("Authorization", "Bearer " + sandbox.token())
+        .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
+            "{\"properties\": {\"hs_task_completion_date\": \"2026-03-03T10:00:00Z\"}}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(readOnly.statusCode()).isEqualTo(400);
+    assertThat(readOnly.body()).contains("READ_ONLY_VALUE");
+
+    adapter.write(List.of(new WriteRequest.FollowUpTask("task:1", sandbox.ids("contacts").get(0),
+        Optional.of("61200451"), "Call back", "again", LocalDate.of(2026, 3, 6), "high", false,
+        io.npsconnector.core.spi.PriorWrite.written(id))));
+    assertThat(sandbox.object("tasks", id)).containsEntry("hs_task_status", "NOT_STARTED")
+        .doesNotContainKey("hs_task_completion_date");
+    HttpResponse<String> gone = http.send(HttpRequest.newBuilder(URI.create(sandbox.url()
+        + "/crm/v3/objects/tasks/90000001")).header("Authorization", "Bearer " + sandbox.token())
+        .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
+            "{\"properties\": {\"hs_task_status\": \"COMPLETED\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(gone.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void writeBacksLandInTheSandbox() {
     HubSpotSandbox sandbox = sandbox(11, 40);
     CrmAdapter adapter = adapter(sandbox, sandbox.token());

@@ -371,6 +371,71 @@ class SalesforceSandboxTest {
   }
 
   @Test
+  void followUpTasksAreReadBackOpenCompletedByTheirUserWithNamesOrDeleted() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(9, 10, clock));
+    CrmAdapter adapter = adapter(sandbox);
+    List<String> contacts = sandbox.contactIds();
+    List<WriteRequest> tasks = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      tasks.add(new WriteRequest.FollowUpTask("task:" + i, contacts.get(i), Optional.of("005000000000002AAA"),
+          "Call back", "NPS 2 (detractor)", java.time.LocalDate.of(2026, 3, 4), "high"));
+    }
+    List<String> ids = adapter.write(tasks).stream().map(result -> result.crmRecordId().orElseThrow()).toList();
+    java.time.Instant before = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    sandbox.completeTaskNow(ids.get(0), "005000000000003AAA");
+    sandbox.saveTaskAs(ids.get(1), Map.of("Status", "In Progress"), "005000000000002AAA");
+    sandbox.deleteTaskNow(ids.get(2));
+    sandbox.resetCalls();
+
+    io.npsconnector.core.spi.TaskStates read = adapter.readTasks(List.of(ids.get(0), ids.get(1), ids.get(2),
+        "00T000000009999AAA"));
+
+    assertThat(read.apiCalls()).isEqualTo(1);
+    assertThat(sandbox.totalCalls()).isEqualTo(1);
+    assertThat(sandbox.calls()).containsEntry("queryAll", 1);
+    assertThat(sandbox.soql()).last().asString().startsWith("SELECT Id, IsDeleted, Status, IsClosed, "
+        + "CompletedDateTime, OwnerId, Owner.Name, ActivityDate, LastModifiedDate, LastModifiedById, "
+        + "LastModifiedBy.Name FROM Task WHERE Id IN ('" + ids.get(0) + "','");
+    io.npsconnector.core.spi.TaskState done = read.states().get(0);
+    assertThat(done.status()).isEqualTo(io.npsconnector.core.spi.TaskState.Status.COMPLETED);
+    assertThat(done.crmStatus()).contains("Completed");
+    assertThat(done.completedAt()).hasValueSatisfying(at -> assertThat(at).isAfterOrEqualTo(before));
+    assertThat(done.completedBy()).contains(new io.npsconnector.core.spi.TaskState.User("005000000000003AAA",
+        Optional.of(sandbox.users().get("005000000000003AAA"))));
+    assertThat(done.owner()).contains(new io.npsconnector.core.spi.TaskState.User("005000000000002AAA",
+        Optional.of(sandbox.users().get("005000000000002AAA"))));
+    assertThat(done.dueDate()).contains(java.time.LocalDate.of(2026, 3, 4));
+    io.npsconnector.core.spi.TaskState working = read.states().get(1);
+    assertThat(working.status()).isEqualTo(io.npsconnector.core.spi.TaskState.Status.OPEN);
+    assertThat(working.crmStatus()).contains("In Progress");
+    assertThat(working.completedBy()).isEmpty();
+    assertThat(read.states().get(2).status()).as("in the recycle bin").isEqualTo(
+        io.npsconnector.core.spi.TaskState.Status.DELETED);
+    assertThat(read.states().get(3).status()).as("never there").isEqualTo(
+        io.npsconnector.core.spi.TaskState.Status.DELETED);
+    assertThat(sandbox.tasks().get(0)).containsEntry("IsClosed", "true").containsEntry("LastModifiedById",
+        "005000000000003AAA");
+  }
+
+  @Test
+  void aStatementLongerThanSalesforcesLimitIsAMalformedQueryAndInListsWork() throws Exception {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
+    String ids = String.join(",", java.util.Collections.nCopies(4_800, "'003000000000001AAA'"));
+
+    java.net.http.HttpResponse<String> tooLong = soap(sandbox, sandbox.staticToken(),
+        "<query xmlns=\"urn:partner.soap.sforce.com\"><queryString>SELECT Id FROM Contact WHERE Id IN (" + ids
+            + ")</queryString></query>");
+    java.net.http.HttpResponse<String> in = soap(sandbox, sandbox.staticToken(),
+        "<query xmlns=\"urn:partner.soap.sforce.com\"><queryString>SELECT Id, Name FROM Contact WHERE Id IN ('"
+            + sandbox.contactIds().get(0) + "', '" + sandbox.contactIds().get(1) + "')</queryString></query>");
+
+    assertThat(tooLong.statusCode()).isEqualTo(500);
+    assertThat(tooLong.body()).contains("<faultcode>sf:MALFORMED_QUERY</faultcode>").contains("100000");
+    assertThat(in.statusCode()).isEqualTo(200);
+    assertThat(in.body()).contains("<size>2</size>");
+  }
+
+  @Test
   void aCallOfMoreThanTwoHundredRecordsIsRefusedAsAWhole() throws Exception {
     SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(5, 10, clock));
     StringBuilder records = new StringBuilder();

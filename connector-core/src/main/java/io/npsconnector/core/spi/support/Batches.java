@@ -19,4 +19,17 @@ public final class Batches {
           + requests.size());
     }
   }
+
+  /**
+   * Refuses more task ids than the adapter's {@link CrmAdapter#maxTaskRead()}, before any CRM call.
+   *
+   * @throws IllegalArgumentException naming the connection and both sizes
+   * @since 0.3
+   */
+  public static void requireAtMostTasks(String connection, List<String> crmTaskIds, int max) {
+    if (crmTaskIds.size() > max) {
+      throw new IllegalArgumentException(connection + ": readTasks takes at most " + max + " ids a call, got "
+          + crmTaskIds.size());
+    }
+  }
 }
