@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param invitationExpiry invitations (and their survey links) expire this long after sending
  * @param templates by name; always contains the built-in {@code standard}
  * @param scheduler how the instances sharing the store split the work and take over from a dead one
+ * @param alerts where answers that need attention are announced (Slack, Teams, the owner's mail)
  */
 public record NpsConfig(
     String company,
@@ -32,7 +33,8 @@ public record NpsConfig(
     Duration invitationExpiry,
     WritebackConfig writeback,
     Map<String, TemplateConfig> templates,
-    SchedulerConfig scheduler) {
+    SchedulerConfig scheduler,
+    AlertsConfig alerts) {
 
   public static final Duration DEFAULT_INVITATION_EXPIRY = Duration.ofDays(14);
 
@@ -40,6 +42,15 @@ public record NpsConfig(
     connections = List.copyOf(connections);
     triggers = List.copyOf(triggers);
     templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
+  }
+
+  /** A configuration without alerts. */
+  public NpsConfig(String company, StoreConfig store, ServerConfig server, List<ConnectionConfig> connections,
+      Optional<EmailChannelConfig> email, Optional<WebhookChannelConfig> webhook, List<TriggerConfig> triggers,
+      FatigueConfig fatigue, SendWindowConfig sendWindow, Optional<Duration> reminderAfter, Duration invitationExpiry,
+      WritebackConfig writeback, Map<String, TemplateConfig> templates, SchedulerConfig scheduler) {
+    this(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow, reminderAfter,
+        invitationExpiry, writeback, templates, scheduler, AlertsConfig.NONE);
   }
 
   public Optional<ConnectionConfig> connection(String name) {
@@ -107,9 +118,12 @@ public record NpsConfig(
       }
       triggers.add(trigger);
     }
+    AlertsConfig alerts = root.has("alerts")
+        ? AlertsConfig.read(root.section("alerts"), byName.keySet(), triggerNames.keySet(), email.isPresent())
+        : AlertsConfig.NONE;
     root.finish();
     return new NpsConfig(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow,
-        reminder, expiry, writeback, templates, scheduler);
+        reminder, expiry, writeback, templates, scheduler, alerts);
   }
 
   /** {@code reminder: off}, or {@code reminder: {after: 3d}}; the reminder must come before expiry. */

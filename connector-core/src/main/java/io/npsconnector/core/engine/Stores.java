@@ -1,6 +1,7 @@
 package io.npsconnector.core.engine;
 
 import io.npsconnector.core.store.AccountRollupRepository;
+import io.npsconnector.core.store.AlertRepository;
 import io.npsconnector.core.store.AnswerRepository;
 import io.npsconnector.core.store.ConnectionStateRepository;
 import io.npsconnector.core.store.ContactRepository;
@@ -19,13 +20,15 @@ import org.jdbi.v3.core.Jdbi;
 record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, CursorRepository cursors,
     InvitationRepository invitations, DecisionRepository decisions, AnswerRepository answers,
     WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates,
-    AccountRollupRepository rollups, TriggerPauseRepository triggerPauses, LastSyncRepository lastSyncs) {
+    AccountRollupRepository rollups, TriggerPauseRepository triggerPauses, LastSyncRepository lastSyncs,
+    AlertRepository alerts) {
 
   static Stores of(Database database) {
     Jdbi jdbi = database.jdbi();
     return new Stores(jdbi, new ContactRepository(jdbi), new EventRepository(jdbi), new CursorRepository(jdbi),
         new InvitationRepository(jdbi), new DecisionRepository(jdbi), new AnswerRepository(jdbi),
         new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi),
-        new AccountRollupRepository(jdbi), new TriggerPauseRepository(jdbi), new LastSyncRepository(jdbi));
+        new AccountRollupRepository(jdbi), new TriggerPauseRepository(jdbi), new LastSyncRepository(jdbi),
+        new AlertRepository(jdbi));
   }
 }

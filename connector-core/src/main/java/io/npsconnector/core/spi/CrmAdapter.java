@@ -75,6 +75,29 @@ public interface CrmAdapter extends AutoCloseable {
     return false;
   }
 
+  /**
+   * The address of a record in the CRM's own user interface, for links in alerts and pages; empty when the adapter
+   * cannot tell (it answers from what it already knows, without a call).
+   *
+   * @param objectType {@code contact} or {@code account}
+   * @param crmId the record's id in this connection
+   * @since 0.3
+   */
+  default java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The e-mail address of the CRM user with this id (a contact's owner), for alerts to the owner; empty when the
+   * CRM has no such user or no address for it. May call the CRM (adapters cache the answer).
+   *
+   * @throws CrmException when the CRM could not be asked
+   * @since 0.3
+   */
+  default java.util.Optional<String> ownerEmail(String ownerId) {
+    return java.util.Optional.empty();
+  }
+
   /** Releases connections; never throws. */
   @Override
   void close();

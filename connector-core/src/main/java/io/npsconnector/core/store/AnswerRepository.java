@@ -37,6 +37,15 @@ public final class AnswerRepository {
         .bind("invitationId", invitationId).mapTo(Long.class).one();
   }
 
+  public Optional<Answer> find(long answerId) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
+            + "updated_at FROM answers WHERE id = :id")
+        .bind("id", answerId).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
+            rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")),
+            rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("updated_at").toInstant()))
+        .findOne());
+  }
+
   public Optional<Answer> forInvitation(long invitationId) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
             + "updated_at FROM answers WHERE invitation_id = :id")
