@@ -224,6 +224,11 @@ public final class Dashboard {
             + overall.passives() + " passives · " + overall.detractors() + " detractors"),
         new DashboardView.Tile("Response rate", sent == 0 ? "—" : String.format(Locale.ROOT, "%.0f %%",
             100.0 * overall.n() / sent), overall.n() + " of " + sent + " sent"));
+    if (!config.alerts().destinations().isEmpty()) {
+      tiles = java.util.stream.Stream.concat(tiles.stream(), java.util.stream.Stream.of(new DashboardView.Tile(
+          "Alerts sent", Integer.toString(engine.alertsSentSince(now.minus(WINDOW))), "last 365 days, to "
+              + String.join(", ", config.alerts().destinations().stream().map(d -> d.kind().key()).toList())))).toList();
+    }
     List<DashboardView.Breakdown> breakdowns = new ArrayList<>(List.of(
         breakdown("By trigger", answers, AnswerRow::trigger),
         breakdown("By channel", answers, AnswerRow::channel),

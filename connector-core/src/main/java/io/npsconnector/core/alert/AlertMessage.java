@@ -9,7 +9,7 @@ import java.util.Optional;
  * What an alert says about one answer. Every text is as the respondent or the CRM wrote it: each destination escapes
  * it for its own format.
  *
- * @param key the alert's idempotency key, {@code alert:ANSWER:DESTINATION}, the same on every attempt
+ * @param key the alert's idempotency key, {@code alert-ANSWER-DESTINATION}, the same on every attempt
  * @param category {@code detractor}, {@code passive} or {@code promoter}
  * @param ownerEmail the e-mail address of the contact's owner, where the CRM names one
  * @param crmUrl the contact's record in the CRM, where the adapter can link it

@@ -168,7 +168,7 @@ final class AlertService {
     Optional<String> ownerEmail = destination.needsOwnerEmail() && contact.ownerId().isPresent() && adapter.isPresent()
         ? adapter.get().ownerEmail(contact.ownerId().get()) : Optional.empty();
     Optional<URI> crmUrl = adapter.flatMap(crm -> crm.recordUrl("contact", contact.crmId()));
-    return new AlertMessage("alert:" + alert.answerId() + ":" + alert.destination(), company, alert.connection(),
+    return new AlertMessage("alert-" + alert.answerId() + "-" + alert.destination(), company, alert.connection(),
         invitation.trigger(), answer.score(), Score.of(answer.score()).category().id(), answer.comment(),
         contact.displayName(), contact.email(), contact.accountName(), ownerEmail, crmUrl, dashboardUrl,
         answer.updatedAt());
