@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 /**
  * Everything the store knows about one contact, in time order: events seen, trigger decisions with
- * their rules and reasons, invitations and each state they went through, answers, write-backs.
+ * their rules and reasons, invitations and each state they went through, answers, write-backs, alerts.
  */
 public final class Explainer {
   private final Stores stores;
@@ -55,6 +55,9 @@ public final class Explainer {
     for (WritebackRepository.Item item : stores.writebacks().forContact(connection, contactId)) {
       entries.add(new Entry(item.updatedAt(), "write-back", writeback(item)));
     }
+    for (io.npsconnector.core.store.AlertRepository.Alert alert : stores.alerts().forContact(connection, contactId)) {
+      entries.add(new Entry(alert.sentAt().orElse(alert.createdAt()), "alert", alert(alert)));
+    }
     entries.sort(Comparator.comparing(Entry::at));
     return new Explanation(contact, entries);
   }
@@ -77,6 +80,20 @@ public final class Explainer {
       case "FAILED" -> what + " FAILED after " + attempts + ", not retried" + error;
       default -> what + (item.attempts() == 0 ? " waiting for the next write-back"
           : " waiting after " + attempts + ", next try at " + item.nextAttemptAt() + error);
+    };
+  }
+
+  /** The alert of an answer to one destination: sent (to whom), waiting, or given up with the reason. */
+  private static String alert(io.npsconnector.core.store.AlertRepository.Alert alert) {
+    String what = "alert to " + alert.destination() + " about answer " + alert.answerId();
+    String error = alert.lastError().map(e -> ": " + e).orElse("");
+    return switch (alert.state()) {
+      case SENT -> what + " sent" + alert.recipient().map(to -> " to " + to).orElse("")
+          + (alert.attempts() > 1 ? " after " + alert.attempts() + " attempts" : "");
+      case FAILED -> what + " FAILED after " + alert.attempts() + " attempt" + (alert.attempts() == 1 ? "" : "s")
+          + error;
+      case PENDING -> what + " waiting" + (alert.attempts() == 0 ? "" : " after " + alert.attempts()
+          + " attempt" + (alert.attempts() == 1 ? "" : "s") + ", next try at " + alert.nextAttemptAt() + error);
     };
   }
 

@@ -191,6 +191,10 @@ abstract class AlertContract {
     assertThat(alert(answer, "slack").sentAt()).contains(T0);
     assertThat(alert(answer, "owner-mail").recipient()).contains("owner-1@acme.example");
     assertThat(engine.alertsSentSince(T0)).isEqualTo(3);
+    assertThat(new Explainer(database).explain(CRM, "c1").entries()).filteredOn(entry -> entry.kind().equals("alert"))
+        .extracting(Explainer.Entry::text).containsExactlyInAnyOrder(
+            "alert to slack about answer " + answer + " sent", "alert to teams about answer " + answer + " sent",
+            "alert to owner-mail about answer " + answer + " sent to owner-1@acme.example");
   }
 
   @Test
@@ -308,6 +312,9 @@ abstract class AlertContract {
     assertThat(slack.attempts()).isEqualTo(2);
     assertThat(slack.lastError()).contains("Slack webhook (127.0.0.1) answered HTTP 503 (given up after 2 attempts)");
     hooks.verify(2, postRequestedFor(urlEqualTo(SLACK_PATH)));
+    assertThat(new Explainer(database).explain(CRM, "c2").entries()).extracting(Explainer.Entry::text).contains(
+        "alert to slack about answer " + answer + " FAILED after 2 attempts: Slack webhook (127.0.0.1) answered "
+            + "HTTP 503 (given up after 2 attempts)");
     hooks.verify(1, postRequestedFor(urlEqualTo(TEAMS_PATH)));
     assertThat(new AlertRepository(database.jdbi()).countByDestinationAndState())
         .containsEntry("slack|FAILED", 1).containsEntry("teams|FAILED", 1);
