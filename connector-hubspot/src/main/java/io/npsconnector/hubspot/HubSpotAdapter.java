@@ -57,6 +57,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
   private final Clock clock;
   private final OncePer pauseWarning;
   private final HubSpotRequestSignature signature;
+  private final HubSpotOwners owners;
 
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
     this(client, tokens, connection, context, HubSpotReader.PAGE);
@@ -83,6 +84,13 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
     this.installer = installer;
     this.check = new HubSpotCheck(client, connection, tokens, installer, context.writeback());
     this.signature = HubSpotRequestSignature.of(settings, context.clock());
+    this.owners = new HubSpotOwners(client, context.clock());
+  }
+
+  /** The owner's e-mail from HubSpot's owners API (cached for an hour); empty for an owner HubSpot does not know. */
+  @Override
+  public Optional<String> ownerEmail(String ownerId) {
+    return owners.email(ownerId);
   }
 
   /** A request HubSpot signed for this connection's app: the NPS card calling the read API. */

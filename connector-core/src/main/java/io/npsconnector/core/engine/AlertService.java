@@ -140,7 +140,7 @@ final class AlertService {
       return failed(alert, e.getMessage(), e.retriable(), e.retryAfter());
     } catch (CrmException e) {
       return failed(alert, "looking up the contact's owner in the CRM failed: " + e.getMessage(),
-          !(e instanceof CrmException.Data), Optional.empty());
+          e instanceof CrmException.Retriable, Optional.empty());
     }
   }
 
