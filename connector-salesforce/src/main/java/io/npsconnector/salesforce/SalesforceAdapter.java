@@ -43,6 +43,7 @@ public final class SalesforceAdapter implements CrmAdapter {
   private final String connection;
   private final OncePer pauseWarning;
   private final Runnable release;
+  private final io.npsconnector.salesforce.read.SalesforceOwners owners;
 
   /** @param release frees what the adapter owns (its OkHttp client), once, on {@link #close()} */
   SalesforceAdapter(SalesforceSession session, ConnectionConfig connection, AdapterContext context,
@@ -55,6 +56,31 @@ public final class SalesforceAdapter implements CrmAdapter {
     this.writer = new SalesforceWriter(session, context.writeback(), connection.timeZone(), pause,
         connection.fieldMapping().getOrDefault("email-opt-out", "HasOptedOutOfEmail"));
     this.fields = new SalesforceFields(session, connection, context.writeback());
+    this.owners = new io.npsconnector.salesforce.read.SalesforceOwners(session, context.clock());
+  }
+
+  /** The contact owner's {@code User.Email} (one query per owner, cached for an hour). */
+  @Override
+  public java.util.Optional<String> ownerEmail(String ownerId) {
+    return owners.email(ownerId);
+  }
+
+  /**
+   * The record in Lightning Experience on the org's own domain ({@code INSTANCE/lightning/r/Contact/ID/view}, also
+   * {@code Account}); the instance comes from the session's token.
+   */
+  @Override
+  public java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
+    String object = switch (objectType) {
+      case "contact" -> "Contact";
+      case "account" -> "Account";
+      default -> "";
+    };
+    if (object.isEmpty() || !crmId.matches("[A-Za-z0-9]{15}([A-Za-z0-9]{3})?")) {
+      return java.util.Optional.empty();
+    }
+    String instance = session.token().instanceUrl().toString().replaceAll("/+$", "");
+    return java.util.Optional.of(java.net.URI.create(instance + "/lightning/r/" + object + "/" + crmId + "/view"));
   }
 
   @Override
