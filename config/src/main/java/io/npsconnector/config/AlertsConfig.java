@@ -127,25 +127,23 @@ public record AlertsConfig(List<Destination> destinations, int maxAttempts) {
     }
     When when = section.oneOf("when", "answer selection", List.of("detractors", "detractors-and-comments", "all"))
         .map(key -> When.valueOf(key.toUpperCase(Locale.ROOT).replace('-', '_'))).orElse(When.DETRACTORS);
-    List<String> onlyConnections = section.texts("connections");
-    for (int i = 0; i < onlyConnections.size(); i++) {
-      String name = onlyConnections.get(i);
-      if (!connections.contains(name)) {
-        section.problemAtItem("connections", i, "no connection is named '" + name + "'"
-            + Suggestions.didYouMean(name, connections));
-      }
-    }
-    List<String> onlyTriggers = section.texts("triggers");
-    for (int i = 0; i < onlyTriggers.size(); i++) {
-      String name = onlyTriggers.get(i);
-      if (!triggers.contains(name)) {
-        section.problemAtItem("triggers", i, "no trigger is named '" + name + "'"
-            + Suggestions.didYouMean(name, triggers));
-      }
-    }
+    List<String> onlyConnections = names(section, "connections", "connection", connections);
+    List<String> onlyTriggers = names(section, "triggers", "trigger", triggers);
     Duration minInterval = section.duration("min-interval", Duration.ZERO).orElse(DEFAULT_MIN_INTERVAL);
     section.finish();
     return new Destination(kind, url, fallback, when, onlyConnections, onlyTriggers, minInterval);
+  }
+
+  /** The list of names at {@code key}, each of which must be one of {@code known}. */
+  private static List<String> names(Section section, String key, String what, Set<String> known) {
+    List<String> names = section.texts(key);
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (!known.contains(name)) {
+        section.problemAtItem(key, i, "no " + what + " is named '" + name + "'" + Suggestions.didYouMean(name, known));
+      }
+    }
+    return names;
   }
 
   /**

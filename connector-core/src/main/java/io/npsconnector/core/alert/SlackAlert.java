@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * Posts alerts to a Slack incoming webhook: a {@code text} (the notification's fallback) and Block Kit
@@ -15,30 +14,18 @@ import java.util.Optional;
  * as {@code &amp;}, {@code &lt;}, {@code &gt;}), so a comment can neither mention a channel nor make a link; the
  * markup around the values (bold, the quote, the links) is the destination's own.
  */
-public final class SlackAlert implements AlertDestination {
+public final class SlackAlert extends WebhookAlert {
   /** Slack's limit on a section's text is 3,000 characters; the comment is cut below it. */
   static final int MAX_COMMENT = 2_900;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final WebhookPost post;
-
-  public SlackAlert(URI webhookUrl, Clock clock) {
-    this(webhookUrl, WebhookPost.client(), clock);
-  }
-
   SlackAlert(URI webhookUrl, HttpClient http, Clock clock) {
-    this.post = new WebhookPost("Slack", webhookUrl, http, clock);
+    super("slack", "Slack", webhookUrl, http, clock);
   }
 
   @Override
-  public String key() {
-    return "slack";
-  }
-
-  @Override
-  public Optional<String> send(AlertMessage message) {
-    post.post(body(message));
-    return Optional.empty();
+  String json(AlertMessage message) {
+    return body(message);
   }
 
   /** The JSON Slack gets. */

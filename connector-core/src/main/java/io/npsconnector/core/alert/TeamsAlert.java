@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * Posts alerts to a Microsoft Teams incoming webhook (a Workflows "post to a channel when a webhook request is
@@ -15,30 +14,18 @@ import java.util.Optional;
  * {@code TextRun}s of {@code RichTextBlock}s, which Teams shows as plain text (no Markdown), so a comment shows as
  * typed; the links are {@code Action.OpenUrl} buttons.
  */
-public final class TeamsAlert implements AlertDestination {
+public final class TeamsAlert extends WebhookAlert {
   static final String CARD_TYPE = "application/vnd.microsoft.card.adaptive";
   static final String CARD_VERSION = "1.4";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final WebhookPost post;
-
-  public TeamsAlert(URI webhookUrl, Clock clock) {
-    this(webhookUrl, WebhookPost.client(), clock);
-  }
-
   TeamsAlert(URI webhookUrl, HttpClient http, Clock clock) {
-    this.post = new WebhookPost("Teams", webhookUrl, http, clock);
+    super("teams", "Teams", webhookUrl, http, clock);
   }
 
   @Override
-  public String key() {
-    return "teams";
-  }
-
-  @Override
-  public Optional<String> send(AlertMessage message) {
-    post.post(body(message));
-    return Optional.empty();
+  String json(AlertMessage message) {
+    return body(message);
   }
 
   /** The JSON Teams gets. */

@@ -38,18 +38,18 @@ public final class AnswerRepository {
   }
 
   public Optional<Answer> find(long answerId) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
-            + "updated_at FROM answers WHERE id = :id")
-        .bind("id", answerId).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
-            rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")),
-            rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("updated_at").toInstant()))
-        .findOne());
+    return findBy("id", answerId);
   }
 
   public Optional<Answer> forInvitation(long invitationId) {
+    return findBy("invitation_id", invitationId);
+  }
+
+  /** The answer whose {@code column} ({@code id} or {@code invitation_id}, never input) is {@code value}. */
+  private Optional<Answer> findBy(String column, long value) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
-            + "updated_at FROM answers WHERE invitation_id = :id")
-        .bind("id", invitationId).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
+            + "updated_at FROM answers WHERE " + column + " = :value")
+        .bind("value", value).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
             rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")),
             rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("updated_at").toInstant()))
         .findOne());

@@ -259,14 +259,7 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
       message.setSubject(alert.subject(), UTF_8);
       message.setSentDate(Date.from(clock.instant()));
       message.setHeader("Auto-Submitted", "auto-generated");
-      MimeBodyPart text = new MimeBodyPart();
-      text.setText(alert.text(), UTF_8, "plain");
-      MimeBodyPart html = new MimeBodyPart();
-      html.setText(alert.html(), UTF_8, "html");
-      MimeMultipart alternative = new MimeMultipart("alternative");
-      alternative.addBodyPart(text);
-      alternative.addBodyPart(html);
-      message.setContent(alternative);
+      message.setContent(alternative(alert.text(), alert.html()));
       message.saveChanges();
     } catch (MessagingException e) {
       throw new io.npsconnector.core.alert.AlertException(what + ": could not build the e-mail: "
@@ -303,16 +296,21 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
     message.setHeader(LIST_UNSUBSCRIBE, "<" + content.unsubscribe() + ">");
     message.setHeader(LIST_UNSUBSCRIBE_POST, ONE_CLICK);
 
+    message.setContent(alternative(content.text(), content.html()));
+    message.saveChanges();
+    return message;
+  }
+
+  /** A plain-text part and an HTML part of the same content, in UTF-8. */
+  private static MimeMultipart alternative(String plain, String markup) throws MessagingException {
     MimeBodyPart text = new MimeBodyPart();
-    text.setText(content.text(), UTF_8, "plain");
+    text.setText(plain, UTF_8, "plain");
     MimeBodyPart html = new MimeBodyPart();
-    html.setText(content.html(), UTF_8, "html");
+    html.setText(markup, UTF_8, "html");
     MimeMultipart alternative = new MimeMultipart("alternative");
     alternative.addBodyPart(text);
     alternative.addBodyPart(html);
-    message.setContent(alternative);
-    message.saveChanges();
-    return message;
+    return alternative;
   }
 
   /** The contact's address, with the name as display name; a permanent failure when there is none or it is bad. */
