@@ -54,7 +54,7 @@ public record EmailChannelConfig(
     return new EmailChannelConfig(host, port, tls, user, password, from, replyTo);
   }
 
-  private static void checkAddress(Section email, String key, String value) {
+  static void checkAddress(Section email, String key, String value) {
     if (value.isEmpty()) {
       return;
     }

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param templates by name; always contains the built-in {@code standard}
  * @param scheduler how the instances sharing the store split the work and take over from a dead one
  * @param branding the company's logo and colour in the survey mail and pages
+ * @param alerts where answers that need attention are announced (Slack, Teams, the owner's mail)
  */
 public record NpsConfig(
     String company,
@@ -34,7 +35,7 @@ public record NpsConfig(
     WritebackConfig writeback,
     Map<String, TemplateConfig> templates,
     SchedulerConfig scheduler,
-    BrandingConfig branding) {
+    BrandingConfig branding, AlertsConfig alerts) {
 
   public static final Duration DEFAULT_INVITATION_EXPIRY = Duration.ofDays(14);
 
@@ -51,6 +52,15 @@ public record NpsConfig(
     connections = List.copyOf(connections);
     triggers = List.copyOf(triggers);
     templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
+  }
+
+  /** A configuration without alerts. */
+  public NpsConfig(String company, StoreConfig store, ServerConfig server, List<ConnectionConfig> connections,
+      Optional<EmailChannelConfig> email, Optional<WebhookChannelConfig> webhook, List<TriggerConfig> triggers,
+      FatigueConfig fatigue, SendWindowConfig sendWindow, Optional<Duration> reminderAfter, Duration invitationExpiry,
+      WritebackConfig writeback, Map<String, TemplateConfig> templates, SchedulerConfig scheduler) {
+    this(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow, reminderAfter,
+        invitationExpiry, writeback, templates, scheduler, AlertsConfig.NONE);
   }
 
   public Optional<ConnectionConfig> connection(String name) {
@@ -119,9 +129,12 @@ public record NpsConfig(
       triggers.add(trigger);
     }
     BrandingConfig branding = BrandingConfig.read(root.section("branding"));
+    AlertsConfig alerts = root.has("alerts")
+        ? AlertsConfig.read(root.section("alerts"), byName.keySet(), triggerNames.keySet(), email.isPresent())
+        : AlertsConfig.NONE;
     root.finish();
     return new NpsConfig(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow,
-        reminder, expiry, writeback, templates, scheduler, branding);
+        reminder, expiry, writeback, templates, scheduler, branding, alerts);
   }
 
   /** {@code reminder: off}, or {@code reminder: {after: 3d}}; the reminder must come before expiry. */

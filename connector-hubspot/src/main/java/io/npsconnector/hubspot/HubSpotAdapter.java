@@ -60,6 +60,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
   private final HubSpotRequestSignature signature;
   private final HubSpotLabels labels;
   private final HubSpotTaskReader tasks;
+  private final HubSpotOwners owners;
 
   HubSpotAdapter(HubSpotClient client, TokenSource tokens, ConnectionConfig connection, AdapterContext context) {
     this(client, tokens, connection, context, HubSpotReader.PAGE);
@@ -88,6 +89,13 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
     this.signature = HubSpotRequestSignature.of(settings, context.clock());
     this.labels = new HubSpotLabels(client, connection.segments());
     this.tasks = new HubSpotTaskReader(client, connection.timeZone());
+    this.owners = new HubSpotOwners(client, context.clock());
+  }
+
+  /** The owner's e-mail from HubSpot's owners API (cached for an hour); empty for an owner HubSpot does not know. */
+  @Override
+  public Optional<String> ownerEmail(String ownerId) {
+    return owners.email(ownerId);
   }
 
   /** A request HubSpot signed for this connection's app: the NPS card calling the read API. */

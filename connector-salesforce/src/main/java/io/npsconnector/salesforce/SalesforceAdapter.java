@@ -47,6 +47,7 @@ public final class SalesforceAdapter implements CrmAdapter {
   private final OncePer pauseWarning;
   private final Runnable release;
   private final SalesforceLabels labels;
+  private final io.npsconnector.salesforce.read.SalesforceOwners owners;
 
   /** @param release frees what the adapter owns (its OkHttp client), once, on {@link #close()} */
   SalesforceAdapter(SalesforceSession session, ConnectionConfig connection, AdapterContext context,
@@ -62,6 +63,13 @@ public final class SalesforceAdapter implements CrmAdapter {
     this.labels = new SalesforceLabels(session, connection.segments(),
         connection.settings(SalesforceSettings.class).baseUrl());
     this.tasks = new SalesforceTaskReader(session);
+    this.owners = new io.npsconnector.salesforce.read.SalesforceOwners(session, context.clock());
+  }
+
+  /** The contact owner's {@code User.Email} (one query per owner, cached for an hour). */
+  @Override
+  public java.util.Optional<String> ownerEmail(String ownerId) {
+    return owners.email(ownerId);
   }
 
   /** The picklist labels of the fields segments are read from (one describe call per sync). */
@@ -70,10 +78,10 @@ public final class SalesforceAdapter implements CrmAdapter {
     return labels.labels();
   }
 
-  /** A contact's record page in Lightning, on the configured or the token's instance. */
+  /** A contact's or an account's record page in Lightning, on the configured or the token's instance. */
   @Override
   public java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
-    return "contact".equals(objectType) ? labels.contactUrl(crmId) : java.util.Optional.empty();
+    return labels.recordUrl(objectType, crmId);
   }
 
   @Override

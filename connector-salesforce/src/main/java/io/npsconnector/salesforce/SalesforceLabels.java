@@ -74,11 +74,21 @@ final class SalesforceLabels {
 
   /** The contact's record page in Lightning, once the org's instance is known. */
   Optional<URI> contactUrl(String crmId) {
-    if (!crmId.matches("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}")) {
+    return recordUrl("contact", crmId);
+  }
+
+  /** A contact's or an account's record page in Lightning ({@code INSTANCE/lightning/r/OBJECT/ID/view}). */
+  Optional<URI> recordUrl(String objectType, String crmId) {
+    String object = switch (objectType) {
+      case "contact" -> "Contact";
+      case "account" -> "Account";
+      default -> "";
+    };
+    if (object.isEmpty() || !crmId.matches("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}")) {
       return Optional.empty();
     }
-    return instance.get().map(base -> URI.create(base.toString().replaceAll("/+$", "") + "/lightning/r/Contact/"
-        + crmId + "/view"));
+    return instance.get().map(base -> URI.create(base.toString().replaceAll("/+$", "") + "/lightning/r/" + object
+        + "/" + crmId + "/view"));
   }
 
   /** The object a segment path ends on: {@code Contact} for a field of its own, else its relationship's. */

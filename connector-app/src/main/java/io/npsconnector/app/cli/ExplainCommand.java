@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = "Prints everything the connector decided about one contact, in time order: events seen, "
-        + "trigger rules and suppressions with their reasons, invitations and their states, answers, write-backs.")
+        + "trigger rules and suppressions with their reasons, invitations and their states, answers, write-backs, "
+        + "alerts.")
 final class ExplainCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
       .withZone(ZoneOffset.UTC);

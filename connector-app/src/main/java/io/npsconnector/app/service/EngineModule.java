@@ -8,6 +8,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 
 import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.alert.AlertDestination;
 import io.npsconnector.core.delivery.Channel;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.engine.EngineHooks;
@@ -37,11 +38,12 @@ final class EngineModule extends AbstractModule {
   @Provides
   @Singleton
   Engine engine(NpsConfig config, Database database, Map<String, CrmAdapter> adapters, List<Channel> channels,
-      Clock clock, EngineSettings settings, EngineHooks hooks, SyncProgress progress) {
+      List<AlertDestination> alerts, Clock clock, EngineSettings settings, EngineHooks hooks, SyncProgress progress) {
     Engine.Builder builder = Engine.builder(config, database).clock(clock).settings(settings).hooks(hooks)
         .progress(progress);
     adapters.forEach(builder::adapter);
     channels.forEach(builder::channel);
+    alerts.forEach(builder::alertDestination);
     return builder.build();
   }
 }

@@ -24,8 +24,9 @@ import io.npsconnector.core.store.WritebackRepository;
  * state, the write-back queue by state, whether the adapter is saving its API budget, and the connection's
  * state ({@code nps_connection_state}: 1 for the state it is in — active, waiting for the CRM's retry hint, or
  * stopped on refused credentials — 0 for the others), and whether its CRM can be used now ({@code nps_crm_up}: 1
- * or 0, as {@code /health}'s check of it says, at most {@link Health#CRM_CHECK_FRESH_FOR} old). Store figures and
- * states are read when Prometheus scrapes, not on a timer.
+ * or 0, as {@code /health}'s check of it says, at most {@link Health#CRM_CHECK_FRESH_FOR} old); and the alerts by
+ * destination and state ({@code nps_alerts}). Store figures and states are read when Prometheus scrapes, not on a
+ * timer.
  */
 final class Metrics implements AutoCloseable {
   private static final java.util.List<String> QUEUE_STATES = java.util.List.of("PENDING", "DONE", "FAILED");
@@ -38,6 +39,8 @@ final class Metrics implements AutoCloseable {
   private final Map<String, Integer> queueCounts = new ConcurrentHashMap<>();
   private final Map<String, ConnectionStatus.State> connectionStates = new ConcurrentHashMap<>();
   private final Map<String, Boolean> crmUp = new ConcurrentHashMap<>();
+  private final io.npsconnector.core.store.AlertRepository alerts;
+  private final Map<String, Integer> alertCounts = new ConcurrentHashMap<>();
   private final Health health;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -45,6 +48,17 @@ final class Metrics implements AutoCloseable {
     this.health = health;
     this.invitations = new InvitationRepository(database.jdbi());
     this.writebacks = new WritebackRepository(database.jdbi());
+    this.alerts = new io.npsconnector.core.store.AlertRepository(database.jdbi());
+    for (io.npsconnector.config.AlertsConfig.Kind kind : io.npsconnector.config.AlertsConfig.Kind.values()) {
+      for (io.npsconnector.core.store.AlertRepository.State state
+          : io.npsconnector.core.store.AlertRepository.State.values()) {
+        String key = kind.key() + "|" + state.name();
+        Gauge.builder("nps_alerts", alertCounts, counts -> counts.getOrDefault(key, 0))
+            .description("Alerts (Slack, Teams, the owner's mail) by destination and state: pending, sent, failed")
+            .tags(Tags.of("destination", kind.key(), "state", state.name().toLowerCase(java.util.Locale.ROOT)))
+            .register(registry);
+      }
+    }
     this.adapters = adapters;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -93,6 +107,7 @@ final class Metrics implements AutoCloseable {
       writebacks.countByState(connection).forEach((state, count) ->
           queueCounts.put(connection + "|" + state, count));
     });
+    alertCounts.putAll(alerts.countByDestinationAndState());
     return registry.scrape();
   }
 

@@ -301,6 +301,12 @@ public final class Dashboard {
             ? "No answers match these filters." : overall.promoters() + " promoters · "
             + overall.passives() + " passives · " + overall.detractors() + " detractors"),
         responseRate(filter, overall));
+    if (!config.alerts().destinations().isEmpty()) {
+      tiles = java.util.stream.Stream.concat(tiles.stream(), java.util.stream.Stream.of(new DashboardView.Tile(
+          "Alerts sent", Integer.toString(engine.alertsSentSince(filter.answers().from().orElse(java.time.Instant.EPOCH))),
+          "since " + filter.from() + ", to "
+              + String.join(", ", config.alerts().destinations().stream().map(d -> d.kind().key()).toList())))).toList();
+    }
     List<DashboardView.Breakdown> breakdowns = new ArrayList<>(List.of(
         breakdown("By trigger", answers, AnswerRow::trigger),
         breakdown("By channel", answers, AnswerRow::channel),

@@ -71,7 +71,8 @@ class ServiceTest {
     assertThat(metrics.body()).contains("nps_invitations{connection=\"sf\",state=\"sent\"}")
         .contains("nps_writeback_queue{connection=\"sf\",state=\"pending\"}")
         .contains("nps_crm_conserving_api_budget{connection=\"sf\"} 0.0").contains("jvm_memory_used_bytes")
-        .contains("nps_crm_up{connection=\"sf\"} 1.0");
+        .contains("nps_crm_up{connection=\"sf\"} 1.0")
+        .contains("nps_alerts{destination=\"slack\",state=\"sent\"} 0.0");
     assertThat(org.org.calls("describeSObjects")).as("one live check serves every look within 30 s").isEqualTo(1);
 
     int port = service.port();

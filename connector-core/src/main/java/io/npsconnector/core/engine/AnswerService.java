@@ -24,7 +24,8 @@ import org.jdbi.v3.core.Handle;
  * Records answers and unsubscribes. An answer, its invitation's new state and every write-back it
  * causes are committed in one transaction, so none can be lost without the others. An answer to an
  * invitation whose send is unconfirmed (handed to the channel, outcome not recorded) first completes the
- * send's record: sent at its hand-over time, with the message id and expiry stored then.
+ * send's record: sent at its hand-over time, with the message id and expiry stored then. The answer's alerts are
+ * queued in the same transaction (only answers recorded here alert: a score is recorded once it is confirmed).
  */
 final class AnswerService {
   static final List<InvitationState> ANSWERABLE = List.of(InvitationState.SENDING, InvitationState.SENT,
@@ -40,10 +41,15 @@ final class AnswerService {
   private final EngineHooks hooks;
   private final java.util.function.Predicate<String> keepsResponses;
   private final AccountRollups rollups;
+  private final AlertService alerts;
 
-  /** @param keepsResponses whether a connection's CRM keeps one record per answer */
+  /**
+   * @param keepsResponses whether a connection's CRM keeps one record per answer
+   * @param alerts queues the answer's alerts in its transaction
+   */
   AnswerService(NpsConfig config, Stores stores, Clock clock, EngineHooks hooks,
-      java.util.function.Predicate<String> keepsResponses) {
+      java.util.function.Predicate<String> keepsResponses, AlertService alerts) {
+    this.alerts = alerts;
     this.config = config;
     this.keepsResponses = keepsResponses;
     this.stores = stores;
@@ -123,6 +129,7 @@ final class AnswerService {
     Contact contact = stores.contacts().find(handle, invitation.connection(), invitation.contactId())
         .orElseThrow(() -> new AnswerRefused("contact " + invitation.contactId() + " is unknown"));
     queueWritebacks(handle, invitation, contact, id, score, comment, now);
+    alerts.queue(handle, invitation, contact, id, score, comment, now);
     return id;
   }
 

@@ -41,6 +41,10 @@ final class DbScheduler implements Scheduling {
   static final String ROLLUPS = "rollups-";
   /** How often account roll-ups are recomputed as their window moves: daily. */
   static final java.time.Duration ROLLUP_INTERVAL = java.time.Duration.ofDays(1);
+  /** The recurring task that sends due alerts (Slack, Teams, the owner's mail). */
+  static final String ALERTS = "alerts";
+  /** How often due alerts are looked for. */
+  static final java.time.Duration ALERT_INTERVAL = java.time.Duration.ofSeconds(10);
 
   private final CustomTask<Void> send;
   private final CustomTask<Void> remind;
@@ -84,6 +88,10 @@ final class DbScheduler implements Scheduling {
             LOG.info("{}: account roll-ups refreshed: {} accounts, {} queued for write-back", connection.name(),
                 report.accounts(), report.queued());
           }));
+    }
+    if (engine.sendsAlerts()) {
+      recurring.add(Tasks.recurring(ALERTS, FixedDelay.of(ALERT_INTERVAL))
+          .execute((instance, context) -> engine.deliverAlerts()));
     }
     this.client = SchedulerClient.Builder.create(dataSource, tasks()).build();
   }

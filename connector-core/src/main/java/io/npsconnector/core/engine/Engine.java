@@ -49,19 +49,23 @@ public final class Engine implements AutoCloseable {
   private final SendLog sendLog;
   private final io.npsconnector.core.store.SegmentLabelRepository segmentLabels;
   private final FollowUpService followUps;
+  private final AlertService alerts;
 
   private Engine(Builder builder) {
     this.config = builder.config;
     this.clock = builder.clock;
     this.adapters = Map.copyOf(builder.adapters);
     this.stores = Stores.of(builder.database);
+    this.alerts = new AlertService(config, stores, builder.alertDestinations, this.adapters, builder.clock,
+        Optional.ofNullable(builder.alertRateLimitWait));
     this.scheduler = new DbScheduler(builder.database.dataSource(), builder.database.jdbi(), builder.settings, this,
         builder.clock);
     this.sync = new SyncService(stores, builder.clock, builder.hooks, builder.progress);
     this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
     this.answers = new AnswerService(config, stores, builder.clock, builder.hooks,
-        connection -> builder.adapters.containsKey(connection) && builder.adapters.get(connection).keepsResponses());
+        connection -> builder.adapters.containsKey(connection) && builder.adapters.get(connection).keepsResponses(),
+        alerts);
     this.oneClick = new OneClickService(config, stores, answers, scheduler, builder.clock, builder.hooks);
     this.guard = new ConnectionGuard(stores.connectionStates(),
         name -> ConnectionGuard.fingerprint(config.connection(name).orElseThrow()), builder.clock);
@@ -367,6 +371,33 @@ public final class Engine implements AutoCloseable {
     return report;
   }
 
+  /** What one alert run did. */
+  public record AlertReport(int sent, int failed, int retrying, int waiting) {}
+
+  /**
+   * Sends the alerts that are due (Slack, Teams, the owner's mail): each once, spaced per destination, retried after
+   * failures; one activity line when anything was attempted.
+   */
+  public AlertReport deliverAlerts() {
+    long started = System.nanoTime();
+    AlertService.Result result = alerts.deliverDue();
+    if (result.total() > 0) {
+      ACTIVITY.info("alerts done: sent={} failed={} retry_later={} rate_limited={} duration_ms={}", result.sent(),
+          result.failed(), result.retrying(), result.waiting(), (System.nanoTime() - started) / 1_000_000);
+    }
+    return new AlertReport(result.sent(), result.failed(), result.retrying(), result.waiting());
+  }
+
+  /** Whether the configuration has alert destinations this engine can send to. */
+  boolean sendsAlerts() {
+    return alerts.active();
+  }
+
+  /** Alerts sent since {@code since}, every destination together (the dashboard's figure). */
+  public int alertsSentSince(java.time.Instant since) {
+    return stores.alerts().sentSince(since);
+  }
+
   /**
    * Pauses a trigger for every instance on this store: the trigger pass suppresses its events (rule
    * {@code trigger-paused}, which {@code explain} shows) and plans none of its relationship surveys until it
@@ -467,6 +498,8 @@ public final class Engine implements AutoCloseable {
     private EngineHooks hooks = EngineHooks.NONE;
     private SyncProgress progress = SyncProgress.NONE;
     private EngineSettings settings = EngineSettings.defaults();
+    private final List<io.npsconnector.core.alert.AlertDestination> alertDestinations = new java.util.ArrayList<>();
+    private java.time.Duration alertRateLimitWait;
 
     private Builder(NpsConfig config, Database database) {
       this.config = config;
@@ -483,6 +516,18 @@ public final class Engine implements AutoCloseable {
 
     public Builder channel(Channel channel) {
       channels.put(channel.id(), channel);
+      return this;
+    }
+
+    /** A sender for one of the configuration's {@code alerts} destinations. */
+    public Builder alertDestination(io.npsconnector.core.alert.AlertDestination destination) {
+      alertDestinations.add(destination);
+      return this;
+    }
+
+    /** How long an alert waits for its destination's rate limit (default: one {@code min-interval}; zero in tests). */
+    public Builder alertRateLimitWait(java.time.Duration value) {
+      alertRateLimitWait = value;
       return this;
     }
 

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * Everything the store knows about one contact, in time order: events seen, trigger decisions with
- * their rules and reasons, invitations and each state they went through, answers, write-backs.
+ * their rules and reasons, invitations and each state they went through, answers, write-backs, alerts.
  */
 public final class Explainer {
   private final Stores stores;
@@ -65,6 +65,9 @@ public final class Explainer {
     }
     for (FollowUpRepository.FollowUp followUp : stores.followUps().forContact(connection, contactId)) {
       entries.add(followUpEntry(followUp, clock.instant()));
+    }
+    for (io.npsconnector.core.store.AlertRepository.Alert alert : stores.alerts().forContact(connection, contactId)) {
+      entries.add(new Entry(alert.sentAt().orElse(alert.createdAt()), "alert", alert(alert)));
     }
     entries.sort(Comparator.comparing(Entry::at));
     return new Explanation(contact, entries);
@@ -120,6 +123,20 @@ public final class Explainer {
   private static String hours(java.time.Duration duration) {
     long hours = duration.toHours();
     return hours >= 48 ? (hours / 24) + " days" : hours + " h";
+  }
+
+  /** The alert of an answer to one destination: sent (to whom), waiting, or given up with the reason. */
+  private static String alert(io.npsconnector.core.store.AlertRepository.Alert alert) {
+    String what = "alert to " + alert.destination() + " about answer " + alert.answerId();
+    String error = alert.lastError().map(e -> ": " + e).orElse("");
+    return switch (alert.state()) {
+      case SENT -> what + " sent" + alert.recipient().map(to -> " to " + to).orElse("")
+          + (alert.attempts() > 1 ? " after " + alert.attempts() + " attempts" : "");
+      case FAILED -> what + " FAILED after " + alert.attempts() + " attempt" + (alert.attempts() == 1 ? "" : "s")
+          + error;
+      case PENDING -> what + " waiting" + (alert.attempts() == 0 ? "" : " after " + alert.attempts()
+          + " attempt" + (alert.attempts() == 1 ? "" : "s") + ", next try at " + alert.nextAttemptAt() + error);
+    };
   }
 
   private static Entry eventEntry(EventRepository.StoredEvent stored) {

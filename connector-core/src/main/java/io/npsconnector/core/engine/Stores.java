@@ -1,6 +1,7 @@
 package io.npsconnector.core.engine;
 
 import io.npsconnector.core.store.AccountRollupRepository;
+import io.npsconnector.core.store.AlertRepository;
 import io.npsconnector.core.store.AnswerRepository;
 import io.npsconnector.core.store.ConnectionStateRepository;
 import io.npsconnector.core.store.ContactRepository;
@@ -23,7 +24,9 @@ record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, Cur
     WritebackRepository writebacks, UnsubscribeRepository unsubscribes, ConnectionStateRepository connectionStates,
     AccountRollupRepository rollups, TriggerPauseRepository triggerPauses, LastSyncRepository lastSyncs,
     ProvisionalScoreRepository provisionals,
-    FollowUpRepository followUps) {
+    FollowUpRepository followUps,
+
+    AlertRepository alerts) {
 
   static Stores of(Database database) {
     Jdbi jdbi = database.jdbi();
@@ -32,6 +35,8 @@ record Stores(Jdbi jdbi, ContactRepository contacts, EventRepository events, Cur
         new WritebackRepository(jdbi), new UnsubscribeRepository(jdbi), new ConnectionStateRepository(jdbi),
         new AccountRollupRepository(jdbi), new TriggerPauseRepository(jdbi), new LastSyncRepository(jdbi),
         new ProvisionalScoreRepository(jdbi),
-        new FollowUpRepository(jdbi));
+        new FollowUpRepository(jdbi),
+
+        new AlertRepository(jdbi));
   }
 }

@@ -76,12 +76,11 @@ public interface CrmAdapter extends AutoCloseable {
   }
 
   /**
-   * Where a person opens the record in the CRM's own user interface, answered from what the adapter already
-   * knows, without a call; empty when it cannot tell (the CRM has no such page, or the adapter has not yet
-   * learned its address).
+   * The address of a record in the CRM's own user interface, for links in alerts and pages; empty when the adapter
+   * cannot tell (it answers from what it already knows, without a call).
    *
-   * @param objectType {@code contact} (the only type the dashboard links to so far)
-   * @param crmId the record's id in the CRM
+   * @param objectType {@code contact} or {@code account}
+   * @param crmId the record's id in this connection
    * @since 0.3
    */
   default java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
@@ -137,6 +136,17 @@ public interface CrmAdapter extends AutoCloseable {
    */
   default TaskStates readTasks(List<String> crmTaskIds) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " does not read tasks back");
+  }
+
+  /**
+   * The e-mail address of the CRM user with this id (a contact's owner), for alerts to the owner; empty when the
+   * CRM has no such user or no address for it. May call the CRM (adapters cache the answer).
+   *
+   * @throws CrmException when the CRM could not be asked
+   * @since 0.3
+   */
+  default java.util.Optional<String> ownerEmail(String ownerId) {
+    return java.util.Optional.empty();
   }
 
   /** Releases connections; never throws. */

@@ -64,14 +64,23 @@ public final class AnswerRepository {
         .bind("invitationId", invitationId).mapTo(Long.class).one();
   }
 
+  public Optional<Answer> find(long answerId) {
+    return jdbi.withHandle(handle -> findBy(handle, "id", answerId));
+  }
+
   public Optional<Answer> forInvitation(long invitationId) {
     return jdbi.withHandle(handle -> forInvitation(handle, invitationId));
   }
 
   public Optional<Answer> forInvitation(Handle handle, long invitationId) {
+    return findBy(handle, "invitation_id", invitationId);
+  }
+
+  /** The answer whose {@code column} ({@code id} or {@code invitation_id}, never input) is {@code value}. */
+  private static Optional<Answer> findBy(Handle handle, String column, long value) {
     return handle.createQuery("SELECT id, invitation_id, score, comment_text, answered_at, "
-            + "updated_at, confirmed_by FROM answers WHERE invitation_id = :id")
-        .bind("id", invitationId).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
+            + "updated_at, confirmed_by FROM answers WHERE " + column + " = :value")
+        .bind("value", value).map((rs, ctx) -> new Answer(rs.getLong("id"), rs.getLong("invitation_id"),
             rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")),
             rs.getTimestamp("answered_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
             Confirmation.of(rs.getString("confirmed_by"))))

@@ -1532,6 +1532,9 @@ abstract class EngineContract {
     private String otherConnections = "";
     private String syncInterval = "";
     private int smtpPort = 2525;
+    private String alerts = "";
+    private String publicUrl = "";
+    private final Map<String, String> env = new java.util.HashMap<>();
 
     TestConfig trigger(String name, String on, String... settings) {
       triggers.append("  - name: ").append(name).append("\n    on: ").append(on).append('\n');
@@ -1589,6 +1592,19 @@ abstract class EngineContract {
       return this;
     }
 
+    /** The server's {@code public-url}, the base of links in mails and alerts. */
+    TestConfig publicUrl(String url) {
+      publicUrl = "  public-url: " + url + "\n";
+      return this;
+    }
+
+    /** An {@code alerts} section (its YAML, indented under it), with the environment its secrets reference. */
+    TestConfig alerts(String yaml, Map<String, String> variables) {
+      alerts = "alerts:\n" + yaml.indent(2);
+      env.putAll(variables);
+      return this;
+    }
+
     TestConfig sendWindow(String quietHours, String weekdays) {
       sendWindow = "send-window:\n  quiet-hours: \"" + quietHours + "\"\n  weekdays: " + weekdays + "\n";
       return this;
@@ -1600,6 +1616,7 @@ abstract class EngineContract {
           server:
             token-secret: ${TOKEN_SECRET}
             admin-password: ${ADMIN_PASSWORD}
+          """ + publicUrl + """
           connections:
             - name: crm
               type: fake
@@ -1622,9 +1639,11 @@ abstract class EngineContract {
                 subject: "NPS detractor: {name} scored {score}"
                 due-in: 2d
                 priority: high
-          """.formatted(smtpPort) + fatigue + sendWindow + "triggers:\n" + triggers;
-      return FakeCrmProvider.parse("engine-test.yaml", yaml, Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
+          """.formatted(smtpPort) + fatigue + sendWindow + alerts + "triggers:\n" + triggers;
+      Map<String, String> variables = new java.util.HashMap<>(env);
+      variables.putAll(Map.of("TOKEN_SECRET", "engine-test-token-secret-0123456789",
           "ADMIN_PASSWORD", "engine-test-admin", "CRM_TOKEN", crmToken));
+      return FakeCrmProvider.parse("engine-test.yaml", yaml, variables);
     }
   }
 

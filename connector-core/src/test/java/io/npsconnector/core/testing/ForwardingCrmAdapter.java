@@ -72,4 +72,14 @@ public abstract class ForwardingCrmAdapter implements CrmAdapter {
   public void close() {
     crm.close();
   }
+
+  @Override
+  public java.util.Optional<java.net.URI> recordUrl(String objectType, String crmId) {
+    return crm.recordUrl(objectType, crmId);
+  }
+
+  @Override
+  public java.util.Optional<String> ownerEmail(String ownerId) {
+    return crm.ownerEmail(ownerId);
+  }
 }

@@ -70,7 +70,14 @@ public final class HubSpotSandbox implements AutoCloseable {
       "crm.objects.contacts.write", "crm.objects.companies.read", "crm.objects.companies.write",
       "crm.objects.deals.read", "tickets", "crm.schemas.contacts.read", "crm.schemas.contacts.write",
       "crm.schemas.companies.read", "crm.schemas.companies.write",
-      "communication_preferences.statuses.batch.write");
+      "communication_preferences.statuses.batch.write", "crm.objects.owners.read");
+  /** The portal's users records are assigned to ({@code hubspot_owner_id}), as the owners API shows them. */
+  private static final Map<String, String[]> OWNER_USERS = Map.of(
+      "61200451", new String[] {"Mara", "Lindqvist", "mara.lindqvist@northwind.example"},
+      "61200452", new String[] {"Tomás", "Ferreira", "tomas.ferreira@northwind.example"},
+      "61200453", new String[] {"Priya", "Raman", "priya.raman@northwind.example"},
+      "61200454", new String[] {"Jonas", "Weber", "jonas.weber@northwind.example"},
+      "61200455", new String[] {"Aiko", "Tanaka", "aiko.tanaka@northwind.example"});
   private static final long TEN_SECONDS_NANOS = Duration.ofSeconds(10).toNanos();
   private static final long ONE_SECOND_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -512,6 +519,8 @@ public final class HubSpotSandbox implements AutoCloseable {
         + ctx.pathParam("object"), false, body -> portal.createProperties(ctx.pathParam("object"), body)));
     app.post("/communication-preferences/v4/statuses/batch/unsubscribe-all", ctx -> serve(ctx, "unsubscribe all",
         false, body -> portal.unsubscribeAll(ctx.queryParam("channel"), body)));
+    app.get("/crm/v3/owners/{ownerId}", ctx -> serve(ctx, "owner", false, body -> owner(ctx.pathParam("ownerId"),
+        Optional.ofNullable(ctx.queryParam("idProperty")).orElse("id"), ctx.queryParam("archived"))));
     app.post("/oauth/v2/private-apps/get/access-token-info", ctx -> serve(ctx, "access token info", false,
         this::privateAppTokenInfo));
     // the OAuth token info holds the token in its path and needs no Authorization header
@@ -541,6 +550,57 @@ public final class HubSpotSandbox implements AutoCloseable {
     details.put("uiDomain", "app-eu1.hubspot.com");
     details.put("dataHostingLocation", "eu1");
     return new Portal.Reply(200, details);
+  }
+
+  /**
+   * {@code GET /crm/v3/owners/{ownerId}}: one owner by its id ({@code idProperty=id}, the default) or its user id
+   * ({@code idProperty=userId}); 403 without the scope {@code crm.objects.owners.read}, 404 for an unknown one,
+   * 400 for another {@code idProperty} or an {@code archived} that is not true or false.
+   */
+  private Portal.Reply owner(String ownerId, String idProperty, String archived) {
+    if (!scopes.contains("crm.objects.owners.read")) {
+      return Portal.error(403, "MISSING_SCOPES", "This app hasn't been granted all required scopes to make this "
+          + "call. Read more about required scopes here: https://developers.hubspot.com/scopes.");
+    }
+    if (!idProperty.equals("id") && !idProperty.equals("userId")) {
+      return Portal.error(400, "VALIDATION_ERROR", "Unable to process idProperty " + idProperty
+          + ". Valid values are: id, userId");
+    }
+    if (archived != null && !archived.equals("true") && !archived.equals("false")) {
+      return Portal.error(400, "VALIDATION_ERROR", "Unable to parse archived value " + archived);
+    }
+    List<String> ids = Portal.OWNERS;
+    int index = idProperty.equals("id") ? ids.indexOf(ownerId) : ids.indexOf(Long.toString(
+        parseOr(ownerId, -1L) - OWNER_USER_OFFSET));
+    if (index < 0 || "true".equals(archived)) {
+      return Portal.error(404, "OBJECT_NOT_FOUND", "Resource not found");
+    }
+    String id = ids.get(index);
+    String[] user = OWNER_USERS.get(id);
+    ObjectNode owner = Portal.JSON.createObjectNode();
+    owner.put("id", id);
+    owner.put("email", user[2]);
+    owner.put("type", "PERSON");
+    owner.put("firstName", user[0]);
+    owner.put("lastName", user[1]);
+    owner.put("userId", Long.parseLong(id) + OWNER_USER_OFFSET);
+    owner.put("userIdIncludingInactive", Long.parseLong(id) + OWNER_USER_OFFSET);
+    owner.put("createdAt", "2024-03-04T09:12:45.118Z");
+    owner.put("updatedAt", "2025-11-18T15:40:02.504Z");
+    owner.put("archived", false);
+    owner.putArray("teams");
+    return new Portal.Reply(200, owner);
+  }
+
+  /** Owner ids and user ids differ in HubSpot; here a user id is its owner id plus this. */
+  private static final long OWNER_USER_OFFSET = 1_000_000_000L;
+
+  private static long parseOr(String text, long otherwise) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
   }
 
   private Portal.Reply privateAppTokenInfo(JsonNode body) {

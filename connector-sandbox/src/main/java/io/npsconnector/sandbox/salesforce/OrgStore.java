@@ -59,6 +59,27 @@ final class OrgStore {
   /** Rows of an open query still to hand out. */
   private record Cursor(ObjectDef object, List<Object> select, List<SandboxRecord> rows) {}
 
+  /** The org's users, who own its records: the integration user first, then the owners {@link SyntheticOrg} assigns. */
+  private static final String[][] USERS = {
+      {"Integration", "User", "integration@northwind.example"},
+      {"Mara", "Lindqvist", "mara.lindqvist@northwind.example"},
+      {"Tomás", "Ferreira", "tomas.ferreira@northwind.example"},
+      {"Priya", "Raman", "priya.raman@northwind.example"},
+      {"Jonas", "Weber", "jonas.weber@northwind.example"}};
+
+  OrgStore() {
+    Instant created = Instant.parse("2024-03-04T09:12:45Z");
+    for (String[] user : USERS) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("Username", user[2]);
+      fields.put("FirstName", user[0]);
+      fields.put("LastName", user[1]);
+      fields.put("Email", user[2]);
+      fields.put("IsActive", "true");
+      insert("User", created, fields); // ids 005000000000001AAA, ...: SyntheticOrg.OWNERS
+    }
+  }
+
   // ---- records ----
 
   String newId(ObjectDef object) {

@@ -319,6 +319,20 @@ class HubSpotSandboxTest {
   }
 
   @Test
+  void theOwnersApiGivesAContactOwnersAddressKnowsNoOtherOwnerAndNeedsItsScope() {
+    HubSpotSandbox sandbox = sandbox(12, 5);
+    CrmAdapter adapter = adapter(sandbox, sandbox.token());
+
+    assertThat(adapter.ownerEmail("61200453")).contains("priya.raman@northwind.example");
+    assertThat(adapter.ownerEmail("61200999")).isEmpty();
+
+    sandbox.scopes(List.of("crm.objects.contacts.read"));
+    assertThatThrownBy(() -> adapter(sandbox, sandbox.token()).ownerEmail("61200452"))
+        .isInstanceOfSatisfying(CrmException.Authentication.class,
+            e -> assertThat(e.getMessage()).contains("read owner", "MISSING_SCOPES"));
+  }
+
+  @Test
   void aTaskKeyNeedsItsPropertyAndARewriteUpdatesTheTaskItFindsByTheKey() {
     HubSpotSandbox sandbox = sandbox(12, 20);
     CrmAdapter adapter = adapter(sandbox, sandbox.token());

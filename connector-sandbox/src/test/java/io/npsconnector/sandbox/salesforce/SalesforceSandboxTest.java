@@ -228,6 +228,23 @@ class SalesforceSandboxTest {
   }
 
   @Test
+  void aContactsOwnerHasTheEmailOfItsUserAndItsRecordALightningAddressOnTheOrgsDomain() {
+    SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(7, 5, clock));
+    CrmAdapter adapter = adapter(sandbox);
+
+    assertThat(adapter.ownerEmail("005000000000003AAA")).contains("tomas.ferreira@northwind.example");
+    assertThat(adapter.ownerEmail("005000000000003")).contains("tomas.ferreira@northwind.example");
+    assertThat(adapter.ownerEmail("005000000000099AAA")).isEmpty();
+    assertThat(adapter.ownerEmail("' OR Id != '")).isEmpty();
+    assertThat(adapter.ownerEmail("005000000000003AAA")).contains("tomas.ferreira@northwind.example");
+    assertThat(sandbox.calls().get("query")).as("one query per owner, cached").isEqualTo(3);
+
+    assertThat(adapter.recordUrl("contact", "003000000000001AAA")).contains(java.net.URI.create(
+        sandbox.baseUrl().replaceAll("/+$", "") + "/lightning/r/Contact/003000000000001AAA/view"));
+    assertThat(adapter.recordUrl("opportunity", "006000000000001AAA")).isEmpty();
+  }
+
+  @Test
   void theCheckPassesOnTheSeededOrg() {
     SalesforceSandbox sandbox = started(SalesforceSandbox.seeded(7, 50, clock));
     CrmAdapter adapter = adapter(sandbox);

@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * it, so its outcome is unknown ({@link DeliveryException#outcomeUnknown()}) and it is not retried. The SMTP
  * password appears in no message and no log. Thread-safe: one {@link Session}, one {@link Transport} per send.
  */
-public final class EmailChannel implements Channel {
+public final class EmailChannel implements Channel, io.npsconnector.core.alert.AlertMailer {
   public static final String ID = "email";
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -344,6 +344,51 @@ public final class EmailChannel implements Channel {
     }
   }
 
+  /**
+   * Sends an alert mail (to a contact's owner) through the same SMTP server, from the same sender, with a
+   * {@code Message-ID} made from the alert's key, so that a repeat after a lost reply is recognisable.
+   */
+  @Override
+  public void sendAlert(io.npsconnector.core.alert.AlertMail alert) {
+    String what = "alert " + alert.key();
+    String messageId = messageId(alert.key(), domain);
+    MimeMessage message;
+    InternetAddress recipient;
+    try {
+      String ascii = asciiDomain(alert.to().strip());
+      if (ascii == null || !BARE_ADDRESS.matcher(ascii).matches()) {
+        throw new io.npsconnector.core.alert.AlertException(what + ": invalid recipient address", false);
+      }
+      recipient = new InternetAddress(ascii, true);
+      message = new FixedIdMessage(session, messageId);
+      message.setFrom(from);
+      message.setRecipient(Message.RecipientType.TO, recipient);
+      message.setSubject(alert.subject(), UTF_8);
+      message.setSentDate(Date.from(clock.instant()));
+      message.setHeader("Auto-Submitted", "auto-generated");
+      message.setContent(alternative(alert.text(), alert.html()));
+      message.saveChanges();
+    } catch (MessagingException e) {
+      throw new io.npsconnector.core.alert.AlertException(what + ": could not build the e-mail: "
+          + redact(e.getMessage()), false, Optional.empty(), e);
+    }
+    Transport transport = null;
+    try {
+      transport = session.getTransport(TRACKED_SMTP);
+      transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
+      transport.sendMessage(message, new Address[] {recipient});
+    } catch (MessagingException | RuntimeException e) {
+      if (e instanceof io.npsconnector.core.alert.AlertException alertFailure) {
+        throw alertFailure;
+      }
+      DeliveryException failure = failure(what, e);
+      throw new io.npsconnector.core.alert.AlertException(failure.getMessage(), failure.retriable(),
+          Optional.empty(), e);
+    } finally {
+      close(transport);
+    }
+  }
+
   private MimeMessage message(String messageId, InternetAddress recipient, EmailContent content, boolean test)
       throws MessagingException {
     MimeMessage message = new FixedIdMessage(session, messageId);
@@ -361,16 +406,21 @@ public final class EmailChannel implements Channel {
       message.setHeader(TEST_HEADER, "true");
     }
 
+    message.setContent(alternative(content.text(), content.html()));
+    message.saveChanges();
+    return message;
+  }
+
+  /** A plain-text part and an HTML part of the same content, in UTF-8. */
+  private static MimeMultipart alternative(String plain, String markup) throws MessagingException {
     MimeBodyPart text = new MimeBodyPart();
-    text.setText(content.text(), UTF_8, "plain");
+    text.setText(plain, UTF_8, "plain");
     MimeBodyPart html = new MimeBodyPart();
-    html.setText(content.html(), UTF_8, "html");
+    html.setText(markup, UTF_8, "html");
     MimeMultipart alternative = new MimeMultipart("alternative");
     alternative.addBodyPart(text);
     alternative.addBodyPart(html);
-    message.setContent(alternative);
-    message.saveChanges();
-    return message;
+    return alternative;
   }
 
   /** The contact's address, with the name as display name; a permanent failure when there is none or it is bad. */
