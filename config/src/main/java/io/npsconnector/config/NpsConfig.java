@@ -39,13 +39,23 @@ public record NpsConfig(
 
   public static final Duration DEFAULT_INVITATION_EXPIRY = Duration.ofDays(14);
 
-  /** A configuration without branding. */
+  /** A configuration without branding or alerts. */
   public NpsConfig(String company, StoreConfig store, ServerConfig server, List<ConnectionConfig> connections,
       Optional<EmailChannelConfig> email, Optional<WebhookChannelConfig> webhook, List<TriggerConfig> triggers,
       FatigueConfig fatigue, SendWindowConfig sendWindow, Optional<Duration> reminderAfter, Duration invitationExpiry,
       WritebackConfig writeback, Map<String, TemplateConfig> templates, SchedulerConfig scheduler) {
     this(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow, reminderAfter,
-        invitationExpiry, writeback, templates, scheduler, BrandingConfig.NONE);
+        invitationExpiry, writeback, templates, scheduler, BrandingConfig.NONE, AlertsConfig.NONE);
+  }
+
+  /** A configuration without alerts. */
+  public NpsConfig(String company, StoreConfig store, ServerConfig server, List<ConnectionConfig> connections,
+      Optional<EmailChannelConfig> email, Optional<WebhookChannelConfig> webhook, List<TriggerConfig> triggers,
+      FatigueConfig fatigue, SendWindowConfig sendWindow, Optional<Duration> reminderAfter, Duration invitationExpiry,
+      WritebackConfig writeback, Map<String, TemplateConfig> templates, SchedulerConfig scheduler,
+      BrandingConfig branding) {
+    this(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow, reminderAfter,
+        invitationExpiry, writeback, templates, scheduler, branding, AlertsConfig.NONE);
   }
 
   public NpsConfig {
@@ -54,13 +64,14 @@ public record NpsConfig(
     templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
   }
 
-  /** A configuration without alerts. */
+  /** A configuration without branding. */
   public NpsConfig(String company, StoreConfig store, ServerConfig server, List<ConnectionConfig> connections,
       Optional<EmailChannelConfig> email, Optional<WebhookChannelConfig> webhook, List<TriggerConfig> triggers,
       FatigueConfig fatigue, SendWindowConfig sendWindow, Optional<Duration> reminderAfter, Duration invitationExpiry,
-      WritebackConfig writeback, Map<String, TemplateConfig> templates, SchedulerConfig scheduler) {
+      WritebackConfig writeback, Map<String, TemplateConfig> templates, SchedulerConfig scheduler,
+      AlertsConfig alerts) {
     this(company, store, server, connections, email, webhook, triggers, fatigue, sendWindow, reminderAfter,
-        invitationExpiry, writeback, templates, scheduler, AlertsConfig.NONE);
+        invitationExpiry, writeback, templates, scheduler, BrandingConfig.NONE, alerts);
   }
 
   public Optional<ConnectionConfig> connection(String name) {

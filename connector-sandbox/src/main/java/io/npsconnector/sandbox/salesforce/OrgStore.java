@@ -39,19 +39,6 @@ final class OrgStore {
   private final Map<String, Cursor> cursors = new HashMap<>();
   private long cursorSequence;
 
-  /** The org's users: the integration user, then the reps who own records ({@code SyntheticOrg.OWNERS}). */
-  static final List<String> USER_NAMES = List.of("Integration User", "Maya Patel", "Tom Becker", "Lena Duval",
-      "Omar Haddad");
-
-  OrgStore() {
-    for (String name : USER_NAMES) {
-      int space = name.indexOf(' ');
-      insert("User", Instant.EPOCH, Map.of("FirstName", name.substring(0, space), "LastName",
-          name.substring(space + 1), "Name", name, "IsActive", "true",
-          "Username", name.toLowerCase(Locale.ROOT).replace(' ', '.') + "@example.com"));
-    }
-  }
-
   /** A sub-query with its fields resolved. */
   private record SubPlan(Child child, ObjectDef object, List<Object> select, List<Condition> where,
       List<Order> orderBy, int limit) {}
@@ -74,6 +61,7 @@ final class OrgStore {
       fields.put("Username", user[2]);
       fields.put("FirstName", user[0]);
       fields.put("LastName", user[1]);
+      fields.put("Name", user[0] + " " + user[1]);
       fields.put("Email", user[2]);
       fields.put("IsActive", "true");
       insert("User", created, fields); // ids 005000000000001AAA, ...: SyntheticOrg.OWNERS
