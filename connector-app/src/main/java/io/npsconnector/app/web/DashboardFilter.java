@@ -201,11 +201,6 @@ record DashboardFilter(LocalDate from, LocalDate to, CalendarPeriod period, Answ
     return query.getOrDefault(name, "");
   }
 
-  /** True when a filter other than the date range and period is set. */
-  boolean narrowed() {
-    return query.keySet().stream().anyMatch(name -> !Set.of("from", "to", "period").contains(name));
-  }
-
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }

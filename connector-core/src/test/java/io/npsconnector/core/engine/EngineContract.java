@@ -154,6 +154,30 @@ abstract class EngineContract {
   }
 
   @Test
+  void theCrmsSegmentLabelsAreKeptOncePerSyncAndAFailedReadKeepsTheLastOnes() {
+    crm.putContact(contact("c1").segment("region", "emea").build());
+    crm.segmentLabels(Map.of("region", Map.of("EMEA", "Europe, Middle East and Africa")));
+    Engine engine = engine(config().purchase().build());
+    io.npsconnector.core.store.SegmentLabelRepository labels =
+        new io.npsconnector.core.store.SegmentLabelRepository(database.jdbi());
+
+    engine.syncAndTrigger(CRM);
+    assertThat(labels.labels(CRM)).isEqualTo(Map.of("region", Map.of("emea", "Europe, Middle East and Africa")));
+    assertThat(crm.segmentLabelReads()).isEqualTo(1);
+
+    crm.failNextLabelRead(new io.npsconnector.core.spi.CrmException.Retriable(CRM, "read labels", "503 busy",
+        java.util.Optional.empty(), null));
+    crm.putContact(contact("c2").build());
+    Engine.SyncReport report = engine.syncAndTrigger(CRM);
+    assertThat(report.contacts()).as("the sync goes on").isEqualTo(1);
+    assertThat(labels.labels(CRM)).as("the last labels stay").containsKey("region");
+
+    crm.segmentLabels(Map.of());
+    engine.syncAndTrigger(CRM);
+    assertThat(labels.labels(CRM)).as("labels the CRM no longer has go").isEmpty();
+  }
+
+  @Test
   void repeatsThePageACrashInterruptedAndStoresEachEventOnce() {
     crm = newCrm(2);
     for (int i = 1; i <= 4; i++) {

@@ -171,9 +171,21 @@ public final class FakeCrmAdapter implements CrmAdapter {
     segmentLabels = Map.copyOf(labels);
   }
 
+  private CrmException labelFailure;
+
+  /** The next {@link #segmentLabels()} throws {@code failure}. */
+  public synchronized void failNextLabelRead(CrmException failure) {
+    labelFailure = failure;
+  }
+
   @Override
   public synchronized Map<String, Map<String, String>> segmentLabels() {
     segmentLabelReads++;
+    if (labelFailure != null) {
+      CrmException failure = labelFailure;
+      labelFailure = null;
+      throw failure;
+    }
     return segmentLabels;
   }
 
