@@ -34,8 +34,14 @@ class ConfigSchemaTest {
     assertThat(schema.path("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
     assertThat(fieldNames(schema.path("properties"))).containsExactly("company", "store", "server", "connections",
         "channels", "fatigue", "send-window", "invitation-expiry", "reminder", "writeback", "templates", "scheduler",
-        "triggers");
+        "triggers", "alerts");
     assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
+    assertThat(fieldNames(schema.at("/properties/alerts/properties"))).containsExactly("max-attempts", "slack",
+        "teams", "owner-mail");
+    assertThat(fieldNames(schema.at("/properties/alerts/properties/slack/properties"))).containsExactly(
+        "webhook-url", "when", "connections", "triggers", "min-interval");
+    assertThat(fieldNames(schema.at("/properties/alerts/properties/owner-mail/properties"))).containsExactly(
+        "fallback", "when", "connections", "triggers", "min-interval");
     // every branch of a reader is visited: both stores' keys, every trigger kind's
     assertThat(fieldNames(schema.at("/properties/store/properties"))).containsExactly("type", "path", "url", "user",
         "password");
