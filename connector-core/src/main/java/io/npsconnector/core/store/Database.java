@@ -144,7 +144,8 @@ public final class Database implements AutoCloseable {
       LOG.debug("store compacted in {} ms", (System.nanoTime() - started) / 1_000_000);
     } catch (java.sql.SQLException e) {
       // the store is consistent without it; the file is only larger than it needs to be
-      if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_CLOSED) {
+      if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_CLOSED
+          || e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_CALLED_AT_SHUTDOWN) {
         LOG.debug("store not compacted on close: it was closed already");
       } else {
         LOG.warn("could not compact the store file on close: {}", e.getMessage());
