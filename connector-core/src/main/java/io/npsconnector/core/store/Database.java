@@ -128,11 +128,29 @@ public final class Database implements AutoCloseable {
         return; // a client of the process that serves the file
       }
       try (java.sql.Statement statement = connection.createStatement()) {
+        // SHUTDOWN ends every session of the file: only when all of them are this pool's (no other pool of
+        // this process on the same file, no other process reading it through this one)
+        int sessions;
+        try (java.sql.ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+          count.next();
+          sessions = count.getInt(1);
+        }
+        if (sessions > dataSource.getHikariPoolMXBean().getTotalConnections()) {
+          LOG.debug("store not compacted on close: {} sessions use it besides this pool's", sessions);
+          return;
+        }
         statement.execute("SHUTDOWN COMPACT");
       }
       LOG.debug("store compacted in {} ms", (System.nanoTime() - started) / 1_000_000);
-    } catch (java.sql.SQLException | RuntimeException e) {
+    } catch (java.sql.SQLException e) {
       // the store is consistent without it; the file is only larger than it needs to be
+      if (e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_IS_CLOSED
+          || e.getErrorCode() == org.h2.api.ErrorCode.DATABASE_CALLED_AT_SHUTDOWN) {
+        LOG.debug("store not compacted on close: it was closed already");
+      } else {
+        LOG.warn("could not compact the store file on close: {}", e.getMessage());
+      }
+    } catch (RuntimeException e) {
       LOG.warn("could not compact the store file on close: {}", e.getMessage());
     }
   }

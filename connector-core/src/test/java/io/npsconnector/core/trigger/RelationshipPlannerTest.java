@@ -151,6 +151,44 @@ class RelationshipPlannerTest {
   }
 
   @Test
+  void takesTheNextDueContactsInOrderWhenTheRulesRefuseMoreThanItKeptAtFirst() {
+    TriggerConfig trigger = relationshipTrigger(QUARTER).build();
+    List<Candidate> candidates = neverSurveyed(900);
+    List<String> order = candidates.stream().map(candidate -> candidate.contact().crmId())
+        .sorted(Comparator.comparingDouble(id -> Sampling.position(CONNECTION, "quarterly", id))).toList();
+    int[] walks = {0};
+    Iterable<Candidate> counted = () -> {
+      walks[0]++;
+      return candidates.iterator();
+    };
+
+    // the rules refuse the first 100 chosen: far more than the first read keeps (twice the quota of 10, and some)
+    int[] decided = {0};
+    Plan plan = planner.plan(trigger, CONNECTION, counted, history, 0, NOW, contact -> ++decided[0] > 100);
+
+    assertThat(ids(plan)).isEqualTo(order.subList(0, 110));
+    assertThat(plan.quota()).isEqualTo(10);
+    assertThat(plan.due()).isEqualTo(900);
+    assertThat(plan.later()).isEqualTo(790);
+    assertThat(walks[0]).as("one count, then reads of the next picks").isBetween(3, 5);
+  }
+
+  @Test
+  void goesThroughTheBaseOnceWhenTodaysQuotaIsPlanned() {
+    int[] walks = {0};
+    Iterable<Candidate> counted = () -> {
+      walks[0]++;
+      return neverSurveyed(900).iterator();
+    };
+
+    Plan plan = planner.plan(relationshipTrigger(QUARTER).build(), CONNECTION, counted, history, 10, NOW);
+
+    assertThat(plan.chosen()).isEmpty();
+    assertThat(plan.due()).isEqualTo(900);
+    assertThat(walks[0]).isEqualTo(1);
+  }
+
+  @Test
   void breaksTiesByTheStableHashWhateverTheInputOrder() {
     TriggerConfig trigger = relationshipTrigger(QUARTER).build();
     List<Candidate> candidates = neverSurveyed(900);
