@@ -18,12 +18,12 @@ import io.npsconnector.salesforce.SalesforceSettings;
 import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
-  private static final Map<String, String> ENV = Map.of(
+  static final Map<String, String> ENV = Map.of(
       "TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
       "ADMIN_PASSWORD", "correct-horse",
       "HUBSPOT_TOKEN", "pat-eu1-0000");
 
-  private static final String MINIMAL = """
+  static final String MINIMAL = """
       company: Acme
       server:
         token-secret: ${TOKEN_SECRET}
@@ -39,11 +39,11 @@ class ConfigLoaderTest {
           from: nps@example.com
       """;
 
-  private static NpsConfig parse(String yaml) {
+  static NpsConfig parse(String yaml) {
     return ConfigLoader.parse("test.yaml", yaml, ENV);
   }
 
-  private static List<String> problems(String yaml, Map<String, String> env) {
+  static List<String> problems(String yaml, Map<String, String> env) {
     return catchThrowableOfType(ConfigurationException.class, () -> ConfigLoader.parse("test.yaml", yaml, env))
         .problems().stream().map(ConfigProblem::toString).toList();
   }

@@ -1,13 +1,11 @@
 package io.npsconnector.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -17,27 +15,7 @@ import org.junit.jupiter.api.Test;
  * with their defaults, and every mistake reported with the path at fault.
  */
 class FollowUpConfigTest {
-  private static final Map<String, String> ENV = Map.of(
-      "TOKEN_SECRET", "0123456789abcdef0123456789abcdef",
-      "ADMIN_PASSWORD", "correct-horse",
-      "HUBSPOT_TOKEN", "pat-eu1-0000");
-
-  private static final String MINIMAL = """
-      company: Acme
-      server:
-        token-secret: ${TOKEN_SECRET}
-        admin-password: ${ADMIN_PASSWORD}
-      connections:
-        - name: hubspot
-          type: hubspot
-          credentials:
-            token: ${HUBSPOT_TOKEN}
-      channels:
-        email:
-          host: smtp.example.com
-          from: nps@example.com
-      """;
-
+  private static final String MINIMAL = ConfigLoaderTest.MINIMAL;
   private static final String TRIGGER = """
       triggers:
         - name: support
@@ -185,11 +163,10 @@ class FollowUpConfigTest {
   }
 
   private static NpsConfig parse(String yaml) {
-    return ConfigLoader.parse("test.yaml", yaml, ENV);
+    return ConfigLoaderTest.parse(yaml);
   }
 
   private static List<String> problems(String yaml) {
-    return catchThrowableOfType(ConfigurationException.class, () -> ConfigLoader.parse("test.yaml", yaml, ENV))
-        .problems().stream().map(ConfigProblem::toString).toList();
+    return ConfigLoaderTest.problems(yaml, ConfigLoaderTest.ENV);
   }
 }

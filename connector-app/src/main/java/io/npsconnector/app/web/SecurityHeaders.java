@@ -6,7 +6,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The headers every answer of the server carries, pages and error answers alike: a strict
- * Content-Security-Policy (no script at all, no framing), {@code nosniff}, {@code no-referrer}, a separate
+ * Content-Security-Policy (no script, no framing; a score link's page widens it for its one script), {@code nosniff}, {@code no-referrer}, a separate
  * browsing context and {@code no-store}.
  */
 final class SecurityHeaders {

@@ -30,10 +30,12 @@ import io.npsconnector.core.engine.SurveyView;
  * {@link Engine}.
  *
  * <p>A GET never records anything (mail scanners open links): the answer is stored on POST, which needs
- * the form's CSRF field matching the browser's cookie. Tokens are signed and expiring; a forged, altered
- * or expired one gets a friendly page and nothing is stored. Every response carries a strict
- * Content-Security-Policy (no script at all), {@code frame-ancestors 'none'}, {@code no-referrer} and
- * {@code nosniff}; request bodies are limited; the answer routes are rate-limited per address; unknown
+ * the form's CSRF field matching the browser's cookie. A score link's page, for a browser that is not a known
+ * scanner, runs the one-click script ({@code /assets/oneclick.js}), which reports the score as provisional
+ * ({@code POST /s/TOKEN/score}); the engine counts it only once confirmed. Tokens are signed and expiring; a
+ * forged, altered or expired one gets a friendly page and nothing is stored. Every response carries a strict
+ * Content-Security-Policy (no script, but that one on a score link's page), {@code frame-ancestors 'none'},
+ * {@code no-referrer} and {@code nosniff}; request bodies are limited; the answer routes are rate-limited per address; unknown
  * routes and bad parameters get a 4xx page, never a stack trace.
  */
 public final class SurveyServer implements AutoCloseable {

@@ -68,11 +68,7 @@ class OneClickBrowserTest {
     Invitation invitation = fixture.sentInvitation("c-9", "Jonas", Locale.GERMAN);
     Path mail = mailAsFile();
 
-    // a person's browser: Chromium's headless user agent is what scanners send, and gets no script
-    try (HeadlessChromium browser = new HeadlessChromium(chromium, dir.resolve("profile"),
-        List.of("--user-agent=" + OneClickTest.BROWSER))) {
-      browser.viewport(1000, 900, false);
-      browser.navigate(mail.toUri().toString());
+    try (HeadlessChromium browser = personsBrowser(mail)) {
       assertThat(browser.evaluate("document.querySelectorAll('a[href*=\"/s/\"]').length").asInt()).isEqualTo(11);
       JsonNode box = browser.evaluate("(() => { const r = [...document.querySelectorAll('a[href*=\"/s/\"]')]"
           + ".find(a => a.href.endsWith('score=9')).getBoundingClientRect(); return {x: r.x + r.width / 2, "
@@ -114,9 +110,7 @@ class OneClickBrowserTest {
     Invitation invitation = fixture.sentInvitation("c-9", "Jonas", Locale.GERMAN);
     Path mail = mailAsFile();
 
-    try (HeadlessChromium browser = new HeadlessChromium(chromium, dir.resolve("profile"),
-        List.of("--user-agent=" + OneClickTest.BROWSER))) {
-      browser.navigate(mail.toUri().toString());
+    try (HeadlessChromium browser = personsBrowser(mail)) {
       JsonNode links = browser.evaluate("[...document.querySelectorAll('a[href*=\"/s/\"]')].map(a => a.href)");
       assertThat(links.size()).isEqualTo(11);
       for (JsonNode link : links) {
@@ -133,6 +127,18 @@ class OneClickBrowserTest {
         .allSatisfy(row -> assertThat(row.state()).isEqualTo(ProvisionalScoreRepository.State.DISCARDED));
     assertThat(answer(invitation)).isEmpty();
     assertThat(fixture.engine.surveyView(invitation.id()).orElseThrow().score()).isEmpty();
+  }
+
+  /**
+   * Chromium as a person's browser (its headless user agent is what scanners send, and gets no script), showing
+   * the mail.
+   */
+  private HeadlessChromium personsBrowser(Path mail) throws Exception {
+    HeadlessChromium browser = new HeadlessChromium(chromium, dir.resolve("profile"),
+        List.of("--user-agent=" + OneClickTest.BROWSER));
+    browser.viewport(1000, 900, false);
+    browser.navigate(mail.toUri().toString());
+    return browser;
   }
 
   /** The HTML part of the one mail GreenMail received, with its links pointed at the fixture's port. */

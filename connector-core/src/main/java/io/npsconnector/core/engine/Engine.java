@@ -302,12 +302,12 @@ public final class Engine implements AutoCloseable {
    * different scores within {@code 2 min} are a link scanner's and discarded.
    */
   public OneClick reportScore(long invitationId, int score) {
-    return OneClick.valueOf(oneClick.report(invitationId, score).name());
+    return oneClick.report(invitationId, score);
   }
 
   /** A real gesture on the page confirms the open provisional score: it becomes the answer. */
   public OneClick confirmScore(long invitationId, int score) {
-    return OneClick.valueOf(oneClick.confirmByGesture(invitationId, score).name());
+    return oneClick.confirmByGesture(invitationId, score);
   }
 
   /**

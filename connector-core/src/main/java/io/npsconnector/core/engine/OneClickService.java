@@ -18,28 +18,12 @@ import org.jdbi.v3.core.Handle;
  * One-click scores. A survey link's page reports the clicked score by script; it is kept as provisional, apart from
  * answers, and becomes the answer (through {@link AnswerService#recordIn}, so write-backs, reports and alerts only
  * ever see confirmed answers) when a real gesture on the page confirms it, or when the grace period passes with it
- * the only score reported. Different scores reported within {@link #BURST} are a link scanner opening every link:
+ * the only score reported. Different scores reported within {@code BURST} are a link scanner opening every link:
  * all of them are discarded, and kept as such for {@code explain}.
  */
 final class OneClickService {
   /** Different scores reported for one invitation within this span are a scanner's, not a person's. */
   static final Duration BURST = Duration.ofMinutes(2);
-
-  /** What became of a reported or confirmed score. */
-  enum Outcome {
-    /** Kept as provisional (or already was, with the same score). */
-    PROVISIONAL,
-    /** Stored as the answer. */
-    CONFIRMED,
-    /** Discarded: several scores within {@link #BURST}. */
-    DISCARDED,
-    /** The invitation has an answer already; one-click reports no longer change it (the form does). */
-    ANSWERED,
-    /** Nothing to confirm: no provisional score with that value is open. */
-    NONE,
-    /** The invitation takes no answer (not sent, expired, cancelled). */
-    CLOSED
-  }
 
   private final Stores stores;
   private final AnswerService answers;
@@ -59,16 +43,16 @@ final class OneClickService {
   }
 
   /** A score a survey page reported by script after its link was opened. */
-  Outcome report(long invitationId, int score) {
+  Engine.OneClick report(long invitationId, int score) {
     Score.of(score);
     Instant now = clock.instant();
-    Outcome outcome = stores.jdbi().inTransaction(handle -> {
+    Engine.OneClick outcome = stores.jdbi().inTransaction(handle -> {
       Optional<Invitation> invitation = lockedInvitation(handle, invitationId);
       if (invitation.isEmpty() || AnswerService.refusal(invitation.get(), now).isPresent()) {
-        return Outcome.CLOSED;
+        return Engine.OneClick.CLOSED;
       }
       if (stores.answers().forInvitation(handle, invitationId).isPresent()) {
-        return Outcome.ANSWERED;
+        return Engine.OneClick.ANSWERED;
       }
       List<Provisional> reported = stores.provisionals().forInvitation(handle, invitationId);
       List<Provisional> recent = reported.stream().filter(row -> !row.recordedAt().isBefore(now.minus(BURST))
@@ -81,26 +65,26 @@ final class OneClickService {
         stores.provisionals().add(handle, invitationId, score, State.DISCARDED, now, Optional.of(reason));
         stores.invitations().note(handle, invitationId, invitation.get().state(),
             "one-click score " + score + " discarded: " + reason, now);
-        return Outcome.DISCARDED;
+        return Engine.OneClick.DISCARDED;
       }
       if (reported.stream().anyMatch(row -> row.state() == State.PROVISIONAL && row.score() == score)) {
-        return Outcome.PROVISIONAL; // the same page again (a reload): nothing new
+        return Engine.OneClick.PROVISIONAL; // the same page again (a reload): nothing new
       }
       stores.provisionals().decideOpen(handle, invitationId, State.SUPERSEDED, "a later click reported score "
           + score, now);
       stores.provisionals().add(handle, invitationId, score, State.PROVISIONAL, now, Optional.empty());
       stores.invitations().note(handle, invitationId, invitation.get().state(), "one-click score " + score
           + " kept as provisional until confirmed", now);
-      return Outcome.PROVISIONAL;
+      return Engine.OneClick.PROVISIONAL;
     });
-    if (outcome == Outcome.PROVISIONAL) {
+    if (outcome == Engine.OneClick.PROVISIONAL) {
       scheduling.confirmScore(invitationId, now.plus(grace));
     }
     return outcome;
   }
 
   /** A gesture on the page (pointer, key, touch, scroll) confirms the open provisional {@code score}. */
-  Outcome confirmByGesture(long invitationId, int score) {
+  Engine.OneClick confirmByGesture(long invitationId, int score) {
     Score.of(score);
     return confirm(invitationId, open -> open.score() == score, AnswerRepository.Confirmation.GESTURE,
         "a gesture on the page").outcome();
@@ -119,7 +103,7 @@ final class OneClickService {
     return confirmed.notBefore().filter(at -> at.isAfter(now));
   }
 
-  private record Confirmed(Outcome outcome, Optional<Instant> notBefore) {}
+  private record Confirmed(Engine.OneClick outcome, Optional<Instant> notBefore) {}
 
   private Confirmed confirm(long invitationId, java.util.function.Predicate<Provisional> allowed,
       AnswerRepository.Confirmation how, String reason) {
@@ -129,29 +113,29 @@ final class OneClickService {
       List<Provisional> open = stores.provisionals().forInvitation(handle, invitationId).stream()
           .filter(row -> row.state() == State.PROVISIONAL).toList();
       if (invitation.isEmpty() || open.isEmpty()) {
-        return new Confirmed(Outcome.NONE, Optional.empty());
+        return new Confirmed(Engine.OneClick.NONE, Optional.empty());
       }
       if (AnswerService.refusal(invitation.get(), now).isPresent()) {
         stores.provisionals().decideOpen(handle, invitationId, State.DISCARDED,
             "the survey closed before it was confirmed", now);
-        return new Confirmed(Outcome.CLOSED, Optional.empty());
+        return new Confirmed(Engine.OneClick.CLOSED, Optional.empty());
       }
       if (stores.answers().forInvitation(handle, invitationId).isPresent()) {
         stores.provisionals().decideOpen(handle, invitationId, State.SUPERSEDED, "answered meanwhile", now);
-        return new Confirmed(Outcome.ANSWERED, Optional.empty());
+        return new Confirmed(Engine.OneClick.ANSWERED, Optional.empty());
       }
       if (open.size() != 1) {
-        return new Confirmed(Outcome.NONE, Optional.empty());
+        return new Confirmed(Engine.OneClick.NONE, Optional.empty());
       }
       Provisional only = open.get(0);
       if (!allowed.test(only)) {
-        return new Confirmed(Outcome.NONE, Optional.of(only.recordedAt().plus(grace)));
+        return new Confirmed(Engine.OneClick.NONE, Optional.of(only.recordedAt().plus(grace)));
       }
       answers.recordIn(handle, invitationId, only.score(), Optional.empty(), how, now);
       stores.provisionals().decide(handle, only.id(), State.CONFIRMED, "confirmed by " + reason, now);
-      return new Confirmed(Outcome.CONFIRMED, Optional.empty());
+      return new Confirmed(Engine.OneClick.CONFIRMED, Optional.empty());
     });
-    if (confirmed.outcome() == Outcome.CONFIRMED) {
+    if (confirmed.outcome() == Engine.OneClick.CONFIRMED) {
       hooks.at(EngineHooks.ANSWER_STORED);
     }
     return confirmed;
