@@ -1,5 +1,7 @@
 package io.npsconnector.filecrm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -142,6 +144,32 @@ class FileCrmAdapterContractTest extends CrmAdapterContractTest {
     return Optional.of(new CrmAccountNps(account.has("nps_account_score")
         ? OptionalDouble.of(account.path("nps_account_score").asDouble()) : OptionalDouble.empty(),
         account.path("nps_responses").asInt()));
+  }
+
+  @org.junit.jupiter.api.Test
+  void readsTasksBackFromTheirFilesOpenCompletedOrDeleted() {
+    givenContacts(List.of(Contact.builder("c-1", Instant.parse("2026-03-01T09:00:00Z")).email("c1@example.com")
+        .build()));
+    List<String> ids = adapter().write(List.of(
+        new WriteRequest.FollowUpTask("task:1", "c-1", Optional.of("rep-1"), "Call", "", LocalDate.of(2026, 3, 4),
+            "high"),
+        new WriteRequest.FollowUpTask("task:2", "c-1", Optional.of("rep-2"), "Call", "", LocalDate.of(2026, 3, 5),
+            "high"))).stream().map(result -> result.crmRecordId().orElseThrow()).toList();
+    ObjectNode done = (ObjectNode) tree(dir.resolve("tasks").resolve(FileNames.of(ids.get(0)) + ".json"));
+    write("tasks", FileNames.of(ids.get(0)), done.put("status", "completed").put("completed-at",
+        "2026-03-03T15:00:00Z").put("completed-by", "rep-1"));
+
+    io.npsconnector.core.spi.TaskStates read = adapter().readTasks(List.of(ids.get(0), ids.get(1), "task:9"));
+
+    assertThat(read.states()).extracting(io.npsconnector.core.spi.TaskState::status).containsExactly(
+        io.npsconnector.core.spi.TaskState.Status.COMPLETED, io.npsconnector.core.spi.TaskState.Status.OPEN,
+        io.npsconnector.core.spi.TaskState.Status.DELETED);
+    assertThat(read.states().get(0).completedAt()).contains(Instant.parse("2026-03-03T15:00:00Z"));
+    assertThat(read.states().get(0).completedBy()).contains(new io.npsconnector.core.spi.TaskState.User("rep-1",
+        Optional.empty()));
+    assertThat(read.states().get(1).owner().map(io.npsconnector.core.spi.TaskState.User::id)).contains("rep-2");
+    assertThat(read.states().get(1).dueDate()).contains(LocalDate.of(2026, 3, 5));
+    assertThat(read.apiCalls()).isZero();
   }
 
   @Override

@@ -16,8 +16,8 @@ import io.npsconnector.sandbox.salesforce.SalesforceSandbox;
 
 /**
  * The reps of both sandboxes working their NPS follow-up tasks, as the demo's history passes: each new task is
- * completed by its owner some hours to days after it was made (about four in five of them; a few are deleted,
- * the rest stay open), in the CRM's own way (HubSpot: COMPLETED saved by the owner's user; Salesforce: Status
+ * completed by its owner some hours to days after it was made (about four in five of them; the rest stay open),
+ * in the CRM's own way (HubSpot: COMPLETED saved by the owner's user; Salesforce: Status
  * Completed saved by the owning user), at that time by the demo's clock. The engine then reads the states back
  * on its next sync, so the follow-up inbox shows a close rate and a median time to close.
  */
@@ -82,9 +82,6 @@ final class FollowUpWork {
     if (fate < 0.8) { // completed: most within a day or two, some after a week
       long minutes = (long) (60 + Math.pow(random.nextDouble(), 2.5) * 9 * 24 * 60);
       planned.add(new Planned(created.get().plus(Duration.ofMinutes(minutes)), hubSpot, taskId, owner, false));
-    } else if (fate < 0.84) { // deleted by its owner a few hours in
-      planned.add(new Planned(created.get().plus(Duration.ofHours(2 + random.nextInt(20))), hubSpot, taskId,
-          owner, true));
     } // else: it stays open
   }
 

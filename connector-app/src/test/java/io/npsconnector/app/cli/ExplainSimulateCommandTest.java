@@ -92,7 +92,10 @@ class ExplainSimulateCommandTest {
         "  2026-03-04 09:30:00 UTC  answer      score 3 (detractor): \"Delivery took three weeks\"",
         "  2026-03-04 09:40:00 UTC  write-back  contact NPS fields written to the CRM",
         "  2026-03-04 09:40:00 UTC  write-back  follow-up task written to the CRM",
-        "  2026-03-04 09:40:00 UTC  write-back  timeline activity written to the CRM");
+        "  2026-03-04 09:40:00 UTC  write-back  timeline activity written to the CRM",
+        // read back by the next sync; due two days after the answer, overdue by the time explain runs
+        "  2026-03-09 14:00:00 UTC  follow-up   follow-up task task-1 OPEN since 2026-03-04T09:30:00Z, owner Owner "
+            + "owner-17, OVERDUE (due 2026-03-06), CRM status NOT_STARTED (read back 2026-03-09T14:00:00Z)");
   }
 
   @Test

@@ -52,13 +52,6 @@ class FollowUpEndToEndTest {
   /** A task in the sandbox: its record id and owner. */
   private record Task(String id, String owner) {}
 
-  /** What a rep does to a task in the sandbox. */
-  private interface Rep {
-    void complete(Task task);
-
-    void delete(Task task);
-  }
-
   @Test
   void aHubSpotTaskCompletedByItsOwnerIsReadBackWithWhenAndByWhom() throws Exception {
     HubSpotSandbox sandbox = HubSpotSandbox.seeded(41, 24, clock);
@@ -69,17 +62,9 @@ class FollowUpEndToEndTest {
     }
     roundTrip(config, () -> sandbox.addEventsNow(10), () -> sandbox.tasks().stream()
         .filter(task -> task.properties().getOrDefault("nps_key", "").startsWith("task:"))
-        .map(task -> new Task(task.id(), task.properties().get("hubspot_owner_id"))).toList(), new Rep() {
-          @Override
-          public void complete(Task task) {
-            sandbox.completeTaskNow(task.id(), task.owner());
-          }
-
-          @Override
-          public void delete(Task task) {
-            sandbox.deleteTaskNow(task.id());
-          }
-        }, owner -> HubSpotSandbox.userIdOf(owner));
+        .map(task -> new Task(task.id(), task.properties().get("hubspot_owner_id"))).toList(),
+        task -> sandbox.completeTaskNow(task.id(), task.owner()), task -> sandbox.deleteTaskNow(task.id()),
+        HubSpotSandbox::userIdOf);
   }
 
   @Test
@@ -89,23 +74,18 @@ class FollowUpEndToEndTest {
     NpsConfig config = config(SandboxConfigs.salesforce(sandbox.start()));
     roundTrip(config, () -> sandbox.addEventsNow(10), () -> sandbox.tasks().stream()
         .filter(task -> task.getOrDefault("NPS_Key__c", "").startsWith("task:"))
-        .map(task -> new Task(task.get("Id"), task.get("OwnerId"))).toList(), new Rep() {
-          @Override
-          public void complete(Task task) {
-            sandbox.completeTaskNow(task.id(), task.owner());
-          }
-
-          @Override
-          public void delete(Task task) {
-            sandbox.deleteTaskNow(task.id());
-          }
-        }, owner -> owner + " " + sandbox.users().get(owner));
+        .map(task -> new Task(task.get("Id"), task.get("OwnerId"))).toList(),
+        task -> sandbox.completeTaskNow(task.id(), task.owner()), task -> sandbox.deleteTaskNow(task.id()),
+        owner -> owner + " " + sandbox.users().get(owner));
   }
 
   /**
+   * @param complete a rep (the task's owner) completes the task in the CRM now
+   * @param delete a rep deletes the task in the CRM
    * @param completedBy how {@code explain} names the user who completed a task of this owner
    */
-  private void roundTrip(NpsConfig config, Runnable newEvents, Supplier<List<Task>> tasksInTheCrm, Rep rep,
+  private void roundTrip(NpsConfig config, Runnable newEvents, Supplier<List<Task>> tasksInTheCrm,
+      java.util.function.Consumer<Task> complete, java.util.function.Consumer<Task> delete,
       java.util.function.Function<String, String> completedBy) {
     Database database = Database.open(config.store());
     open.add(database);
@@ -129,8 +109,8 @@ class FollowUpEndToEndTest {
     clock.advance(Duration.ofHours(3));
     Instant completedAt = clock.instant();
     Task done = tasks.get(0);
-    rep.complete(done);
-    rep.delete(tasks.get(1));
+    complete.accept(done);
+    delete.accept(tasks.get(1));
     clock.advance(Duration.ofHours(1));
 
     try (ServiceProcess process = process(config)) {

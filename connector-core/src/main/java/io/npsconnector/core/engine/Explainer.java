@@ -112,7 +112,7 @@ public final class Explainer {
       case OPEN -> new Entry(task.readAt(), "follow-up", what + " OPEN" + task.answeredAt().map(at -> " since "
           + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).orElse("") + ", " + owner
           + task.dueDate().map(due -> (task.overdue(now.atZone(java.time.ZoneOffset.UTC).toLocalDate())
-              ? ", OVERDUE since " : ", due ") + due).orElse("") + task.crmStatus().map(s -> ", CRM status " + s)
+              ? ", OVERDUE (due " + due + ")" : ", due " + due)).orElse("") + task.crmStatus().map(s -> ", CRM status " + s)
               .orElse("") + read);
       case DELETED -> new Entry(task.readAt(), "follow-up", what + " DELETED in the CRM, " + owner + read);
       case WITHDRAWN -> new Entry(task.readAt(), "follow-up", what + " withdrawn: closed by npsconnector, the "

@@ -634,7 +634,7 @@ abstract class WritebackContract {
     assertThat(task.overdue(LocalDate.parse("2026-03-05"))).as("the day after").isTrue();
     assertThat(new Explainer(database, clock).explain(CRM, "c1").entries())
         .anySatisfy(entry -> assertThat(entry.text()).contains("OPEN since 2026-03-02T10:00:00Z")
-            .contains("OVERDUE since 2026-03-04"));
+            .contains("OVERDUE (due 2026-03-04)"));
   }
 
   @Test

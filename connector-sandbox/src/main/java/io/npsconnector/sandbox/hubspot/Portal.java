@@ -783,9 +783,10 @@ final class Portal {
     if (wanted.isEmpty()) {
       wanted = defaultProperties(type);
     }
+    // HubSpot answers no error for a property it does not know: it leaves it out of every record. Only tasks'
+    // catalog here holds every property a portal has that the connector reads, so only there is it applied.
     Map<String, ObjectNode> defined = properties.get(type);
-    if (defined != null) {
-      // HubSpot answers no error for a property it does not know: it leaves it out of every record
+    if (type.equals("tasks") && defined != null) {
       wanted = wanted.stream().filter(defined::containsKey).toList();
     }
     ObjectNode body = started();
