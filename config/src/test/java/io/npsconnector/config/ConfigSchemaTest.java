@@ -34,7 +34,7 @@ class ConfigSchemaTest {
     assertThat(schema.path("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
     assertThat(fieldNames(schema.path("properties"))).containsExactly("company", "store", "server", "connections",
         "channels", "fatigue", "send-window", "invitation-expiry", "reminder", "writeback", "templates", "scheduler",
-        "triggers");
+        "triggers", "branding");
     assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
     // every branch of a reader is visited: both stores' keys, every trigger kind's
     assertThat(fieldNames(schema.at("/properties/store/properties"))).containsExactly("type", "path", "url", "user",
