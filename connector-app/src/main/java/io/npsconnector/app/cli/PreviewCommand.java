@@ -4,13 +4,11 @@ import io.npsconnector.app.service.Composition;
 import io.npsconnector.app.web.Previews;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.SurveyLinks;
-import io.npsconnector.core.model.Contact;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,17 +27,7 @@ final class PreviewCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand NpsConnectorCommand parent;
   @Mixin ConfigOption config;
-
-  @Option(names = "--trigger", required = true, paramLabel = "NAME", description = "The trigger whose mail it is.")
-  String trigger;
-
-  @Option(names = "--contact", paramLabel = "CONNECTION:CRM_ID",
-      description = "A contact the store has; without it, a sample contact of the trigger's first connection.")
-  String contact;
-
-  @Option(names = "--lang", paramLabel = "TAG",
-      description = "A language of the trigger's template (de, pt-BR); default: the contact's.")
-  String lang;
+  @Mixin PreviewOptions options;
 
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "preview",
       description = "The folder the files go to (created if needed); default: ${DEFAULT-VALUE}.")
@@ -48,16 +36,13 @@ final class PreviewCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     NpsConfig loaded = PreviewSupport.load(config, parent);
-    Optional<ContactRef> ref = Optional.ofNullable(contact).map(ContactRef::parse);
     try (Composition app = Composition.of(loaded)) {
-      Optional<Contact> stored = ref.map(found -> found.load(loaded, app, config.file));
       Previews previews = new Previews(loaded, app.get(SurveyLinks.class), app.get(Clock.class));
-      Previews.Preview preview = PreviewSupport.run(() -> previews.render(
-          new Previews.Request(trigger, ref.map(ContactRef::connection), stored, Optional.ofNullable(lang)),
-          "assets/"));
+      Previews.Request request = options.request(loaded, app, config.file);
+      Previews.Preview preview = PreviewSupport.run(() -> previews.render(request, "assets/"));
       List<Path> files = previews.write(preview, out);
       PrintWriter print = spec.commandLine().getOut();
-      print.println("Preview of trigger " + trigger + " in " + preview.languageTag() + " for "
+      print.println("Preview of trigger " + options.trigger + " in " + preview.languageTag() + " for "
           + PreviewSupport.who(preview) + ", subject \"" + preview.mail().subject() + "\":");
       files.forEach(file -> print.println("  " + file));
       print.println("Open the .html files in a browser and the .eml file in a mail program; the links lead to a "

@@ -6,9 +6,7 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.delivery.DeliveryReceipt;
 import io.npsconnector.core.delivery.SurveyLinks;
 import io.npsconnector.core.delivery.email.EmailChannel;
-import io.npsconnector.core.model.Contact;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,20 +26,10 @@ final class SendTestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand NpsConnectorCommand parent;
   @Mixin ConfigOption config;
-
-  @Option(names = "--trigger", required = true, paramLabel = "NAME", description = "The trigger whose mail it is.")
-  String trigger;
+  @Mixin PreviewOptions options;
 
   @Option(names = "--to", required = true, paramLabel = "ADDRESS", description = "Where the test mail goes.")
   String to;
-
-  @Option(names = "--contact", paramLabel = "CONNECTION:CRM_ID",
-      description = "A contact the store has, whose name and language the mail uses; default: a sample contact.")
-  String contact;
-
-  @Option(names = "--lang", paramLabel = "TAG",
-      description = "A language of the trigger's template (de, pt-BR); default: the contact's.")
-  String lang;
 
   @Override
   public Integer call() {
@@ -49,14 +37,11 @@ final class SendTestCommand implements Callable<Integer> {
       throw new CommandFailure("--to: " + problem);
     });
     NpsConfig loaded = config.load(parent.environment());
-    Optional<ContactRef> ref = Optional.ofNullable(contact).map(ContactRef::parse);
     try (Composition app = Composition.of(loaded)) {
-      Optional<Contact> stored = ref.map(found -> found.load(loaded, app, config.file));
       Previews previews = new Previews(loaded, app.get(SurveyLinks.class), app.get(Clock.class));
-      Previews.Request request = new Previews.Request(trigger, ref.map(ContactRef::connection), stored,
-          Optional.ofNullable(lang));
+      Previews.Request request = options.request(loaded, app, config.file);
       DeliveryReceipt receipt = PreviewSupport.run(() -> previews.sendTest(request, to));
-      spec.commandLine().getOut().println("Sent a test mail of trigger " + trigger + " to " + to.strip() + " ("
+      spec.commandLine().getOut().println("Sent a test mail of trigger " + options.trigger + " to " + to.strip() + " ("
           + loaded.email().map(smtp -> smtp.host() + ":" + smtp.port()).orElse("") + ", Message-ID "
           + receipt.messageId().orElse("none") + "). It is not counted anywhere; its links open a test page that "
           + "stores nothing.");

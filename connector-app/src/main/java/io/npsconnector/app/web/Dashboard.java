@@ -118,7 +118,7 @@ public final class Dashboard {
       new MailPages(mails, this::signedIn).register(app);
     }
     new PreviewPages(config, previews, engine::contact, this::signedIn, this::adminForm,
-        ctx -> csrf.field(ctx, "admin")).register(app);
+        ctx -> csrf.field(ctx, "admin"), audit).register(app);
     new FollowUpPage(engine.followUps(), clock, this::signedIn).register(app);
     app.get("/admin", ctx -> {
       if (signedIn(ctx)) {
@@ -294,7 +294,8 @@ public final class Dashboard {
             ? String.format(Locale.ROOT, "%+.0f", overall.nps().getAsDouble()) : "—", interval(overall)),
         new DashboardView.Tile("Answers", Integer.toString(overall.n()), overall.n() == 0
             ? "No answers match these filters." : overall.promoters() + " promoters · "
-            + overall.passives() + " passives · " + overall.detractors() + " detractors"),
+            + overall.passives() + " passives · " + overall.detractors() + " detractors · "
+            + answers.stream().filter(AnswerRow::oneClick).count() + " by one click"),
         responseRate(filter, overall));
     if (!config.alerts().destinations().isEmpty()) {
       tiles = java.util.stream.Stream.concat(tiles.stream(), java.util.stream.Stream.of(new DashboardView.Tile(

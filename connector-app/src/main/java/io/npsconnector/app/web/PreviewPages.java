@@ -38,6 +38,7 @@ final class PreviewPages {
   private final Predicate<Context> adminForm;
   private final Function<Context, String> csrfField;
   private final String frameCsp;
+  private final AdminAudit audit;
 
   /**
    * @param contacts the stored contact of a connection and CRM id
@@ -45,7 +46,9 @@ final class PreviewPages {
    * @param adminForm as {@code signedIn}, and the admin CSRF field checked (403 otherwise)
    */
   PreviewPages(NpsConfig config, Previews previews, BiFunction<String, String, Optional<Contact>> contacts,
-      Predicate<Context> signedIn, Predicate<Context> adminForm, Function<Context, String> csrfField) {
+      Predicate<Context> signedIn, Predicate<Context> adminForm, Function<Context, String> csrfField,
+      AdminAudit audit) {
+    this.audit = audit;
     this.config = config;
     this.previews = previews;
     this.contacts = contacts;
@@ -105,16 +108,8 @@ final class PreviewPages {
       page(ctx, 400, Optional.empty(), Optional.of("The test mail was not sent: " + e.getMessage()));
       return;
     }
-    audit("send-test", ctx, "trigger " + request.trigger() + " to " + to);
+    audit.record(ctx, AdminAudit.SEND_TEST, "trigger " + request.trigger(), "to " + to);
     page(ctx, 200, Optional.of("Sent a test mail to " + to + ". It is not counted anywhere."), Optional.empty());
-  }
-
-  /**
-   * Records an admin action. Today one log line; the admin audit log is meant to take it over (the one call to
-   * reroute).
-   */
-  private static void audit(String action, Context ctx, String detail) {
-    LOG.info("admin audit: {} by admin from {}: {}", action, ctx.ip(), detail);
   }
 
   private void page(Context ctx, int status, Optional<String> message, Optional<String> failure) {

@@ -136,8 +136,8 @@ class PreviewSendTestCommandTest {
         .startsWith("no connection named 'hubsopt' in ").endsWith("; connections: hubspot");
     assertThat(fails("preview", "--trigger", "post-purchase", "--contact", "1001"))
         .isEqualTo("--contact must be CONNECTION:CRM_ID, such as hubspot:1001, got '1001'");
-    assertThat(fails("preview", "--trigger", "post-purchase", "--lang", "fe"))
-        .isEqualTo("template 'standard' has no texts in 'fe' — did you mean 'fr'?; template 'standard' has en, de, fr, "
+    assertThat(fails("preview", "--trigger", "post-purchase", "--lang", "fra"))
+        .isEqualTo("template 'standard' has no texts in 'fra' — did you mean 'fr'?; template 'standard' has en, de, fr, "
             + "es, pt-BR");
     assertThat(fails("preview", "--trigger", "sms-survey"))
         .isEqualTo("trigger 'sms-survey' sends through the webhook channel; previews and test mails are of the "

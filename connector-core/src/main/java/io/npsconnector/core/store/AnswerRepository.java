@@ -25,7 +25,7 @@ public final class AnswerRepository {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    static Confirmation of(String id) {
+    public static Confirmation of(String id) {
       return valueOf(id.toUpperCase(java.util.Locale.ROOT));
     }
   }

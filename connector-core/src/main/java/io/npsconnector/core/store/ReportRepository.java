@@ -23,7 +23,14 @@ public final class ReportRepository {
    */
   public record AnswerRow(long answerId, long invitationId, String connection, String trigger, String channel,
       Instant answeredAt, int score, Optional<String> comment, String contactId, String contactName,
-      Optional<String> email, Map<String, String> segments, Optional<String> account) {}
+      Optional<String> email, Map<String, String> segments, Optional<String> account,
+      AnswerRepository.Confirmation confirmedBy) {
+
+    /** True when the score was given by one click in the mail, confirmed by a gesture or the grace period. */
+    public boolean oneClick() {
+      return confirmedBy != AnswerRepository.Confirmation.FORM;
+    }
+  }
 
   /** A write-back that failed for good. */
   public record FailedWrite(String connection, String kind, String key, Optional<String> contactId,
@@ -149,7 +156,7 @@ public final class ReportRepository {
   }
 
   private static final String SELECT = "SELECT a.id, a.invitation_id, a.score, a.comment_text, "
-      + "a.answered_at, i.connection, i.trigger_name, i.channel, i.contact_crm_id, c.first_name, c.last_name, "
+      + "a.answered_at, a.confirmed_by, i.connection, i.trigger_name, i.channel, i.contact_crm_id, c.first_name, c.last_name, "
       + "c.email, c.segments, c.account_name FROM answers a JOIN invitations i ON i.id = a.invitation_id "
       + "LEFT JOIN contacts c ON c.connection = i.connection AND c.crm_id = i.contact_crm_id";
 
@@ -162,7 +169,8 @@ public final class ReportRepository {
         rs.getInt("score"), Optional.ofNullable(rs.getString("comment_text")), contactId,
         name.isEmpty() ? contactId : name, Optional.ofNullable(rs.getString("email")),
         rs.getString("segments") == null ? Map.of() : Sql.map(rs.getString("segments")),
-        Optional.ofNullable(rs.getString("account_name")));
+        Optional.ofNullable(rs.getString("account_name")),
+        AnswerRepository.Confirmation.of(rs.getString("confirmed_by")));
   }
 
   /** A filter as a WHERE clause over answers {@code a} and invitations {@code i}, every value a bound parameter. */

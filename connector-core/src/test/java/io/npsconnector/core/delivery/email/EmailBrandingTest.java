@@ -142,7 +142,7 @@ class EmailBrandingTest {
     assertThat(mail.getHeader("Message-ID")[0]).startsWith("<nps-test-").endsWith("@example.com>");
     String text = part(mail, "text/plain");
     String html = part(mail, "text/html");
-    assertThat(text).startsWith(EmailContent.TEST_NOTICE).contains("10: https://nps.example.com/t/TESTTOKEN?score=10")
+    assertThat(text).startsWith(EmailContent.TEST_NOTICE + "\r\n\r\nHi Ada,").contains("10: https://nps.example.com/t/TESTTOKEN?score=10")
         .doesNotContain("/s/");
     assertThat(html).contains(EmailContent.TEST_NOTICE).contains("href=\"https://nps.example.com/t/TESTTOKEN?score=0\"")
         .doesNotContain("/s/").doesNotContain("/u/");
