@@ -8,8 +8,6 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -26,7 +24,6 @@ import io.npsconnector.core.render.HtmlOutput;
  * as a test (a POST with the admin CSRF field; audited). Nothing here stores anything or writes to a contact.
  */
 final class PreviewPages {
-  private static final Logger LOG = LoggerFactory.getLogger(PreviewPages.class);
   /** The frames' documents: a sandbox, our style sheets and the logo, nothing else. */
   private static final String FRAME_CSP = "sandbox; default-src 'none'; style-src 'self' 'unsafe-inline'; "
       + "img-src 'self'; form-action 'none'; frame-ancestors 'self'; base-uri 'none'";
