@@ -34,7 +34,7 @@ class ConfigSchemaTest {
     assertThat(schema.path("$schema").asText()).isEqualTo("http://json-schema.org/draft-07/schema#");
     assertThat(fieldNames(schema.path("properties"))).containsExactly("company", "store", "server", "connections",
         "channels", "fatigue", "send-window", "invitation-expiry", "reminder", "writeback", "templates", "scheduler",
-        "triggers", "alerts", "branding");
+        "triggers", "branding", "alerts");
     assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
     assertThat(fieldNames(schema.at("/properties/alerts/properties"))).containsExactly("max-attempts", "slack",
         "teams", "owner-mail");
