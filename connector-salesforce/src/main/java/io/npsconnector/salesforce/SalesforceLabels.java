@@ -87,7 +87,8 @@ final class SalesforceLabels {
     if (object.isEmpty() || !crmId.matches("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}")) {
       return Optional.empty();
     }
-    return instance.get().map(base -> URI.create(base.toString().replaceAll("/+$", "") + "/lightning/r/" + object
+    return instance.get().or(session::knownInstance).map(base -> URI.create(base.toString().replaceAll("/+$", "")
+        + "/lightning/r/" + object
         + "/" + crmId + "/view"));
   }
 

@@ -133,8 +133,9 @@ public final class Dashboard {
           List<AnswerRow> answers = reports.answers(filter.answers());
           ctx.contentType("text/csv; charset=utf-8")
               .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"").result(csv(answers));
-          audit.record(ctx, AdminAudit.EXPORT, "answers.csv", answers.size() + " answers"
-              + Optional.ofNullable(ctx.queryString()).map(query -> ", filters " + query).orElse(""));
+          audit.record(ctx, AdminAudit.EXPORT, "answers.csv", answers.size() + " answers from " + filter.from()
+              + " to " + filter.to() + Optional.ofNullable(ctx.queryString()).map(query -> " (" + query + ")")
+              .orElse(""));
         });
       }
     });

@@ -56,10 +56,10 @@ class ViewerBrowserTest {
       assertThat(browser.evaluate("document.title").asText()).isEqualTo("NPS dashboard");
       assertThat(browser.evaluate("document.querySelector('header.top').textContent").asText())
           .contains("Signed in as vera (viewer: read only)");
-      assertThat(browser.evaluate("[...document.querySelectorAll('form')].map(f => f.getAttribute('action'))"
-          + ".join(' ')").asText()).as("the only form is signing out").isEqualTo("/admin/logout");
-      assertThat(browser.evaluate("[...document.querySelectorAll('button')].map(b => b.textContent).join('|')")
-          .asText()).isEqualTo("Sign out");
+      assertThat(browser.evaluate("[...document.querySelectorAll('form[method=post]')].map(f => f.getAttribute('action'))"
+          + ".join(' ')").asText()).as("the only form that changes anything is signing out").isEqualTo("/admin/logout");
+      assertThat(browser.evaluate("[...document.querySelectorAll('form[method=post] button')].map(b => b.textContent)"
+          + ".join('|')").asText()).isEqualTo("Sign out");
       assertThat(browser.evaluate("document.querySelectorAll('a[href$=\".csv\"], a[href=\"/admin/audit\"]').length")
           .asInt()).isZero();
       assertThat(browser.evaluate("document.querySelectorAll('#triggers tbody tr').length").asInt()).isEqualTo(1);
@@ -69,8 +69,8 @@ class ViewerBrowserTest {
     try (HeadlessChromium browser = new HeadlessChromium(chromium, dir.resolve("admin"))) {
       signIn(browser, base, "alice", "alice's password");
 
-      assertThat(browser.evaluate("[...document.querySelectorAll('button')].map(b => b.textContent).join('|')")
-          .asText()).isEqualTo("Sign out|Pause");
+      assertThat(browser.evaluate("[...document.querySelectorAll('form[method=post] button')].map(b => b.textContent)"
+          + ".join('|')").asText()).isEqualTo("Sign out|Pause");
       assertThat(browser.evaluate("document.querySelectorAll('a[href=\"/admin/answers.csv\"], "
           + "a[href=\"/admin/audit\"]').length").asInt()).isEqualTo(2);
       assertThat(browser.errors()).isEmpty();

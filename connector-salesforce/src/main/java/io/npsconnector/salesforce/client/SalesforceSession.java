@@ -56,6 +56,8 @@ public final class SalesforceSession {
 
   private record Bound(AccessToken token, PartnerConnection partner) {}
 
+  private volatile java.net.URI knownInstance;
+
   public SalesforceSession(String connection, TokenSource tokens, Settings settings, ApiLimits limits) {
     this.connection = connection;
     this.tokens = tokens;
@@ -124,8 +126,14 @@ public final class SalesforceSession {
     }
   }
 
+  /** The org's instance as the last token bound for a call named it, without a call; empty before the first. */
+  public java.util.Optional<java.net.URI> knownInstance() {
+    return java.util.Optional.ofNullable(knownInstance);
+  }
+
   /** This thread's connection for {@code token}, built anew when the token changed. */
   private Bound bound(AccessToken token) {
+    knownInstance = token.instanceUrl();
     Bound existing = bound.get();
     if (existing != null && existing.token().equals(token)) {
       return existing;
