@@ -117,6 +117,8 @@ public final class Demo implements AutoCloseable {
   private final NpsConfig config;
   private final Database database;
   private final long startedNanos = System.nanoTime();
+  /** Per connection, the fewest owner look-ups the alerts needed: the distinct owners of each delivery run. */
+  private final Map<String, Integer> ownerLookups = new LinkedHashMap<>();
   /** The Message-IDs of the mails the respondents have had. */
   private final java.util.Set<String> seenMails = new java.util.HashSet<>();
 
@@ -255,8 +257,9 @@ public final class Demo implements AutoCloseable {
     }
     Path emlFolder = options.dataDir().resolve("mails");
     int written = captured.writeEml(emlFolder);
-    progress.accept(written + " mails captured: open them on the dashboard (Mails), or as .eml files in "
-        + emlFolder);
+    long alertMails = capturedMails().stream().filter(SmtpCapture::isAlert).count();
+    progress.accept(written + " mails captured (" + alertMails + " of them alerts to the contacts' owners): open them"
+        + " on the dashboard (Mails), or as .eml files in " + emlFolder);
     Path answers = writeAnswers(historyStart);
     progress.accept("the configuration the demo runs on is " + options.dataDir().resolve(CONFIG_FILE)
         + "; its answers are in " + answers);
@@ -273,20 +276,72 @@ public final class Demo implements AutoCloseable {
     // the mail server lists its messages by mailbox, not by arrival: the new ones are those not seen yet
     List<MimeMessage> added = new ArrayList<>();
     for (MimeMessage mail : smtp.getReceivedMessages()) {
-      if (seenMails.add(mail.getMessageID())) {
+      if (seenMails.add(mail.getMessageID()) && !SmtpCapture.isAlert(mail)) { // the owners' alerts are no surveys
         added.add(mail);
       }
     }
-    long answered = new Respondents(URI.create("http://127.0.0.1:" + service.port()), options.answerShare(),
-        options.seed() + round).respond(added).stream().filter(Respondents.Outcome::answered).count();
-    progress.accept(String.format(java.util.Locale.ROOT, "  %s: %d mails, %d answers", DATE.format(clock.instant()),
-        added.size(), answered));
+    // in every round but the last (which is now) some respondents click and leave: their grace period passes
+    boolean graceCanPass = round < options.rounds();
+    List<Respondents.Outcome> outcomes = new Respondents(URI.create("http://127.0.0.1:" + service.port()),
+        options.answerShare(), options.seed() + round, graceCanPass).respond(added);
+    long answered = outcomes.stream().filter(Respondents.Outcome::answered).count();
+    long left = outcomes.stream().filter(outcome -> outcome.way() == Respondents.Way.LEFT).count();
+    if (graceCanPass) {
+      answered += confirmAfterGrace(engine);
+    }
+    int alerts = deliverAlerts(engine);
+    progress.accept(String.format(java.util.Locale.ROOT, "  %s: %d mails, %d answers (%d by one click, %d of them "
+        + "confirmed by the grace period), alerts sent: %d", DATE.format(clock.instant()), added.size(), answered,
+        outcomes.stream().filter(outcome -> outcome.answered() && outcome.way() == Respondents.Way.GESTURE).count()
+            + left, left, alerts));
     for (String connection : List.of(HUBSPOT, SALESFORCE)) {
       flushes.computeIfAbsent(connection, key -> new ArrayList<>())
           .add(new WritebackRepository(database.jdbi()).pendingByKind(connection));
       engine.flushWritebacks(connection);
     }
     return added.size();
+  }
+
+  /**
+   * Lets the one-click grace period pass on the demo's clock, then confirms every score still provisional, as the
+   * scheduler does at the end of the grace period; how many became answers.
+   */
+  private int confirmAfterGrace(Engine engine) {
+    List<Long> open = new io.npsconnector.core.store.ProvisionalScoreRepository(database.jdbi()).openInvitations();
+    if (open.isEmpty()) {
+      return 0;
+    }
+    Duration behind = Duration.between(clock.instant(), Instant.now());
+    clock.setBehind(behind.minus(config.server().oneClickGrace()).minus(Duration.ofMinutes(1)));
+    int confirmed = 0;
+    for (long invitation : open) {
+      if (engine.confirmDueScore(invitation).isEmpty()
+          && new AnswerRepository(database.jdbi()).forInvitation(invitation).isPresent()) {
+        confirmed++;
+      }
+    }
+    return confirmed;
+  }
+
+  /** Sends every alert that is due (the scheduler would within 10 s); how many were sent. */
+  private int deliverAlerts(Engine engine) {
+    Map<String, java.util.Set<String>> owners = new LinkedHashMap<>();
+    ContactRepository contacts = new ContactRepository(database.jdbi());
+    for (io.npsconnector.core.store.AlertRepository.Alert alert
+        : new io.npsconnector.core.store.AlertRepository(database.jdbi()).due(clock.instant(), Integer.MAX_VALUE)) {
+      if (alert.destination().equals("owner-mail")) { // the owner's address is looked up once per owner and run
+        contacts.find(alert.connection(), alert.contactId()).flatMap(contact -> contact.ownerId())
+            .ifPresent(owner -> owners.computeIfAbsent(alert.connection(), key -> new java.util.HashSet<>()).add(owner));
+      }
+    }
+    owners.forEach((connection, distinct) -> ownerLookups.merge(connection, distinct.size(), Integer::sum));
+    int sent = 0;
+    Engine.AlertReport run;
+    do {
+      run = engine.deliverAlerts();
+      sent += run.sent();
+    } while (run.sent() + run.failed() > 0);
+    return sent;
   }
 
   /** The first HubSpot contact who answered (oldest answer first): one whose story {@code explain} tells in full. */
@@ -347,11 +402,13 @@ public final class Demo implements AutoCloseable {
    * The fewest calls that could have done the demo's work: per pass and object one search or query per full
    * page (and one per object even when nothing changed), an association read per page of deals or tickets,
    * the pipelines once a pass, and per flush one write per batch the CRM allows (HubSpot 100, Salesforce 200;
-   * Salesforce's tasks by upsert on their key).
+   * Salesforce's tasks by upsert on their key), and per alert run one look-up of each owner mailed.
    */
   static Map<String, Integer> lowerBounds(boolean isHubSpot, List<int[]> passes, List<Map<String, Integer>> flushes,
-      Map<String, Integer> installCalls) {
+      Map<String, Integer> installCalls, int ownerLookups) {
     Map<String, Integer> bounds = new LinkedHashMap<>(reads(isHubSpot, passes, installCalls));
+    // the alerts' owner addresses: HubSpot's owners API, Salesforce's User by a query
+    bounds.merge(isHubSpot ? "owner" : "query", ownerLookups, Integer::sum);
     for (Map<String, Integer> written : flushes) {
       writes(isHubSpot, written).forEach((operation, calls) -> bounds.merge(operation, calls, Integer::sum));
     }
@@ -431,14 +488,48 @@ public final class Demo implements AutoCloseable {
           writebacks.countByState(connection).getOrDefault("DONE", 0),
           isHubSpot ? hubspot.tasks().size() : salesforce.tasks().size(), calls,
           new java.util.TreeMap<>(lowerBounds(isHubSpot, passes.get(connection), written.get(connection),
-              isHubSpot ? installCalls : Map.of()))));
+              isHubSpot ? installCalls : Map.of(), ownerLookups.getOrDefault(connection, 0)))));
     }
     List<Integer> scores = new ReportRepository(database.jdbi()).answers(historyStart).stream()
         .map(ReportRepository.AnswerRow::score).toList();
     NpsTally tally = NpsTally.of(scores.stream().map(Score::of).toList());
     return new DemoReport(crms, tally.n(), tally.nps().isPresent() ? tally.nps().getAsDouble() : null,
         tally.ci95().map(ci -> ci.low()).orElse(null), tally.ci95().map(ci -> ci.high()).orElse(null), mails,
-        Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds());
+        Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds(), answersBy(historyStart), alertsSent(),
+        alertsFailed(), followUps());
+  }
+
+  /** The answers since {@code since} by how they were first confirmed, as the engine counts them. */
+  private Map<String, Integer> answersBy(Instant since) {
+    Map<String, Integer> by = new LinkedHashMap<>();
+    service.engine().answersByConfirmation(since).forEach((confirmation, count) -> by.put(confirmation.id(), count));
+    return by;
+  }
+
+  /** The alerts the outbox has sent, by destination. */
+  private Map<String, Integer> alertsSent() {
+    Map<String, Integer> sent = new java.util.TreeMap<>();
+    new io.npsconnector.core.store.AlertRepository(database.jdbi()).countByDestinationAndState()
+        .forEach((key, count) -> {
+          String[] destinationAndState = key.split("\\|");
+          if (destinationAndState[1].equals("SENT")) {
+            sent.put(destinationAndState[0], count);
+          }
+        });
+    return sent;
+  }
+
+  private int alertsFailed() {
+    return new io.npsconnector.core.store.AlertRepository(database.jdbi()).countByDestinationAndState().entrySet()
+        .stream().filter(entry -> entry.getKey().endsWith("|FAILED")).mapToInt(Map.Entry::getValue).sum();
+  }
+
+  /** The follow-ups as read back from the CRMs, counted as the dashboard's follow-up inbox counts them. */
+  private DemoReport.FollowUps followUps() {
+    io.npsconnector.app.web.FollowUpPage.Group all = io.npsconnector.app.web.FollowUpPage.group("all",
+        service.engine().followUps().all(), java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
+    return new DemoReport.FollowUps(all.n(), all.completed(), all.open(), all.overdue(), all.deleted(),
+        all.closeRate(), all.medianTimeToClose());
   }
 
   public int port() {
@@ -452,6 +543,11 @@ public final class Demo implements AutoCloseable {
 
   public SalesforceSandbox salesforce() {
     return salesforce;
+  }
+
+  /** Every mail the demo's SMTP server captured: the surveys, then (by mailbox) the owners' alerts. */
+  public List<MimeMessage> capturedMails() {
+    return List.of(smtp.getReceivedMessages());
   }
 
   /** The store the demo ran on. */
@@ -539,6 +635,10 @@ public final class Demo implements AutoCloseable {
               subject: "NPS detractor: {name} scored {score}"
               due-in: 2d
               priority: high
+        alerts:
+          owner-mail:
+            fallback: cx@example.com
+            min-interval: 0s
         """.formatted(dataDir.resolve("store").resolve("npsconnector").toAbsolutePath().normalize()
             .toString().replace('\\', '/'),
         port, port, HubSpotSandbox.DEFAULT_TOKEN, hubspotUrl,

@@ -30,6 +30,16 @@ final class SmtpCapture implements CapturedMails {
     this.smtp = smtp;
   }
 
+  /** Whether the mail is an alert (an owner's mail, {@code Auto-Submitted: auto-generated}), not a survey. */
+  static boolean isAlert(MimeMessage mail) {
+    try {
+      String[] values = mail.getHeader("Auto-Submitted");
+      return values != null && java.util.Arrays.asList(values).contains("auto-generated");
+    } catch (MessagingException e) {
+      throw new IllegalStateException("cannot read a captured mail's headers: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public List<Mail> all() {
     MimeMessage[] received = smtp.getReceivedMessages();

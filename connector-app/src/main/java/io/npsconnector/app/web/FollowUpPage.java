@@ -29,7 +29,7 @@ import io.npsconnector.core.store.FollowUpRepository.Status;
  * contacts ({@code ?segment=NAME}, one of the connections' {@code segments}), each with its n. Tasks the engine
  * withdrew itself (the answer no longer calls for a follow-up) are not counted.
  */
-final class FollowUpPage {
+public final class FollowUpPage {
   /** The closed tasks listed, newest first (the figures count them all). */
   static final int CLOSED_LISTED = 200;
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
@@ -63,7 +63,7 @@ final class FollowUpPage {
   record Tile(String label, String value, String detail) {}
 
   /** One owner's or segment value's figures; {@code n} counts its follow-ups (open, completed, deleted). */
-  record Group(String name, int n, int open, int overdue, int completed, int deleted, String closeRate,
+  public record Group(String name, int n, int open, int overdue, int completed, int deleted, String closeRate,
       String medianTimeToClose) {}
 
   /** One follow-up as listed. */
@@ -102,7 +102,7 @@ final class FollowUpPage {
    * The figures of some follow-ups: the close rate is completed over all of them (open, completed, deleted); the
    * median time to close runs from the answer to the completion, over the completed ones.
    */
-  static Group group(String name, List<FollowUp> tasks, LocalDate today) {
+  public static Group group(String name, List<FollowUp> tasks, LocalDate today) {
     int open = 0;
     int overdue = 0;
     int completed = 0;

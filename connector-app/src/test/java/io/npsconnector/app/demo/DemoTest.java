@@ -158,7 +158,57 @@ class DemoTest {
           .as("a second demo on the same folder").hasMessageStartingWith("another demo is using " + data)
           .hasMessageContaining("stop it with Ctrl-C in its terminal");
       assertThat(demo.answeredContact()).isPresent();
+      assertNewFeatures(demo, report, answers);
     }
+  }
+
+  /**
+   * The #15 figures of the summary agree with what happened: answers by one click (a gesture and the grace period
+   * of those who left) next to the form's, an owner mail per detractor as captured, and the follow-ups as the
+   * reps worked them in the CRMs.
+   */
+  private static void assertNewFeatures(Demo demo, DemoReport report, List<Answer> answers) throws Exception {
+    assertThat(report.text()).contains("Answers by one click", "Alerts sent", "Detractor follow-ups",
+        "close rate", "median time to close");
+    assertThat(report.answersBy().get("gesture")).as("answers confirmed by a gesture").isPositive();
+    assertThat(report.answersBy().get("grace")).as("answers confirmed by the grace period").isPositive();
+    assertThat(report.answersBy().get("form")).as("answers by the form").isPositive();
+    assertThat(report.answersBy().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(answers.size());
+    assertThat(report.oneClickAnswers()).isEqualTo(report.answersBy().get("gesture") + report.answersBy().get("grace"));
+
+    List<AlertMail> alerts = alertMails(demo);
+    assertThat(report.alertsSent()).as("alerts sent by destination").isEqualTo(Map.of("owner-mail", alerts.size()));
+    assertThat(report.alertsFailed()).isZero();
+    assertThat(alerts).as("an owner mail per detractor").hasSize((int) answers.stream().filter(Answer::detractor).count());
+    assertThat(alerts.stream().map(AlertMail::connection).distinct()).hasSize(2);
+    Map<String, String> userEmails = demo.salesforce().records("User").stream()
+        .collect(Collectors.toMap(user -> user.get("Id"), user -> user.get("Email")));
+    Map<String, String> hubspotOwnerAddresses = new TreeMap<>();
+    for (AlertMail alert : alerts) {
+      if (alert.connection().equals(Demo.SALESFORCE)) {
+        Map<String, String> contact = demo.salesforce().records("Contact").stream()
+            .filter(record -> alert.contact().equals(record.get("Email"))).findFirst().orElseThrow();
+        assertThat(alert.to()).as("the owner of Salesforce contact %s", contact.get("Id"))
+            .isEqualTo(userEmails.get(contact.get("OwnerId")));
+      } else {
+        String owner = demo.hubspot().ids("contacts").stream().map(demo.hubspot()::contact)
+            .filter(contact -> alert.contact().equals(contact.get("email"))).findFirst().orElseThrow()
+            .get("hubspot_owner_id");
+        String address = hubspotOwnerAddresses.computeIfAbsent(owner, id -> hubspotOwnerEmail(demo.hubspot(), id));
+        assertThat(alert.to()).as("the address of HubSpot owner %s", owner).isEqualTo(address);
+      }
+    }
+
+    long completed = demo.hubspot().tasks().stream().filter(task -> task.properties().getOrDefault("nps_key", "")
+        .startsWith("task:") && "COMPLETED".equals(task.properties().get("hs_task_status"))).count()
+        + demo.salesforce().tasks().stream().filter(task -> task.getOrDefault("NPS_Key__c", "").startsWith("task:")
+        && "Completed".equals(task.get("Status"))).count();
+    assertThat(completed).as("follow-ups the reps completed").isPositive();
+    DemoReport.FollowUps followUps = report.followUps();
+    assertThat(followUps.completed()).as("completed follow-ups, as read back").isEqualTo((int) completed);
+    assertThat(followUps.n()).isEqualTo(followUps.completed() + followUps.open() + followUps.deleted());
+    assertThat(followUps.closeRate()).isEqualTo(Math.round(100.0 * followUps.completed() / followUps.n()) + " %");
+    assertThat(followUps.medianTimeToClose()).matches("\\d+ (d \\d+ h|h \\d+ min|min)");
   }
 
   private static List<Answer> answers(Demo demo) {
@@ -376,7 +426,7 @@ class DemoTest {
    * page per type and pass even when nothing changed; the pipelines once a pass; the properties installed once;
    * the labels of segment values once a pass.
    */
-  private static void assertReadCalls(DemoReport report, Demo demo) {
+  private static void assertReadCalls(DemoReport report, Demo demo) throws Exception {
     HubSpotSandbox hubspot = demo.hubspot();
     assertThat(hubspot.wonDealIds().size() + hubspot.closedTicketIds().size())
         .as("won deals and closed tickets fit one search page").isLessThanOrEqualTo(HUBSPOT_SEARCH_PAGE);
@@ -397,6 +447,12 @@ class DemoTest {
     // the labels of the segments' property options once a pass, the account's details (record links) once
     expected.merge("properties contacts", SYNC_PASSES, Integer::sum);
     expected.put("account details", 1);
+    // the owner-mail alerts: each delivery run looks each owner's address up once (HubSpot's owners API,
+    // Salesforce's User by a query)
+    Map<String, Integer> ownerLookups = ownerLookups(alertMails(demo));
+    if (ownerLookups.getOrDefault(Demo.HUBSPOT, 0) > 0) {
+      expected.put("owner", ownerLookups.get(Demo.HUBSPOT));
+    }
     Map<String, Integer> hubspotReads = new TreeMap<>(calls(report, Demo.HUBSPOT));
     hubspotReads.keySet().removeIf(operation -> operation.startsWith("batch "));
     assertThat(hubspotReads).as("HubSpot reads and installs").isEqualTo(expected);
@@ -419,7 +475,75 @@ class DemoTest {
         java.util.regex.Pattern.compile("'(00T\\w{15})'").matcher(soql).results().map(match -> match.group(1)))
         .isNotEmpty().allMatch(followUpIds::contains));
     assertThat(salesforceReads).as("Salesforce reads").isEqualTo(Map.of("queryAll", SYNC_PASSES + (int) taskReads,
-        "query", 2 * SYNC_PASSES + (SYNC_PASSES - 1), "describeSObjects", SYNC_PASSES));
+        "query", 2 * SYNC_PASSES + (SYNC_PASSES - 1) + ownerLookups.getOrDefault(Demo.SALESFORCE, 0),
+        "describeSObjects", SYNC_PASSES));
+    assertThat(demo.salesforce().soql().stream().filter(soql -> soql.startsWith("SELECT Email FROM User WHERE Id = ")))
+        .as("owner look-ups").hasSize(ownerLookups.getOrDefault(Demo.SALESFORCE, 0));
+  }
+
+  /** The owner's e-mail as the HubSpot sandbox's owners API gives it. */
+  private static String hubspotOwnerEmail(HubSpotSandbox hubspot, String ownerId) {
+    try {
+      HttpResponse<String> owner = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hubspot.url()
+          + "/crm/v3/owners/" + ownerId)).header("Authorization", "Bearer " + HubSpotSandbox.DEFAULT_TOKEN).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(owner.statusCode()).as("owner %s", ownerId).isEqualTo(200);
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(owner.body()).get("email").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Where the demo's configuration sends an alert whose contact has no owner with an address. */
+  private static final String FALLBACK = "cx@example.com";
+
+  /** One owner-mail alert as captured: when it was sent, to whom, and the connection and contact it names. */
+  private record AlertMail(Instant sent, String to, String connection, String contact) {}
+
+  private static final java.util.regex.Pattern CONNECTION = java.util.regex.Pattern.compile("(?m)^Connection: (\\S+)");
+  private static final java.util.regex.Pattern CONTACT = java.util.regex.Pattern.compile("(?m)^Contact: .*\\((\\S+@\\S+)\\)");
+
+  private static List<AlertMail> alertMails(Demo demo) throws Exception {
+    List<AlertMail> mails = new ArrayList<>();
+    for (jakarta.mail.internet.MimeMessage mail : demo.capturedMails()) {
+      String[] auto = mail.getHeader("Auto-Submitted");
+      if (auto == null || !List.of(auto).contains("auto-generated")) {
+        continue;
+      }
+      String text = Respondents.text(mail);
+      java.util.regex.Matcher connection = CONNECTION.matcher(text);
+      java.util.regex.Matcher contact = CONTACT.matcher(text);
+      assertThat(connection.find() && contact.find()).as("connection and contact in%n%s", text).isTrue();
+      mails.add(new AlertMail(mail.getSentDate().toInstant(), mail.getAllRecipients()[0].toString(),
+          connection.group(1), contact.group(1)));
+    }
+    return mails;
+  }
+
+  /**
+   * The fewest owner look-ups the alert mails needed, per connection: the distinct recipients of each delivery
+   * run (the runs are a round apart, the mails of one run sent within moments).
+   */
+  private static Map<String, Integer> ownerLookups(List<AlertMail> mails) {
+    List<AlertMail> sorted = mails.stream().sorted(java.util.Comparator.comparing(AlertMail::sent)).toList();
+    Map<String, Integer> lookups = new TreeMap<>();
+    Map<String, java.util.Set<String>> run = new TreeMap<>();
+    Instant last = Instant.MIN;
+    for (AlertMail mail : sorted) {
+      if (mail.sent().isAfter(last.plus(Duration.ofHours(1)))) {
+        run.forEach((connection, owners) -> lookups.merge(connection, owners.size(), Integer::sum));
+        run.clear();
+      }
+      last = mail.sent();
+      if (!mail.to().equals(FALLBACK)) { // the fallback goes without a look-up
+        run.computeIfAbsent(mail.connection(), key -> new java.util.HashSet<>()).add(mail.to());
+      }
+    }
+    run.forEach((connection, owners) -> lookups.merge(connection, owners.size(), Integer::sum));
+    return lookups;
   }
 
   private static Map<String, Integer> calls(DemoReport report, String connection) {

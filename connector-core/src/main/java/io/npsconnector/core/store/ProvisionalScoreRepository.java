@@ -58,6 +58,13 @@ public final class ProvisionalScoreRepository {
     return jdbi.withHandle(handle -> forInvitation(handle, invitationId));
   }
 
+  /** The invitations with a score still provisional (waiting for a gesture or its grace period), oldest first. */
+  public List<Long> openInvitations() {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT invitation_id FROM provisional_scores "
+            + "WHERE state = 'PROVISIONAL' GROUP BY invitation_id ORDER BY MIN(recorded_at), invitation_id")
+        .mapTo(Long.class).list());
+  }
+
   /** Locks the invitation's row, so that reports for one invitation are judged one after the other. */
   public void lock(Handle handle, long invitationId) {
     handle.createQuery("SELECT id FROM invitations WHERE id = :id FOR UPDATE").bind("id", invitationId)

@@ -156,14 +156,6 @@ final class SObjectSchema {
   private final Map<String, ObjectDef> objects = new LinkedHashMap<>();
 
   SObjectSchema() {
-    put(new ObjectDef("User", "Users", "005")
-        .text("Username", "string", 80, false)
-        .text("FirstName", "string", 40, false)
-        .text("LastName", "string", 80, false)
-        .text("Email", "email", 128, false)
-        .flag("IsActive", false)
-        .readOnly("CreatedDate", "datetime")
-        .readOnly("SystemModstamp", "datetime"));
     put(new ObjectDef("Account", "Accounts", "001")
         .text("Name", "string", 255, true)
         .picklist("Industry", INDUSTRIES, false)
@@ -237,6 +229,7 @@ final class SObjectSchema {
         .text("LastName", "string", 80, false)
         .readOnly("Name", "string")
         .text("Username", "string", 80, false)
+        .text("Email", "email", 128, false)
         .flag("IsActive", false)
         .readOnly("CreatedDate", "datetime")
         .readOnly("SystemModstamp", "datetime"));
