@@ -300,8 +300,8 @@ public final class Dashboard {
         responseRate(filter, overall));
     if (!config.alerts().destinations().isEmpty()) {
       tiles = java.util.stream.Stream.concat(tiles.stream(), java.util.stream.Stream.of(new DashboardView.Tile(
-          "Alerts sent", Integer.toString(engine.alertsSentSince(filter.answers().from().orElse(java.time.Instant.EPOCH))),
-          "since " + filter.from() + ", to "
+          "Alerts sent", Integer.toString(reports.alertsSent(filter.answers())),
+          "about these answers, to "
               + String.join(", ", config.alerts().destinations().stream().map(d -> d.kind().key()).toList())))).toList();
     }
     List<DashboardView.Breakdown> breakdowns = new ArrayList<>(List.of(

@@ -113,6 +113,14 @@ public final class ReportRepository {
         + "JOIN invitations i ON i.id = a.invitation_id" + where.sql())).mapTo(Integer.class).one());
   }
 
+  /** How many alerts were sent about the answers the filter lets through (every destination counts). */
+  public int alertsSent(AnswerFilter filter) {
+    Where where = Where.of(filter);
+    return jdbi.withHandle(handle -> where.bind(handle.createQuery("SELECT COUNT(*) FROM alert_outbox o "
+        + "JOIN answers a ON a.id = o.answer_id JOIN invitations i ON i.id = a.invitation_id" + where.sql()
+        + (where.sql().isEmpty() ? " WHERE " : " AND ") + "o.state = 'SENT'")).mapTo(Integer.class).one());
+  }
+
   /**
    * Every value of every segment, grouped by its key (trimmed, case-folded), with the name to show: the CRM's
    * label where a connection's CRM defines one, otherwise the spelling most contacts have.

@@ -191,6 +191,11 @@ abstract class AlertContract {
     assertThat(alert(answer, "slack").sentAt()).contains(T0);
     assertThat(alert(answer, "owner-mail").recipient()).contains("owner-1@acme.example");
     assertThat(engine.alertsSentSince(T0)).isEqualTo(3);
+    io.npsconnector.core.store.ReportRepository reports = new io.npsconnector.core.store.ReportRepository(database.jdbi());
+    assertThat(reports.alertsSent(io.npsconnector.core.store.AnswerFilter.ALL)).as("the dashboard's tile, unfiltered")
+        .isEqualTo(3);
+    assertThat(reports.alertsSent(io.npsconnector.core.store.AnswerFilter.ALL.withTrigger("no-such-trigger")))
+        .as("the tile follows the dashboard's filters").isZero();
     assertThat(new Explainer(database).explain(CRM, "c1").entries()).filteredOn(entry -> entry.kind().equals("alert"))
         .extracting(Explainer.Entry::text).containsExactlyInAnyOrder(
             "alert to slack about answer " + answer + " sent", "alert to teams about answer " + answer + " sent",
