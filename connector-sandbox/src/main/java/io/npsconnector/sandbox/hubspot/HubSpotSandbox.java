@@ -248,8 +248,14 @@ public final class HubSpotSandbox implements AutoCloseable {
 
   // ================================================================ lifecycle
 
-  /** The port to listen on (0, the default: any free one); before {@link #start()}. */
+  /**
+   * The port to listen on (0, the default: any free one); before {@link #start()}, which fails naming the port
+   * when it is taken.
+   */
   public synchronized HubSpotSandbox port(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("a port is from 0 to 65535, got " + port);
+    }
     this.requestedPort = port;
     return this;
   }
@@ -267,7 +273,13 @@ public final class HubSpotSandbox implements AutoCloseable {
       }
     });
     routes(app);
-    app.start("127.0.0.1", requestedPort);
+    try {
+      app.start("127.0.0.1", requestedPort);
+    } catch (RuntimeException e) {
+      app.stop();
+      throw new IllegalStateException("the HubSpot sandbox cannot listen on 127.0.0.1:" + requestedPort
+          + (requestedPort == 0 ? "" : " (is the port taken by another process?)") + ": " + e.getMessage(), e);
+    }
     server = app;
     LOG.info("HubSpot sandbox with {} seeded contacts on {}", seededContacts, url());
     return url();

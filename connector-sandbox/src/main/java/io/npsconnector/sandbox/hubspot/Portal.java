@@ -54,14 +54,61 @@ final class Portal {
   /** One CRM record. */
   static final class Record {
     final long id;
-    final Map<String, String> properties = new LinkedHashMap<>();
+    final Props properties = new Props();
     Instant createdAt;
     Instant updatedAt;
+    /** Where the record lies in its type's {@link RecordTable}. */
+    int slot;
 
     Record(long id, Instant createdAt) {
       this.id = id;
       this.createdAt = createdAt;
       this.updatedAt = createdAt;
+    }
+  }
+
+  /**
+   * A record's property values; a change of its modified date reaches its {@link RecordTable}'s column, whatever
+   * path writes it.
+   */
+  static final class Props extends io.npsconnector.sandbox.CompactMap {
+    private RecordTable table;
+    private Record record;
+
+    Props() {
+      super(4);
+    }
+
+    void attach(RecordTable owner, Record of) {
+      this.table = owner;
+      this.record = of;
+      owner.modifiedChanged(of, get(owner.modifiedName()));
+    }
+
+    @Override
+    public String put(String name, String value) {
+      String old = super.put(name, value);
+      if (table != null && name.equals(table.modifiedName())) {
+        table.modifiedChanged(record, value);
+      }
+      return old;
+    }
+
+    @Override
+    public String remove(Object name) {
+      String old = super.remove(name);
+      if (table != null && table.modifiedName().equals(name)) {
+        table.modifiedChanged(record, null);
+      }
+      return old;
+    }
+
+    @Override
+    public void clear() {
+      super.clear();
+      if (table != null) {
+        table.modifiedChanged(record, null);
+      }
     }
   }
 
@@ -133,12 +180,15 @@ final class Portal {
   /** The user id behind each owner (HubSpot keeps owners and users apart; hs_updated_by_user_id is a user). */
   static final Map<String, String> OWNER_USERS = Map.of("61200451", "9100241", "61200452", "9100242",
       "61200453", "9100243", "61200454", "9100244", "61200455", "9100245");
+  /** {@code +1 555 0100} to {@code +1 555 0199}, made once: a million contacts share these hundred strings. */
+  private static final String[] SEEDED_PHONES = java.util.stream.IntStream.range(0, 100)
+      .mapToObj(i -> String.format(Locale.ROOT, "+1 555 01%02d", i)).toArray(String[]::new);
   private static final Pattern PROPERTY_NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[A-Za-z]{2,}");
 
   private final Clock clock;
   private final Random random;
-  private final Map<String, TreeMap<Long, Record>> objects = new LinkedHashMap<>();
+  private final Map<String, RecordTable> objects = new LinkedHashMap<>();
   /** "from:to" → from id → to ids. */
   private final Map<String, Map<Long, NavigableSet<Long>>> associations = new LinkedHashMap<>();
   private final Map<String, Map<String, ObjectNode>> properties = new LinkedHashMap<>();
@@ -151,7 +201,7 @@ final class Portal {
   Portal(Clock clock, long seed) {
     this.clock = clock;
     this.random = new Random(seed);
-    TYPES.forEach(type -> objects.put(type, new TreeMap<>()));
+    TYPES.forEach(type -> objects.put(type, new RecordTable(modifiedProperty(type))));
     catalog();
   }
 
@@ -181,7 +231,7 @@ final class Portal {
     for (int i = 0; i < contactCount; i++) {
       newContact(past(base, 180), companies);
     }
-    List<Long> contactIds = new ArrayList<>(objects.get("contacts").keySet());
+    List<Long> contactIds = objects.get("contacts").ids();
     int dealCount = contactCount * 2 / 5;
     for (int i = 0; i < dealCount; i++) {
       newDeal(past(base, 180), contactIds, random.nextDouble() < 0.55);
@@ -202,7 +252,7 @@ final class Portal {
     record.properties.put("hs_object_id", Long.toString(record.id));
     record.properties.put("createdate", created.toString());
     record.properties.put(modifiedProperty(type), modified.toString());
-    objects.get(type).put(record.id, record);
+    objects.get(type).add(record);
     return record;
   }
 
@@ -216,12 +266,12 @@ final class Portal {
     String domain = company != null && random.nextBoolean() ? company.properties.get("domain") : "example.com";
     String language = LANGUAGES[random.nextInt(LANGUAGES.length)];
     String[] zones = ZONES.get(language);
-    Map<String, String> p = contact.properties;
+    Props p = contact.properties;
     p.put("email", local + "@" + domain);
     p.put("firstname", first);
     p.put("lastname", last);
     if (random.nextDouble() < 0.6) {
-      p.put("phone", String.format(Locale.ROOT, "+1 555 01%02d", random.nextInt(100)));
+      p.put("phone", SEEDED_PHONES[random.nextInt(SEEDED_PHONES.length)]);
     }
     p.put("hs_language", language);
     p.put("hs_timezone", zones[random.nextInt(zones.length)]);
@@ -231,13 +281,14 @@ final class Portal {
     }
     p.put("lifecyclestage", "customer");
     if (company != null) {
-      p.put("associatedcompanyid", Long.toString(company.id));
+      p.put("associatedcompanyid", company.properties.get("hs_object_id"));
       p.put("company", company.properties.get("name"));
       // segments read from the contact: its company's industry and region, as a sync workflow would copy them
       p.put("industry", company.properties.get("industry"));
       p.put("region", company.properties.get("region"));
       associate("contacts", contact.id, "companies", company.id);
     }
+    p.trim();
     return contact;
   }
 
@@ -248,7 +299,7 @@ final class Portal {
     if (!won && "1.0".equals(stage.probability())) {
       stage = pipeline.stages().get(0);
     }
-    Map<String, String> p = deal.properties;
+    Props p = deal.properties;
     p.put("dealname", (pipeline.id().equals("default") ? "New business " : "Renewal ") + deal.id);
     p.put("amount", Integer.toString((random.nextInt(200) + 1) * 250));
     p.put("pipeline", pipeline.id());
@@ -259,6 +310,7 @@ final class Portal {
     }
     p.put("hubspot_owner_id", OWNERS.get(random.nextInt(OWNERS.size())));
     attachContacts("deals", deal.id, contactIds, 0.03);
+    p.trim();
     return deal;
   }
 
@@ -266,7 +318,7 @@ final class Portal {
     Record ticket = create("tickets", modified.minus(random.nextInt(30) + 1, ChronoUnit.DAYS), modified);
     Pipeline pipeline = TICKET_PIPELINES.get(0);
     Stage stage = closed ? pipeline.stages().get(3) : pipeline.stages().get(random.nextInt(3));
-    Map<String, String> p = ticket.properties;
+    Props p = ticket.properties;
     p.put("subject", List.of("Cannot sign in", "Invoice question", "Export fails", "Feature idea", "Slow dashboard")
         .get(random.nextInt(5)) + " (#" + ticket.id + ")");
     p.put("hs_pipeline", pipeline.id());
@@ -278,6 +330,7 @@ final class Portal {
       p.put("closed_date", modified.minus(random.nextInt(600), ChronoUnit.MINUTES).toString());
     }
     attachContacts("tickets", ticket.id, contactIds, 0.05);
+    p.trim();
     return ticket;
   }
 
@@ -300,10 +353,10 @@ final class Portal {
   /** One new event at {@code at}: a new or changed contact, a deal won, or a ticket closed. */
   String event(Instant when) {
     Instant at = when.truncatedTo(ChronoUnit.MILLIS);
-    List<Long> contactIds = new ArrayList<>(objects.get("contacts").keySet());
+    List<Long> contactIds = objects.get("contacts").ids();
     double kind = random.nextDouble();
     if (kind < 0.25 || contactIds.isEmpty()) {
-      Record contact = newContact(at, new ArrayList<>(objects.get("companies").values()));
+      Record contact = newContact(at, objects.get("companies").records());
       contact.createdAt = at;
       contact.properties.put("createdate", at.toString());
       return "contact " + contact.id + " created";
@@ -315,7 +368,7 @@ final class Portal {
       return "contact " + contact.id + " changed";
     }
     if (kind < 0.75) {
-      Optional<Record> open = objects.get("deals").values().stream()
+      Optional<Record> open = objects.get("deals").records().stream()
           .filter(d -> !stage(DEAL_PIPELINES, d.properties.get("pipeline"), d.properties.get("dealstage"))
               .map(Stage::closed).orElse(true))
           .findFirst();
@@ -330,7 +383,7 @@ final class Portal {
       touch("deals", deal, at);
       return "deal " + deal.id + " won";
     }
-    Optional<Record> open = objects.get("tickets").values().stream()
+    Optional<Record> open = objects.get("tickets").records().stream()
         .filter(t -> !"4".equals(t.properties.get("hs_pipeline_stage"))).findFirst();
     Record ticket = open.orElseGet(() -> newTicket(at, contactIds, true));
     ticket.properties.put("hs_pipeline_stage", "4");
@@ -415,6 +468,11 @@ final class Portal {
 
   // ================================================================ views for tests
 
+  /** One type's records (tests compare searches with a scan of these). */
+  RecordTable table(String type) {
+    return objects.get(type);
+  }
+
   Optional<Map<String, String>> properties(String type, String id) {
     Record record = record(type, id);
     return record == null ? Optional.empty() : Optional.of(Map.copyOf(withoutNulls(record.properties)));
@@ -431,11 +489,13 @@ final class Portal {
   }
 
   List<String> ids(String type) {
-    return objects.getOrDefault(type, new TreeMap<>()).keySet().stream().map(String::valueOf).toList();
+    RecordTable table = objects.get(type);
+    return table == null ? List.of() : table.ids().stream().map(String::valueOf).toList();
   }
 
   List<String> ids(String type, Predicate<Map<String, String>> where) {
-    return objects.getOrDefault(type, new TreeMap<>()).values().stream().filter(r -> where.test(r.properties))
+    RecordTable table = objects.get(type);
+    return table == null ? List.of() : table.records().stream().filter(r -> where.test(r.properties))
         .map(r -> Long.toString(r.id)).toList();
   }
 
@@ -468,7 +528,8 @@ final class Portal {
 
   private Record record(String type, String id) {
     Long key = parseId(id);
-    return key == null ? null : objects.getOrDefault(type, new TreeMap<>()).get(key);
+    RecordTable table = objects.get(type);
+    return key == null || table == null ? null : table.get(key);
   }
 
   private static Long parseId(String id) {
@@ -513,40 +574,38 @@ final class Portal {
     if (groupsNode.size() > 5 || total > 18) {
       return error(400, "VALIDATION_ERROR", "At most 5 filter groups and 18 filters in all are allowed.");
     }
-    Predicate<Record> matches = groupsNode.isEmpty() ? record -> true : record -> false;
     for (JsonNode group : groupsNode) {
-      Predicate<Record> all = record -> true;
       for (JsonNode filter : group.path("filters")) {
         String operator = filter.path("operator").asText("EQ");
         if (!OPERATORS.contains(operator)) {
           return error(400, "VALIDATION_ERROR", "Unknown filter operator '" + operator + "'.");
         }
-        all = all.and(record -> matches(record, filter));
       }
-      matches = matches.or(all);
     }
-    Comparator<Record> order = Comparator.comparingLong(record -> record.id);
+    String sortName = null;
+    boolean descending = false;
     JsonNode sort = request.path("sorts").path(0);
     if (!sort.isMissingNode()) {
-      String name = sort.isTextual() ? sort.asText() : sort.path("propertyName").asText("hs_object_id");
-      Comparator<Record> by = (a, b) -> compareNullable(value(a, name), value(b, name));
-      if ("DESCENDING".equalsIgnoreCase(sort.path("direction").asText("ASCENDING"))) {
-        by = by.reversed();
-      }
-      order = by.thenComparingLong(record -> record.id);
+      sortName = sort.isTextual() ? sort.asText() : sort.path("propertyName").asText("hs_object_id");
+      descending = "DESCENDING".equalsIgnoreCase(sort.path("direction").asText("ASCENDING"));
     }
-    List<Record> found = objects.get(type).values().stream().filter(matches).sorted(order).toList();
+    if (offset < 0) {
+      throw new IndexOutOfBoundsException("fromIndex = " + offset);
+    }
+    RecordSearch.Found found = new RecordSearch(objects.get(type), groupsNode, sortName, descending)
+        .page(offset, limit);
     List<String> wanted = names(request.path("properties"));
     if (wanted.isEmpty()) {
       wanted = defaultProperties(type);
     }
+    Set<String> shown = shown(type, wanted);
     ObjectNode body = JSON.createObjectNode();
-    body.put("total", found.size());
+    body.put("total", found.total());
     ArrayNode results = body.putArray("results");
-    for (Record record : found.subList(Math.min(offset, found.size()), Math.min(found.size(), offset + limit))) {
-      results.add(object(type, record, wanted));
+    for (Record record : found.page()) {
+      results.add(object(record, shown));
     }
-    if (offset + limit < found.size()) {
+    if (offset + limit < found.total()) {
       ObjectNode next = body.putObject("paging").putObject("next");
       next.put("after", Integer.toString(offset + limit));
       next.put("link", "?after=" + (offset + limit));
@@ -557,7 +616,7 @@ final class Portal {
   private static final Set<String> OPERATORS = Set.of("EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN",
       "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN");
 
-  private static boolean matches(Record record, JsonNode filter) {
+  static boolean matches(Record record, JsonNode filter) {
     String name = filter.path("propertyName").asText();
     String operator = filter.path("operator").asText("EQ");
     String actual = value(record, name);
@@ -601,11 +660,11 @@ final class Portal {
     };
   }
 
-  private static String value(Record record, String name) {
+  static String value(Record record, String name) {
     return name.equals("hs_object_id") || name.equals("id") ? Long.toString(record.id) : record.properties.get(name);
   }
 
-  private static int compareNullable(String a, String b) {
+  static int compareNullable(String a, String b) {
     if (a == null || b == null) {
       return a == null ? (b == null ? 0 : 1) : -1;
     }
@@ -627,7 +686,10 @@ final class Portal {
     return a.compareToIgnoreCase(b);
   }
 
-  private static OptionalDouble number(String text) {
+  static OptionalDouble number(String text) {
+    if (!mayBeNumber(text)) {
+      return OptionalDouble.empty();
+    }
     try {
       return OptionalDouble.of(new BigDecimal(text.strip()).doubleValue());
     } catch (RuntimeException e) {
@@ -635,8 +697,24 @@ final class Portal {
     }
   }
 
+  /** False for a text {@link BigDecimal} certainly refuses (a character no number has): spares the exception. */
+  private static boolean mayBeNumber(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isDigit(c) && c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E'
+          && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static Optional<Long> millis(String text) {
     String value = text.strip();
+    if (value.length() != 10 && value.indexOf('T') < 0 && value.indexOf('t') < 0
+        && !(!value.isEmpty() && value.chars().allMatch(Character::isDigit))) {
+      return Optional.empty(); // neither digits, nor a date, nor an instant (which has its T): spares the exception
+    }
     try {
       if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
         return Optional.of(Long.parseLong(value));
@@ -664,13 +742,22 @@ final class Portal {
 
   /** A record as the CRM API shows it: the properties asked for (null when unset) and the defaults. */
   private static ObjectNode object(String type, Record record, List<String> wanted) {
-    ObjectNode object = JSON.createObjectNode();
-    object.put("id", Long.toString(record.id));
-    ObjectNode props = object.putObject("properties");
+    return object(record, shown(type, wanted));
+  }
+
+  /** The properties a record is shown with: those asked for and the defaults, by name. */
+  private static Set<String> shown(String type, List<String> wanted) {
     Set<String> names = new TreeSet<>(wanted);
     names.add("hs_object_id");
     names.add("createdate");
     names.add(modifiedProperty(type));
+    return names;
+  }
+
+  private static ObjectNode object(Record record, Set<String> names) {
+    ObjectNode object = JSON.createObjectNode();
+    object.put("id", Long.toString(record.id));
+    ObjectNode props = object.putObject("properties");
     for (String name : names) {
       String value = value(record, name);
       if (value == null) {
@@ -796,7 +883,7 @@ final class Portal {
       String id = input.path("id").asText();
       Optional<Record> found = idProperty.equals("hs_object_id")
           ? Optional.ofNullable(record(type, id))
-          : objects.get(type).values().stream().filter(r -> id.equalsIgnoreCase(r.properties.get(idProperty)))
+          : objects.get(type).records().stream().filter(r -> id.equalsIgnoreCase(r.properties.get(idProperty)))
               .findFirst();
       if (found.isPresent()) {
         results.add(object(type, found.get(), wanted));
@@ -865,7 +952,7 @@ final class Portal {
     }
     Record record = record(type, id);
     if (record != null) {
-      objects.get(type).remove(record.id);
+      objects.get(type).remove(record);
     }
     return new Reply(204, null);
   }
@@ -1459,7 +1546,7 @@ final class Portal {
       if (unsubscribedLower.add(lower)) {
         unsubscribed.add(lower);
       }
-      for (Record contact : objects.get("contacts").values()) {
+      for (Record contact : objects.get("contacts").records()) {
         if (lower.equalsIgnoreCase(contact.properties.get("email"))
             && !"true".equals(contact.properties.get("hs_email_optout"))) {
           contact.properties.put("hs_email_optout", "true");

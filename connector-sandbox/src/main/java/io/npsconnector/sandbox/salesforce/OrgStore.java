@@ -3,6 +3,7 @@ package io.npsconnector.sandbox.salesforce;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import io.npsconnector.sandbox.salesforce.SObjectSchema.Child;
 import io.npsconnector.sandbox.salesforce.SObjectSchema.FieldDef;
@@ -35,7 +38,11 @@ final class OrgStore {
 
   final SObjectSchema schema = new SObjectSchema();
   private final Map<String, Map<String, SandboxRecord>> records = new LinkedHashMap<>();
+  /** Each type's records by {@code SystemModstamp}, then {@code Id}: what the adapters' queries ask for. */
+  private final Map<String, NavigableSet<SandboxRecord>> byStamp = new HashMap<>();
   private final Map<String, Long> sequences = new HashMap<>();
+  /** Whether queries bounded by {@code SystemModstamp} read the index (tests turn it off to compare with a scan). */
+  boolean stampIndex = true;
   private final Map<String, Cursor> cursors = new HashMap<>();
   private long cursorSequence;
 
@@ -79,7 +86,9 @@ final class OrgStore {
     ObjectDef object = schema.require(type);
     SandboxRecord record = new SandboxRecord(object.name, newId(object), stamp);
     record.fields.putAll(fields);
+    record.fields.trim();
     records.computeIfAbsent(object.name, key -> new LinkedHashMap<>()).put(record.id, record);
+    record.indexIn(byStamp.computeIfAbsent(object.name, key -> new TreeSet<>(SandboxRecord.BY_STAMP)));
     return record;
   }
 
@@ -119,13 +128,20 @@ final class OrgStore {
     }
     List<Condition> where = conditions(object, statement.where);
     List<Order> orderBy = orders(object, statement.orderBy);
-    List<SandboxRecord> rows = new ArrayList<>();
-    for (SandboxRecord record : records.getOrDefault(object.name, Map.of()).values()) {
-      if ((includeDeleted || !record.deleted) && matches(object, record, where)) {
-        rows.add(record);
+    Optional<List<SandboxRecord>> windowed = stampIndex
+        ? new StampWindow(object, where, orderBy)
+            .rows(byStamp.getOrDefault(object.name, new TreeSet<>(SandboxRecord.BY_STAMP)), includeDeleted)
+        : Optional.empty();
+    List<SandboxRecord> rows = windowed.orElseGet(() -> {
+      List<SandboxRecord> all = new ArrayList<>();
+      for (SandboxRecord record : records.getOrDefault(object.name, Map.of()).values()) {
+        if ((includeDeleted || !record.deleted) && matches(object, record, where)) {
+          all.add(record);
+        }
       }
-    }
-    rows.sort(comparator(object, orderBy));
+      all.sort(comparator(object, orderBy));
+      return all;
+    });
     if (statement.limit.isPresent() && rows.size() > statement.limit.getAsInt()) {
       rows = new ArrayList<>(rows.subList(0, statement.limit.getAsInt()));
     }
@@ -296,7 +312,7 @@ final class OrgStore {
     return canonical.append(field.name()).toString();
   }
 
-  private FieldDef leaf(ObjectDef object, String canonicalPath) {
+  FieldDef leaf(ObjectDef object, String canonicalPath) {
     String[] names = canonicalPath.split("\\.");
     ObjectDef current = object;
     for (int i = 0; i < names.length - 1; i++) {
@@ -321,7 +337,7 @@ final class OrgStore {
         .map(related -> value(target, related, path.substring(dot + 1))).orElse(null);
   }
 
-  private boolean matches(ObjectDef object, SandboxRecord record, List<Condition> where) {
+  boolean matches(ObjectDef object, SandboxRecord record, List<Condition> where) {
     for (Condition condition : where) {
       FieldDef field = leaf(object, condition.path());
       String actual = value(object, record, condition.path());
@@ -357,7 +373,7 @@ final class OrgStore {
     };
   }
 
-  private static int compare(FieldDef field, String left, String right) {
+  static int compare(FieldDef field, String left, String right) {
     try {
       return switch (field.soapType()) {
         case "xsd:dateTime" -> instant(left).compareTo(instant(right));
@@ -391,7 +407,7 @@ final class OrgStore {
       FieldDef field = leaf(object, order.path());
       Comparator<SandboxRecord> one;
       if (order.path().equals("SystemModstamp")) {
-        one = Comparator.comparing(record -> record.stamp);
+        one = Comparator.comparing(SandboxRecord::stamp);
       } else {
         one = (a, b) -> {
           String left = value(object, a, order.path());
@@ -406,6 +422,123 @@ final class OrgStore {
     }
     return comparator;
   }
+  /**
+   * A query whose conditions bound {@code SystemModstamp} (as the adapters' windows do), answered from the
+   * type's index by stamp: only the records in the window are checked against the other conditions, and a query
+   * ordered by {@code SystemModstamp} (then {@code Id}) needs no sort. Used only when no condition could fault
+   * (every literal reads as its field's type), so the rows are exactly those a check of every record finds.
+   */
+  private final class StampWindow {
+    private final ObjectDef object;
+    private final List<Condition> where;
+    private final List<Order> orderBy;
+
+    StampWindow(ObjectDef object, List<Condition> where, List<Order> orderBy) {
+      this.object = object;
+      this.where = where;
+      this.orderBy = orderBy;
+    }
+
+    /** The rows in the query's order, or empty when the query is not bounded by stamp this way. */
+    Optional<List<SandboxRecord>> rows(NavigableSet<SandboxRecord> index, boolean includeDeleted) {
+      Instant from = null; // inclusive
+      Instant to = null; // exclusive
+      boolean bounded = false;
+      List<Condition> rest = new ArrayList<>();
+      for (Condition condition : where) {
+        FieldDef field = leaf(object, condition.path());
+        String operator = condition.operator();
+        if (condition.path().equals("SystemModstamp") && !operator.equals("IN") && !operator.equals("!=")
+            && !condition.literal().isNull()) {
+          Instant at;
+          try {
+            at = instant(condition.literal().text());
+          } catch (DateTimeParseException e) {
+            return Optional.empty();
+          }
+          // the stamp compares as written, to the millisecond
+          Instant floor = at.truncatedTo(ChronoUnit.MILLIS);
+          Instant ceiling = floor.equals(at) ? at : floor.plusMillis(1);
+          switch (operator) {
+            case ">=" -> from = later(from, ceiling);
+            case ">" -> from = later(from, floor.plusMillis(1));
+            case "<" -> to = earlier(to, ceiling);
+            case "<=" -> to = earlier(to, floor.plusMillis(1));
+            default -> { // =
+              from = later(from, ceiling);
+              to = earlier(to, floor.plusMillis(1));
+            }
+          }
+          bounded = true;
+        } else if (cannotFault(field, condition)) {
+          rest.add(condition);
+        } else {
+          return Optional.empty();
+        }
+      }
+      if (!bounded) {
+        return Optional.empty();
+      }
+      List<SandboxRecord> rows = new ArrayList<>();
+      if (from == null || to == null || from.isBefore(to)) {
+        NavigableSet<SandboxRecord> window = index;
+        if (from != null) {
+          window = window.tailSet(probe(from), true);
+        }
+        if (to != null) {
+          window = window.headSet(probe(to), false);
+        }
+        for (SandboxRecord record : window) {
+          if ((includeDeleted || !record.deleted) && matches(object, record, rest)) {
+            rows.add(record);
+          }
+        }
+      }
+      if (!inIndexOrder()) {
+        rows.sort(Comparator.comparing(record -> record.id)); // the order records were stored in
+        rows.sort(comparator(object, orderBy));
+      }
+      return Optional.of(rows);
+    }
+
+    private boolean inIndexOrder() {
+      return !orderBy.isEmpty() && orderBy.get(0).path().equals("SystemModstamp") && !orderBy.get(0).descending()
+          && (orderBy.size() == 1 || (orderBy.get(1).path().equals("Id") && !orderBy.get(1).descending()));
+    }
+
+    private SandboxRecord probe(Instant stamp) {
+      return new SandboxRecord(object.name, "", stamp); // before every record of that stamp
+    }
+
+    /** Whether comparing the field with the condition's literals can never fault: each reads as the field's type. */
+    private boolean cannotFault(FieldDef field, Condition condition) {
+      for (Literal literal : condition.values()) {
+        if (literal.isNull()) {
+          continue;
+        }
+        try {
+          switch (field.soapType()) {
+            case "xsd:dateTime" -> instant(literal.text());
+            case "xsd:date" -> LocalDate.parse(literal.text());
+            case "xsd:double", "xsd:int" -> Double.parseDouble(literal.text());
+            default -> { }
+          }
+        } catch (DateTimeParseException | NumberFormatException e) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a == null || b.isAfter(a) ? b : a;
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
   // ---- saves ----
 
   /** One record of a create or update call, as sent. */
@@ -530,7 +663,7 @@ final class OrgStore {
       return invalid.get();
     }
     apply(object, record, input);
-    record.stamp = now;
+    record.stamp(now);
     if (object.field("LastModifiedDate").isPresent()) {
       record.fields.put("LastModifiedDate", SoapXml.dateTime(now));
     }
@@ -569,7 +702,7 @@ final class OrgStore {
     SandboxRecord record = find(object.name, id).filter(found -> !found.deleted)
         .orElseThrow(() -> new IllegalArgumentException("no live " + type + " " + id));
     values.forEach((name, value) -> record.fields.put(object.field(name).orElseThrow().name(), value));
-    record.stamp = now;
+    record.stamp(now);
     modifiedBy(object, record, user, now);
   }
 

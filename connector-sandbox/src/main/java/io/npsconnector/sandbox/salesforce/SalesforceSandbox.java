@@ -138,8 +138,14 @@ public final class SalesforceSandbox implements AutoCloseable {
 
   // ---- configuration ----
 
-  /** The port to listen on (0, the default: any free one); before {@link #start()}. */
+  /**
+   * The port to listen on (0, the default: any free one); before {@link #start()}, which fails naming the port
+   * when it is taken.
+   */
   public synchronized SalesforceSandbox port(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("a port is from 0 to 65535, got " + port);
+    }
     this.requestedPort = port;
     return this;
   }
@@ -208,7 +214,13 @@ public final class SalesforceSandbox implements AutoCloseable {
     app.post("/services/Soap/u/{version}", this::soap);
     app.post("/services/Soap/u/{version}/{org}", this::soap);
     app.post("/services/oauth2/token", this::token);
-    app.start("127.0.0.1", requestedPort);
+    try {
+      app.start("127.0.0.1", requestedPort);
+    } catch (RuntimeException e) {
+      app.stop();
+      throw new IllegalStateException("the Salesforce sandbox cannot listen on 127.0.0.1:" + requestedPort
+          + (requestedPort == 0 ? "" : " (is the port taken by another process?)") + ": " + e.getMessage(), e);
+    }
     server = app;
     baseUrl = "http://127.0.0.1:" + app.port();
     LOG.info("Salesforce sandbox listening on {}", baseUrl);
@@ -270,9 +282,9 @@ public final class SalesforceSandbox implements AutoCloseable {
         break;
       }
       if (!contact.deleted) {
-        contact.stamp = clock.instant();
-        contact.fields.put("LastModifiedDate", SoapXml.dateTime(contact.stamp));
-        contact.fields.put("Title", "Updated " + SoapXml.dateTime(contact.stamp));
+        contact.stamp(clock.instant());
+        contact.fields.put("LastModifiedDate", SoapXml.dateTime(contact.stamp()));
+        contact.fields.put("Title", "Updated " + SoapXml.dateTime(contact.stamp()));
         ids.add(contact.id);
       }
     }
@@ -284,7 +296,7 @@ public final class SalesforceSandbox implements AutoCloseable {
     SandboxRecord contact = store.find("Contact", id).orElseThrow(() -> new IllegalArgumentException(
         "no contact " + id));
     contact.deleted = true;
-    contact.stamp = clock.instant();
+    contact.stamp(clock.instant());
   }
 
   /**
@@ -309,7 +321,7 @@ public final class SalesforceSandbox implements AutoCloseable {
   public synchronized void deleteTaskNow(String id) {
     SandboxRecord task = store.find("Task", id).orElseThrow(() -> new IllegalArgumentException("no task " + id));
     task.deleted = true;
-    task.stamp = clock.instant();
+    task.stamp(clock.instant());
   }
 
   /** The org's users by id, with their names (the integration user first, then the reps who own records). */
