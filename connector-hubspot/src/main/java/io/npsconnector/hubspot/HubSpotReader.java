@@ -38,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * timestamp are read once. The checkpoint moves to the window's end only when the window is read to its
  * end. "Won" and "closed" are read from the pipelines, never assumed.
  *
+ * <p>Read once: the overlap ({@link #OVERLAP}) is there for changes HubSpot's search index shows late,
+ * not to hand the same change over twice. Each window remembers the records it read in its last
+ * {@link #OVERLAP} (id and modified time, in the cursor); the next window, which searches that stretch
+ * again, passes over those whose modified time is unchanged: they become no contact, no event and no
+ * association read. A change made while a window is read is modified after the window's end and falls in
+ * the next one. The assumption: a change is in the search index within {@link #OVERLAP} of its modified
+ * time (HubSpot's index lags by seconds), clock skew between HubSpot and us included.
+ *
  * <p>A deal or ticket's contacts are read through v4 association batch reads, following each record's
  * {@code paging.next.after} until its last contact. Associating a contact later moves no modified date, so
  * a record won or closed without any contact waits in the cursor (at most {@value #MAX_WAITING} per type,
@@ -63,8 +71,11 @@ public final class HubSpotReader {
   static final int PAGE = 200;
   /** Results past this offset are refused by the search API. */
   static final int SEARCH_CAP = 10_000;
-  /** Re-read this much before the checkpoint: new writes reach the search index with a short lag. */
-  static final Duration OVERLAP = Duration.ofMinutes(5);
+  /**
+   * Search this much before the checkpoint again: new writes reach the search index with a short lag
+   * (seconds). Records the previous window already read there are passed over (see the class comment).
+   */
+  static final Duration OVERLAP = Duration.ofMinutes(2);
   static final Duration PIPELINES_FRESH_FOR = Duration.ofHours(1);
   static final String NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND";
   /** Ids per v4 association batch read. */
@@ -142,10 +153,16 @@ public final class HubSpotReader {
   private ChangePage readContacts(HubSpotCursor cursor, int[] calls) {
     JsonNode page = search("contacts", ContactMapping.MODIFIED, cursor, List.of(), contacts.properties(), calls);
     List<Contact> read = new ArrayList<>();
+    Map<String, Long> modified = new LinkedHashMap<>();
     for (JsonNode object : page.path("results")) {
-      read.add(contacts.contact(object));
+      Contact contact = contacts.contact(object);
+      long at = contact.modifiedAt().toEpochMilli();
+      modified.put(contact.crmId(), at);
+      if (!cursor.readBefore(contact.crmId(), at)) {
+        read.add(contact);
+      }
     }
-    return next(cursor, page, read, List.of(), calls[0], HubSpotCursor.DEALS);
+    return next(cursor.remember(modified, OVERLAP.toMillis()), page, read, List.of(), calls[0], HubSpotCursor.DEALS);
   }
 
   private ChangePage readEvents(HubSpotCursor cursor, int[] calls, EventKind kind) {
@@ -177,7 +194,16 @@ public final class HubSpotReader {
     JsonNode page = search(type, "hs_lastmodifieddate", cursor, List.of(stageFilter),
         deals ? DEAL_PROPERTIES : TICKET_PROPERTIES, calls);
     List<JsonNode> objects = new ArrayList<>();
-    page.path("results").forEach(objects::add);
+    Map<String, Long> modified = new LinkedHashMap<>();
+    for (JsonNode object : page.path("results")) {
+      String id = object.path("id").asText();
+      Optional<Instant> at = ContactMapping.instant(ContactMapping.text(object.path("properties"),
+          "hs_lastmodifieddate"));
+      at.ifPresent(instant -> modified.put(id, instant.toEpochMilli()));
+      if (at.isEmpty() || !cursor.readBefore(id, at.get().toEpochMilli())) {
+        objects.add(object); // passed over when the last window read it, unchanged: no second event
+      }
+    }
     Map<String, List<String>> contactsOf = associations(type, ids(objects), calls);
     for (JsonNode object : objects) {
       String id = object.path("id").asText();
@@ -193,7 +219,7 @@ public final class HubSpotReader {
       }
     }
     HubSpotCursor.Waiting still = new HubSpotCursor.Waiting(stillWorthWaiting(type, waiting, now), checkedAt);
-    return next(cursor.waiting(type, still), page, List.of(), events, calls[0], nextPhase);
+    return next(cursor.waiting(type, still).remember(modified, OVERLAP.toMillis()), page, List.of(), events, calls[0], nextPhase);
   }
 
   /** Drops records past {@link #WAIT_FOR_CONTACTS}, then the oldest beyond {@link #MAX_WAITING}. */
