@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * deals, then closed tickets, each with the contacts associated to it.
  *
  * <p>Each type is read in a window fixed when its read starts ({@code modified >= checkpoint - overlap}
- * and {@code <= now}), sorted by {@code hs_object_id}; before the search's 10,000-result cap the search
- * restarts with {@code hs_object_id > last id seen} (a keyset), so any number of records sharing one
- * timestamp are read once. The checkpoint moves to the window's end only when the window is read to its
+ * and {@code <= now}), sorted by {@code hs_object_id}; each page after the first asks for
+ * {@code hs_object_id > last id read} (a keyset, never an offset), so any number of records sharing one
+ * timestamp are read once, the search's 10,000-result cap is never reached, and a record that changes
+ * (and so leaves the window) while the window is read moves no other record out of its page. The checkpoint moves to the window's end only when the window is read to its
  * end. "Won" and "closed" are read from the pipelines, never assumed.
  *
  * <p>Read once: the overlap ({@link #OVERLAP}) is there for changes HubSpot's search index shows late,
@@ -69,8 +70,6 @@ public final class HubSpotReader {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotReader.class);
   /** The search API's largest page. */
   static final int PAGE = 200;
-  /** Results past this offset are refused by the search API. */
-  static final int SEARCH_CAP = 10_000;
   /**
    * Search this much before the checkpoint again: new writes reach the search index with a short lag
    * (seconds). Records the previous window already read there are passed over (see the class comment).
@@ -320,11 +319,11 @@ public final class HubSpotReader {
     Optional<String> after = Optional.ofNullable(page.path("paging").path("next").path("after").textValue());
     HubSpotCursor next;
     if (after.isPresent() && anything) {
-      int offset = Integer.parseInt(after.get());
+      // every page starts after the last id read (a keyset), never at an offset: a record read earlier that
+      // changes while the window is read leaves the window, which would move every later offset by one and
+      // skip a record; and the search's 10,000-result cap is never reached
       long lastId = results.get(results.size() - 1).path("id").asLong();
-      next = offset + pageSize > SEARCH_CAP
-          ? cursor.page(lastId, 0, true)
-          : cursor.page(cursor.afterId(), offset, true);
+      next = cursor.page(lastId, 0, true);
     } else {
       next = cursor.complete(nextPhase, anything);
     }
