@@ -33,10 +33,19 @@ import org.slf4j.LoggerFactory;
  * deals, then closed tickets, each with the contacts associated to it.
  *
  * <p>Each type is read in a window fixed when its read starts ({@code modified >= checkpoint - overlap}
- * and {@code <= now}), sorted by {@code hs_object_id}; before the search's 10,000-result cap the search
- * restarts with {@code hs_object_id > last id seen} (a keyset), so any number of records sharing one
- * timestamp are read once. The checkpoint moves to the window's end only when the window is read to its
+ * and {@code <= now}), sorted by {@code hs_object_id}; each page after the first asks for
+ * {@code hs_object_id > last id read} (a keyset, never an offset), so any number of records sharing one
+ * timestamp are read once, the search's 10,000-result cap is never reached, and a record that changes
+ * (and so leaves the window) while the window is read moves no other record out of its page. The checkpoint moves to the window's end only when the window is read to its
  * end. "Won" and "closed" are read from the pipelines, never assumed.
+ *
+ * <p>Read once: the overlap ({@link #OVERLAP}) is there for changes HubSpot's search index shows late,
+ * not to hand the same change over twice. Each window remembers the records it read in its last
+ * {@link #OVERLAP} (id and modified time, in the cursor); the next window, which searches that stretch
+ * again, passes over those whose modified time is unchanged: they become no contact, no event and no
+ * association read. A change made while a window is read is modified after the window's end and falls in
+ * the next one. The assumption: a change is in the search index within {@link #OVERLAP} of its modified
+ * time (HubSpot's index lags by seconds), clock skew between HubSpot and us included.
  *
  * <p>A deal or ticket's contacts are read through v4 association batch reads, following each record's
  * {@code paging.next.after} until its last contact. Associating a contact later moves no modified date, so
@@ -61,10 +70,11 @@ public final class HubSpotReader {
   private static final Logger LOG = LoggerFactory.getLogger(HubSpotReader.class);
   /** The search API's largest page. */
   static final int PAGE = 200;
-  /** Results past this offset are refused by the search API. */
-  static final int SEARCH_CAP = 10_000;
-  /** Re-read this much before the checkpoint: new writes reach the search index with a short lag. */
-  static final Duration OVERLAP = Duration.ofMinutes(5);
+  /**
+   * Search this much before the checkpoint again: new writes reach the search index with a short lag
+   * (seconds). Records the previous window already read there are passed over (see the class comment).
+   */
+  static final Duration OVERLAP = Duration.ofMinutes(2);
   static final Duration PIPELINES_FRESH_FOR = Duration.ofHours(1);
   static final String NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND";
   /** Ids per v4 association batch read. */
@@ -142,10 +152,16 @@ public final class HubSpotReader {
   private ChangePage readContacts(HubSpotCursor cursor, int[] calls) {
     JsonNode page = search("contacts", ContactMapping.MODIFIED, cursor, List.of(), contacts.properties(), calls);
     List<Contact> read = new ArrayList<>();
+    Map<String, Long> modified = new LinkedHashMap<>();
     for (JsonNode object : page.path("results")) {
-      read.add(contacts.contact(object));
+      Contact contact = contacts.contact(object);
+      long at = contact.modifiedAt().toEpochMilli();
+      modified.put(contact.crmId(), at);
+      if (!cursor.readBefore(contact.crmId(), at)) {
+        read.add(contact);
+      }
     }
-    return next(cursor, page, read, List.of(), calls[0], HubSpotCursor.DEALS);
+    return next(cursor.remember(modified, OVERLAP.toMillis()), page, read, List.of(), calls[0], HubSpotCursor.DEALS);
   }
 
   private ChangePage readEvents(HubSpotCursor cursor, int[] calls, EventKind kind) {
@@ -177,7 +193,16 @@ public final class HubSpotReader {
     JsonNode page = search(type, "hs_lastmodifieddate", cursor, List.of(stageFilter),
         deals ? DEAL_PROPERTIES : TICKET_PROPERTIES, calls);
     List<JsonNode> objects = new ArrayList<>();
-    page.path("results").forEach(objects::add);
+    Map<String, Long> modified = new LinkedHashMap<>();
+    for (JsonNode object : page.path("results")) {
+      String id = object.path("id").asText();
+      Optional<Instant> at = ContactMapping.instant(ContactMapping.text(object.path("properties"),
+          "hs_lastmodifieddate"));
+      at.ifPresent(instant -> modified.put(id, instant.toEpochMilli()));
+      if (at.isEmpty() || !cursor.readBefore(id, at.get().toEpochMilli())) {
+        objects.add(object); // passed over when the last window read it, unchanged: no second event
+      }
+    }
     Map<String, List<String>> contactsOf = associations(type, ids(objects), calls);
     for (JsonNode object : objects) {
       String id = object.path("id").asText();
@@ -193,7 +218,7 @@ public final class HubSpotReader {
       }
     }
     HubSpotCursor.Waiting still = new HubSpotCursor.Waiting(stillWorthWaiting(type, waiting, now), checkedAt);
-    return next(cursor.waiting(type, still), page, List.of(), events, calls[0], nextPhase);
+    return next(cursor.waiting(type, still).remember(modified, OVERLAP.toMillis()), page, List.of(), events, calls[0], nextPhase);
   }
 
   /** Drops records past {@link #WAIT_FOR_CONTACTS}, then the oldest beyond {@link #MAX_WAITING}. */
@@ -294,11 +319,11 @@ public final class HubSpotReader {
     Optional<String> after = Optional.ofNullable(page.path("paging").path("next").path("after").textValue());
     HubSpotCursor next;
     if (after.isPresent() && anything) {
-      int offset = Integer.parseInt(after.get());
+      // every page starts after the last id read (a keyset), never at an offset: a record read earlier that
+      // changes while the window is read leaves the window, which would move every later offset by one and
+      // skip a record; and the search's 10,000-result cap is never reached
       long lastId = results.get(results.size() - 1).path("id").asLong();
-      next = offset + pageSize > SEARCH_CAP
-          ? cursor.page(lastId, 0, true)
-          : cursor.page(cursor.afterId(), offset, true);
+      next = cursor.page(lastId, 0, true);
     } else {
       next = cursor.complete(nextPhase, anything);
     }

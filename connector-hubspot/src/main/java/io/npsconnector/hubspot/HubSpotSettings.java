@@ -35,7 +35,7 @@ public record HubSpotSettings(Credentials credentials, URI baseUrl, Optional<URI
   public static final String PRIVATE_APP = "private-app";
   public static final String OAUTH = "oauth";
   public static final int DEFAULT_REQUESTS_PER_TEN_SECONDS = 100;
-  public static final int DEFAULT_SEARCH_PER_SECOND = 4;
+  public static final int DEFAULT_SEARCH_PER_SECOND = 5;
   public static final int DEFAULT_DAILY_RESERVE_PERCENT = 10;
   /** The contact properties NPS values go to unless {@code writeback.contact-fields.hubspot} says otherwise. */
   public static final Map<String, String> DEFAULT_CONTACT_FIELDS = ordered("score", "nps_score",

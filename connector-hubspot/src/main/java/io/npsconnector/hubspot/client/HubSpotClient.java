@@ -180,8 +180,9 @@ public final class HubSpotClient {
   }
 
   private Outcome call(String operation, String method, HttpUrl url, byte[] body, Budget budget, String token) {
+    RateGovernor.Permit permit;
     try {
-      governor.acquire(budget);
+      permit = governor.acquire(budget);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubSpotApiException(operation, 0, "interrupted while waiting for the rate limit", null,
@@ -193,18 +194,28 @@ public final class HubSpotClient {
         .method(method, body == null ? null : RequestBody.create(body, JSON))
         .build();
     long started = System.nanoTime();
-    try (Response response = http.newCall(request).execute()) {
+    try (Response response = execute(request, permit)) {
       ResponseBody responseBody = response.body();
-      String text = responseBody == null ? "" : responseBody.string();
+      // parsed straight from the bytes: no String copy of a 200-record page before Jackson reads it
+      byte[] bytes = responseBody == null ? new byte[0] : responseBody.bytes();
       Optional<String> correlationId = Optional.ofNullable(response.header(CORRELATION_ID));
       LOG.debug("{}: {} {} -> {} in {} ms{}", connection, method, url.encodedPath(), response.code(),
           (System.nanoTime() - started) / 1_000_000, correlationId.map(id -> " [" + id + "]").orElse(""));
       observe(response, budget);
-      JsonNode node = parseLenient(json, text);
+      JsonNode node = parseLenient(json, bytes);
       Optional<Duration> retryAfter = retryAfter(response.header("Retry-After"));
       return new Outcome(response.code(), node, correlationId, retryAfter, budget, null);
     } catch (IOException e) {
       return new Outcome(0, MissingNode.getInstance(), Optional.empty(), Optional.empty(), budget, e);
+    }
+  }
+
+  /** Sends one request; once its answer's head (or a failure) is back, HubSpot has counted it. */
+  private Response execute(Request request, RateGovernor.Permit permit) throws IOException {
+    try {
+      return http.newCall(request).execute();
+    } finally {
+      permit.done();
     }
   }
 
@@ -223,6 +234,16 @@ public final class HubSpotClient {
     }
   }
 
+
+  /** {@link #parseLenient(ObjectMapper, String)} of an answer's bytes (UTF-8, as HubSpot sends JSON). */
+  static JsonNode parseLenient(ObjectMapper json, byte[] bytes) {
+    try {
+      JsonNode node = json.readTree(bytes);
+      return node == null ? MissingNode.getInstance() : node;
+    } catch (IOException e) {
+      return MissingNode.getInstance();
+    }
+  }
 
   private void observe(Response response, Budget budget) {
     governor.observeDaily(number(response.header("X-HubSpot-RateLimit-Daily")),

@@ -3,9 +3,9 @@ package io.npsconnector.hubspot.client;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,9 +13,18 @@ import java.util.OptionalLong;
 /**
  * Keeps one HubSpot connection under its budgets, so that a healthy run never sees a 429: at most
  * {@code perTenSeconds} standard requests in any rolling 10 seconds and {@code searchPerSecond}
- * searches in any rolling second. A 429 or a lock (423, 477) blocks the bucket for the policy's window
- * or the server's {@code Retry-After}. The daily budget is read from the answers' headers; below the
- * reserve, {@link #nearDailyLimit()} tells callers to pause work that can wait.
+ * searches in any rolling second, and no fewer (the budget is used in full, no safety share is held
+ * back). A 429 or a lock (423, 477) blocks the bucket for the policy's window or the server's
+ * {@code Retry-After}. The daily budget is read from the answers' headers; below the reserve,
+ * {@link #nearDailyLimit()} tells callers to pause work that can wait.
+ *
+ * <p>HubSpot counts a request when it arrives, which is some time after we let it go and before its
+ * answer comes back. So each request holds its place in the window from the moment it was counted at
+ * the latest: its answer ({@link Permit#done()}), or {@link #TRANSIT_ALLOWANCE} after it went out,
+ * whichever is earlier. A new request goes out only when fewer than the budget were counted within the
+ * window's length before now; as it arrives no earlier than it leaves, HubSpot sees the same or fewer.
+ * The assumption: a request reaches HubSpot's rate limiter within {@link #TRANSIT_ALLOWANCE} of leaving
+ * (or its answer comes back earlier than that).
  *
  * <p>Thread-safe: concurrent callers queue for the same windows.
  */
@@ -26,6 +35,11 @@ public final class RateGovernor {
   static final Duration LOCKED_WAIT = Duration.ofSeconds(2);
   /** How long what HubSpot said about the daily budget holds without a new answer. */
   static final Duration DAILY_STALE_AFTER = Duration.ofHours(1);
+  /**
+   * How long after it leaves a request is assumed to have been counted by HubSpot at the latest, when its
+   * answer takes longer: transit and queueing before HubSpot's rate limiter (not the work behind it).
+   */
+  public static final Duration TRANSIT_ALLOWANCE = Duration.ofMillis(50);
 
   private final Map<Budget, Window> windows = new EnumMap<>(Budget.class);
   private final Map<Budget, Instant> blockedUntil = new EnumMap<>(Budget.class);
@@ -47,8 +61,12 @@ public final class RateGovernor {
     this.sleeper = sleeper;
   }
 
-  /** Waits until a request may go out on {@code budget}, and counts it. */
-  public void acquire(Budget budget) throws InterruptedException {
+  /**
+   * Waits until a request may go out on {@code budget}, and counts it. The caller tells the permit when
+   * the answer (or a failure) came back: {@link Permit#done()}; until then the request is assumed
+   * counted {@link #TRANSIT_ALLOWANCE} after now.
+   */
+  public Permit acquire(Budget budget) throws InterruptedException {
     while (true) {
       Duration wait;
       synchronized (this) {
@@ -58,12 +76,44 @@ public final class RateGovernor {
         Instant free = window.freeAt(now);
         Instant at = blocked.isAfter(free) ? blocked : free;
         if (!at.isAfter(now)) {
-          window.record(now);
-          return;
+          return window.record(now);
         }
         wait = Duration.between(now, at);
       }
       sleeper.sleep(wait);
+    }
+  }
+
+  /** One request's place in its window. */
+  public final class Permit {
+    private final Instant sent;
+    private Instant counted;
+
+    private Permit(Instant sent) {
+      this.sent = sent;
+      this.counted = sent.plus(TRANSIT_ALLOWANCE);
+    }
+
+    /**
+     * The answer came back (or the call failed): HubSpot counted the request by now at the latest. Only
+     * the first call counts.
+     */
+    public void done() {
+      synchronized (RateGovernor.this) {
+        Instant now = clock.instant();
+        if (now.isBefore(counted) && !now.isBefore(sent)) {
+          counted = now;
+        }
+      }
+    }
+
+    /** When the request was let go. */
+    public Instant sentAt() {
+      return sent;
+    }
+
+    private Instant countedBy() {
+      return counted;
     }
   }
 
@@ -137,28 +187,38 @@ public final class RateGovernor {
     blockedUntil.merge(budget, until, (a, b) -> a.isAfter(b) ? a : b);
   }
 
-  /** The send times of the last {@code limit} requests of one bucket. */
-  private static final class Window {
+  /** The requests of one bucket that HubSpot may still count in its rolling window. */
+  private final class Window {
     private final int limit;
     private final Duration length;
-    private final Deque<Instant> sent = new ArrayDeque<>();
+    private final List<Permit> sent = new ArrayList<>();
 
-    /** A tenth of the window is added, so that requests delayed in transit still land in separate windows. */
     Window(int limit, Duration length) {
       this.limit = limit;
-      this.length = length.plus(length.dividedBy(10));
+      this.length = length;
     }
 
-    /** When the next request fits in the window. */
+    /**
+     * When the next request fits in the window: at once while fewer than the limit may still be counted,
+     * else when enough of them have left it (HubSpot's window holds requests counted less than its length ago).
+     */
     Instant freeAt(Instant now) {
-      while (!sent.isEmpty() && !sent.peekFirst().plus(length).isAfter(now)) {
-        sent.pollFirst();
+      sent.removeIf(permit -> !permit.countedBy().plus(length).isAfter(now));
+      if (sent.size() < limit) {
+        return now;
       }
-      return sent.size() < limit ? now : sent.peekFirst().plus(length);
+      List<Instant> leaving = new ArrayList<>(sent.size());
+      for (Permit permit : sent) {
+        leaving.add(permit.countedBy().plus(length));
+      }
+      leaving.sort(null);
+      return leaving.get(sent.size() - limit);
     }
 
-    void record(Instant now) {
-      sent.addLast(now);
+    Permit record(Instant now) {
+      Permit permit = new Permit(now);
+      sent.add(permit);
+      return permit;
     }
   }
 }

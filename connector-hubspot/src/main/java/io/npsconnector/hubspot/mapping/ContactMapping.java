@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -32,8 +33,12 @@ public final class ContactMapping {
       "account-id", "associatedcompanyid",
       "account-name", "company");
   public static final String MODIFIED = "lastmodifieddate";
-  private static final Map<String, String> ZONES = ZoneId.getAvailableZoneIds().stream()
-      .collect(Collectors.toMap(id -> id.toLowerCase(Locale.ROOT), id -> id, (a, b) -> a));
+  /** Every zone by its lower-case id, made once: a read maps thousands of contacts to a handful of zones. */
+  private static final Map<String, ZoneId> ZONES = ZoneId.getAvailableZoneIds().stream()
+      .collect(Collectors.toUnmodifiableMap(id -> id.toLowerCase(Locale.ROOT), ZoneId::of, (a, b) -> a));
+  /** Language tags seen so far; bounded, as the values come from the CRM. */
+  private static final int MAX_LOCALES = 1_000;
+  private static final Map<String, Optional<Locale>> LOCALES = new ConcurrentHashMap<>();
 
   private final Map<String, String> fields;
   private final Map<String, String> segments;
@@ -96,22 +101,43 @@ public final class ContactMapping {
     }
     String value = text.get();
     try {
-      return Optional.of(value.chars().allMatch(Character::isDigit)
-          ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value));
+      if (digits(value)) {
+        return Optional.of(Instant.ofEpochMilli(Long.parseLong(value)));
+      }
+      Instant quick = IsoInstants.parse(value);
+      return Optional.of(quick != null ? quick : Instant.parse(value));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
   }
 
+  private static boolean digits(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return !value.isEmpty();
+  }
+
   /** {@code hs_timezone} values look like {@code america_slash_new_york}; unknown ones are dropped. */
   static Optional<ZoneId> zone(String value) {
     String id = value.toLowerCase(Locale.ROOT).replace("_slash_", "/");
-    return Optional.ofNullable(ZONES.get(id)).map(ZoneId::of);
+    return Optional.ofNullable(ZONES.get(id));
   }
 
   /** {@code hs_language} values are language tags such as {@code en} or {@code pt-br}. */
   static Optional<Locale> locale(String value) {
+    Optional<Locale> known = LOCALES.get(value);
+    if (known != null) {
+      return known;
+    }
     Locale locale = Locale.forLanguageTag(value.replace('_', '-'));
-    return locale.getLanguage().isEmpty() ? Optional.empty() : Optional.of(locale);
+    Optional<Locale> parsed = locale.getLanguage().isEmpty() ? Optional.empty() : Optional.of(locale);
+    if (LOCALES.size() < MAX_LOCALES) {
+      LOCALES.put(value, parsed);
+    }
+    return parsed;
   }
 }

@@ -266,6 +266,84 @@ class HubSpotReaderTest {
     assertThat(second.contacts()).extracting(Contact::crmId).containsExactly("101");
   }
 
+  private List<LoggedRequest> requests(String path) {
+    return wireMock.findAll(postRequestedFor(urlEqualTo(path)));
+  }
+
+  @Test
+  void changesAcrossTwoSyncsAtTheDefaultIntervalAreEachReadOnce() {
+    // the first sync's last minute: what the next window searches again
+    contact(101, NOW.minus(Duration.ofMinutes(1)), Map.of("email", "a@example.com"));
+    contact(102, NOW.minusSeconds(10), Map.of("email", "b@example.com"));
+    contact(103, EARLIER, Map.of("email", "c@example.com"));
+    portal.add("deals", 5001, NOW.minusSeconds(30), Map.of("dealname", "Won", "pipeline", "default",
+        "dealstage", "closedwon", "closedate", NOW.minusSeconds(30).toString()));
+    portal.associate("deals", 5001, 101);
+    Pass first = pass(SyncCursor.START);
+    Duration interval = ConnectionConfig.DEFAULT_SYNC_INTERVAL;
+    clock.advance(interval);
+    contact(104, NOW.plus(interval).minusSeconds(20), Map.of("email", "d@example.com"));
+    portal.add("deals", 5002, NOW.plusSeconds(5), Map.of("dealname", "Won too", "pipeline", "default",
+        "dealstage", "closedwon", "closedate", NOW.plusSeconds(5).toString()));
+    portal.associate("deals", 5002, 104);
+    wireMock.resetRequests();
+
+    Pass second = pass(first.cursor());
+
+    assertThat(first.contacts()).extracting(Contact::crmId).containsExactly("101", "102", "103");
+    assertThat(first.events()).extracting(InteractionEvent::crmId).containsExactly("5001");
+    assertThat(second.contacts()).extracting(Contact::crmId).containsExactly("104");
+    assertThat(second.events()).extracting(InteractionEvent::crmId).containsExactly("5002");
+    // one search per type, and the contacts of the new deal only
+    assertThat(requests("/crm/v3/objects/contacts/search")).hasSize(1);
+    assertThat(requests("/crm/v3/objects/deals/search")).hasSize(1);
+    assertThat(requests("/crm/v3/objects/tickets/search")).hasSize(1);
+    List<LoggedRequest> associations = requests("/crm/v4/associations/deals/contacts/batch/read");
+    assertThat(associations).singleElement().satisfies(request ->
+        assertThat(request.getBodyAsString()).contains("5002").doesNotContain("5001"));
+    assertThat(second.calls()).isEqualTo(4);
+  }
+
+  @Test
+  void aChangeMadeWhileAWindowIsReadIsReadByTheNextSyncOnce() {
+    for (long id = 1; id <= 450; id++) {
+      contact(id, NOW.minus(Duration.ofMinutes(10)).minusSeconds(id % 50), Map.of("email", "c" + id + "@example.com"));
+    }
+    ChangePage page1 = reader.read(SyncCursor.START);
+    clock.advance(Duration.ofSeconds(10)); // while the window is read, contact 5 (read already) and 300 change
+    portal.modify("contacts", 5, clock.instant());
+    portal.modify("contacts", 300, clock.instant());
+    Pass rest = pass(page1.next());
+    clock.advance(Duration.ofMinutes(5));
+
+    Pass next = pass(rest.cursor());
+
+    List<String> first = new ArrayList<>(page1.contacts().stream().map(Contact::crmId).toList());
+    first.addAll(rest.contacts().stream().map(Contact::crmId).toList());
+    // the first sync: every contact once but 300, which left its window before it was read; nothing skipped
+    assertThat(first).hasSize(449).doesNotHaveDuplicates().doesNotContain("300");
+    // the next sync: both changes, once each
+    assertThat(next.contacts()).extracting(Contact::crmId, Contact::modifiedAt).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("5", NOW.plusSeconds(10)),
+        org.assertj.core.groups.Tuple.tuple("300", NOW.plusSeconds(10)));
+    assertThat(requests("/crm/v3/objects/contacts/search")).hasSize(3 + 1);
+  }
+
+  @Test
+  void aRecordChangedAgainWithinTheOverlapIsReadAgain() {
+    contact(101, NOW.minus(Duration.ofMinutes(1)), Map.of("email", "a@example.com"));
+    Pass first = pass(SyncCursor.START);
+    clock.advance(Duration.ofMinutes(5));
+    // a second change stamped before the first window's end, reaching the index only now
+    portal.modify("contacts", 101, NOW.minusSeconds(20));
+
+    Pass second = pass(first.cursor());
+
+    assertThat(first.contacts()).extracting(Contact::crmId).containsExactly("101");
+    assertThat(second.contacts()).extracting(Contact::crmId, Contact::modifiedAt)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("101", NOW.minusSeconds(20)));
+  }
+
   @Test
   void aRestartMidWindowResumesFromTheStoredCursorWithoutLosingOrRepeating() {
     for (long id = 1; id <= 450; id++) {

@@ -90,6 +90,17 @@ public final class PortalSearch implements ResponseDefinitionTransformerV2 {
     objects.computeIfAbsent(type, key -> new ArrayList<>()).add(object);
   }
 
+  /** A record of a type changed (as HubSpot stamps it): its modified time moves to {@code modified}. */
+  public void modify(String type, long id, Instant modified) {
+    for (ObjectNode object : objects.getOrDefault(type, List.of())) {
+      if (object.path("id").asLong() == id) {
+        ((ObjectNode) object.path("properties")).put(type.equals("contacts") ? "lastmodifieddate"
+            : "hs_lastmodifieddate", modified.toString());
+        object.put("updatedAt", modified.toString());
+      }
+    }
+  }
+
   public void associate(String type, long objectId, long... contactIds) {
     List<Long> ids = new ArrayList<>();
     for (long contactId : contactIds) {
