@@ -32,6 +32,10 @@ import java.util.Set;
  * Not a test: a run takes about as long as the limits make it.
  *
  * <p>Arguments: {@code [contacts (20000)] [answers (10000)] [requests per 10 s (100)] [searches per s (5)]}.
+ *
+ * <p>{@code limits [passes (50)] [task reads (250)]} measures the pacing alone, where the sandbox answers at
+ * once: incremental syncs of an empty portal (three searches each) and batch reads of tasks that do not
+ * exist, through the same SPI.
  */
 public final class HubSpotAdapterMeasure {
   private static final String YAML = """
@@ -54,6 +58,10 @@ public final class HubSpotAdapterMeasure {
   private HubSpotAdapterMeasure() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("limits")) {
+      limits(args.length > 1 ? Integer.parseInt(args[1]) : 50, args.length > 2 ? Integer.parseInt(args[2]) : 250);
+      return;
+    }
     int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int answers = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int perTenSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 100;
@@ -61,11 +69,7 @@ public final class HubSpotAdapterMeasure {
     try (HubSpotSandbox sandbox = HubSpotSandbox.seeded(17, contacts).rateLimit(perTenSeconds)
         .searchLimit(searchPerSecond).dailyLimit(10_000_000)) {
       sandbox.start();
-      NpsConfig config = ConfigLoader.parse("bench.yaml", YAML, Map.of("TOKEN_SECRET",
-          "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", sandbox.token(),
-          "BASE_URL", sandbox.url()));
-      try (CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
-          new AdapterContext(Clock.systemUTC(), config.writeback()))) {
+      try (CrmAdapter adapter = adapter(sandbox)) {
         adapter.installFields();
         Thread.sleep(11_000); // the installation's calls leave every rate window
         sandbox.reset();
@@ -108,6 +112,44 @@ public final class HubSpotAdapterMeasure {
             batches.size(), failed), sandbox, seconds, perTenSeconds, searchPerSecond);
       }
     }
+  }
+
+  private static void limits(int passes, int taskReads) throws Exception {
+    try (HubSpotSandbox sandbox = HubSpotSandbox.seeded(17, 0).rateLimit(100).searchLimit(5)
+        .dailyLimit(10_000_000)) {
+      sandbox.start();
+      try (CrmAdapter adapter = adapter(sandbox)) {
+        SyncCursor cursor = adapter.readChanges(SyncCursor.START).next(); // reads the pipelines once
+        Thread.sleep(11_000);
+        sandbox.reset();
+        long started = System.nanoTime();
+        for (int i = 0; i < passes; i++) {
+          cursor = adapter.readChanges(cursor).next();
+        }
+        report(String.format("%d incremental syncs of an empty portal", passes), sandbox,
+            (System.nanoTime() - started) / 1e9, 100, 5);
+        Thread.sleep(11_000);
+        sandbox.reset();
+        started = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          ids.add(Long.toString(990_000_000L + i));
+        }
+        for (int i = 0; i < taskReads; i++) {
+          adapter.readTasks(ids);
+        }
+        report(String.format("%d batch reads of 100 tasks", taskReads), sandbox, (System.nanoTime() - started) / 1e9,
+            100, 5);
+      }
+    }
+  }
+
+  private static CrmAdapter adapter(HubSpotSandbox sandbox) {
+    NpsConfig config = ConfigLoader.parse("bench.yaml", YAML, Map.of("TOKEN_SECRET",
+        "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", sandbox.token(),
+        "BASE_URL", sandbox.url()));
+    return new HubSpotProvider().create(config.connections().get(0),
+        new AdapterContext(Clock.systemUTC(), config.writeback()));
   }
 
   private static void report(String what, HubSpotSandbox sandbox, double seconds, int perTenSeconds,
