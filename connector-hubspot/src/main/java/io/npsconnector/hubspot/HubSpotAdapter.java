@@ -213,6 +213,7 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
 
   @Override
   public void close() {
+    reader.close();
     client.close();
   }
 

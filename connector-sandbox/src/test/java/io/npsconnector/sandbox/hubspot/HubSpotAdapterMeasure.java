@@ -32,6 +32,10 @@ import java.util.Set;
  * Not a test: a run takes about as long as the limits make it.
  *
  * <p>Arguments: {@code [contacts (20000)] [answers (10000)] [requests per 10 s (100)] [searches per s (5)]}.
+ *
+ * <p>{@code limits [passes (50)] [task reads (250)]} measures the pacing alone, where the sandbox answers at
+ * once: incremental syncs of an empty portal (three searches each) and batch reads of tasks that do not
+ * exist, through the same SPI.
  */
 public final class HubSpotAdapterMeasure {
   private static final String YAML = """
@@ -54,6 +58,10 @@ public final class HubSpotAdapterMeasure {
   private HubSpotAdapterMeasure() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("limits")) {
+      limits(args.length > 1 ? Integer.parseInt(args[1]) : 50, args.length > 2 ? Integer.parseInt(args[2]) : 250);
+      return;
+    }
     int contacts = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int answers = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     int perTenSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 100;
@@ -61,17 +69,13 @@ public final class HubSpotAdapterMeasure {
     try (HubSpotSandbox sandbox = HubSpotSandbox.seeded(17, contacts).rateLimit(perTenSeconds)
         .searchLimit(searchPerSecond).dailyLimit(10_000_000)) {
       sandbox.start();
-      NpsConfig config = ConfigLoader.parse("bench.yaml", YAML, Map.of("TOKEN_SECRET",
-          "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", sandbox.token(),
-          "BASE_URL", sandbox.url()));
-      try (CrmAdapter adapter = new HubSpotProvider().create(config.connections().get(0),
-          new AdapterContext(Clock.systemUTC(), config.writeback()))) {
+      try (CrmAdapter adapter = adapter(sandbox)) {
         adapter.installFields();
         Thread.sleep(11_000); // the installation's calls leave every rate window
         sandbox.reset();
 
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long cpu = threads.getCurrentThreadCpuTime();
+        long cpu = adapterCpu(threads);
         long started = System.nanoTime();
         List<Contact> read = new ArrayList<>();
         int events = 0;
@@ -88,8 +92,8 @@ public final class HubSpotAdapterMeasure {
           }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
-        report(String.format("pull of %,d contacts (%,d events, %d pages, adapter thread CPU %.1f s)", read.size(),
+        double cpuSeconds = (adapterCpu(threads) - cpu) / 1e9;
+        report(String.format("pull of %,d contacts (%,d events, %d pages, adapter threads' CPU %.1f s)", read.size(),
             events, pages, cpuSeconds), sandbox, seconds, perTenSeconds, searchPerSecond);
 
         Thread.sleep(11_000);
@@ -108,6 +112,55 @@ public final class HubSpotAdapterMeasure {
             batches.size(), failed), sandbox, seconds, perTenSeconds, searchPerSecond);
       }
     }
+  }
+
+  private static void limits(int passes, int taskReads) throws Exception {
+    try (HubSpotSandbox sandbox = HubSpotSandbox.seeded(17, 0).rateLimit(100).searchLimit(5)
+        .dailyLimit(10_000_000)) {
+      sandbox.start();
+      try (CrmAdapter adapter = adapter(sandbox)) {
+        SyncCursor cursor = adapter.readChanges(SyncCursor.START).next(); // reads the pipelines once
+        Thread.sleep(11_000);
+        sandbox.reset();
+        long started = System.nanoTime();
+        for (int i = 0; i < passes; i++) {
+          cursor = adapter.readChanges(cursor).next();
+        }
+        report(String.format("%d incremental syncs of an empty portal", passes), sandbox,
+            (System.nanoTime() - started) / 1e9, 100, 5);
+        Thread.sleep(11_000);
+        sandbox.reset();
+        started = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+          ids.add(Long.toString(990_000_000L + i));
+        }
+        for (int i = 0; i < taskReads; i++) {
+          adapter.readTasks(ids);
+        }
+        report(String.format("%d batch reads of 100 tasks", taskReads), sandbox, (System.nanoTime() - started) / 1e9,
+            100, 5);
+      }
+    }
+  }
+
+  /** CPU time of this thread and of the adapter's read-ahead thread (OkHttp calls run on the caller's). */
+  private static long adapterCpu(ThreadMXBean threads) {
+    long total = threads.getCurrentThreadCpuTime();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith("hubspot-read-ahead-")) {
+        total += Math.max(0, threads.getThreadCpuTime(thread.getId()));
+      }
+    }
+    return total;
+  }
+
+  private static CrmAdapter adapter(HubSpotSandbox sandbox) {
+    NpsConfig config = ConfigLoader.parse("bench.yaml", YAML, Map.of("TOKEN_SECRET",
+        "0123456789abcdef0123456789abcdef", "ADMIN_PASSWORD", "correct-horse", "HUBSPOT_TOKEN", sandbox.token(),
+        "BASE_URL", sandbox.url()));
+    return new HubSpotProvider().create(config.connections().get(0),
+        new AdapterContext(Clock.systemUTC(), config.writeback()));
   }
 
   private static void report(String what, HubSpotSandbox sandbox, double seconds, int perTenSeconds,
