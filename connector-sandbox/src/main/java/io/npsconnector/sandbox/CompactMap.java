@@ -39,10 +39,24 @@ public class CompactMap extends AbstractMap<String, String> {
     return -1;
   }
 
+  /**
+   * The value a stored one stands for; a subclass may store a shared marker for a value it can make again (such
+   * as a date it also keeps as an instant) and answer it here.
+   */
+  protected String shown(String stored) {
+    return stored;
+  }
+
+  /** The value stored under {@code name}, before {@link #shown}. */
+  protected String stored(Object name) {
+    int i = indexOf(name);
+    return i < 0 ? null : slots[i * 2 + 1];
+  }
+
   @Override
   public String get(Object name) {
     int i = indexOf(name);
-    return i < 0 ? null : slots[i * 2 + 1];
+    return i < 0 ? null : shown(slots[i * 2 + 1]);
   }
 
   @Override
@@ -55,7 +69,7 @@ public class CompactMap extends AbstractMap<String, String> {
     Objects.requireNonNull(name, "name");
     int i = indexOf(name);
     if (i >= 0) {
-      String old = slots[i * 2 + 1];
+      String old = shown(slots[i * 2 + 1]);
       slots[i * 2 + 1] = value;
       return old;
     }
@@ -74,7 +88,7 @@ public class CompactMap extends AbstractMap<String, String> {
     if (i < 0) {
       return null;
     }
-    String old = slots[i * 2 + 1];
+    String old = shown(slots[i * 2 + 1]);
     System.arraycopy(slots, i * 2 + 2, slots, i * 2, (size - i - 1) * 2);
     size--;
     slots[size * 2] = null;
@@ -119,7 +133,7 @@ public class CompactMap extends AbstractMap<String, String> {
               throw new NoSuchElementException();
             }
             int i = next++;
-            return new SimpleImmutableEntry<>(slots[i * 2], slots[i * 2 + 1]);
+            return new SimpleImmutableEntry<>(slots[i * 2], shown(slots[i * 2 + 1]));
           }
         };
       }

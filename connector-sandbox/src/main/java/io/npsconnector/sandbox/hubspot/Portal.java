@@ -54,7 +54,7 @@ final class Portal {
   /** One CRM record. */
   static final class Record {
     final long id;
-    final Props properties = new Props();
+    final Props properties = new Props(this);
     Instant createdAt;
     Instant updatedAt;
     /** Where the record lies in its type's {@link RecordTable}. */
@@ -72,24 +72,54 @@ final class Portal {
    * path writes it.
    */
   static final class Props extends io.npsconnector.sandbox.CompactMap {
-    private RecordTable table;
-    private Record record;
+    /** Stored for {@code hs_object_id}: the record's id. */
+    static final String ID = new String("(the record id)");
+    /** Stored for the create date: the record's {@code createdAt}, as text. */
+    static final String CREATED = new String("(createdAt)");
+    /** Stored for the modified date: the record's {@code updatedAt}, as text. */
+    static final String UPDATED = new String("(updatedAt)");
 
-    Props() {
+    private final Record record;
+    private RecordTable table;
+
+    Props(Record record) {
       super(4);
+      this.record = record;
     }
 
-    void attach(RecordTable owner, Record of) {
+    void attach(RecordTable owner) {
       this.table = owner;
-      this.record = of;
-      owner.modifiedChanged(of, get(owner.modifiedName()));
+      modifiedChanged(stored(owner.modifiedName()));
+    }
+
+    @Override
+    protected String shown(String stored) {
+      if (stored == ID) {
+        return Long.toString(record.id);
+      }
+      if (stored == CREATED) {
+        return record.createdAt.toString();
+      }
+      if (stored == UPDATED) {
+        return record.updatedAt.toString();
+      }
+      return stored;
+    }
+
+    /** Tells the table the modified date's new value; the record's own instant needs no parsing. */
+    private void modifiedChanged(String value) {
+      if (value == UPDATED) {
+        table.modifiedChanged(record, record.updatedAt.toEpochMilli());
+      } else {
+        table.modifiedChanged(record, shown(value));
+      }
     }
 
     @Override
     public String put(String name, String value) {
       String old = super.put(name, value);
       if (table != null && name.equals(table.modifiedName())) {
-        table.modifiedChanged(record, value);
+        modifiedChanged(value);
       }
       return old;
     }
@@ -249,9 +279,10 @@ final class Portal {
   private Record create(String type, Instant created, Instant modified) {
     Record record = new Record(nextId++, created);
     record.updatedAt = modified;
-    record.properties.put("hs_object_id", Long.toString(record.id));
-    record.properties.put("createdate", created.toString());
-    record.properties.put(modifiedProperty(type), modified.toString());
+    // companies keep their id as text: their contacts share it as associatedcompanyid
+    record.properties.put("hs_object_id", type.equals("companies") ? Long.toString(record.id) : Props.ID);
+    record.properties.put("createdate", Props.CREATED);
+    record.properties.put(modifiedProperty(type), Props.UPDATED);
     objects.get(type).add(record);
     return record;
   }
@@ -358,7 +389,7 @@ final class Portal {
     if (kind < 0.25 || contactIds.isEmpty()) {
       Record contact = newContact(at, objects.get("companies").records());
       contact.createdAt = at;
-      contact.properties.put("createdate", at.toString());
+      contact.properties.put("createdate", Props.CREATED);
       return "contact " + contact.id + " created";
     }
     if (kind < 0.4) {
@@ -402,7 +433,7 @@ final class Portal {
 
   private void touch(String type, Record record, Instant at) {
     record.updatedAt = at;
-    record.properties.put(modifiedProperty(type), at.toString());
+    record.properties.put(modifiedProperty(type), Props.UPDATED);
   }
 
   static String modifiedProperty(String type) {
@@ -615,50 +646,6 @@ final class Portal {
 
   private static final Set<String> OPERATORS = Set.of("EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN",
       "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN");
-
-  static boolean matches(Record record, JsonNode filter) {
-    String name = filter.path("propertyName").asText();
-    String operator = filter.path("operator").asText("EQ");
-    String actual = value(record, name);
-    boolean present = actual != null && !actual.isBlank();
-    switch (operator) {
-      case "HAS_PROPERTY":
-        return present;
-      case "NOT_HAS_PROPERTY":
-        return !present;
-      case "IN":
-      case "NOT_IN": {
-        boolean in = false;
-        for (JsonNode value : filter.path("values")) {
-          in |= present && value.asText().equalsIgnoreCase(actual);
-        }
-        return operator.equals("IN") == in;
-      }
-      case "CONTAINS_TOKEN":
-      case "NOT_CONTAINS_TOKEN": {
-        String token = filter.path("value").asText("").replace("*", "").toLowerCase(Locale.ROOT);
-        boolean contains = present && actual.toLowerCase(Locale.ROOT).contains(token);
-        return operator.equals("CONTAINS_TOKEN") == contains;
-      }
-      default:
-        break;
-    }
-    String bound = filter.path("value").asText(null);
-    if (!present || bound == null) {
-      return operator.equals("NEQ") && present;
-    }
-    int c = compare(actual, bound);
-    return switch (operator) {
-      case "EQ" -> c == 0;
-      case "NEQ" -> c != 0;
-      case "LT" -> c < 0;
-      case "LTE" -> c <= 0;
-      case "GT" -> c > 0;
-      case "GTE" -> c >= 0;
-      case "BETWEEN" -> c >= 0 && compare(actual, filter.path("highValue").asText(bound)) <= 0;
-      default -> false;
-    };
-  }
 
   static String value(Record record, String name) {
     return name.equals("hs_object_id") || name.equals("id") ? Long.toString(record.id) : record.properties.get(name);

@@ -11,8 +11,7 @@ import java.util.Set;
  * One CRM search over a {@link RecordTable}, with the answers of a scan of every record: the filter groups
  * (any group, all of its filters), one sort (then by id), exact totals. Filters on the record id and range
  * filters on the modified date whose bound reads as an instant are answered from the table's id order and its
- * parsed modified-date column; every other filter is checked on the records left, as
- * {@link Portal#matches} checks it. Sorting by id walks the id order; sorting by the modified date keeps only
+ * parsed modified-date column; every other filter is checked on the records left ({@link SearchFilter}). Sorting by id walks the id order; sorting by the modified date keeps only
  * the records up to the page's end; any other sort sorts the matches.
  */
 final class RecordSearch {
@@ -25,8 +24,8 @@ final class RecordSearch {
 
   /** One filter group: the id range and modified-date range its range filters allow, and the other filters. */
   private static final class Group {
-    final List<JsonNode> filters = new ArrayList<>();
-    final List<JsonNode> rest = new ArrayList<>();
+    final List<SearchFilter> filters = new ArrayList<>();
+    final List<SearchFilter> rest = new ArrayList<>();
     long idLow = Long.MIN_VALUE;
     long idHigh = Long.MAX_VALUE;
     long modifiedLow = Long.MIN_VALUE;
@@ -39,8 +38,8 @@ final class RecordSearch {
       }
       if (modified == RecordTable.IRREGULAR) {
         // a modified date that does not compare as an instant: every filter as the scan checks it
-        for (JsonNode filter : filters) {
-          if (!Portal.matches(record, filter)) {
+        for (SearchFilter filter : filters) {
+          if (!filter.test(record)) {
             return false;
           }
         }
@@ -49,8 +48,8 @@ final class RecordSearch {
       if (onModified && (modified < modifiedLow || modified > modifiedHigh)) {
         return false;
       }
-      for (JsonNode filter : rest) {
-        if (!Portal.matches(record, filter)) {
+      for (SearchFilter filter : rest) {
+        if (!filter.test(record)) {
           return false;
         }
       }
@@ -95,7 +94,8 @@ final class RecordSearch {
   private static Group group(JsonNode node, String modifiedName) {
     Group group = new Group();
     for (JsonNode filter : node.path("filters")) {
-      group.filters.add(filter);
+      SearchFilter compiled = new SearchFilter(filter);
+      group.filters.add(compiled);
       String name = filter.path("propertyName").asText();
       String operator = filter.path("operator").asText("EQ");
       boolean used = false;
@@ -105,7 +105,7 @@ final class RecordSearch {
         used = modifiedRange(group, filter, operator);
       }
       if (!used) {
-        group.rest.add(filter);
+        group.rest.add(compiled);
       }
     }
     return group;

@@ -58,7 +58,7 @@ final class RecordTable {
     record.slot = slots;
     slots++;
     alive++;
-    record.properties.attach(this, record);
+    record.properties.attach(this);
   }
 
   Portal.Record get(long id) {
@@ -81,11 +81,15 @@ final class RecordTable {
 
   /** The record's modified-date value changed: parses it into the column. */
   void modifiedChanged(Portal.Record record, String value) {
+    modifiedChanged(record, key(value));
+  }
+
+  /** The record's modified date is now the instant {@code key} (or {@link #IRREGULAR}). */
+  void modifiedChanged(Portal.Record record, long key) {
     int slot = record.slot;
     if (records[slot] != record) {
       return;
     }
-    long key = key(value);
     if ((modified[slot] == IRREGULAR) != (key == IRREGULAR)) {
       irregular += key == IRREGULAR ? 1 : -1;
     }
