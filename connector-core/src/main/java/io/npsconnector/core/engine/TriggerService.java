@@ -295,7 +295,8 @@ final class TriggerService {
   /**
    * Whether the day's plan a pass left still holds, so that walking the base again could plan nothing: the day's
    * quota is planned, or the pass left no due contact, none has come due since ({@code nextDue}) and nothing that
-   * makes a contact due changed (a contact stored, an invitation suppressed or failed).
+   * makes a contact due changed (a contact stored, an invitation suppressed or failed). The day's quota is the one
+   * its first plan computed: contacts stored once it is planned count towards the next day's.
    */
   private boolean settled(Handle handle, DayPlan plan, int plannedToday, Instant now) {
     if (plannedToday >= plan.quota()) {

@@ -205,15 +205,24 @@ public final class InvitationRepository {
         .map((rs, ctx) -> new Waiting(rs.getLong("id"), rs.getTimestamp("send_at").toInstant())).list());
   }
 
-  /** Which of {@code ids} have a task named {@code taskName} (its instance is the id), by primary key lookups. */
+  /**
+   * Which of {@code ids} have a task named {@code taskName} (its instance is the id): primary key lookups, the key
+   * given whole as a row value (H2 seeks a list on the key's second column only so).
+   */
   public java.util.Set<Long> withTask(String taskName, List<Long> ids) {
     if (ids.isEmpty()) {
       return java.util.Set.of();
     }
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT task_instance FROM scheduled_tasks "
-            + "WHERE task_name = :task AND task_instance IN (<instances>)")
-        .bind("task", taskName).bindList("instances", ids.stream().map(String::valueOf).toList())
-        .map((rs, ctx) -> Long.parseLong(rs.getString(1))).collect(Collectors.toSet()));
+    String rows = java.util.stream.IntStream.range(0, ids.size()).mapToObj(i -> "(:task, :i" + i + ")")
+        .collect(Collectors.joining(", "));
+    return jdbi.withHandle(handle -> {
+      var query = handle.createQuery("SELECT task_instance FROM scheduled_tasks WHERE (task_name, task_instance) IN ("
+          + rows + ")").bind("task", taskName);
+      for (int i = 0; i < ids.size(); i++) {
+        query.bind("i" + i, String.valueOf(ids.get(i)));
+      }
+      return query.map((rs, ctx) -> Long.parseLong(rs.getString(1))).collect(Collectors.toSet());
+    });
   }
 
   /** Counts by state for one connection (reports and tests). */

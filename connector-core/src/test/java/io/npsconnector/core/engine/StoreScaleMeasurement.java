@@ -76,7 +76,8 @@ public final class StoreScaleMeasurement {
       if (!stores.equals("pg")) {
         Path dir = Files.createTempDirectory("nps-scale");
         Path file = dir.resolve("store");
-        run("H2", size, "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000", "sa", file);
+        run("H2", size, "jdbc:h2:file:" + file + System.getProperty("scale.h2Settings", Database.H2_SETTINGS), "sa",
+            file);
       }
       if (!stores.equals("h2")) {
         String server = System.getenv().getOrDefault("NPS_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
