@@ -7,10 +7,15 @@ import io.npsconnector.config.TriggerConfig;
 import io.npsconnector.config.TriggerConfig.TriggerType;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InteractionEvent;
+import io.npsconnector.core.store.ContactRepository;
 import io.npsconnector.core.store.DecisionRepository.StoredDecision;
 import io.npsconnector.core.store.EventRepository.PendingEvaluation;
-import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.store.InvitationRepository;
 import io.npsconnector.core.store.InvitationRepository.NewInvitation;
+import io.npsconnector.core.store.RelationshipPlanRepository;
+import io.npsconnector.core.store.Statistics;
+import io.npsconnector.core.store.RelationshipPlanRepository.DayPlan;
 import io.npsconnector.core.store.TriggerPauseRepository.Pause;
 import io.npsconnector.core.trigger.Decision;
 import io.npsconnector.core.trigger.RelationshipPlanner;
@@ -52,12 +57,17 @@ final class TriggerService {
   /** The rule of a decision an admin's pause of the trigger made. */
   static final String TRIGGER_PAUSED = "trigger-paused";
 
+  /** The tables a pass reads by index and writes, whose planner statistics it keeps current (PostgreSQL). */
+  private static final List<String> PASS_TABLES = List.of("contacts", "events", "event_contacts", "invitations",
+      "decisions", "invitation_history", "scheduled_tasks");
+
   private final NpsConfig config;
   private final Stores stores;
   private final Scheduling scheduling;
   private final Clock clock;
   private final TriggerEvaluator evaluator = new TriggerEvaluator();
   private final RelationshipPlanner planner = new RelationshipPlanner();
+  private final RelationshipPlanRepository plans = new RelationshipPlanRepository();
 
   TriggerService(NpsConfig config, Stores stores, Scheduling scheduling, Clock clock) {
     this.config = config;
@@ -135,6 +145,7 @@ final class TriggerService {
     Optional<Instant> givenUpAt = Optional.empty();
     Optional<PendingEvaluation> after = Optional.empty();
     Map<String, Pause> paused = stores.triggerPauses().paused(handle);
+    Statistics.refresh(handle, PASS_TABLES);
     while (true) {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
       List<PendingEvaluation> waiting = new ArrayList<>();
@@ -225,7 +236,8 @@ final class TriggerService {
   /**
    * As {@link #planRelationship(String)} on {@code handle} at {@code now}, handing every decision to {@code
    * decided}. The contacts are streamed in keyset pages of {@link #CONTACT_PAGE} with their last surveys, so
-   * that a pass holds a page of the base and the day's picks, never the whole base.
+   * that a pass holds a page of the base and the day's picks, never the whole base. A pass that finds the day's
+   * plan settled ({@link #settled}) does not walk the base at all.
    */
   Result planRelationship(Handle handle, String connection, Instant now, Consumer<Outcome> decided) {
     ConnectionConfig connectionConfig = connection(connection);
@@ -242,9 +254,16 @@ final class TriggerService {
     Optional<Instant> nextDue = Optional.empty();
     boolean perPerson = config.fatigue().scope() == FatigueConfig.Scope.PERSON;
     for (TriggerConfig trigger : triggers) {
-      Set<String> decidedToday = stores.decisions().contactsSince(handle, connection, trigger.name(), dayStart);
       int plannedToday = stores.decisions().countSince(handle, connection, trigger.name(),
           Decision.Outcome.INVITE.name(), dayStart);
+      String fingerprint = fingerprint(trigger, perPerson);
+      Optional<DayPlan> kept = plans.find(handle, connection, trigger.name())
+          .filter(plan -> plan.dayStart().equals(dayStart) && plan.fingerprint().equals(fingerprint));
+      if (kept.isPresent() && settled(handle, kept.get(), plannedToday, now)) {
+        nextDue = Result.earliest(nextDue, kept.get().nextDue().filter(now::isBefore));
+        continue;
+      }
+      Set<String> decidedToday = stores.decisions().contactsSince(handle, connection, trigger.name(), dayStart);
       Iterable<RelationshipPlanner.Candidate> candidates = () -> new Candidates(handle, connection, perPerson,
           decidedToday);
       int[] invited = {0};
@@ -262,6 +281,8 @@ final class TriggerService {
             invited[0] += outcome.decision().invites() ? 1 : 0;
             return outcome.decision().invites();
           });
+      handle.useTransaction(h -> plans.save(h, new DayPlan(connection, trigger.name(), dayStart, fingerprint,
+          plan.quota() + plannedToday, plan.later(), plan.nextDue(), now)));
       nextDue = Result.earliest(nextDue, plan.nextDue());
       if (!plan.chosen().isEmpty()) {
         LOG.info("{}: relationship trigger '{}' decided on {} of {} due contacts today, {} invited ({} left for "
@@ -269,6 +290,31 @@ final class TriggerService {
       }
     }
     return tally.result(0, nextDue);
+  }
+
+  /**
+   * Whether the day's plan a pass left still holds, so that walking the base again could plan nothing: the day's
+   * quota is planned, or the pass left no due contact, none has come due since ({@code nextDue}) and nothing that
+   * makes a contact due changed (a contact stored, an invitation suppressed or failed). The day's quota is the one
+   * its first plan computed: contacts stored once it is planned count towards the next day's.
+   */
+  private boolean settled(Handle handle, DayPlan plan, int plannedToday, Instant now) {
+    if (plannedToday >= plan.quota()) {
+      return true;
+    }
+    return plan.dueLeft() == 0 && plan.nextDue().map(now::isBefore).orElse(true)
+        && !plans.changedSince(handle, plan.connection(), plan.plannedAt());
+  }
+
+  /** The settings a day's plan depends on, as a digest: another configuration plans the day again. */
+  private String fingerprint(TriggerConfig trigger, boolean perPerson) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((trigger + "|" + perPerson + "|"
+          + config.fatigue()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   /**
@@ -294,18 +340,16 @@ final class TriggerService {
     @Override
     public boolean hasNext() {
       while (page.isEmpty() && !exhausted) {
-        List<Contact> contacts = stores.contacts().page(handle, connection, after, CONTACT_PAGE);
+        List<ContactRepository.Surveyed> contacts = stores.contacts().surveyedPage(handle, connection, perPerson,
+            after, CONTACT_PAGE);
         exhausted = contacts.size() < CONTACT_PAGE;
         if (contacts.isEmpty()) {
           break;
         }
-        Optional<String> through = Optional.of(contacts.get(contacts.size() - 1).crmId());
-        Map<String, Instant> lastSurveyed = stores.invitations().lastSurveyedByContact(handle, connection, perPerson,
-            after, through);
-        after = through;
-        for (Contact contact : contacts) {
-          if (!decidedToday.contains(contact.crmId())) {
-            page.add(new RelationshipPlanner.Candidate(contact, Optional.ofNullable(lastSurveyed.get(contact.crmId()))));
+        after = Optional.of(contacts.get(contacts.size() - 1).contact().crmId());
+        for (ContactRepository.Surveyed surveyed : contacts) {
+          if (!decidedToday.contains(surveyed.contact().crmId())) {
+            page.add(new RelationshipPlanner.Candidate(surveyed.contact(), surveyed.lastSurveyedAt()));
           }
         }
       }
@@ -321,17 +365,36 @@ final class TriggerService {
     }
   }
 
-  /** Schedules the send of every invitation that is waiting without a send task (after a crash). */
+  /**
+   * Schedules the send of every invitation that is waiting without a send task (after a crash). The waiting
+   * invitations are read a keyset page at a time, and each page's tasks are looked up by key: the cost is that of
+   * the waiting invitations, whatever the size of the store.
+   */
   int reconcile(String connection) {
-    List<Invitation> orphans = stores.invitations().scheduledWithoutTask(connection, DbScheduler.SEND);
-    for (Invitation invitation : orphans) {
-      scheduling.send(invitation.id(), invitation.sendAt());
+    int orphans = 0;
+    for (InvitationState state : List.of(InvitationState.SCHEDULED, InvitationState.SENDING)) {
+      long after = 0;
+      while (true) {
+        List<InvitationRepository.Waiting> page = stores.invitations().waitingPage(connection, state, after, PAGE);
+        Set<Long> scheduled = stores.invitations().withTask(DbScheduler.SEND,
+            page.stream().map(InvitationRepository.Waiting::id).toList());
+        for (InvitationRepository.Waiting waiting : page) {
+          if (!scheduled.contains(waiting.id())) {
+            scheduling.send(waiting.id(), waiting.sendAt());
+            orphans++;
+          }
+        }
+        if (page.size() < PAGE) {
+          break;
+        }
+        after = page.get(page.size() - 1).id();
+      }
     }
-    if (!orphans.isEmpty()) {
+    if (orphans > 0) {
       LOG.warn("{}: scheduled {} invitations whose send was not scheduled (an earlier process stopped)", connection,
-          orphans.size());
+          orphans);
     }
-    return orphans.size();
+    return orphans;
   }
 
   /** Makes the invitation a decision asks for, and hands the decision to {@code decisions} to be stored. */

@@ -17,7 +17,12 @@ public final class ContactRepository {
   private static final String COLUMNS = "crm_id, email, first_name, last_name, phone, locale, time_zone, "
       + "email_opt_out, owner_id, account_id, account_name, segments, crm_modified_at, deleted";
 
+  /** The tables a sync writes, whose statistics {@link #upsertAll} keeps current. */
+  private static final List<String> SYNCED_TABLES = List.of("contacts", "contact_segments", "events",
+      "event_contacts");
+
   private final Jdbi jdbi;
+  private final Statistics statistics = new Statistics();
 
   public ContactRepository(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -52,6 +57,8 @@ public final class ContactRepository {
     if (contacts.isEmpty()) {
       return;
     }
+    // before the page's statements: their plans see the base as it has grown
+    statistics.wrote(handle, contacts.size(), SYNCED_TABLES);
     var updates = handle.prepareBatch(UPDATE);
     for (Contact contact : contacts) {
       bind(updates, connection, contact, now).add();
@@ -154,6 +161,40 @@ public final class ContactRepository {
         .bind("connection", connection).bind("limit", limit);
     after.ifPresent(id -> query.bind("after", id));
     return query.map((rs, ctx) -> map(rs)).list();
+  }
+
+  /** A live contact with its latest survey that counts (an invitation sent or planned), empty if never. */
+  public record Surveyed(Contact contact, Optional<Instant> lastSurveyedAt) {}
+
+  /**
+   * As {@link #page}, each contact with its latest survey, in one query: correlated lookups per contact on
+   * {@code ix_invitations_contact} (and, with {@code perPerson}, on {@code ix_contacts_email_key} for every
+   * contact with the same address in any connection), so that the cost of a page is its own contacts', whatever
+   * the size of the base or the planner's statistics.
+   */
+  public List<Surveyed> surveyedPage(Handle handle, String connection, boolean perPerson, Optional<String> after,
+      int limit) {
+    String counting = InvitationRepository.Counting.ALL.where("i.");
+    String own = "(SELECT MAX(COALESCE(i.sent_at, i.send_at)) FROM invitations i WHERE i.connection = c.connection "
+        + "AND i.contact_crm_id = c.crm_id" + counting + ")";
+    String person = perPerson ? "(SELECT MAX(COALESCE(i.sent_at, i.send_at)) FROM contacts p JOIN invitations i "
+        + "ON i.connection = p.connection AND i.contact_crm_id = p.crm_id WHERE p.email_key = c.email_key" + counting
+        + ")" : "CAST(NULL AS TIMESTAMP WITH TIME ZONE)";
+    var query = InvitationRepository.Counting.ALL.bind(handle.createQuery("SELECT " + COLUMNS.replace(", ", ", c.")
+            .replaceFirst("^", "c.") + ", " + own + " AS own_last, " + person + " AS person_last FROM contacts c "
+            + "WHERE c.connection = :connection AND c.deleted = FALSE" + (after.isPresent() ? " AND c.crm_id > :after"
+            : "") + " ORDER BY c.connection, c.crm_id LIMIT :limit"))
+        .bind("connection", connection).bind("limit", limit);
+    after.ifPresent(id -> query.bind("after", id));
+    return query.map((rs, ctx) -> {
+      Optional<Instant> last = Optional.ofNullable(rs.getTimestamp("own_last")).map(java.sql.Timestamp::toInstant);
+      Optional<Instant> personLast = Optional.ofNullable(rs.getTimestamp("person_last"))
+          .map(java.sql.Timestamp::toInstant);
+      if (personLast.isPresent() && (last.isEmpty() || personLast.get().isAfter(last.get()))) {
+        last = personLast;
+      }
+      return new Surveyed(map(rs), last);
+    }).list();
   }
 
   /** How contacts are matched as one person across connections: the e-mail address, ignoring case. */

@@ -190,12 +190,39 @@ public final class InvitationRepository {
         .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
   }
 
-  /** Scheduled invitations whose send task is missing (a crash between storing and scheduling). */
-  public List<Invitation> scheduledWithoutTask(String connection, String taskName) {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations i "
-            + "WHERE connection = :connection AND state IN ('SCHEDULED', 'SENDING') AND NOT EXISTS (SELECT 1 "
-            + "FROM scheduled_tasks t WHERE t.task_name = :task AND t.task_instance = CAST(i.id AS VARCHAR(40)))")
-        .bind("connection", connection).bind("task", taskName).map((rs, ctx) -> map(rs)).list());
+  /** An invitation waiting to be sent (scheduled, or being sent) and its send time. */
+  public record Waiting(long id, Instant sendAt) {}
+
+  /**
+   * The first {@code limit} invitations of the connection in {@code state} with an id above {@code afterId}, in id
+   * order: a keyset page on {@code ix_invitations_state}.
+   */
+  public List<Waiting> waitingPage(String connection, InvitationState state, long afterId, int limit) {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT id, send_at FROM invitations "
+            + "WHERE connection = :connection AND state = :state AND id > :after ORDER BY connection, state, id "
+            + "LIMIT :limit")
+        .bind("connection", connection).bind("state", state.name()).bind("after", afterId).bind("limit", limit)
+        .map((rs, ctx) -> new Waiting(rs.getLong("id"), rs.getTimestamp("send_at").toInstant())).list());
+  }
+
+  /**
+   * Which of {@code ids} have a task named {@code taskName} (its instance is the id): primary key lookups, the key
+   * given whole as a row value (H2 seeks a list on the key's second column only so).
+   */
+  public java.util.Set<Long> withTask(String taskName, List<Long> ids) {
+    if (ids.isEmpty()) {
+      return java.util.Set.of();
+    }
+    String rows = java.util.stream.IntStream.range(0, ids.size()).mapToObj(i -> "(:task, :i" + i + ")")
+        .collect(Collectors.joining(", "));
+    return jdbi.withHandle(handle -> {
+      var query = handle.createQuery("SELECT task_instance FROM scheduled_tasks WHERE (task_name, task_instance) IN ("
+          + rows + ")").bind("task", taskName);
+      for (int i = 0; i < ids.size(); i++) {
+        query.bind("i" + i, String.valueOf(ids.get(i)));
+      }
+      return query.map((rs, ctx) -> Long.parseLong(rs.getString(1))).collect(Collectors.toSet());
+    });
   }
 
   /** Counts by state for one connection (reports and tests). */
@@ -260,44 +287,6 @@ public final class InvitationRepository {
         .map((rs, ctx) -> new PersonSurvey(rs.getString("connection"), rs.getString("contact_crm_id"),
             rs.getTimestamp("at").toInstant()))
         .findOne();
-  }
-
-  /**
-   * {@link #lastSurveyedAt} for every contact of the connection that has one, in one query; with
-   * {@code perPerson}, each contact's is the latest of every contact with its e-mail address.
-   */
-  public java.util.Map<String, Instant> lastSurveyedByContact(Handle handle, String connection, boolean perPerson) {
-    return lastSurveyedByContact(handle, connection, perPerson, Optional.empty(), Optional.empty());
-  }
-
-  /**
-   * As {@link #lastSurveyedByContact(Handle, String, boolean)} for the contacts whose CRM id is after
-   * {@code after} and at most {@code through} (either may be open): one keyset page of contacts, read on
-   * the indexes of contacts and invitations by connection and CRM id.
-   */
-  public java.util.Map<String, Instant> lastSurveyedByContact(Handle handle, String connection, boolean perPerson,
-      Optional<String> after, Optional<String> through) {
-    java.util.Map<String, Instant> last = new java.util.HashMap<>();
-    String idColumn = perPerson ? "c.crm_id" : "contact_crm_id";
-    String range = after.map(id -> " AND " + idColumn + " > :after").orElse("")
-        + through.map(id -> " AND " + idColumn + " <= :through").orElse("");
-    String sql = perPerson
-        ? "SELECT c.crm_id AS contact_crm_id, MAX(COALESCE(i.sent_at, i.send_at)) AS last_at FROM contacts c "
-            + "JOIN contacts p ON p.email_key = c.email_key JOIN invitations i ON i.connection = p.connection "
-            + "AND i.contact_crm_id = p.crm_id WHERE c.connection = :connection" + range + Counting.ALL.where("i.")
-            + " GROUP BY c.crm_id"
-        : "SELECT contact_crm_id, MAX(COALESCE(sent_at, send_at)) AS last_at FROM invitations "
-            + "WHERE connection = :connection" + range + Counting.ALL.where("") + " GROUP BY contact_crm_id";
-    var query = Counting.ALL.bind(handle.createQuery(sql)).bind("connection", connection);
-    after.ifPresent(id -> query.bind("after", id));
-    through.ifPresent(id -> query.bind("through", id));
-    query.map((rs, ctx) -> java.util.Map.entry(rs.getString("contact_crm_id"), rs.getTimestamp("last_at").toInstant()))
-        .forEach(entry -> last.merge(entry.getKey(), entry.getValue(), (a, b) -> a.isAfter(b) ? a : b));
-    if (perPerson) {
-      // contacts without an address are one person each
-      lastSurveyedByContact(handle, connection, false, after, through).forEach(last::putIfAbsent);
-    }
-    return last;
   }
 
   /** As {@link #lastSurveyedAt}, over every contact of one account. */

@@ -490,6 +490,62 @@ abstract class EngineContract {
   }
 
   @Test
+  void aDayWithEveryDueContactPlannedIsNotWalkedAgainUntilAContactIsStored() {
+    for (int i = 1; i <= 6; i++) {
+      crm.putContact(contact("r0" + i).build());
+    }
+    Engine engine = engine(config().trigger("daily", "relationship", "period: 1d").build());
+    // r03 to r06 were surveyed an hour ago: two of the six are due, under the day's quota of six
+    for (int i = 3; i <= 6; i++) {
+      String id = "r0" + i;
+      database.jdbi().useTransaction(handle -> stores().invitations().create(handle,
+          new io.npsconnector.core.store.InvitationRepository.NewInvitation(CRM, "earlier", "earlier:" + id, id,
+              Optional.empty(), Optional.empty(), "email", T0.minus(HOUR)), T0.minus(HOUR)));
+    }
+    assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(2);
+    java.sql.Timestamp planned = plannedAt("daily");
+
+    clock.advance(HOUR);
+    assertThat(engine.syncAndTrigger(CRM).evaluated()).isZero();
+    assertThat(plannedAt("daily")).as("the settled day's plan was read, not made again").isEqualTo(planned);
+
+    clock.advance(HOUR);
+    crm.putContact(Contact.builder("r07", clock.instant()).email("r07@example.com").build());
+    Engine.SyncReport afterNewContact = engine.syncAndTrigger(CRM);
+
+    assertThat(afterNewContact.invited()).isEqualTo(1);
+    assertThat(stores().invitations().forContact(CRM, "r07")).hasSize(1);
+    assertThat(rows("invitations")).isEqualTo(7);
+    assertThat(stores().invitations().forContact(CRM, "r03")).hasSize(1);
+    assertThat(plannedAt("daily")).isEqualTo(java.sql.Timestamp.from(clock.instant()));
+  }
+
+  @Test
+  void aDayWhoseQuotaIsPlannedPlansNothingMoreThatDayAndPlansAgainTheNextDay() {
+    for (int i = 1; i <= 40; i++) {
+      crm.putContact(contact(String.format("q%02d", i)).build());
+    }
+    Engine engine = engine(config().trigger("monthly", "relationship", "period: 20d").build());
+    assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(2);
+    java.sql.Timestamp planned = plannedAt("monthly");
+
+    clock.advance(HOUR);
+    crm.putContact(Contact.builder("q41", clock.instant()).email("q41@example.com").build());
+    assertThat(engine.syncAndTrigger(CRM).evaluated()).isZero();
+    assertThat(plannedAt("monthly")).isEqualTo(planned);
+
+    clock.advance(DAY);
+    assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(3);
+    assertThat(rows("invitations")).isEqualTo(5);
+  }
+
+  private java.sql.Timestamp plannedAt(String trigger) {
+    return database.jdbi().withHandle(handle -> handle.createQuery("SELECT planned_at FROM relationship_plans "
+        + "WHERE connection = :connection AND trigger_name = :trigger").bind("connection", CRM).bind("trigger", trigger)
+        .mapTo(java.sql.Timestamp.class).one());
+  }
+
+  @Test
   void waitsForAnUnknownContactForADayThenGivesTheEventUp() {
     crm.addEvent(purchase("opp-1", "ghost", T0.minus(HOUR)));
     Engine engine = engine(config().purchase().build());

@@ -125,6 +125,108 @@ abstract class StoreContract {
   }
 
   @Test
+  void readsEachKeysetPageOfContactsWithTheirLastSurveyOwnOrOfTheSamePerson() {
+    database.jdbi().useTransaction(h -> {
+      contacts.upsertAll(h, "crm", List.of(
+          Contact.builder("c1", T0).email("Ann@example.com").build(),
+          Contact.builder("c2", T0).email("bob@example.com").build(),
+          Contact.builder("c3", T0).build(),
+          Contact.builder("c4", T0).email("dan@example.com").build(),
+          Contact.builder("c5", T0).email("eve@example.com").deleted(true).build()), T0);
+      // ann is also a contact of another connection, surveyed there later
+      contacts.upsert(h, "other", Contact.builder("x1", T0).email("ann@EXAMPLE.com").build(), T0);
+    });
+    Instant day1 = T0.plusSeconds(86_400);
+    Instant day2 = day1.plusSeconds(86_400);
+    Instant day3 = day2.plusSeconds(86_400);
+    invite("crm", "t", "k1", "c1", day1);
+    invite("other", "t", "k2", "x1", day2);
+    invite("crm", "t", "k3", "c3", day1);
+    long refused = invite("crm", "t", "k4", "c4", day3);
+    database.jdbi().useTransaction(h -> invitations.transition(h, refused, List.of(InvitationState.SCHEDULED),
+        InvitationState.SUPPRESSED, "refused at send time", T0));
+
+    List<ContactRepository.Surveyed> first = database.jdbi().withHandle(h -> contacts.surveyedPage(h, "crm", true,
+        Optional.empty(), 2));
+    List<ContactRepository.Surveyed> second = database.jdbi().withHandle(h -> contacts.surveyedPage(h, "crm", true,
+        Optional.of("c2"), 2));
+    List<ContactRepository.Surveyed> last = database.jdbi().withHandle(h -> contacts.surveyedPage(h, "crm", true,
+        Optional.of("c4"), 2));
+    List<ContactRepository.Surveyed> ownOnly = database.jdbi().withHandle(h -> contacts.surveyedPage(h, "crm", false,
+        Optional.empty(), 10));
+
+    assertThat(first).extracting(surveyed -> surveyed.contact().crmId() + " " + surveyed.lastSurveyedAt())
+        .containsExactly("c1 Optional[" + day2 + "]", "c2 Optional.empty");
+    assertThat(second).extracting(surveyed -> surveyed.contact().crmId() + " " + surveyed.lastSurveyedAt())
+        .containsExactly("c3 Optional[" + day1 + "]", "c4 Optional.empty");
+    assertThat(last).isEmpty();
+    assertThat(ownOnly).extracting(surveyed -> surveyed.contact().crmId() + " " + surveyed.lastSurveyedAt())
+        .containsExactly("c1 Optional[" + day1 + "]", "c2 Optional.empty", "c3 Optional[" + day1 + "]",
+            "c4 Optional.empty");
+  }
+
+  @Test
+  void findsWhichWaitingInvitationsHaveASendTaskAcrossPages() {
+    for (int i = 0; i < 5; i++) {
+      invite("crm", "t", "k" + i, "c" + i, T0.plusSeconds(i));
+    }
+    invite("other", "t", "k9", "c9", T0);
+    List<Long> ids = invitations.inStates("crm", InvitationState.SCHEDULED).stream().map(Invitation::id).toList();
+    database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO scheduled_tasks (task_name, task_instance, "
+            + "execution_time, picked, version) VALUES ('send', :id, :at, FALSE, 1)")
+        .bind("id", String.valueOf(ids.get(1))).bind("at", Sql.timestamp(T0)).execute());
+
+    List<InvitationRepository.Waiting> first = invitations.waitingPage("crm", InvitationState.SCHEDULED, 0, 3);
+    List<InvitationRepository.Waiting> second = invitations.waitingPage("crm", InvitationState.SCHEDULED,
+        first.get(2).id(), 3);
+
+    assertThat(first).extracting(InvitationRepository.Waiting::id).containsExactlyElementsOf(ids.subList(0, 3));
+    assertThat(second).extracting(InvitationRepository.Waiting::id).containsExactlyElementsOf(ids.subList(3, 5));
+    assertThat(second.get(1).sendAt()).isEqualTo(T0.plusSeconds(4));
+    assertThat(invitations.waitingPage("crm", InvitationState.SENDING, 0, 3)).isEmpty();
+    assertThat(invitations.withTask("send", ids)).containsExactly(ids.get(1));
+    assertThat(invitations.withTask("remind", ids)).isEmpty();
+  }
+
+  @Test
+  void keepsOneDayPlanPerTriggerAndSeesChangesAfterIt() {
+    RelationshipPlanRepository plans = new RelationshipPlanRepository();
+    Instant day = Instant.parse("2026-11-02T00:00:00Z");
+    database.jdbi().useTransaction(h -> contacts.upsert(h, "crm", Contact.builder("c1", T0).build(), T0));
+    database.jdbi().useTransaction(h -> plans.save(h, new RelationshipPlanRepository.DayPlan("crm", "q", day, "f1",
+        5, 2, Optional.empty(), T0)));
+    database.jdbi().useTransaction(h -> plans.save(h, new RelationshipPlanRepository.DayPlan("crm", "q", day, "f2",
+        7, 0, Optional.of(T0.plusSeconds(60)), T0.plusSeconds(1))));
+
+    assertThat(plan(plans, "q")).contains(
+        new RelationshipPlanRepository.DayPlan("crm", "q", day, "f2", 7, 0, Optional.of(T0.plusSeconds(60)),
+            T0.plusSeconds(1)));
+    assertThat(plan(plans, "other")).isEmpty();
+    assertThat(changed(plans, "crm", T0.plusSeconds(1))).isFalse();
+    database.jdbi().useTransaction(h -> contacts.upsert(h, "crm", Contact.builder("c2", T0).build(),
+        T0.plusSeconds(2)));
+    assertThat(changed(plans, "crm", T0.plusSeconds(1))).isTrue();
+    assertThat(changed(plans, "other", T0.plusSeconds(1))).isFalse();
+    long id = invite("other", "t", "k", "x", T0);
+    database.jdbi().useTransaction(h -> invitations.transition(h, id, List.of(InvitationState.SCHEDULED),
+        InvitationState.FAILED, "refused", T0.plusSeconds(3)));
+    assertThat(changed(plans, "other", T0.plusSeconds(1))).isTrue();
+  }
+
+  private Optional<RelationshipPlanRepository.DayPlan> plan(RelationshipPlanRepository plans, String trigger) {
+    return database.jdbi().withHandle(h -> plans.find(h, "crm", trigger));
+  }
+
+  private boolean changed(RelationshipPlanRepository plans, String connection, Instant since) {
+    return database.jdbi().withHandle(h -> plans.changedSince(h, connection, since));
+  }
+
+  private long invite(String connection, String trigger, String key, String contact, Instant sendAt) {
+    return database.jdbi().inTransaction(h -> invitations.create(h, new InvitationRepository.NewInvitation(connection,
+        trigger, key, contact, Optional.empty(), Optional.empty(), "email", sendAt), T0).id());
+  }
+
+  @Test
   void storesAPageOfEventsOnceAndPagesThroughThePendingPairsPastTies() {
     List<InteractionEvent> page = List.of(
         new InteractionEvent("opp-2", EventKind.PURCHASE, T0, List.of("c2", "c1"), Map.of()),
