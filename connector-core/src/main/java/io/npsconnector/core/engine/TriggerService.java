@@ -157,8 +157,8 @@ final class TriggerService {
         stores.events().markEvaluated(h, evaluated, now);
         return made;
       });
+      scheduleAll(outcomes);
       for (Outcome outcome : outcomes) {
-        schedule(outcome);
         tally.add(outcome);
         decided.accept(outcome);
       }
@@ -324,9 +324,11 @@ final class TriggerService {
   /** Schedules the send of every invitation that is waiting without a send task (after a crash). */
   int reconcile(String connection) {
     List<Invitation> orphans = stores.invitations().scheduledWithoutTask(connection, DbScheduler.SEND);
+    Map<Long, Instant> sends = new java.util.LinkedHashMap<>();
     for (Invitation invitation : orphans) {
-      scheduling.send(invitation.id(), invitation.sendAt());
+      sends.put(invitation.id(), invitation.sendAt());
     }
+    scheduling.sends(sends);
     if (!orphans.isEmpty()) {
       LOG.warn("{}: scheduled {} invitations whose send was not scheduled (an earlier process stopped)", connection,
           orphans.size());
@@ -348,6 +350,17 @@ final class TriggerService {
     decisions.accept(new StoredDecision(decision.connection(), decision.contactId(),
         decision.trigger(), eventId, now, decision.outcome().name(), decision.rule(), decision.reason(), invitationId));
     return new Outcome(decision, invitationId);
+  }
+
+  /** Schedules the sends of a page's invitations, in one batch. */
+  private void scheduleAll(List<Outcome> outcomes) {
+    Map<Long, Instant> sends = new java.util.LinkedHashMap<>();
+    for (Outcome outcome : outcomes) {
+      if (outcome.decision().invites()) {
+        sends.put(outcome.invitationId().orElseThrow(), outcome.decision().sendAt().orElseThrow());
+      }
+    }
+    scheduling.sends(sends);
   }
 
   private void schedule(Outcome outcome) {
