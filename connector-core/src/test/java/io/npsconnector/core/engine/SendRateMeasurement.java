@@ -39,12 +39,15 @@ import java.util.UUID;
  * ./mvnw -B -o -q -pl connector-core -am test-compile -Djacoco.skip=true
  * ./mvnw -B -o -q -pl connector-core dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
  * java -cp connector-core/target/test-classes:connector-core/target/classes:config/target/classes:$(cat connector-core/cp.txt) \
- *     io.npsconnector.core.engine.SendRateMeasurement 2000 [h2|pg] [--connections=4] [--per-second=N]
+ *     io.npsconnector.core.engine.SendRateMeasurement 2000 [h2|pg] [--server=greenmail|sink] [--connections=4] \
+ *     [--per-second=N] [--warm-up=N]
  * </pre>
  *
  * H2 is a file in a temporary folder; PostgreSQL is {@code NPS_TEST_POSTGRES_URL} (default
  * {@code jdbc:postgresql://127.0.0.1:5432/test}) as {@code postgres}, in a schema of its own dropped afterwards.
- * A benchmark calls {@link #measure(int, Store, int, java.util.Optional)}.
+ * The SMTP server is GreenMail (which parses and stores every message, CPU the sends then share) or a sink that
+ * only reads and accepts ({@code --server=sink}). A benchmark calls
+ * {@link #measure(int, Store, Server, int, java.util.Optional)}.
  */
 public final class SendRateMeasurement {
   private static final String CRM = "crm";
@@ -60,17 +63,38 @@ public final class SendRateMeasurement {
    * @param took from the scheduler's start to the last send recorded
    * @param connections SMTP connections the channel opened
    * @param mostAtOnce the most sends holding a connection at the same time
+   * @param cpu the process's CPU time meanwhile (engine, store and the embedded SMTP server together)
    */
-  public record Result(int sent, Duration took, long connections, int mostAtOnce) {
+  public record Result(int sent, Duration took, long connections, int mostAtOnce, Duration cpu) {
     public double perSecond() {
       return sent * 1000.0 / Math.max(1, took.toMillis());
+    }
+
+    /** CPU time per invitation, in milliseconds (server included). */
+    public double cpuMillisPerSend() {
+      return cpu.toNanos() / 1e6 / Math.max(1, sent);
+    }
+
+    /** The invitations per second that this machine's cores would allow at that CPU cost, were they free. */
+    public double cpuBound() {
+      return Runtime.getRuntime().availableProcessors() * 1000.0 / Math.max(0.001, cpuMillisPerSend());
     }
 
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "%d invitations in %d ms: %.0f invitations/s, %d SMTP connections, "
-          + "at most %d sends at once", sent, took.toMillis(), perSecond(), connections, mostAtOnce);
+          + "at most %d sends at once; cpu %.2f ms per invitation (%d cores allow %.0f/s)", sent, took.toMillis(),
+          perSecond(), connections, mostAtOnce, cpuMillisPerSend(), Runtime.getRuntime().availableProcessors(),
+          cpuBound());
     }
+  }
+
+  /** The SMTP server the mails go to. */
+  public enum Server {
+    /** GreenMail: parses and stores every message (the server the tests use). */
+    GREENMAIL,
+    /** A sink: reads each message and accepts it, as a fast MTA would, and counts it. */
+    SINK
   }
 
   private SendRateMeasurement() {}
@@ -79,21 +103,31 @@ public final class SendRateMeasurement {
     int invitations = 2000;
     Store store = Store.H2;
     int connections = io.npsconnector.config.EmailChannelConfig.DEFAULT_MAX_CONNECTIONS;
+    Server server = Server.GREENMAIL;
+    int warmUp = 0;
     java.util.Optional<Integer> perSecond = java.util.Optional.empty();
     for (String arg : args) {
       if (arg.startsWith("--connections=")) {
         connections = Integer.parseInt(arg.substring("--connections=".length()));
       } else if (arg.startsWith("--per-second=")) {
         perSecond = java.util.Optional.of(Integer.parseInt(arg.substring("--per-second=".length())));
+      } else if (arg.startsWith("--warm-up=")) {
+        warmUp = Integer.parseInt(arg.substring("--warm-up=".length()));
+      } else if (arg.startsWith("--server=")) {
+        server = Server.valueOf(arg.substring("--server=".length()).toUpperCase(Locale.ROOT));
       } else if (arg.chars().allMatch(Character::isDigit)) {
         invitations = Integer.parseInt(arg);
       } else {
         store = Store.valueOf(arg.toUpperCase(Locale.ROOT));
       }
     }
-    Result result = measure(invitations, store, connections, perSecond);
-    System.out.printf(Locale.ROOT, "sends %-3s max-connections=%d max-per-second=%s: %s%n", store, connections,
-        perSecond.map(String::valueOf).orElse("none"), result);
+    if (warmUp > 0) {
+      // the same run, smaller and not reported, so that the measured one runs compiled code
+      measure(warmUp, store, server, connections, perSecond);
+    }
+    Result result = measure(invitations, store, server, connections, perSecond);
+    System.out.printf(Locale.ROOT, "sends %-3s to %s max-connections=%d max-per-second=%s: %s%n", store, server,
+        connections, perSecond.map(String::valueOf).orElse("none"), result);
   }
 
   /**
@@ -102,31 +136,27 @@ public final class SendRateMeasurement {
    * @param connections {@code channels.email.max-connections}
    * @param perSecond {@code channels.email.max-per-second}
    */
-  public static Result measure(int invitations, Store store, int connections, java.util.Optional<Integer> perSecond)
-      throws Exception {
-    GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-    smtp.start();
-    try {
-      NpsConfig config = config(smtp.getSmtp().getPort(), connections, perSecond);
+  public static Result measure(int invitations, Store store, Server server, int connections,
+      java.util.Optional<Integer> perSecond) throws Exception {
+    try (Smtp smtp = server == Server.GREENMAIL ? new GreenMailSmtp() : new SinkSmtp()) {
+      NpsConfig config = config(smtp.port(), connections, perSecond);
       if (store == Store.H2) {
         Path dir = Files.createTempDirectory("nps-sends");
         return run(config, invitations, "jdbc:h2:file:" + dir.resolve("store") + ";LOCK_TIMEOUT=10000", "sa",
             smtp);
       }
-      String server = System.getenv().getOrDefault("NPS_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+      String postgres = System.getenv().getOrDefault("NPS_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
       String schema = "sends_" + UUID.randomUUID().toString().replace("-", "");
-      execute(server, "CREATE SCHEMA " + schema);
+      execute(postgres, "CREATE SCHEMA " + schema);
       try {
-        return run(config, invitations, server + "?currentSchema=" + schema, "postgres", smtp);
+        return run(config, invitations, postgres + "?currentSchema=" + schema, "postgres", smtp);
       } finally {
-        execute(server, "DROP SCHEMA " + schema + " CASCADE");
+        execute(postgres, "DROP SCHEMA " + schema + " CASCADE");
       }
-    } finally {
-      smtp.stop();
     }
   }
 
-  private static Result run(NpsConfig config, int invitations, String url, String user, GreenMail smtp)
+  private static Result run(NpsConfig config, int invitations, String url, String user, Smtp smtp)
       throws InterruptedException {
     Clock clock = Clock.systemUTC();
     Instant now = clock.instant();
@@ -154,25 +184,170 @@ public final class SendRateMeasurement {
           throw new IllegalStateException("the trigger pass invited " + invited + " of " + invitations);
         }
         Stores stores = Stores.of(database);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean();
+        long cpu = os.getProcessCpuTime();
         long started = System.nanoTime();
         engine.start();
         long deadline = started + GIVE_UP.toNanos();
+        // the server's count first (cheap), then the store's: a query every few milliseconds would cost the CPU
+        // the sends need
+        if (!smtp.await(invitations, GIVE_UP)) {
+          giveUpAfter(0, smtp.received(), invitations);
+        }
         int sent;
         while ((sent = stores.invitations().countByState(CRM).getOrDefault(InvitationState.SENT, 0)) < invitations) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("only " + sent + " of " + invitations + " sent within " + GIVE_UP);
-          }
-          Thread.sleep(5);
+          giveUpAfter(deadline, sent, invitations);
+          Thread.sleep(10);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
+        Duration cpuTime = Duration.ofNanos(os.getProcessCpuTime() - cpu);
         engine.stop();
-        int received = smtp.getReceivedMessages().length;
+        int received = smtp.received();
         if (received != invitations) {
           throw new IllegalStateException(invitations + " invitations sent, but the server received " + received);
         }
-        return new Result(sent, took, email.connectionsOpened(), email.mostConcurrentSends());
+        return new Result(sent, took, email.connectionsOpened(), email.mostConcurrentSends(), cpuTime);
       } finally {
         engine.close();
+      }
+    }
+  }
+
+  private static void giveUpAfter(long deadline, int done, int invitations) {
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("only " + done + " of " + invitations + " sent within " + GIVE_UP);
+    }
+  }
+
+  /** An embedded SMTP server on 127.0.0.1. */
+  private interface Smtp extends AutoCloseable {
+    int port();
+
+    int received();
+
+    /** Waits until the server received {@code mails} messages; false when it gave up after {@code timeout}. */
+    boolean await(int mails, Duration timeout) throws InterruptedException;
+
+    @Override
+    void close();
+  }
+
+  private static final class GreenMailSmtp implements Smtp {
+    private final GreenMail greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+
+    GreenMailSmtp() {
+      greenMail.start();
+    }
+
+    @Override
+    public int port() {
+      return greenMail.getSmtp().getPort();
+    }
+
+    @Override
+    public int received() {
+      return greenMail.getReceivedMessages().length;
+    }
+
+    @Override
+    public boolean await(int mails, Duration timeout) {
+      return greenMail.waitForIncomingEmail(timeout.toMillis(), mails);
+    }
+
+    @Override
+    public void close() {
+      greenMail.stop();
+    }
+  }
+
+  /** Reads every command and message, accepts each message, keeps nothing but the count. */
+  private static final class SinkSmtp implements Smtp {
+    private final java.net.ServerSocket socket;
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+
+    SinkSmtp() throws java.io.IOException {
+      socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread acceptor = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try {
+            java.net.Socket client = socket.accept();
+            Thread session = new Thread(() -> converse(client), "smtp-sink-session");
+            session.setDaemon(true);
+            session.start();
+          } catch (java.io.IOException e) {
+            return;
+          }
+        }
+      }, "smtp-sink");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    private void converse(java.net.Socket client) {
+      try (client;
+          var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+              java.nio.charset.StandardCharsets.US_ASCII), 65_536);
+          var out = client.getOutputStream()) {
+        client.setTcpNoDelay(true);
+        reply(out, "220 sink ESMTP");
+        String line;
+        while ((line = in.readLine()) != null) {
+          String verb = line.length() < 4 ? line : line.substring(0, 4).toUpperCase(Locale.ROOT);
+          switch (verb) {
+            case "DATA" -> {
+              reply(out, "354 go ahead");
+              while ((line = in.readLine()) != null && !line.equals(".")) {
+                // the message is read and dropped
+              }
+              accepted.incrementAndGet();
+              reply(out, "250 2.0.0 queued");
+            }
+            case "QUIT" -> {
+              reply(out, "221 bye");
+              return;
+            }
+            default -> reply(out, "250 ok");
+          }
+        }
+      } catch (java.io.IOException e) {
+        // the client went away
+      }
+    }
+
+    private static void reply(java.io.OutputStream out, String line) throws java.io.IOException {
+      out.write((line + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+    }
+
+    @Override
+    public int port() {
+      return socket.getLocalPort();
+    }
+
+    @Override
+    public int received() {
+      return accepted.get();
+    }
+
+    @Override
+    public boolean await(int mails, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (accepted.get() < mails) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(10);
+      }
+      return true;
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close();
+      } catch (java.io.IOException e) {
+        // closing anyway
       }
     }
   }
