@@ -9,10 +9,42 @@ import java.util.regex.Pattern;
  *
  * @param tls {@code starttls} (default, port 587), {@code smtps} (implicit TLS, port 465) or {@code none} (port 25)
  * @param from the sender, {@code nps@example.com} or {@code Example NPS <nps@example.com>}
+ * @param maxConnections {@code max-connections}: the most SMTP connections open at once, each kept open between
+ *     mails and used by one send at a time; also the most mails in flight at once (default
+ *     {@value #DEFAULT_MAX_CONNECTIONS})
+ * @param maxPerSecond {@code max-per-second}: the most mails sent per second, across all connections (for a
+ *     provider's sending limit); no cap when empty (the default)
  */
 public record EmailChannelConfig(
     String host, int port, TlsMode tls, Optional<String> user, Optional<Secret> password, String from,
-    Optional<String> replyTo) {
+    Optional<String> replyTo, int maxConnections, Optional<Integer> maxPerSecond) {
+
+  public static final int DEFAULT_MAX_CONNECTIONS = 4;
+  public static final int MAX_CONNECTIONS_LIMIT = 64;
+  public static final int MAX_PER_SECOND_LIMIT = 100_000;
+
+  public EmailChannelConfig {
+    if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
+      throw new IllegalArgumentException("channels.email.max-connections must be between 1 and "
+          + MAX_CONNECTIONS_LIMIT + ", got " + maxConnections);
+    }
+    maxPerSecond = maxPerSecond == null ? Optional.empty() : maxPerSecond;
+    maxPerSecond.filter(rate -> rate < 1 || rate > MAX_PER_SECOND_LIMIT).ifPresent(rate -> {
+      throw new IllegalArgumentException("channels.email.max-per-second must be between 1 and "
+          + MAX_PER_SECOND_LIMIT + ", got " + rate);
+    });
+  }
+
+  /** An SMTP channel with the default connection limit and no rate cap. */
+  public EmailChannelConfig(String host, int port, TlsMode tls, Optional<String> user, Optional<Secret> password,
+      String from, Optional<String> replyTo) {
+    this(host, port, tls, user, password, from, replyTo, DEFAULT_MAX_CONNECTIONS, Optional.empty());
+  }
+
+  /** This channel with {@code max-connections} and {@code max-per-second} set. */
+  public EmailChannelConfig withSending(int connections, Optional<Integer> perSecond) {
+    return new EmailChannelConfig(host, port, tls, user, password, from, replyTo, connections, perSecond);
+  }
 
   /** How the SMTP connection is secured. */
   public enum TlsMode {
@@ -50,8 +82,10 @@ public record EmailChannelConfig(
     checkAddress(email, "from", from);
     Optional<String> replyTo = email.text("reply-to");
     replyTo.ifPresent(address -> checkAddress(email, "reply-to", address));
+    int maxConnections = email.integer("max-connections", 1, MAX_CONNECTIONS_LIMIT).orElse(DEFAULT_MAX_CONNECTIONS);
+    Optional<Integer> maxPerSecond = email.integer("max-per-second", 1, MAX_PER_SECOND_LIMIT);
     email.finish();
-    return new EmailChannelConfig(host, port, tls, user, password, from, replyTo);
+    return new EmailChannelConfig(host, port, tls, user, password, from, replyTo, maxConnections, maxPerSecond);
   }
 
   static void checkAddress(Section email, String key, String value) {

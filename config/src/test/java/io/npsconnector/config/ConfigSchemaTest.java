@@ -42,6 +42,10 @@ class ConfigSchemaTest {
         "webhook-url", "when", "connections", "triggers", "min-interval");
     assertThat(fieldNames(schema.at("/properties/alerts/properties/owner-mail/properties"))).containsExactly(
         "fallback", "when", "connections", "triggers", "min-interval");
+    assertThat(fieldNames(schema.at("/properties/channels/properties/email/properties"))).containsExactly("host",
+        "tls", "port", "user", "password", "from", "reply-to", "max-connections", "max-per-second");
+    assertThat(schema.at("/properties/channels/properties/email/properties/max-connections/anyOf/0").toString())
+        .isEqualTo("{\"type\":\"integer\",\"minimum\":1,\"maximum\":64}");
     // every branch of a reader is visited: both stores' keys, every trigger kind's
     assertThat(fieldNames(schema.at("/properties/store/properties"))).containsExactly("type", "path", "url", "user",
         "password");

@@ -32,9 +32,10 @@ final class DeliveryModule extends AbstractModule {
 
   @Provides
   @Singleton
-  List<Channel> channels(NpsConfig config, SurveyLinks links, Clock clock) {
+  List<Channel> channels(NpsConfig config, SurveyLinks links, Clock clock, Lifecycle lifecycle) {
     return Stream.of(
-        config.email().map(email -> (Channel) EmailChannel.create(config, links, clock)),
+        config.email().map(email -> (Channel) lifecycle.own("e-mail connections",
+            EmailChannel.create(config, links, clock))),
         config.webhook().map(webhook -> (Channel) new WebhookChannel(webhook, config.company(), links, clock)))
         .flatMap(Optional::stream).toList();
   }

@@ -132,8 +132,8 @@ public final class Previews {
       throw new PreviewException(problem);
     });
     Resolved resolved = resolve(request);
-    try {
-      return resolved.channel().sendTest(resolved.delivery(), resolved.links(), to);
+    try (EmailChannel channel = resolved.channel()) { // closes the connection the test mail opened
+      return channel.sendTest(resolved.delivery(), resolved.links(), to);
     } catch (DeliveryException e) {
       throw new PreviewException(e.getMessage());
     }

@@ -225,6 +225,28 @@ final class DbScheduler implements Scheduling {
     target().scheduleIfNotExists(send.instance(Long.toString(invitationId)), at);
   }
 
+  /**
+   * One batched insert for all of them; when one of them is already scheduled (an earlier pass scheduled it, and
+   * the batch fails on its key), each is scheduled on its own, unless it exists, as {@link #send} does.
+   */
+  @Override
+  public void sends(Map<Long, Instant> sends) {
+    if (sends.size() < 2) {
+      sends.forEach(this::send);
+      return;
+    }
+    List<com.github.kagkarlsson.scheduler.task.SchedulableInstance<?>> batch = new ArrayList<>(sends.size());
+    sends.forEach((invitationId, at) -> batch.add(
+        com.github.kagkarlsson.scheduler.task.SchedulableInstance.of(send.instance(Long.toString(invitationId)), at)));
+    try {
+      target().scheduleBatch(batch);
+    } catch (RuntimeException e) {
+      LOG.debug("scheduling {} sends in one batch failed ({}); scheduling each unless it exists", sends.size(),
+          e.getClass().getSimpleName());
+      sends.forEach(this::send);
+    }
+  }
+
   @Override
   public void reminder(long invitationId, Instant at) {
     target().scheduleIfNotExists(remind.instance(Long.toString(invitationId)), at);

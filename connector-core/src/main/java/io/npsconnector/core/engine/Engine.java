@@ -58,8 +58,8 @@ public final class Engine implements AutoCloseable {
     this.stores = Stores.of(builder.database);
     this.alerts = new AlertService(config, stores, builder.alertDestinations, this.adapters, builder.clock,
         Optional.ofNullable(builder.alertRateLimitWait));
-    this.scheduler = new DbScheduler(builder.database.dataSource(), builder.database.jdbi(), builder.settings, this,
-        builder.clock);
+    this.scheduler = new DbScheduler(builder.database.dataSource(), builder.database.jdbi(),
+        sendThreads(builder.settings, config, builder.channels), this, builder.clock);
     this.sync = new SyncService(stores, builder.clock, builder.hooks, builder.progress);
     this.triggers = new TriggerService(config, stores, scheduler, builder.clock);
     this.delivery = new DeliveryService(config, stores, builder.channels, scheduler, builder.clock, builder.hooks);
@@ -75,6 +75,17 @@ public final class Engine implements AutoCloseable {
     this.sendLog = new SendLog(builder.clock);
     this.segmentLabels = new io.npsconnector.core.store.SegmentLabelRepository(builder.database.jdbi());
     this.followUps = new FollowUpService(stores, builder.clock);
+  }
+
+  /**
+   * The scheduler's settings with enough threads for the e-mail channel's {@code max-connections} sends at once
+   * and one thread besides them (a sync, a write-back flush): each send is a scheduler execution, run on one of
+   * its threads.
+   */
+  static EngineSettings sendThreads(EngineSettings settings, NpsConfig config, Map<String, Channel> channels) {
+    int sends = channels.containsKey(io.npsconnector.core.delivery.email.EmailChannel.ID)
+        ? config.email().map(io.npsconnector.config.EmailChannelConfig::maxConnections).orElse(0) : 0;
+    return sends + 1 > settings.threads() ? settings.withThreads(sends + 1) : settings;
   }
 
   public static Builder builder(NpsConfig config, Database database) {

@@ -7,6 +7,16 @@ interface Scheduling {
   /** Schedules the send of an invitation, unless it is already scheduled (idempotent). */
   void send(long invitationId, Instant at);
 
+  /**
+   * Schedules the sends of many invitations, each unless it is already scheduled (idempotent, as {@link #send}).
+   * This default schedules them one by one; the database scheduler inserts them in one batch.
+   *
+   * @param sends the send time of each invitation
+   */
+  default void sends(java.util.Map<Long, Instant> sends) {
+    sends.forEach(this::send);
+  }
+
   void reminder(long invitationId, Instant at);
 
   void expiry(long invitationId, Instant at);

@@ -168,8 +168,8 @@ final class TriggerService {
         stores.events().markEvaluated(h, evaluated, now);
         return made;
       });
+      scheduleAll(outcomes);
       for (Outcome outcome : outcomes) {
-        schedule(outcome);
         tally.add(outcome);
         decided.accept(outcome);
       }
@@ -378,12 +378,14 @@ final class TriggerService {
         List<InvitationRepository.Waiting> page = stores.invitations().waitingPage(connection, state, after, PAGE);
         Set<Long> scheduled = stores.invitations().withTask(DbScheduler.SEND,
             page.stream().map(InvitationRepository.Waiting::id).toList());
+        Map<Long, Instant> sends = new java.util.LinkedHashMap<>();
         for (InvitationRepository.Waiting waiting : page) {
           if (!scheduled.contains(waiting.id())) {
-            scheduling.send(waiting.id(), waiting.sendAt());
-            orphans++;
+            sends.put(waiting.id(), waiting.sendAt());
           }
         }
+        scheduling.sends(sends);
+        orphans += sends.size();
         if (page.size() < PAGE) {
           break;
         }
@@ -411,6 +413,17 @@ final class TriggerService {
     decisions.accept(new StoredDecision(decision.connection(), decision.contactId(),
         decision.trigger(), eventId, now, decision.outcome().name(), decision.rule(), decision.reason(), invitationId));
     return new Outcome(decision, invitationId);
+  }
+
+  /** Schedules the sends of a page's invitations, in one batch. */
+  private void scheduleAll(List<Outcome> outcomes) {
+    Map<Long, Instant> sends = new java.util.LinkedHashMap<>();
+    for (Outcome outcome : outcomes) {
+      if (outcome.decision().invites()) {
+        sends.put(outcome.invitationId().orElseThrow(), outcome.decision().sendAt().orElseThrow());
+      }
+    }
+    scheduling.sends(sends);
   }
 
   private void schedule(Outcome outcome) {

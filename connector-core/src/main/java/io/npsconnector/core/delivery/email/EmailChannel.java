@@ -75,12 +75,21 @@ import org.slf4j.LoggerFactory;
  * replies, connection failures, timeouts and any other error are retriable, except a timeout or a dropped
  * connection after the whole message was transmitted and before the server replied: the server may have taken
  * it, so its outcome is unknown ({@link DeliveryException#outcomeUnknown()}) and it is not retried. The SMTP
- * password appears in no message and no log. Thread-safe: one {@link Session}, one {@link Transport} per send.
+ * password appears in no message and no log.
+ *
+ * <p>Connections: at most {@code max-connections} are open at once ({@link SmtpConnections}), each kept open
+ * between mails and used by one send at a time, so that as many mails are in flight at most; an optional
+ * {@code max-per-second} caps the mails sent per second across all of them ({@link SendRate}). A kept connection
+ * the server dropped while it was idle fails before the message's end mark, before the hand-over: the mail is
+ * then sent once more, on a new connection, within the same call (the server discards a message it never saw
+ * the end of). Thread-safe; {@link #close} closes the kept connections.
  */
-public final class EmailChannel implements Channel, io.npsconnector.core.alert.AlertMailer {
+public final class EmailChannel implements Channel, io.npsconnector.core.alert.AlertMailer, AutoCloseable {
   public static final String ID = "email";
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a connection is kept open without a mail: shorter than the idle timeout of common SMTP servers. */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
   static final String LIST_UNSUBSCRIBE = "List-Unsubscribe";
   static final String LIST_UNSUBSCRIBE_POST = "List-Unsubscribe-Post";
   static final String ONE_CLICK = "List-Unsubscribe=One-Click";
@@ -110,6 +119,8 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
   private final SurveyLinks links;
   private final Clock clock;
   private final Session session;
+  private final SmtpConnections connections;
+  private final SendRate rate;
 
   /**
    * A channel sending through {@code smtp}, with a 10 s connection and a 30 s read/write timeout.
@@ -138,6 +149,14 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
 
   EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates,
       BrandingConfig branding, SurveyLinks links, Clock clock, Duration connectTimeout, Duration readTimeout) {
+    this(smtp, company, templates, branding, links, clock, connectTimeout, readTimeout, IDLE_TIMEOUT,
+        SendRate.perSecond(smtp.maxPerSecond()));
+  }
+
+  /** As configured, with the timeouts, the idle time of kept connections and the rate cap given (tests). */
+  EmailChannel(EmailChannelConfig smtp, String company, Map<String, TemplateConfig> templates,
+      BrandingConfig branding, SurveyLinks links, Clock clock, Duration connectTimeout, Duration readTimeout,
+      Duration idle, SendRate rate) {
     Objects.requireNonNull(smtp, "smtp");
     this.host = Objects.requireNonNull(smtp.host(), "host");
     this.port = smtp.port();
@@ -153,6 +172,36 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
     this.links = Objects.requireNonNull(links, "links");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.session = Session.getInstance(properties(smtp.tls(), connectTimeout, readTimeout));
+    this.rate = Objects.requireNonNull(rate, "rate");
+    this.connections = new SmtpConnections(smtp.maxConnections(), idle, clock, this::connect);
+  }
+
+  /** A new connection to the server, logged in when a user is configured. */
+  private Transport connect() throws MessagingException {
+    Transport transport = session.getTransport(TRACKED_SMTP);
+    try {
+      transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
+    } catch (MessagingException | RuntimeException e) {
+      close(transport);
+      throw e;
+    }
+    return transport;
+  }
+
+  /** Closes the connections kept open between mails; a send still under way closes its own when done. */
+  @Override
+  public void close() {
+    connections.close();
+  }
+
+  /** How many SMTP connections this channel opened so far. */
+  public long connectionsOpened() {
+    return connections.opened();
+  }
+
+  /** The most sends that held a connection at the same time so far. */
+  public int mostConcurrentSends() {
+    return connections.mostInUse();
   }
 
   /**
@@ -175,7 +224,12 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
     props.setProperty("mail.smtp.timeout", Long.toString(readTimeout.toMillis()));
     props.setProperty("mail.smtp.writetimeout", Long.toString(readTimeout.toMillis()));
     props.setProperty("mail.smtp.auth", Boolean.toString(user.isPresent()));
-    switch (tls == null ? EmailChannelConfig.TlsMode.STARTTLS : tls) {
+    EmailChannelConfig.TlsMode mode = tls == null ? EmailChannelConfig.TlsMode.STARTTLS : tls;
+    if (mode != EmailChannelConfig.TlsMode.SMTPS) {
+      props.put("mail.smtp.socketFactory", NoDelaySockets.INSTANCE);
+      props.setProperty("mail.smtp.socketFactory.fallback", "false");
+    }
+    switch (mode) {
       case STARTTLS -> {
         props.setProperty("mail.smtp.starttls.enable", "true");
         props.setProperty("mail.smtp.starttls.required", "true");
@@ -215,7 +269,8 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
     EmailContent content = content(delivery, MailLinks.of(links, delivery.invitationId(), delivery.expiresAt()),
         false, invitation);
     String messageId = messageId(delivery.idempotencyKey(), domain);
-    transmit(invitation, message(messageId, recipient, content, false, invitation), recipient, handOver, messageId);
+    transmit(invitation, message(messageId, recipient, content, false, invitation), recipient, handOver, messageId,
+        true);
     LOG.debug("sent {} ({}) by e-mail as {}", invitation, delivery.kind(), messageId);
     return DeliveryReceipt.of(messageId);
   }
@@ -232,7 +287,7 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
     InternetAddress recipient = testRecipient(to);
     EmailContent content = content(delivery, links, true, what);
     String messageId = "<" + MESSAGE_ID_PREFIX + "test-" + UUID.randomUUID() + "@" + domain + ">";
-    transmit(what, message(messageId, recipient, content, true, what), recipient, HandOver.NONE, messageId);
+    transmit(what, message(messageId, recipient, content, true, what), recipient, HandOver.NONE, messageId, true);
     LOG.info("sent a test mail of trigger {} to {}", delivery.trigger(), recipient.getAddress());
     return DeliveryReceipt.of(messageId);
   }
@@ -314,34 +369,75 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
     }
   }
 
-  /** Connects and transmits {@code message}; {@code handOver} as in {@link #send(Delivery, HandOver)}. */
+  /**
+   * Transmits {@code message} on a connection of the pool, within the rate cap; {@code handOver} as in
+   * {@link #send(Delivery, HandOver)}. A kept connection that fails before the hand-over (the server dropped it
+   * while it was idle) is replaced by a new one and the message transmitted again, once: before the hand-over no
+   * end mark was sent, so the server took nothing. A refused recipient is the server's answer and is not retried.
+   *
+   * @param outcomeMatters when a failure after the whole message was transmitted and before the server's reply is
+   *     reported as {@link DeliveryException#outcomeUnknown()} (not for alerts, which are tried again)
+   */
   private void transmit(String what, MimeMessage message, InternetAddress recipient, HandOver handOver,
-      String messageId) {
-    Transport transport = null;
+      String messageId, boolean outcomeMatters) {
+    SmtpConnections.Lease lease;
     try {
-      try {
-        transport = session.getTransport(TRACKED_SMTP);
-        transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
-      } catch (MessagingException | RuntimeException e) {
-        throw failure(what, e);
+      lease = connections.lease();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeliveryException(what + ": interrupted while waiting for a free SMTP connection; nothing was sent",
+          true, e);
+    }
+    boolean healthy = false;
+    try {
+      if (!rate.acquire()) {
+        throw new DeliveryException(what + ": the sending rate cap (channels.email.max-per-second, "
+            + rate.describe().orElse("") + ") gave no turn within " + SendRate.WAIT.toSeconds()
+            + " s; nothing was sent", true, null);
       }
-      TrackedTransport tracked = (TrackedTransport) transport;
-      tracked.handOver(() -> handOver.begin(Optional.of(messageId)));
-      try {
-        transport.sendMessage(message, new Address[] {recipient});
-      } catch (MessagingException | RuntimeException e) {
-        if (tracked.handOverFailure != null) {
-          throw tracked.handOverFailure; // a failure to record the hand-over is not the channel's
+      while (true) {
+        TrackedTransport tracked;
+        try {
+          tracked = (TrackedTransport) lease.transport();
+        } catch (MessagingException | RuntimeException e) {
+          throw failure(what, e);
         }
-        if (tracked.finishing() && !answered(e)) {
-          throw DeliveryException.outcomeUnknown(what + ": SMTP server " + host + ":" + port
-              + " received the whole message and did not say whether it took it: " + redact(describe(e)), e);
+        tracked.begin(() -> handOver.begin(Optional.of(messageId)));
+        try {
+          tracked.sendMessage(message, new Address[] {recipient});
+          healthy = true;
+          return;
+        } catch (MessagingException | RuntimeException e) {
+          if (tracked.handOverFailure != null) {
+            throw tracked.handOverFailure; // a failure to record the hand-over is not the channel's
+          }
+          if (tracked.finishing()) {
+            if (outcomeMatters && !answered(e)) {
+              throw DeliveryException.outcomeUnknown(what + ": SMTP server " + host + ":" + port
+                  + " received the whole message and did not say whether it took it: " + redact(describe(e)), e);
+            }
+            throw failure(what, e);
+          }
+          if (!lease.reused() || refusedRecipient(e)) {
+            throw failure(what, e);
+          }
+          LOG.debug("{}: a kept SMTP connection failed before the message's end ({}); sending on a new one", what,
+              e.getClass().getSimpleName());
+          lease.reopen();
         }
-        throw failure(what, e);
       }
     } finally {
-      close(transport);
+      if (healthy) {
+        lease.keep();
+      } else {
+        lease.discard();
+      }
     }
+  }
+
+  /** Whether the server answered the recipient with a refusal (a reply about the mail, not the connection). */
+  private static boolean refusedRecipient(Exception e) {
+    return chain(e).stream().anyMatch(SMTPAddressFailedException.class::isInstance);
   }
 
   /**
@@ -372,20 +468,11 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
       throw new io.npsconnector.core.alert.AlertException(what + ": could not build the e-mail: "
           + redact(e.getMessage()), false, Optional.empty(), e);
     }
-    Transport transport = null;
     try {
-      transport = session.getTransport(TRACKED_SMTP);
-      transport.connect(host, port, user.orElse(null), password.map(Secret::reveal).orElse(null));
-      transport.sendMessage(message, new Address[] {recipient});
-    } catch (MessagingException | RuntimeException e) {
-      if (e instanceof io.npsconnector.core.alert.AlertException alertFailure) {
-        throw alertFailure;
-      }
-      DeliveryException failure = failure(what, e);
+      transmit(what, message, recipient, HandOver.NONE, messageId, false);
+    } catch (DeliveryException failure) {
       throw new io.npsconnector.core.alert.AlertException(failure.getMessage(), failure.retriable(),
-          Optional.empty(), e);
-    } finally {
-      close(transport);
+          Optional.empty(), failure.getCause() == null ? failure : failure.getCause());
     }
   }
 
@@ -644,8 +731,11 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
       super(session, urlName);
     }
 
-    void handOver(Runnable record) {
+    /** Starts a message on this connection: {@code record} is its hand-over. */
+    void begin(Runnable record) {
       handOver = record;
+      handOverFailure = null;
+      finishing = false;
     }
 
     @Override

@@ -65,9 +65,11 @@ class EmailChannelFailureTest {
   @Test
   void anAcceptedRecipientOnTheFakeServerIsSent() throws IOException {
     // the control for the two tests above: the fake server itself lets a good conversation through
-    try (FakeSmtpServer server = FakeSmtpServer.answeringRcpt("250 2.1.5 OK")) {
-      assertThat(channel(EmailFixtures.config(server.port())).send(invitation(contact(Locale.ENGLISH)))
-          .messageId()).contains("<nps-inv-42@example.com>");
+    try (FakeSmtpServer server = FakeSmtpServer.answeringRcpt("250 2.1.5 OK");
+        EmailChannel channel = channel(EmailFixtures.config(server.port()))) {
+      assertThat(channel.send(invitation(contact(Locale.ENGLISH))).messageId())
+          .contains("<nps-inv-42@example.com>");
+      channel.close(); // the connection is kept open between mails until then
       assertThat(server.commands).contains("DATA", "QUIT");
     }
   }

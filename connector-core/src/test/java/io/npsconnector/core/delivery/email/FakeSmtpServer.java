@@ -25,6 +25,17 @@ final class FakeSmtpServer implements AutoCloseable {
   private final String dataReply;
   private final List<Socket> clients = new CopyOnWriteArrayList<>();
   final List<String> commands = new CopyOnWriteArrayList<>();
+  /** The Message-ID of every message the server accepted (answered its end with 2xx), in order. */
+  final List<String> accepted = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+  /** Closes a connection after it accepted this many messages (0: never). */
+  private volatile int dropAfter;
+  /** Closes a connection at the end of this message of it (1-based), without replying (0: never). */
+  private volatile int vanishAt;
+  /** How long the server takes to answer the end of a message. */
+  private volatile long replyMillis;
 
   private FakeSmtpServer(String rcptReply, boolean silent, boolean offerAuth) throws IOException {
     this(rcptReply, silent, offerAuth, "250 2.0.0 queued");
@@ -65,11 +76,40 @@ final class FakeSmtpServer implements AutoCloseable {
     return socket.getLocalPort();
   }
 
+  /** Closes each connection once it accepted {@code mails} messages, as a server with a per-connection limit. */
+  FakeSmtpServer droppingAfter(int mails) {
+    dropAfter = mails;
+    return this;
+  }
+
+  /** Closes each connection on the end of its {@code mail}-th message without answering it. */
+  FakeSmtpServer vanishingAt(int mail) {
+    vanishAt = mail;
+    return this;
+  }
+
+  /** Answers the end of each message after {@code millis}, so that sends overlap. */
+  FakeSmtpServer slow(long millis) {
+    replyMillis = millis;
+    return this;
+  }
+
+  /** How many connections were accepted so far. */
+  int connections() {
+    return connections.get();
+  }
+
+  /** The most connections open at the same time so far. */
+  int mostOpen() {
+    return mostOpen.get();
+  }
+
   private void accept() {
     while (!socket.isClosed()) {
       try {
         Socket client = socket.accept();
         clients.add(client);
+        connections.incrementAndGet();
         if (!silent) {
           Thread session = new Thread(() -> converse(client), "fake-smtp-session");
           session.setDaemon(true);
@@ -82,6 +122,8 @@ final class FakeSmtpServer implements AutoCloseable {
   }
 
   private void converse(Socket client) {
+    mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+    int messages = 0;
     try (client;
         BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
             StandardCharsets.US_ASCII));
@@ -100,11 +142,28 @@ final class FakeSmtpServer implements AutoCloseable {
           case "DATA" -> {
             write(out, "354 End data with <CR><LF>.<CR><LF>");
             String data;
+            String messageId = null;
             while ((data = in.readLine()) != null && !data.equals(".")) {
-              // the message itself is of no interest here
+              if (messageId == null && data.regionMatches(true, 0, "Message-ID:", 0, 11)) {
+                messageId = data.substring(11).strip();
+              }
             }
+            if (data == null) {
+              return; // the client went away before the end of the message: nothing was taken
+            }
+            messages++;
+            if (messages == vanishAt) {
+              return;
+            }
+            pause();
             if (dataReply != null) {
+              if (dataReply.startsWith("2")) {
+                accepted.add(String.valueOf(messageId));
+              }
               write(out, dataReply);
+            }
+            if (dropAfter > 0 && messages >= dropAfter) {
+              return;
             }
           }
           case "QUIT" -> {
@@ -116,6 +175,18 @@ final class FakeSmtpServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // the client went away
+    } finally {
+      open.decrementAndGet();
+    }
+  }
+
+  private void pause() {
+    if (replyMillis > 0) {
+      try {
+        Thread.sleep(replyMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
