@@ -39,15 +39,6 @@ final class SyncService {
   record Result(int pages, int contacts, int events, int apiCalls, boolean complete) {}
 
   Result sync(String connection, CrmAdapter adapter) {
-    return sync(connection, adapter, () -> { });
-  }
-
-  /**
-   * As {@link #sync(String, CrmAdapter)}, running {@code afterPage} on the caller's thread after each page's
-   * cursor is committed, while the adapter reads the next page: work on what the sync stored so far that
-   * overlaps the CRM's answer.
-   */
-  Result sync(String connection, CrmAdapter adapter, Runnable afterPage) {
     int pages = 0;
     int contacts = 0;
     int events = 0;
@@ -75,7 +66,6 @@ final class SyncService {
         calls += page.apiCalls();
         progress.update(connection, new SyncProgress.Page(pages, contacts, events, calls,
             java.time.Duration.ofNanos(System.nanoTime() - started)), !more);
-        afterPage.run();
       }
     }
     if (contacts + events > 0) {
