@@ -4,7 +4,6 @@ import io.npsconnector.core.spi.ChangePage;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.SyncCursor;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +27,7 @@ final class ReadAhead implements AutoCloseable {
   private final String connection;
   private final CrmAdapter adapter;
   private final ExecutorService reader;
+  private volatile Thread readerThread;
   private Future<ChangePage> pending;
 
   ReadAhead(String connection, CrmAdapter adapter) {
@@ -36,6 +36,7 @@ final class ReadAhead implements AutoCloseable {
     this.reader = Executors.newSingleThreadExecutor(work -> {
       Thread thread = new Thread(work, "nps-sync-read-" + connection);
       thread.setDaemon(true);
+      readerThread = thread;
       return thread;
     });
   }
@@ -68,15 +69,30 @@ final class ReadAhead implements AutoCloseable {
     }
     Future<ChangePage> page = pending;
     pending = null;
+    boolean interrupted = false;
     try {
-      return page.get();
-    } catch (ExecutionException e) {
-      throw unchecked(e.getCause());
-    } catch (InterruptedException e) {
-      page.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new CrmException.Retriable(connection, OPERATION, "interrupted while waiting for the CRM's next page",
-          Optional.empty(), e);
+      while (true) {
+        try {
+          return page.get();
+        } catch (ExecutionException e) {
+          throw unchecked(e.getCause());
+        } catch (InterruptedException e) {
+          // handed on to the read, which ends (or not) as it would have on this thread
+          interrupted = true;
+          interruptReader();
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void interruptReader() {
+    Thread thread = readerThread;
+    if (thread != null) {
+      thread.interrupt();
     }
   }
 
@@ -91,8 +107,8 @@ final class ReadAhead implements AutoCloseable {
   }
 
   /**
-   * Stops a read still under way (interrupting it) and waits until the reader thread has ended. An interrupt of
-   * the caller while it waits ends the wait (the reader, interrupted itself, ends on its own) and stays set.
+   * Stops a read still under way (interrupting it) and waits until the reader thread has ended, an interrupt of
+   * the caller meanwhile kept for after the wait.
    */
   @Override
   public void close() {
@@ -101,12 +117,19 @@ final class ReadAhead implements AutoCloseable {
       pending = null;
     }
     reader.shutdownNow();
-    try {
-      while (!reader.awaitTermination(1, TimeUnit.MINUTES)) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (reader.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
         // an adapter's call that ignores interrupts ends at its own read timeout
         LOG.warn("{}: still waiting for a stopped read of the CRM's next page to end", connection);
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
-    } catch (InterruptedException e) {
+    }
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }

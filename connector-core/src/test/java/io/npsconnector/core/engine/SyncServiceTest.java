@@ -181,6 +181,43 @@ class SyncServiceTest {
   }
 
   @Test
+  void anInterruptOfTheSyncReachesTheReadUnderWayWhichEndsItAsOnTheSyncsOwnThread() throws Exception {
+    CountDownLatch readStarted = new CountDownLatch(1);
+    CrmException.Retriable stopped = new CrmException.Retriable(CRM, "read contacts", "interrupted", Optional.empty(),
+        null);
+    ScriptedCrm adapter = new ScriptedCrm(crm, call -> {
+      readStarted.countDown();
+      try {
+        new CountDownLatch(1).await(); // a CRM that does not answer, until the read is interrupted
+      } catch (InterruptedException e) {
+        throw stopped;
+      }
+    });
+    SyncService sync = new SyncService(stores, clock, EngineHooks.NONE, SyncProgress.NONE);
+    Throwable[] thrown = new Throwable[1];
+    boolean[] interruptKept = new boolean[1];
+    Thread caller = new Thread(() -> {
+      try {
+        sync.sync(CRM, adapter);
+      } catch (Throwable e) {
+        thrown[0] = e;
+      }
+      interruptKept[0] = Thread.currentThread().isInterrupted();
+    }, "sync-caller");
+    caller.start();
+    await(readStarted);
+
+    caller.interrupt();
+    caller.join(TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(thrown[0]).isSameAs(stopped);
+    assertThat(interruptKept[0]).as("the caller's interrupt stays set").isTrue();
+    assertThat(stores.cursors().load(CRM)).isEqualTo(SyncCursor.START);
+    assertEnded(adapter.readers());
+  }
+
+  @Test
   void anIdleSyncReadsOnceAndCommitsNothing() {
     new SyncService(stores, clock, EngineHooks.NONE, SyncProgress.NONE).sync(CRM, crm);
     SyncCursor committed = stores.cursors().load(CRM);
