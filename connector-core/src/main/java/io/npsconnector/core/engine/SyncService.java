@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads changes from a connection's adapter page by page. Each page's contacts and events are stored
  * in one transaction, and only then is its cursor committed: a crash between the two reads the page
- * again, and the store's unique keys make the repeat harmless.
+ * again, and the store's unique keys make the repeat harmless. The adapter reads the next page (from the page's
+ * own {@code next} cursor) while a page is stored, on a thread of its own ({@link ReadAhead}): one page ahead,
+ * never more.
  */
 final class SyncService {
   private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
@@ -43,21 +45,28 @@ final class SyncService {
     int calls = 0;
     boolean more = true;
     long started = System.nanoTime();
-    while (more && pages < MAX_PAGES_PER_RUN) {
+    try (ReadAhead reads = new ReadAhead(connection, adapter)) {
       SyncCursor cursor = stores.cursors().load(connection);
-      ChangePage page = adapter.readChanges(cursor);
-      Instant now = store(connection, page.contacts(), page.events());
-      hooks.at(EngineHooks.SYNC_STORED);
-      if (!page.next().equals(cursor)) {
-        stores.cursors().commit(connection, page.next(), now);
+      reads.request(cursor);
+      while (reads.requested()) {
+        ChangePage page = reads.take();
+        pages++;
+        more = page.hasMore();
+        if (more && pages < MAX_PAGES_PER_RUN) {
+          reads.request(page.next()); // the CRM reads the next page while this one is stored
+        }
+        Instant now = store(connection, page.contacts(), page.events());
+        hooks.at(EngineHooks.SYNC_STORED);
+        if (!page.next().equals(cursor)) {
+          stores.cursors().commit(connection, page.next(), now);
+        }
+        cursor = page.next();
+        contacts += page.contacts().size();
+        events += page.events().size();
+        calls += page.apiCalls();
+        progress.update(connection, new SyncProgress.Page(pages, contacts, events, calls,
+            java.time.Duration.ofNanos(System.nanoTime() - started)), !more);
       }
-      pages++;
-      contacts += page.contacts().size();
-      events += page.events().size();
-      calls += page.apiCalls();
-      more = page.hasMore();
-      progress.update(connection, new SyncProgress.Page(pages, contacts, events, calls,
-          java.time.Duration.ofNanos(System.nanoTime() - started)), !more);
     }
     if (contacts + events > 0) {
       LOG.info("{}: synced {} contacts and {} events in {} pages ({} API calls)", connection, contacts, events, pages,

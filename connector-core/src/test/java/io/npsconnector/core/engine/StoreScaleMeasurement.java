@@ -41,7 +41,9 @@ import java.util.UUID;
  * </pre>
  *
  * PostgreSQL is {@code NPS_TEST_POSTGRES_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test}) as
- * {@code postgres}; each run gets a schema of its own, dropped afterwards. Kept free of test-only wiring so
+ * {@code postgres}; each run gets a schema of its own, dropped afterwards. {@code SCALE_PARTS=1} measures the first
+ * sync's parts one by one instead ({@code SCALE_PARTS=sync}: the sync alone, read and store, without the passes,
+ * against the bare pull). Kept free of test-only wiring so
  * that it can move to a benchmark module as it is.
  */
 public final class StoreScaleMeasurement {
@@ -117,6 +119,8 @@ public final class StoreScaleMeasurement {
     adapter.storeMillis.set(0);
     adapter.pages.set(0);
     if (System.getenv("SCALE_PARTS") != null) {
+      System.out.printf(Locale.ROOT, "%-10s n=%7d latency=%dms bare pull %dms (cpu %dms)%n", store, size, latencyMillis,
+          pull.millis, pull.cpuMillis);
       parts(store, size, url, user, clock, adapter);
       return;
     }
@@ -166,6 +170,11 @@ public final class StoreScaleMeasurement {
       SyncService sync = new SyncService(stores, clock, EngineHooks.NONE, SyncProgress.NONE);
       TriggerService triggers = new TriggerService(config(), stores, Scheduling.NONE, clock);
       Phase read = Phase.measure(() -> sync.sync(CRM, adapter));
+      if ("sync".equals(System.getenv("SCALE_PARTS"))) {
+        System.out.printf(Locale.ROOT, "%-10s n=%7d latency=%dms first sync without the passes: sync %dms (cpu %dms)%n",
+            store, size, latencyMillis, read.millis, read.cpuMillis);
+        return;
+      }
       Phase pending = Phase.measure(() -> triggers.evaluatePending(CRM));
       Phase planning = Phase.measure(() -> triggers.planRelationship(CRM));
       System.out.printf(Locale.ROOT, "%-10s n=%7d page=%d first sync parts: sync %dms (cpu %dms, store %.1fms/page, "
