@@ -107,8 +107,8 @@ public final class Bench {
                          [--heap 256m] [--search-limit 5] [--rate-limit 100] [--seed 42] [--out DIR]
                          [--hubspot-port P] [--salesforce-port P] [--no-warmup]
           --contacts N      contacts in each sandbox (default 100000)
-          --store           the store of the no-rate-limit first sync: h2, pg (127.0.0.1:5432, user postgres, db test,
-                            a fresh schema dropped after) or both (default)
+          --store           the stores of the no-rate-limit first sync (the other rows use H2 files): h2, pg
+                            (127.0.0.1:5432, user postgres, db test, a fresh schema dropped after) or both (default)
           --only            run only these groups of rows: %s
           --scale           also the memory rows (heap at N vs N/10, H2 file vs its data); on by itself from 1000000
           --answers K       invitations sent and answers written back (default N/10, at least 100)
@@ -197,6 +197,7 @@ public final class Bench {
   private void runAll() throws Exception {
     Path work = options.out().resolve("work");
     deleteTree(work);
+    deleteTree(options.out().resolve("logs"));
     Files.createDirectories(work);
     int n = options.contacts();
     progress("seeding the sandboxes with " + String.format(Locale.ROOT, "%,d", n) + " contacts each ...");
@@ -238,14 +239,15 @@ public final class Bench {
               Map.of("config", h2Config.toString(), "connection", BenchConfig.HUBSPOT));
           pullRows(pull, bare, n);
         }
-        boolean needH2Sync = options.h2() && (options.wants("sync") || options.wants("sends")
-            || options.wants("writeback") || options.wants("triggers") || options.wants("scale"));
+        // --store chooses the stores of the no-rate-limit first sync; the other rows run on H2 files
+        boolean needH2Sync = options.wants("sync") && options.h2() || options.wants("sends")
+            || options.wants("writeback") || options.wants("triggers") || options.wants("scale");
         JsonNode h2Sync = null;
         if (needH2Sync) {
           progress("first sync on H2 ...");
           h2Sync = jvm.run("hubspot-first-sync-h2", "first-sync",
               Map.of("config", h2Config.toString(), "connection", BenchConfig.HUBSPOT, "idle-pass", "true"));
-          if (options.wants("sync")) {
+          if (options.wants("sync") && options.h2()) {
             syncRows("H2", h2Sync, bare, n, hubspot.ids("contacts").size());
           }
           if (options.wants("triggers")) {
@@ -265,7 +267,7 @@ public final class Bench {
         if (options.wants("scale") && h2Sync != null) {
           scaleRows(h2Store, h2Sync, bareArgs, work, smtpPort);
         }
-        boolean needSends = options.h2() && (options.wants("sends") || options.wants("writeback"));
+        boolean needSends = options.wants("sends") || options.wants("writeback");
         if (needSends) {
           progress("sends to the local SMTP server ...");
           int before = smtp.getReceivedMessages().length;
@@ -290,14 +292,14 @@ public final class Bench {
               Map.of("config", limited.toString(), "connection", BenchConfig.HUBSPOT));
           limitRows(sync, hubspot.calls(), hubspot.rateLimited(), hubspot.ids("contacts").size());
         }
-        if (options.wants("writeback") && options.h2()) {
+        if (options.wants("writeback")) {
           progress("write-back of up to " + options.answers() + " answers under the limits ...");
           hubspot.reset();
           JsonNode writeback = jvm.run("hubspot-writeback", "writeback", Map.of("config", h2Config.toString(),
               "connection", BenchConfig.HUBSPOT, "answers", Integer.toString(options.answers())));
           writebackRows(writeback, hubspot.calls(), hubspot.rateLimited());
         }
-        if (options.wants("salesforce") && options.h2()) {
+        if (options.wants("salesforce")) {
           salesforceRows(salesforce, work, smtpPort, n);
         }
       } finally {
