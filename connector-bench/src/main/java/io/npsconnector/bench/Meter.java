@@ -1,0 +1,84 @@
+package io.npsconnector.bench;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.OperatingSystemMXBean;
+
+/**
+ * Measures one stretch of work in this JVM: wall time, the process's CPU time (every thread: the work's own, the
+ * JIT's and the collector's) and the largest heap in use right after a collection (the live data, not garbage).
+ * One meter per process: it listens to every collector from its creation.
+ */
+final class Meter {
+  /** What a stretch of work took. */
+  record Reading(double wallSeconds, double cpuSeconds, long peakHeapAfterGcBytes) {}
+
+  private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final AtomicLong peakAfterGc = new AtomicLong();
+  private long startedNanos;
+  private long startedCpu;
+
+  Meter() {
+    java.util.Set<String> heapPools = new java.util.HashSet<>();
+    for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        heapPools.add(pool.getName());
+      }
+    }
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (collector instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener((notification, handback) -> {
+          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
+                .from((CompositeData) notification.getUserData());
+            long used = 0;
+            for (java.util.Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+              if (heapPools.contains(pool.getKey())) { // metaspace and code cache are not the heap
+                used += pool.getValue().getUsed();
+              }
+            }
+            peakAfterGc.accumulateAndGet(used, Math::max);
+          }
+        }, null, null);
+      }
+    }
+  }
+
+  /** Starts (or restarts) the stretch: clock, CPU and heap peak from now. */
+  void start() {
+    peakAfterGc.set(0);
+    startedCpu = os.getProcessCpuTime();
+    startedNanos = System.nanoTime();
+  }
+
+  /** The stretch so far. The heap peak includes a collection made now, so live data at the end counts too. */
+  Reading stop() {
+    long wall = System.nanoTime() - startedNanos;
+    long cpu = os.getProcessCpuTime() - startedCpu;
+    System.gc();
+    waitForNotifications();
+    return new Reading(wall / 1e9, cpu / 1e9, peakAfterGc.get());
+  }
+
+  /** Wall and CPU time since {@link #start()}, without a collection. */
+  Reading lap() {
+    return new Reading((System.nanoTime() - startedNanos) / 1e9, (os.getProcessCpuTime() - startedCpu) / 1e9,
+        peakAfterGc.get());
+  }
+
+  /** Collection notifications arrive on their own thread, shortly after the collection. */
+  private static void waitForNotifications() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

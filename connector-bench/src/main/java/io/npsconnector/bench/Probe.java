@@ -1,0 +1,267 @@
+package io.npsconnector.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.npsconnector.app.cli.Adapters;
+import io.npsconnector.app.service.Composition;
+import io.npsconnector.app.service.Service;
+import io.npsconnector.config.ConfigLoader;
+import io.npsconnector.config.NpsConfig;
+import io.npsconnector.core.engine.Engine;
+import io.npsconnector.core.engine.SyncProgress;
+import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.spi.ChangePage;
+import io.npsconnector.core.spi.CrmAdapter;
+import io.npsconnector.core.spi.SyncCursor;
+import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.Invitation;
+import io.npsconnector.core.store.InvitationRepository;
+import io.npsconnector.core.store.WritebackRepository;
+
+/**
+ * One measurement in its own JVM (started by {@link Bench} with the heap it gives the connector): the work named by
+ * the first argument, on the configuration file or sandbox address given as {@code key=value} arguments. It prints
+ * one line, {@value #RESULT} followed by a JSON object: the {@link Meter}'s reading and the counts the work reports.
+ * Everything else it says goes to standard error.
+ */
+public final class Probe {
+  static final String RESULT = "BENCH-RESULT ";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The longest a write-back waits for the CRM's rate limits before the probe gives up. */
+  private static final Duration WRITEBACK_LIMIT = Duration.ofHours(2);
+
+  private final Map<String, String> args;
+  private final Meter meter = new Meter();
+  private final Map<String, Object> result = new LinkedHashMap<>();
+
+  private Probe(Map<String, String> args) {
+    this.args = args;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    if (argv.length < 1) {
+      throw new IllegalArgumentException("usage: Probe TASK [key=value ...]");
+    }
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String arg : Arrays.asList(argv).subList(1, argv.length)) {
+      int equals = arg.indexOf('=');
+      args.put(arg.substring(0, equals), arg.substring(equals + 1));
+    }
+    Probe probe = new Probe(args);
+    switch (argv[0]) {
+      case "adapter-pull" -> probe.adapterPull();
+      case "hubspot-bare-pull" -> probe.hubspotBarePull();
+      case "salesforce-bare-pull" -> probe.salesforceBarePull();
+      case "first-sync" -> probe.firstSync();
+      case "send" -> probe.send();
+      case "writeback" -> probe.writeback();
+      default -> throw new IllegalArgumentException("unknown task " + argv[0]);
+    }
+    System.out.println(RESULT + JSON.writeValueAsString(probe.result));
+    System.out.flush();
+    System.exit(0); // pools and HTTP clients of the product may hold non-daemon threads
+  }
+
+  private NpsConfig config() {
+    return ConfigLoader.load(Path.of(args.get("config")), Map.of());
+  }
+
+  private void record(Meter.Reading reading) {
+    record("", reading);
+  }
+
+  private void record(String prefix, Meter.Reading reading) {
+    result.put(prefix + "wall", reading.wallSeconds());
+    result.put(prefix + "cpu", reading.cpuSeconds());
+    result.put(prefix + "heap", reading.peakHeapAfterGcBytes());
+  }
+
+  /** The connection's adapter, through the build's providers, reads every change from the start. */
+  private void adapterPull() throws Exception {
+    NpsConfig config = config();
+    String name = args.get("connection");
+    meter.start();
+    int contacts = 0;
+    int events = 0;
+    int calls = 0;
+    int pages = 0;
+    try (CrmAdapter adapter = Adapters.open(config, config.connection(name).orElseThrow(), Clock.systemUTC())) {
+      SyncCursor cursor = SyncCursor.START;
+      ChangePage page;
+      do {
+        page = adapter.readChanges(cursor);
+        contacts += page.contacts().size();
+        events += page.events().size();
+        calls += page.apiCalls();
+        pages++;
+        cursor = page.next();
+      } while (page.hasMore());
+    }
+    record(meter.stop());
+    result.put("contacts", contacts);
+    result.put("events", events);
+    result.put("calls", calls);
+    result.put("pages", pages);
+  }
+
+  private void hubspotBarePull() throws Exception {
+    BareHubSpotPull pull = new BareHubSpotPull(args.get("url"), args.get("token"),
+        List.of(args.get("properties").split(",")));
+    meter.start();
+    BareHubSpotPull.Result read = pull.pull();
+    record(meter.stop());
+    result.put("contacts", read.contacts());
+    result.put("events", read.deals() + read.tickets());
+    result.put("calls", read.calls());
+  }
+
+  private void salesforceBarePull() throws Exception {
+    List<String> statements = Files.readAllLines(Path.of(args.get("soql")));
+    BareSalesforcePull pull = new BareSalesforcePull(args.get("endpoint"), args.get("session"),
+        Integer.parseInt(args.get("page-size")));
+    meter.start();
+    BareSalesforcePull.Result read = pull.pull(statements);
+    record(meter.stop());
+    result.put("records", read.records());
+    result.put("calls", read.calls());
+  }
+
+  /** The product's engine, as the service wires it, without its scheduler or HTTP server. */
+  private Composition composition(NpsConfig config, SyncProgress progress) {
+    Service.Options options = Service.Options.of(config).withPort("127.0.0.1", 0).withoutScheduler();
+    return Composition.of(config, binder -> {
+      binder.bind(Service.Options.class).toInstance(options);
+      binder.bind(SyncProgress.class).toInstance(progress);
+    });
+  }
+
+  /**
+   * A first sync through the engine (read, store, trigger pass), the time its read ended (the engine's progress
+   * report of the last page), then, when asked, a second sync with nothing new: the pass with nothing due.
+   */
+  private void firstSync() {
+    NpsConfig config = config();
+    String name = args.get("connection");
+    AtomicReference<Meter.Reading> readEnded = new AtomicReference<>();
+    SyncProgress progress = (connection, page, done) -> {
+      if (done) {
+        readEnded.set(meter.lap());
+      }
+    };
+    try (Composition composition = composition(config, progress)) {
+      Engine engine = composition.get(Engine.class);
+      Database database = composition.get(Database.class);
+      meter.start();
+      Engine.SyncReport report = engine.syncAndTrigger(name);
+      Meter.Reading sync = meter.stop();
+      record(sync);
+      Meter.Reading read = Optional.ofNullable(readEnded.get()).orElse(sync);
+      result.put("read-wall", read.wallSeconds());
+      result.put("read-cpu", read.cpuSeconds());
+      result.put("contacts", report.contacts());
+      result.put("events", report.events());
+      result.put("calls", report.apiCalls());
+      result.put("evaluated", report.evaluated());
+      result.put("invited", report.invited());
+      result.put("stored-contacts", count(database, "SELECT COUNT(*) FROM contacts WHERE connection = :c", name));
+      result.put("stored-events", count(database, "SELECT COUNT(*) FROM events WHERE connection = :c", name));
+      if (Boolean.parseBoolean(args.getOrDefault("idle-pass", "false"))) {
+        meter.start();
+        Engine.SyncReport idle = engine.syncAndTrigger(name);
+        record("idle-", meter.stop());
+        result.put("idle-evaluated", idle.evaluated());
+        result.put("idle-calls", idle.apiCalls());
+      }
+    }
+  }
+
+  private static long count(Database database, String sql, String connection) {
+    return database.jdbi().withHandle(handle -> handle.createQuery(sql).bind("c", connection).mapTo(Long.class).one());
+  }
+
+  /** Sends up to {@code max} due invitations through the engine's send path, one after the other. */
+  private void send() {
+    NpsConfig config = config();
+    String name = args.get("connection");
+    int max = Integer.parseInt(args.get("max"));
+    try (Composition composition = composition(config, SyncProgress.NONE)) {
+      Engine engine = composition.get(Engine.class);
+      Database database = composition.get(Database.class);
+      java.time.Instant now = java.time.Instant.now();
+      List<Invitation> due = new InvitationRepository(database.jdbi()).inStates(name, InvitationState.SCHEDULED)
+          .stream().filter(invitation -> !invitation.sendAt().isAfter(now)).limit(max).toList();
+      Map<String, Integer> outcomes = new java.util.TreeMap<>();
+      meter.start();
+      for (Invitation invitation : due) {
+        outcomes.merge(engine.send(invitation.id()), 1, Integer::sum);
+      }
+      record(meter.stop());
+      result.put("attempted", due.size());
+      result.put("outcomes", outcomes);
+    }
+  }
+
+  /**
+   * Answers up to {@code answers} sent invitations through the engine (not timed), then writes the answers back
+   * (timed): flushes until nothing is pending, waiting out the CRM's limits as the scheduler would.
+   */
+  private void writeback() throws InterruptedException {
+    NpsConfig config = config();
+    String name = args.get("connection");
+    int answers = Integer.parseInt(args.get("answers"));
+    try (Composition composition = composition(config, SyncProgress.NONE)) {
+      Engine engine = composition.get(Engine.class);
+      Database database = composition.get(Database.class);
+      List<Invitation> sent = new InvitationRepository(database.jdbi()).inStates(name, InvitationState.SENT)
+          .stream().limit(answers).toList();
+      int answered = 0;
+      for (Invitation invitation : sent) {
+        int score = (int) (invitation.id() % 11);
+        engine.answer(invitation.id(), score, score < 7 ? Optional.of("Benchmark answer " + invitation.id())
+            : Optional.empty());
+        answered++;
+      }
+      WritebackRepository queue = new WritebackRepository(database.jdbi());
+      int records = pending(queue, name);
+      int calls = 0;
+      int written = 0;
+      int failed = 0;
+      int flushes = 0;
+      long giveUp = System.nanoTime() + WRITEBACK_LIMIT.toNanos();
+      meter.start();
+      while (pending(queue, name) > 0 && System.nanoTime() < giveUp) {
+        Engine.FlushReport flush = engine.flushWritebacks(name);
+        flushes++;
+        calls += flush.calls();
+        written += flush.written();
+        failed += flush.failed();
+        if (flush.calls() == 0) {
+          Thread.sleep(100); // held back by the CRM's retry hint: the scheduler would come back later
+        }
+      }
+      record(meter.stop());
+      result.put("answered", answered);
+      result.put("records", records);
+      result.put("calls", calls);
+      result.put("written", written);
+      result.put("failed", failed);
+      result.put("flushes", flushes);
+      result.put("left", pending(queue, name));
+    }
+  }
+
+  private static int pending(WritebackRepository queue, String connection) {
+    return queue.pendingByKind(connection).values().stream().mapToInt(Integer::intValue).sum();
+  }
+}
