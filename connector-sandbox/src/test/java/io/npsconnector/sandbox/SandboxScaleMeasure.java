@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Not a test: seeds both sandboxes with N contacts (default 1,000,000) and times, over loopback HTTP, the
  * searches the HubSpot adapter makes and the query/queryMore pages the Salesforce adapter reads, printing
  * seeding time, heap used after seeding (after a GC) and milliseconds per call. Run it with
- * {@code java -cp <test classpath> io.npsconnector.sandbox.SandboxScaleMeasure [contacts]}.
+ * {@code java -cp <test classpath> io.npsconnector.sandbox.SandboxScaleMeasure [contacts [hubspot|salesforce|both]]}.
  */
 public final class SandboxScaleMeasure {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -31,8 +31,13 @@ public final class SandboxScaleMeasure {
     int rounds = 100;
     System.out.printf(Locale.ROOT, "contacts: %,d; max heap %,d MB%n", contacts,
         Runtime.getRuntime().maxMemory() / 1_048_576);
-    hubspot(contacts, rounds);
-    salesforce(contacts, rounds);
+    String which = args.length > 1 ? args[1] : "both";
+    if (!which.equals("salesforce")) {
+      hubspot(contacts, rounds);
+    }
+    if (!which.equals("hubspot")) {
+      salesforce(contacts, rounds);
+    }
   }
 
   private static void hubspot(int contacts, int rounds) throws Exception {

@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * {@code X-HubSpot-RateLimit-*} headers. Rate windows run on the real time (not the injected clock), so a
  * client that waits really recovers. Refused requests do not count against a window.
  *
+ * <p>Searches answer in milliseconds over a million contacts: filters on the record id and range filters on the
+ * modified date are read from an index kept up on every write, with exact totals and the answers a scan of every
+ * record gives (see {@code RecordSearch}).
+ *
  * <p>Everything can be served under a path prefix, as behind a gateway ({@link #pathPrefix(String)}).
  * Associating records ({@link #associate}) moves no modified date, as in HubSpot.
  *

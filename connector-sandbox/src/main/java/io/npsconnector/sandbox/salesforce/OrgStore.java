@@ -104,6 +104,11 @@ final class OrgStore {
     return Optional.ofNullable(record);
   }
 
+  /** How many records of {@code type} there are, deleted ones included. */
+  int count(String type) {
+    return records.getOrDefault(type, Map.of()).size();
+  }
+
   List<SandboxRecord> all(String type) {
     return new ArrayList<>(records.getOrDefault(type, Map.of()).values());
   }

@@ -42,7 +42,15 @@ final class SyntheticOrg {
   private static final String[] CASE_SUBJECTS = {"Cannot sign in", "Invoice question", "Export fails",
       "Feature request: dark mode", "Slow dashboard", "Password reset", "Integration error", "Data import help"};
 
+  /** {@code +1 555 0100} to {@code +1 555 0199}, made once and shared by every contact. */
+  private static final String[] PHONES = java.util.stream.IntStream.range(0, 100)
+      .mapToObj(i -> "+1 555 01" + String.format(Locale.ROOT, "%02d", i)).toArray(String[]::new);
+  /** Names as written in e-mail addresses, by name. */
+  private static final Map<String, String> ASCII = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final OrgStore store;
+  /** Contacts' full names, each kept once. */
+  private final Map<String, String> names = new java.util.HashMap<>();
   private final Random random;
   private final List<String> accounts = new ArrayList<>();
   private final Map<String, List<String>> contactsOfAccount = new LinkedHashMap<>();
@@ -106,9 +114,9 @@ final class SyntheticOrg {
     fields.put("AccountId", account);
     fields.put("FirstName", first);
     fields.put("LastName", last);
-    fields.put("Name", first + " " + last);
+    fields.put("Name", names.computeIfAbsent(first + " " + last, name -> name));
     fields.put("Email", local + "@" + domain);
-    fields.put("Phone", "+1 555 01" + String.format(Locale.ROOT, "%02d", random.nextInt(100)));
+    fields.put("Phone", PHONES[random.nextInt(PHONES.length)]);
     fields.put("MailingCountry", country[0]);
     int language = random.nextInt(10);
     if (language < 7) {
@@ -167,7 +175,7 @@ final class SyntheticOrg {
   private String supportCase(boolean closed, Instant stamp) {
     String contact = contacts.get(random.nextInt(contacts.size()));
     Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("CaseNumber", String.format(Locale.ROOT, "%08d", store.all("Case").size() + 1));
+    fields.put("CaseNumber", String.format(Locale.ROOT, "%08d", store.count("Case") + 1));
     if (random.nextInt(15) != 0) {
       fields.put("ContactId", contact);
     }
@@ -217,6 +225,10 @@ final class SyntheticOrg {
   }
 
   private static String ascii(String name) {
+    return ASCII.computeIfAbsent(name, SyntheticOrg::plain);
+  }
+
+  private static String plain(String name) {
     String plain = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
     return plain.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
   }
