@@ -58,6 +58,7 @@ public final class SurveyTokens {
 
   private final byte[] key;
   private final Clock clock;
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public SurveyTokens(String secret, Clock clock) {
     if (secret.length() < 32) {
@@ -113,10 +114,15 @@ public final class SurveyTokens {
   }
 
   private byte[] mac(String text) {
+    return macs.get().doFinal(text.getBytes(StandardCharsets.UTF_8)); // doFinal leaves it ready for the next
+  }
+
+  /** A MAC under this secret, made once per thread (a mail signs a dozen links). */
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }

@@ -126,6 +126,11 @@ final class DbScheduler implements Scheduling {
     }
   }
 
+  /** The names of the recurring tasks (syncs, write-back flushes, roll-ups, alerts), as db-scheduler knows them. */
+  List<String> recurringTasks() {
+    return recurring.stream().map(Task::getName).toList();
+  }
+
   private List<Task<?>> tasks() {
     List<Task<?>> tasks = new ArrayList<>(List.of(send, remind, expire, confirmScore));
     tasks.addAll(recurring);
@@ -255,6 +260,27 @@ final class DbScheduler implements Scheduling {
   @Override
   public void expiry(long invitationId, Instant at) {
     target().scheduleIfNotExists(expire.instance(Long.toString(invitationId)), at);
+  }
+
+  /**
+   * The reminder and the expiry in one batched insert; when either is already scheduled (a send completed again
+   * after a restart, and the batch fails on its key), each is scheduled on its own, unless it exists.
+   */
+  @Override
+  public void followUps(long invitationId, Optional<Instant> reminder, Instant expiry) {
+    String id = Long.toString(invitationId);
+    List<com.github.kagkarlsson.scheduler.task.SchedulableInstance<?>> batch = new ArrayList<>(2);
+    reminder.ifPresent(at -> batch.add(
+        com.github.kagkarlsson.scheduler.task.SchedulableInstance.of(remind.instance(id), at)));
+    batch.add(com.github.kagkarlsson.scheduler.task.SchedulableInstance.of(expire.instance(id), expiry));
+    try {
+      target().scheduleBatch(batch); // inserts only: no read first, as each unless it exists would
+    } catch (RuntimeException e) {
+      LOG.debug("scheduling the follow-ups of invitation {} in one batch failed ({}); scheduling each unless it "
+          + "exists", invitationId, e.getClass().getSimpleName());
+      reminder.ifPresent(at -> reminder(invitationId, at));
+      expiry(invitationId, expiry);
+    }
   }
 
   @Override

@@ -89,7 +89,11 @@ final class DeliveryService {
   }
 
   Attempt send(long invitationId) {
-    Optional<Invitation> found = stores.invitations().find(invitationId);
+    return send(invitationId, stores.invitations().find(invitationId));
+  }
+
+  /** As {@link #send(long)}, with the invitation's record as just read ({@code found}, empty when there is none). */
+  Attempt send(long invitationId, Optional<Invitation> found) {
     if (found.isEmpty()) {
       return Attempt.of(Outcome.ALREADY_DONE);
     }
@@ -154,14 +158,15 @@ final class DeliveryService {
     }
     hooks.at(EngineHooks.SEND_DELIVERED);
     Instant now = clock.instant();
-    stores.jdbi().useTransaction(handle -> {
-      if (stores.invitations().transition(handle, invitationId, List.of(InvitationState.SENDING), InvitationState.SENT,
-          receipt.messageId().map(id -> "message " + id).orElse("sent"), now)) {
-        stores.invitations().setMessage(handle, invitationId, receipt.messageId(), expiresAt);
-      }
-    });
+    boolean recorded = stores.jdbi().inTransaction(handle -> stores.invitations().recordSent(handle, invitationId,
+        receipt.messageId(), expiresAt, receipt.messageId().map(id -> "message " + id).orElse("sent"), now));
     hooks.at(EngineHooks.SEND_RECORDED);
-    stores.invitations().find(invitationId).ifPresent(this::scheduleFollowUps);
+    if (recorded) {
+      // sent now, with this expiry, to this contact: what follows needs no second read of either record
+      scheduleFollowUps(invitation, delivery.contact(), now, expiresAt);
+    } else {
+      stores.invitations().find(invitationId).ifPresent(this::scheduleFollowUps);
+    }
     return Attempt.of(Outcome.SENT);
   }
 
@@ -212,9 +217,20 @@ final class DeliveryService {
     }
     Instant sentAt = sent.sentAt().get();
     Instant expiresAt = sent.expiresAt().orElseGet(() -> sentAt.plus(config.invitationExpiry()));
-    config.reminderAfter().ifPresent(after -> stores.contacts().find(sent.connection(), sent.contactId())
-        .ifPresent(contact -> scheduling.reminder(sent.id(), sendTime(sent, contact, sentAt.plus(after)))));
-    scheduling.expiry(sent.id(), expiresAt);
+    Optional<Contact> contact = config.reminderAfter().isPresent()
+        ? stores.contacts().find(sent.connection(), sent.contactId()) : Optional.empty();
+    scheduleFollowUps(sent, contact, sentAt, expiresAt);
+  }
+
+  /** As {@link #scheduleFollowUps(Invitation)}, for a send just recorded, with its contact, time and expiry. */
+  private void scheduleFollowUps(Invitation sent, Contact contact, Instant sentAt, Instant expiresAt) {
+    scheduleFollowUps(sent, Optional.of(contact), sentAt, expiresAt);
+  }
+
+  private void scheduleFollowUps(Invitation sent, Optional<Contact> contact, Instant sentAt, Instant expiresAt) {
+    Optional<Instant> reminder = config.reminderAfter()
+        .flatMap(after -> contact.map(found -> sendTime(sent, found, sentAt.plus(after))));
+    scheduling.followUps(sent.id(), reminder, expiresAt);
   }
 
   /** The invitation is no longer this process's to send: it sends nothing. */

@@ -97,6 +97,14 @@ public final class Engine implements AutoCloseable {
     scheduler.start();
   }
 
+  /**
+   * The names of the scheduler's recurring tasks (each connection's sync, write-back flush and roll-ups, the
+   * alerts), as db-scheduler knows them; each has one execution, {@code recurring}, once the scheduler started.
+   */
+  public List<String> recurringTasks() {
+    return scheduler.recurringTasks();
+  }
+
   /** Stops the scheduler; running work finishes, claims are released. */
   public void stop() {
     scheduler.stop();
@@ -236,19 +244,18 @@ public final class Engine implements AutoCloseable {
 
   /** Sends one invitation now (if it is still due, eligible and inside the recipient's send window). */
   public String send(long invitationId) {
-    Optional<String> connection = connectionOf(invitationId);
-    return sent(connection, delivery.send(invitationId)).outcome().name();
+    Optional<io.npsconnector.core.store.Invitation> found = stores.invitations().find(invitationId);
+    return sent(found.map(io.npsconnector.core.store.Invitation::connection), delivery.send(invitationId, found))
+        .outcome().name();
   }
 
   /** As {@link #send}, for the scheduler: when to run it again (a retry, or the send window's opening). */
   Optional<java.time.Instant> sendFromScheduler(long invitationId) {
-    Optional<String> connection = connectionOf(invitationId);
-    return sent(connection, delivery.send(invitationId)).again();
-  }
-
-  /** The invitation's connection, read before the send, so that nothing is read between its end and its task's. */
-  private Optional<String> connectionOf(long invitationId) {
-    return stores.invitations().find(invitationId).map(io.npsconnector.core.store.Invitation::connection);
+    // read once, before the send: its connection counts the attempt, so nothing is read between its end and its
+    // task's
+    Optional<io.npsconnector.core.store.Invitation> found = stores.invitations().find(invitationId);
+    return sent(found.map(io.npsconnector.core.store.Invitation::connection), delivery.send(invitationId, found))
+        .again();
   }
 
   /** Counts the attempt into its connection's send batch (one log line per batch). */

@@ -21,6 +21,16 @@ interface Scheduling {
 
   void expiry(long invitationId, Instant at);
 
+  /**
+   * Schedules what follows a sent invitation: its reminder (when there is one) and its expiry, each unless it is
+   * already scheduled (idempotent). This default schedules them one by one; the database scheduler inserts both in
+   * one batch.
+   */
+  default void followUps(long invitationId, java.util.Optional<Instant> reminder, Instant expiry) {
+    reminder.ifPresent(at -> reminder(invitationId, at));
+    expiry(invitationId, expiry);
+  }
+
   /** Schedules the grace-period confirmation of the invitation's one-click score (idempotent). */
   default void confirmScore(long invitationId, Instant at) {}
 

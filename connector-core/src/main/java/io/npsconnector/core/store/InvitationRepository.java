@@ -86,6 +86,27 @@ public final class InvitationRepository {
     return updated == 1;
   }
 
+  /**
+   * Records the send of a {@code SENDING} invitation whose channel took the message: {@code SENT} at {@code now},
+   * with the message id the receiver gave (the one stored at hand-over stays when it gave none) and the expiry, in
+   * one statement, and the history entry. False
+   * when the invitation is no longer {@code SENDING} (an answer came first).
+   */
+  public boolean recordSent(Handle handle, long id, Optional<String> messageId, Instant expiresAt, String detail,
+      Instant now) {
+    int updated = handle.createUpdate("UPDATE invitations SET state = 'SENT', updated_at = :now, sent_at = :now, "
+            + "last_error = NULL, message_id = COALESCE(:messageId, message_id), expires_at = :expiresAt "
+            + "WHERE id = :id AND state = 'SENDING'")
+        .bind("now", Sql.timestamp(now)).bind("id", id)
+        .bindByType("messageId", messageId.orElse(null), String.class)
+        .bind("expiresAt", Sql.timestamp(expiresAt))
+        .execute();
+    if (updated == 1) {
+      history(handle, id, InvitationState.SENT, detail, now);
+    }
+    return updated == 1;
+  }
+
   /** Adds a history entry without a state change (an updated answer, a skipped reminder). */
   public void note(Handle handle, long id, InvitationState state, String detail, Instant now) {
     history(handle, id, state, detail, now);
@@ -134,14 +155,6 @@ public final class InvitationRepository {
       history(handle, id, InvitationState.SENT, detail, now);
     }
     return updated == 1;
-  }
-
-  /** The message id the receiver gave (the one stored at hand-over stays when it gave none) and the expiry. */
-  public void setMessage(Handle handle, long id, Optional<String> messageId, Instant expiresAt) {
-    handle.createUpdate("UPDATE invitations SET message_id = COALESCE(:messageId, message_id), "
-            + "expires_at = :expiresAt WHERE id = :id")
-        .bindByType("messageId", messageId.orElse(null), String.class)
-        .bind("expiresAt", Sql.timestamp(expiresAt)).bind("id", id).execute();
   }
 
   public void reschedule(Handle handle, long id, Instant sendAt) {

@@ -106,6 +106,10 @@ public final class EmailChannel implements Channel, io.npsconnector.core.alert.A
   private static final int MAX_KEY_LENGTH = 96;
   private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
+  static {
+    MailStreams.pin();
+  }
+
   private final String host;
   private final int port;
   private final Optional<String> user;
