@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -59,6 +60,15 @@ public final class ContactRepository {
     }
     // before the page's statements: their plans see the base as it has grown
     statistics.wrote(handle, contacts.size(), SYNCED_TABLES);
+    if (Sql.postgres(handle)) {
+      List<Contact> newest = newestCopies(contacts);
+      Set<String> written = PostgresPages.upsertContacts(handle, connection, newest, now);
+      List<Contact> stored = newest.stream().filter(contact -> written.contains(contact.crmId())).toList();
+      if (!stored.isEmpty()) {
+        PostgresPages.replaceSegments(handle, connection, stored);
+      }
+      return;
+    }
     var updates = handle.prepareBatch(UPDATE);
     for (Contact contact : contacts) {
       bind(updates, connection, contact, now).add();
@@ -101,6 +111,19 @@ public final class ContactRepository {
       }
     }
     storeSegments(handle, connection, stored);
+  }
+
+  /**
+   * One copy of each contact of a page, in the order of their first copies: the one that a copy after copy
+   * upsert would leave, the newest (of equally new copies, the last).
+   */
+  static List<Contact> newestCopies(List<Contact> contacts) {
+    Map<String, Contact> newest = new java.util.LinkedHashMap<>();
+    for (Contact contact : contacts) {
+      newest.merge(contact.crmId(), contact, (kept, copy) -> kept.modifiedAt().isAfter(copy.modifiedAt()) ? kept
+          : copy);
+    }
+    return List.copyOf(newest.values());
   }
 
   /**

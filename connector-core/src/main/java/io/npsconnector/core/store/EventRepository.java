@@ -41,6 +41,10 @@ public final class EventRepository {
     if (events.isEmpty()) {
       return;
     }
+    if (Sql.postgres(handle)) {
+      PostgresPages.insertEvents(handle, connection, events, now);
+      return;
+    }
     String onConflict = Sql.onConflictDoNothing(handle);
     var insertEvents = handle.prepareBatch("INSERT INTO events (connection, kind, crm_id, occurred_at, attributes, "
         + "first_seen_at) SELECT CAST(:connection AS VARCHAR(63)), CAST(:kind AS VARCHAR(16)), "

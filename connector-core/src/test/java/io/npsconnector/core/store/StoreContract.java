@@ -227,6 +227,64 @@ abstract class StoreContract {
   }
 
   @Test
+  void storesEveryFieldAndTheSegmentRowsOfAPageAndLeavesThoseOfAStaleCopy() {
+    Contact full = Contact.builder("full", T0).email(" Full@Example.com").firstName("Ada").lastName("Lovelace")
+        .phone("+44 20 7946 0000").locale(java.util.Locale.forLanguageTag("en-GB"))
+        .timeZone(java.time.ZoneId.of("Europe/London")).emailOptOut(true).ownerId("owner-1")
+        .account("acc-1", "Analytical Engines").segment("region", " EMEA ").segment("tier", "Gold").build();
+    database.jdbi().useTransaction(h -> contacts.upsertAll(h, "crm", List.of(full,
+        Contact.builder("stale", T0.plusSeconds(60)).segment("region", "AMER").build(),
+        Contact.builder("bare", T0).build()), T0));
+    // a later page: "full" again with other segments, a stale copy of "stale", "tie" twice at the same time
+    database.jdbi().useTransaction(h -> contacts.upsertAll(h, "crm", List.of(
+        Contact.builder("full", T0.plusSeconds(10)).email("full@example.com").segment("region", "APAC")
+            .deleted(true).build(),
+        Contact.builder("stale", T0).segment("region", "EMEA").build(),
+        Contact.builder("tie", T0).segment("region", "first").build(),
+        Contact.builder("tie", T0).segment("region", "second").build(),
+        Contact.builder("tie", T0.minusSeconds(1)).segment("region", "older").build()), T0.plusSeconds(30)));
+
+    assertThat(contacts.find("crm", "bare").orElseThrow()).isEqualTo(Contact.builder("bare", T0).build());
+    Contact updated = contacts.find("crm", "full").orElseThrow();
+    assertThat(updated.deleted()).isTrue();
+    assertThat(updated.firstName()).isEmpty();
+    assertThat(updated.segments()).isEqualTo(Map.of("region", "APAC"));
+    assertThat(contacts.find("crm", "stale").orElseThrow().segments()).isEqualTo(Map.of("region", "AMER"));
+    assertThat(contacts.find("crm", "tie").orElseThrow().segments()).isEqualTo(Map.of("region", "second"));
+    List<String> segmentRows = database.jdbi().withHandle(h -> h.createQuery("SELECT crm_id || ':' || segment || '=' "
+        + "|| value_key || '/' || segment_value FROM contact_segments WHERE connection = 'crm' ORDER BY crm_id, segment")
+        .mapTo(String.class).list());
+    assertThat(segmentRows).containsExactly("full:region=apac/APAC", "stale:region=amer/AMER",
+        "tie:region=second/second");
+    String emailKey = database.jdbi().withHandle(h -> h.createQuery("SELECT email_key FROM contacts "
+        + "WHERE crm_id = 'full'").mapTo(String.class).one());
+    assertThat(emailKey).isEqualTo("full@example.com");
+
+    // every field of a first copy as it was given
+    database.jdbi().useTransaction(h -> contacts.upsertAll(h, "other", List.of(full), T0));
+    assertThat(contacts.find("other", "full").orElseThrow()).isEqualTo(full);
+    Instant syncedAt = database.jdbi().withHandle(h -> h.createQuery("SELECT synced_at FROM contacts "
+        + "WHERE connection = 'other'").mapTo(Instant.class).one());
+    assertThat(syncedAt).isEqualTo(T0);
+  }
+
+  @Test
+  void storesAnEventGivenTwiceInAPageOnceWithTheContactsOfEveryCopy() {
+    database.jdbi().useTransaction(h -> events.upsertAll(h, "crm", List.of(
+        new InteractionEvent("opp-1", EventKind.PURCHASE, T0, List.of("c1", "c1"), Map.of("amount", "10")),
+        new InteractionEvent("opp-1", EventKind.SUPPORT, T0.plusSeconds(1), List.of("c1"), Map.of()),
+        new InteractionEvent("opp-1", EventKind.PURCHASE, T0.plusSeconds(60), List.of("c2", "c1"),
+            Map.of("amount", "99"))), T0));
+
+    assertThat(events.countByKind("crm")).isEqualTo(Map.of("PURCHASE", 1, "SUPPORT", 1));
+    List<EventRepository.PendingEvaluation> pending = events.pending("crm", 10);
+    assertThat(pending).extracting(p -> p.event().event().kind() + "/" + p.contactId() + "/"
+            + p.event().event().occurredAt() + "/" + p.event().event().attributes())
+        .containsExactly("PURCHASE/c1/" + T0 + "/{amount=10}", "PURCHASE/c2/" + T0 + "/{amount=10}",
+            "SUPPORT/c1/" + T0.plusSeconds(1) + "/{}");
+  }
+
+  @Test
   void storesAPageOfEventsOnceAndPagesThroughThePendingPairsPastTies() {
     List<InteractionEvent> page = List.of(
         new InteractionEvent("opp-2", EventKind.PURCHASE, T0, List.of("c2", "c1"), Map.of()),
