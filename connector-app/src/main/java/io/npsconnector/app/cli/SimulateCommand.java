@@ -3,11 +3,11 @@ package io.npsconnector.app.cli;
 import io.npsconnector.app.service.Composition;
 import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Simulator;
+import io.npsconnector.core.trigger.Decision;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +39,12 @@ final class SimulateCommand implements Callable<Integer> {
 
   Clock clock = Clock.systemUTC();
 
+  /** How many lines of a table are held in memory before they are sorted onto disk. */
+  static final int RUN_SIZE = 10_000;
+  private static final List<String> SURVEYED_HEADINGS = List.of("SEND AT", "CONTACT", "TRIGGER", "WHY");
+  private static final List<String> NOT_SURVEYED_HEADINGS = List.of("DECIDED AT", "CONTACT", "TRIGGER", "RULE",
+      "REASON");
+
   @Override
   public Integer call() {
     if (days < 1 || days > 366) {
@@ -46,41 +52,41 @@ final class SimulateCommand implements Callable<Integer> {
     }
     NpsConfig loaded = config.loadForReading(parent.environment());
     PrintWriter out = spec.commandLine().getOut();
-    Simulator.Simulation simulation;
-    try (Composition app = Composition.of(loaded)) {
-      simulation = new Simulator(loaded, ExistingStore.open(app, loaded.store(), config.file), clock).simulate(days);
-    }
-    out.printf("Simulation of the next %d day%s, %s to %s, from the data in the store. Nothing was stored, "
-        + "scheduled or sent.%n", days, days == 1 ? "" : "s", TIME.format(simulation.from()),
-        TIME.format(simulation.until()));
-    List<Simulator.Line> surveyed = simulation.surveyed();
-    List<Simulator.Line> notSurveyed = simulation.notSurveyed();
-    if (surveyed.isEmpty() && notSurveyed.isEmpty()) {
+    Map<String, Integer> byRule = new TreeMap<>();
+    try (SortedSpool surveyed = new SortedSpool(RUN_SIZE, SURVEYED_HEADINGS);
+        SortedSpool notSurveyed = new SortedSpool(RUN_SIZE, NOT_SURVEYED_HEADINGS)) {
+      Simulator.Window window;
+      try (Composition app = Composition.of(loaded)) {
+        window = new Simulator(loaded, ExistingStore.open(app, loaded.store(), config.file), clock).simulate(days,
+            line -> {
+              if (line.outcome() == Decision.Outcome.INVITE) {
+                surveyed.put(line.sendAt().orElseThrow(), line.connection(), line.contactId(),
+                    List.of(TIME.format(line.sendAt().orElseThrow()), who(line), line.trigger(), why(line)));
+              } else {
+                notSurveyed.put(line.sendAt().orElse(line.decidedAt()), line.connection(), line.contactId(),
+                    List.of(TIME.format(line.decidedAt()), who(line), line.trigger(), line.rule(), line.reason()));
+                byRule.merge(line.rule(), 1, Integer::sum);
+              }
+            });
+      }
+      out.printf("Simulation of the next %d day%s, %s to %s, from the data in the store. Nothing was stored, "
+          + "scheduled or sent.%n", days, days == 1 ? "" : "s", TIME.format(window.from()),
+          TIME.format(window.until()));
+      if (surveyed.count() == 0 && notSurveyed.count() == 0) {
+        out.println();
+        out.println("Nobody would be surveyed: there are no waiting invitations, no events the triggers have not "
+            + "decided on, and no contact due for a relationship survey. If the connector has not synced yet, run it "
+            + "(or the demo) first.");
+        return 0;
+      }
       out.println();
-      out.println("Nobody would be surveyed: there are no waiting invitations, no events the triggers have not "
-          + "decided on, and no contact due for a relationship survey. If the connector has not synced yet, run it "
-          + "(or the demo) first.");
-      return 0;
+      out.printf("Would be surveyed (%d):%n", surveyed.count());
+      print(out, SURVEYED_HEADINGS, surveyed);
+      out.println();
+      out.printf("Would not be surveyed (%d):%n", notSurveyed.count());
+      print(out, NOT_SURVEYED_HEADINGS, notSurveyed);
     }
-    out.println();
-    out.printf("Would be surveyed (%d):%n", surveyed.size());
-    List<List<String>> rows = new ArrayList<>();
-    rows.add(List.of("SEND AT", "CONTACT", "TRIGGER", "WHY"));
-    for (Simulator.Line line : surveyed) {
-      rows.add(List.of(TIME.format(line.sendAt().orElseThrow()), who(line), line.trigger(), why(line)));
-    }
-    print(out, rows);
-    out.println();
-    out.printf("Would not be surveyed (%d):%n", notSurveyed.size());
-    rows = new ArrayList<>();
-    rows.add(List.of("DECIDED AT", "CONTACT", "TRIGGER", "RULE", "REASON"));
-    for (Simulator.Line line : notSurveyed) {
-      rows.add(List.of(TIME.format(line.decidedAt()), who(line), line.trigger(), line.rule(), line.reason()));
-    }
-    print(out, rows);
-    if (!notSurveyed.isEmpty()) {
-      Map<String, Integer> byRule = new TreeMap<>();
-      notSurveyed.forEach(line -> byRule.merge(line.rule(), 1, Integer::sum));
+    if (!byRule.isEmpty()) {
       out.println();
       out.println("By rule: " + String.join(", ", byRule.entrySet().stream()
           .map(entry -> entry.getKey() + " " + entry.getValue()).toList()));
@@ -88,25 +94,26 @@ final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Prints rows as aligned columns under the first row (the headings), or "(none)" when there is no other. */
-  private static void print(PrintWriter out, List<List<String>> rows) {
-    if (rows.size() == 1) {
+  /**
+   * Prints the spool's rows as aligned columns under the headings, row by row in order, or "(none)" when there is
+   * none.
+   */
+  private static void print(PrintWriter out, List<String> headings, SortedSpool rows) {
+    if (rows.count() == 0) {
       out.println("  (none)");
       return;
     }
-    int[] widths = new int[rows.get(0).size()];
-    for (List<String> row : rows) {
-      for (int i = 0; i < row.size(); i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
-      }
+    int[] widths = rows.widths();
+    printRow(out, headings, widths);
+    rows.forEachSorted(row -> printRow(out, row.cells(), widths));
+  }
+
+  private static void printRow(PrintWriter out, List<String> row, int[] widths) {
+    StringBuilder line = new StringBuilder("  ");
+    for (int i = 0; i < row.size(); i++) {
+      line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
     }
-    for (List<String> row : rows) {
-      StringBuilder line = new StringBuilder("  ");
-      for (int i = 0; i < row.size(); i++) {
-        line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
-      }
-      out.println(line);
-    }
+    out.println(line);
   }
 
   private static String who(Simulator.Line line) {

@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -36,7 +35,6 @@ import io.npsconnector.core.store.AnswerFilter;
 import io.npsconnector.core.store.ReportRepository.AnswerRow;
 import io.npsconnector.core.store.AdminAuditRepository;
 import io.npsconnector.core.store.DashboardUserRepository;
-import io.npsconnector.core.store.SegmentValues;
 import io.npsconnector.core.store.TriggerPauseRepository;
 
 /**
@@ -130,10 +128,10 @@ public final class Dashboard {
     app.get("/admin/answers.csv", ctx -> {
       if (signedIn(ctx)) {
         filtered(ctx).ifPresent(filter -> {
-          List<AnswerRow> answers = reports.answers(filter.answers());
           ctx.contentType("text/csv; charset=utf-8")
-              .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"").result(csv(answers));
-          audit.record(ctx, AdminAudit.EXPORT, "answers.csv", answers.size() + " answers from " + filter.from()
+              .header("Content-Disposition", "attachment; filename=\"nps-answers.csv\"");
+          long exported = csv(filter, ctx.outputStream());
+          audit.record(ctx, AdminAudit.EXPORT, "answers.csv", exported + " answers from " + filter.from()
               + " to " + filter.to() + Optional.ofNullable(ctx.queryString()).map(query -> " (" + query + ")")
               .orElse(""));
         });
@@ -287,16 +285,16 @@ public final class Dashboard {
   }
 
   private String page(Context ctx, DashboardFilter filter) {
-    List<AnswerRow> answers = reports.answers(filter.answers());
     Map<String, Map<String, String>> segmentValues = reports.segmentValues();
-    NpsTally overall = tally(answers);
+    ReportRepository.ScoreCounts scores = reports.scoreCounts(filter.answers());
+    NpsTally overall = scores.tally();
     List<DashboardView.Tile> tiles = List.of(
         new DashboardView.Tile("NPS, " + filter.from() + " to " + filter.to(), overall.nps().isPresent()
             ? String.format(Locale.ROOT, "%+.0f", overall.nps().getAsDouble()) : "—", interval(overall)),
         new DashboardView.Tile("Answers", Integer.toString(overall.n()), overall.n() == 0
             ? "No answers match these filters." : overall.promoters() + " promoters · "
             + overall.passives() + " passives · " + overall.detractors() + " detractors · "
-            + answers.stream().filter(AnswerRow::oneClick).count() + " by one click"),
+            + scores.oneClick() + " by one click"),
         responseRate(filter, overall));
     if (!config.alerts().destinations().isEmpty()) {
       tiles = java.util.stream.Stream.concat(tiles.stream(), java.util.stream.Stream.of(new DashboardView.Tile(
@@ -305,20 +303,30 @@ public final class Dashboard {
               + String.join(", ", config.alerts().destinations().stream().map(d -> d.kind().key()).toList())))).toList();
     }
     List<DashboardView.Breakdown> breakdowns = new ArrayList<>(List.of(
-        breakdown("By trigger", answers, AnswerRow::trigger),
-        breakdown("By channel", answers, AnswerRow::channel),
-        breakdown("By CRM connection", answers, AnswerRow::connection)));
-    for (String segment : segmentNames(answers)) {
+        breakdown("By trigger", reports.tallyBy(filter.answers(), ReportRepository.Dimension.TRIGGER)),
+        breakdown("By channel", reports.tallyBy(filter.answers(), ReportRepository.Dimension.CHANNEL)),
+        breakdown("By CRM connection", reports.tallyBy(filter.answers(), ReportRepository.Dimension.CONNECTION))));
+    reports.tallyBySegment(filter.answers()).forEach((segment, values) -> {
       Map<String, String> names = segmentValues.getOrDefault(segment, Map.of());
-      breakdowns.add(breakdown("By " + segment, answers, row -> Optional.ofNullable(row.segments().get(segment))
-          .filter(value -> !value.isBlank()).map(value -> names.getOrDefault(SegmentValues.key(value), value.strip()))
-          .orElse("(none)")));
-    }
+      Map<String, NpsTally> groups = new TreeMap<>();
+      NpsTally valued = NpsTally.EMPTY;
+      for (Map.Entry<String, NpsTally> value : values.entrySet()) {
+        groups.merge(names.getOrDefault(value.getKey(), value.getKey()), value.getValue(), NpsTally::plus);
+        valued = valued.plus(value.getValue());
+      }
+      // the answers whose contact has no value of the segment
+      NpsTally none = NpsTally.of(overall.promoters() - valued.promoters(), overall.passives() - valued.passives(),
+          overall.detractors() - valued.detractors());
+      if (none.n() > 0) {
+        groups.merge("(none)", none, NpsTally::plus);
+      }
+      breakdowns.add(breakdown("By " + segment, groups));
+    });
     DashboardView view = new DashboardView(config.company(), csrf.field(ctx, "admin"),
         filter.view("/admin", config, segmentValues), filter.link(Map.of()), tiles,
-        Trend.of(filter, answers, config.server().reportingZone()),
-        List.of(distribution(answers, Charts.WIDE), distribution(answers, Charts.NARROW)),
-        breakdowns, reports.suppressionsByRule(), triggers(), detractors(answers), failures(), connections(),
+        Trend.of(filter, reports, config.server().reportingZone()),
+        List.of(distribution(scores, Charts.WIDE), distribution(scores, Charts.NARROW)),
+        breakdowns, reports.suppressionsByRule(), triggers(), detractors(filter), failures(), connections(),
         mails.capturing(), DashboardAccess.account(ctx).map(AdminAuth.Account::name).orElse(""),
         DashboardAccess.mayAct(ctx));
     HtmlOutput out = HtmlOutput.toText();
@@ -390,25 +398,20 @@ public final class Dashboard {
         100.0 * overall.n() / sent), overall.n() + " answers of " + sent + " sent in the range");
   }
 
-  private static Charts.BarChart distribution(List<AnswerRow> answers, int width) {
+  private static Charts.BarChart distribution(ReportRepository.ScoreCounts scores, int width) {
     List<String> labels = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
     List<String> colours = new ArrayList<>();
     for (int score = 0; score <= 10; score++) {
       labels.add(Integer.toString(score));
-      int s = score;
-      counts.add((int) answers.stream().filter(answer -> answer.score() == s).count());
+      counts.add(scores.byScore().get(score));
       colours.add(score >= 9 ? "#2f9e44" : score >= 7 ? "#f0b429" : "#d64545");
     }
     return Charts.bars("Answers by score, 0 to 10", labels, counts, colours, width);
   }
 
-  private static DashboardView.Breakdown breakdown(String title, List<AnswerRow> answers,
-      java.util.function.Function<AnswerRow, String> key) {
-    Map<String, NpsTally> groups = new TreeMap<>();
-    for (AnswerRow answer : answers) {
-      groups.merge(key.apply(answer), NpsTally.EMPTY.plus(Score.of(answer.score())), NpsTally::plus);
-    }
+  /** The groups' tallies as a table, in name order. */
+  private static DashboardView.Breakdown breakdown(String title, Map<String, NpsTally> groups) {
     List<DashboardView.Group> rows = new ArrayList<>();
     groups.forEach((name, tally) -> rows.add(new DashboardView.Group(name, tally.nps().isPresent()
         ? String.format(Locale.ROOT, "%+.0f", tally.nps().getAsDouble()) : "—",
@@ -417,27 +420,15 @@ public final class Dashboard {
     return new DashboardView.Breakdown(title, rows);
   }
 
-  private static List<String> segmentNames(List<AnswerRow> answers) {
-    TreeSet<String> names = new TreeSet<>();
-    answers.forEach(answer -> names.addAll(answer.segments().keySet()));
-    return List.copyOf(names);
-  }
-
   /** The latest 50 detractors whose follow-up task is not done. */
-  private List<DashboardView.Detractor> detractors(List<AnswerRow> answers) {
-    Map<Long, String> taskStates = reports.followUpStates();
-    List<DashboardView.Detractor> rows = new ArrayList<>();
-    for (int i = answers.size() - 1; i >= 0 && rows.size() < 50; i--) {
-      AnswerRow answer = answers.get(i);
-      String state = taskStates.get(answer.answerId());
-      if (answer.score() > 6 || "DONE".equals(state)) {
-        continue;
-      }
-      rows.add(new DashboardView.Detractor(answer.answeredAt().truncatedTo(ChronoUnit.MINUTES).toString(),
+  private List<DashboardView.Detractor> detractors(DashboardFilter filter) {
+    return reports.openDetractors(filter.answers(), 50).stream().map(open -> {
+      AnswerRow answer = open.answer();
+      String state = open.taskState().orElse(null);
+      return new DashboardView.Detractor(answer.answeredAt().truncatedTo(ChronoUnit.MINUTES).toString(),
           answer.contactName(), answer.connection(), answer.score(), answer.comment().orElse(""),
-          state == null ? "none configured" : state.equals("FAILED") ? "failed" : "waiting"));
-    }
-    return rows;
+          state == null ? "none configured" : state.equals("FAILED") ? "failed" : "waiting");
+    }).toList();
   }
 
   private List<DashboardView.Failure> failures() {
@@ -449,17 +440,34 @@ public final class Dashboard {
 
   // ---- export and API ----
 
-  /** The answers the filters let through as CSV; cells that a spreadsheet would run as formulas are quoted inert. */
-  private static String csv(List<AnswerRow> answers) {
-    List<List<Object>> rows = new ArrayList<>();
-    for (AnswerRow answer : answers) {
-      String category = Score.of(answer.score()).category().id();
-      rows.add(List.of(inert(answer.answeredAt().toString()), inert(answer.connection()), inert(answer.trigger()),
-          inert(answer.channel()), answer.score(), inert(category), inert(answer.comment().orElse("")),
-          inert(answer.contactId()), inert(answer.contactName()), inert(answer.email().orElse("")),
-          inert(segments(answer.segments()))));
+  /**
+   * Writes the answers the filters let through as CSV to {@code out}, row by row as the store pages them; cells that a
+   * spreadsheet would run as formulas are quoted inert.
+   *
+   * @return how many answers were written
+   */
+  private long csv(DashboardFilter filter, java.io.OutputStream out) {
+    try (java.io.Writer writer = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out,
+            java.nio.charset.StandardCharsets.UTF_8));
+        com.fasterxml.jackson.databind.SequenceWriter rows = CSV.writer().writeValues(writer)) {
+      writer.write(CSV_HEADER + "\n");
+      long[] written = {0};
+      reports.forEach(filter.answers(), answer -> {
+        String category = Score.of(answer.score()).category().id();
+        try {
+          rows.write(List.of(inert(answer.answeredAt().toString()), inert(answer.connection()),
+              inert(answer.trigger()), inert(answer.channel()), answer.score(), inert(category),
+              inert(answer.comment().orElse("")), inert(answer.contactId()), inert(answer.contactName()),
+              inert(answer.email().orElse("")), inert(segments(answer.segments()))));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the CSV export", e);
+        }
+        written[0]++;
+      });
+      return written[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the CSV export", e);
     }
-    return CSV_HEADER + "\n" + csvRows(rows);
   }
 
   /** Rows through Jackson's CSV writer: every text quoted, numbers as they are. */
@@ -484,14 +492,12 @@ public final class Dashboard {
   }
 
   Map<String, Object> summary() {
-    List<AnswerRow> answers = reports.answers(clock.instant().minus(WINDOW));
+    AnswerFilter window = AnswerFilter.since(clock.instant().minus(WINDOW));
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("window_days", WINDOW.toDays());
-    summary.put("overall", tallyJson(tally(answers)));
+    summary.put("overall", tallyJson(reports.scoreCounts(window).tally()));
     Map<String, Object> byConnection = new TreeMap<>();
-    Map<String, NpsTally> groups = new TreeMap<>();
-    answers.forEach(answer -> groups.merge(answer.connection(), NpsTally.EMPTY.plus(Score.of(answer.score())),
-        NpsTally::plus));
+    Map<String, NpsTally> groups = reports.tallyBy(window, ReportRepository.Dimension.CONNECTION);
     groups.forEach((connection, tally) -> byConnection.put(connection, tallyJson(tally)));
     summary.put("by_connection", byConnection);
     summary.put("sent", reports.sentSince(clock.instant().minus(WINDOW)));
@@ -508,10 +514,6 @@ public final class Dashboard {
     json.put("passives", tally.passives());
     json.put("detractors", tally.detractors());
     return json;
-  }
-
-  private static NpsTally tally(List<AnswerRow> answers) {
-    return NpsTally.of(answers.stream().map(answer -> Score.of(answer.score())).toList());
   }
 
   static void html(Context ctx, int status, String html) {

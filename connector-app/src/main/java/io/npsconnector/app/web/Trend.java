@@ -1,6 +1,7 @@
 package io.npsconnector.app.web;
 
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.IsoFields;
@@ -13,12 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-import io.npsconnector.core.model.Score;
 import io.npsconnector.core.stats.CalendarPeriod;
 import io.npsconnector.core.stats.ConfidenceInterval;
 import io.npsconnector.core.stats.NpsComparison;
 import io.npsconnector.core.stats.NpsTally;
-import io.npsconnector.core.store.ReportRepository.AnswerRow;
+import io.npsconnector.core.store.ReportRepository;
 
 /**
  * NPS per week, month or quarter of the filter's range, the periods beginning and ending in the reporting zone;
@@ -28,15 +28,21 @@ import io.npsconnector.core.store.ReportRepository.AnswerRow;
 final class Trend {
   private Trend() {}
 
-  static TrendView of(DashboardFilter filter, List<AnswerRow> answers, ZoneId zone) {
+  static TrendView of(DashboardFilter filter, ReportRepository reports, ZoneId zone) {
     CalendarPeriod period = filter.period();
-    Map<String, NpsTally> tallies = new LinkedHashMap<>();
-    for (LocalDate start = start(period, filter.from()); !start.isAfter(filter.to()); start = next(period, start)) {
-      tallies.put(period.key(start), NpsTally.EMPTY);
+    List<String> keys = new ArrayList<>();
+    List<Instant> boundaries = new ArrayList<>();
+    LocalDate start = start(period, filter.from());
+    for (; !start.isAfter(filter.to()); start = next(period, start)) {
+      keys.add(period.key(start));
+      boundaries.add(start.atStartOfDay(zone).toInstant());
     }
-    for (AnswerRow answer : answers) {
-      tallies.computeIfPresent(period.key(answer.answeredAt().atZone(zone).toLocalDate()),
-          (key, tally) -> tally.plus(Score.of(answer.score())));
+    boundaries.add(start.atStartOfDay(zone).toInstant());
+    // an answer's period is that of its date in the zone: the span from its first day's start to the next's
+    List<NpsTally> counted = reports.tallyBetween(filter.answers(), boundaries);
+    Map<String, NpsTally> tallies = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      tallies.put(keys.get(i), counted.get(i));
     }
     List<Charts.Point> points = new ArrayList<>();
     List<TrendView.Period> periods = new ArrayList<>();

@@ -74,21 +74,43 @@ public final class Simulator {
     }
   }
 
-  /** Simulates the next {@code days} days on every enabled connection. */
+  /** Simulates the next {@code days} days on every enabled connection, its lines in one sorted list. */
   public Simulation simulate(int days) {
+    List<Line> lines = new ArrayList<>();
+    Window window = simulate(days, lines::add);
+    lines.sort(ORDER);
+    return new Simulation(window.from(), window.until(), List.copyOf(lines));
+  }
+
+  /** The order lines are listed in: by send time (decision time without one), connection, contact. */
+  public static final Comparator<Line> ORDER = Comparator.comparing((Line line) -> line.sendAt()
+      .orElse(line.decidedAt())).thenComparing(Line::connection).thenComparing(Line::contactId);
+
+  /** The span a simulation covers. */
+  public record Window(Instant from, Instant until) {}
+
+  /**
+   * Simulates the next {@code days} days on every enabled connection, handing each line to {@code sink} as it is
+   * decided (connection by connection, not in {@link #ORDER}) and keeping none.
+   */
+  public Window simulate(int days, java.util.function.Consumer<Line> sink) {
     if (days < 1 || days > 366) {
       throw new IllegalArgumentException("days must be from 1 to 366, got " + days);
     }
     Instant from = clock.instant();
     Instant until = from.plus(Duration.ofDays(days));
-    List<Line> lines = new ArrayList<>();
+    java.util.function.Consumer<Line> lines = line -> {
+      if (line.sendAt().filter(sendAt -> !sendAt.isBefore(until)).isEmpty()) {
+        sink.accept(line);
+      }
+    };
     for (ConnectionConfig connection : config.connections()) {
       if (!connection.enabled()) {
         continue;
       }
       for (Invitation invitation : stores.invitations().inStates(connection.name(), InvitationState.SCHEDULED)) {
         if (invitation.sendAt().isBefore(until)) {
-          lines.add(new Line(Source.SCHEDULED, connection.name(), invitation.trigger(), invitation.contactId(),
+          lines.accept(new Line(Source.SCHEDULED, connection.name(), invitation.trigger(), invitation.contactId(),
               name(connection.name(), invitation.contactId()), Optional.empty(), invitation.createdAt(),
               Decision.Outcome.INVITE, "scheduled", "invitation " + invitation.id() + " is waiting for its send time",
               Optional.of(invitation.sendAt())));
@@ -97,15 +119,13 @@ public final class Simulator {
       stores.jdbi().useHandle(handle -> {
         handle.begin();
         try {
-          lines.addAll(run(handle, connection, from, until));
+          run(handle, connection, from, until, lines);
         } finally {
           handle.rollback();
         }
       });
     }
-    lines.sort(Comparator.comparing((Line line) -> line.sendAt().orElse(line.decidedAt()))
-        .thenComparing(Line::connection).thenComparing(Line::contactId));
-    return new Simulation(from, until, List.copyOf(lines));
+    return new Window(from, until);
   }
 
   /**
@@ -114,18 +134,18 @@ public final class Simulator {
    * no new data from the CRM, a pass can only differ from the one before after a new UTC day, a send,
    * a waiting event's contact being given up, or a contact coming due ({@link TriggerService.Result#nextChange}).
    */
-  private List<Line> run(Handle handle, ConnectionConfig connection, Instant from, Instant until) {
+  private void run(Handle handle, ConnectionConfig connection, Instant from, Instant until,
+      java.util.function.Consumer<Line> lines) {
     TriggerService triggers = new TriggerService(config, stores, Scheduling.NONE, clock);
     Duration interval = connection.syncInterval();
-    List<Line> lines = new ArrayList<>();
     Instant at = from;
     while (at.isBefore(until)) {
       sendDue(handle, connection.name(), at);
       Instant pass = at;
       TriggerService.Result events = triggers.evaluatePending(handle, connection.name(), at,
-          outcome -> lines.add(line(handle, Source.EVENT, outcome, pass)));
+          outcome -> lines.accept(line(handle, Source.EVENT, outcome, pass)));
       TriggerService.Result relationship = triggers.planRelationship(handle, connection.name(), at,
-          outcome -> lines.add(line(handle, Source.RELATIONSHIP, outcome, pass)));
+          outcome -> lines.accept(line(handle, Source.RELATIONSHIP, outcome, pass)));
       Instant nextDay = at.atZone(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
       Instant next = Stream.of(events.nextChange(), relationship.nextChange(),
               stores.invitations().nextSendAfter(handle, connection.name(), at))
@@ -135,8 +155,6 @@ public final class Simulator {
           - Duration.between(from, at).toNanos() / interval.toNanos());
       at = at.plus(interval.multipliedBy(passes));
     }
-    lines.removeIf(line -> line.sendAt().filter(sendAt -> !sendAt.isBefore(until)).isPresent());
-    return lines;
   }
 
   private static long ceilDiv(long dividend, long divisor) {

@@ -41,11 +41,209 @@ public final class ReportRepository {
     return answers(AnswerFilter.since(since));
   }
 
-  /** Every answer the filter lets through, oldest first. */
+  /**
+   * Every answer the filter lets through, oldest first, in one list: for small sets (the demo, tests). Reports
+   * over the store use the aggregates below, and exports {@link #forEach}.
+   */
   public List<AnswerRow> answers(AnswerFilter filter) {
+    List<AnswerRow> rows = new java.util.ArrayList<>();
+    forEach(filter, rows::add);
+    return rows;
+  }
+
+  /** How many answers {@link #forEach} reads from the store at a time. */
+  static final int EXPORT_PAGE = 1_000;
+
+  /**
+   * Hands every answer the filter lets through to {@code sink}, oldest first, one page of {@value #EXPORT_PAGE} in
+   * memory at a time (keyset paging on (answered_at, id), each page its own short query).
+   *
+   * @return how many answers were handed over
+   */
+  public long forEach(AnswerFilter filter, java.util.function.Consumer<AnswerRow> sink) {
+    return forEach(filter, EXPORT_PAGE, sink);
+  }
+
+  long forEach(AnswerFilter filter, int pageSize, java.util.function.Consumer<AnswerRow> sink) {
     Where where = Where.of(filter);
-    return jdbi.withHandle(handle -> where.bind(handle.createQuery(SELECT + where.sql()
-            + " ORDER BY a.answered_at, a.id")).map((rs, ctx) -> row(rs)).list());
+    long count = 0;
+    Optional<FeedPosition> after = Optional.empty();
+    while (true) {
+      Optional<FeedPosition> from = after;
+      String keyset = from.isEmpty() ? "" : (where.sql().isEmpty() ? " WHERE" : " AND")
+          + " (a.answered_at > :afterAt OR (a.answered_at = :afterAt AND a.id > :afterId))";
+      List<AnswerRow> page = jdbi.withHandle(handle -> {
+        var query = where.bind(handle.createQuery(SELECT + where.sql() + keyset + " ORDER BY a.answered_at, a.id"));
+        from.ifPresent(position -> query.bind("afterAt", Sql.timestamp(position.answeredAt()))
+            .bind("afterId", position.answerId()));
+        return query.setMaxRows(pageSize).map((rs, ctx) -> row(rs)).list();
+      });
+      page.forEach(sink);
+      count += page.size();
+      if (page.size() < pageSize) {
+        return count;
+      }
+      AnswerRow last = page.get(page.size() - 1);
+      after = Optional.of(new FeedPosition(last.answeredAt(), last.answerId()));
+    }
+  }
+
+  /**
+   * The answers the filter lets through counted by score and by how they were confirmed, by the database.
+   *
+   * @param byScore how many answers gave each score, index 0 to 10
+   * @param oneClick how many were given by one click in the mail ({@link AnswerRow#oneClick()})
+   */
+  public record ScoreCounts(List<Integer> byScore, int oneClick) {
+    public ScoreCounts {
+      byScore = List.copyOf(byScore);
+    }
+
+    /** The promoters, passives and detractors among them. */
+    public io.npsconnector.core.stats.NpsTally tally() {
+      int detractors = 0;
+      for (int score = 0; score <= 6; score++) {
+        detractors += byScore.get(score);
+      }
+      return io.npsconnector.core.stats.NpsTally.of(byScore.get(9) + byScore.get(10), byScore.get(7) + byScore.get(8),
+          detractors);
+    }
+  }
+
+  /** The answers the filter lets through, counted by score and by confirmation. */
+  public ScoreCounts scoreCounts(AnswerFilter filter) {
+    Where where = Where.of(filter);
+    Integer[] byScore = new Integer[11];
+    java.util.Arrays.fill(byScore, 0);
+    int[] oneClick = {0};
+    jdbi.useHandle(handle -> where.bind(handle.createQuery("SELECT a.score, a.confirmed_by, COUNT(*) AS n FROM answers a "
+            + "JOIN invitations i ON i.id = a.invitation_id" + where.sql() + " GROUP BY a.score, a.confirmed_by"))
+        .map((rs, ctx) -> {
+          int n = rs.getInt("n");
+          byScore[rs.getInt("score")] += n;
+          if (AnswerRepository.Confirmation.of(rs.getString("confirmed_by")) != AnswerRepository.Confirmation.FORM) {
+            oneClick[0] += n;
+          }
+          return n;
+        }).forEach(n -> { }));
+    return new ScoreCounts(List.of(byScore), oneClick[0]);
+  }
+
+  /** What answers can be tallied by, as the invitation records it. */
+  public enum Dimension {
+    TRIGGER("i.trigger_name"), CHANNEL("i.channel"), CONNECTION("i.connection");
+
+    private final String column;
+
+    Dimension(String column) {
+      this.column = column;
+    }
+  }
+
+  private static final String CATEGORY_SUMS = "SUM(CASE WHEN a.score >= 9 THEN 1 ELSE 0 END) AS promoters, "
+      + "SUM(CASE WHEN a.score BETWEEN 7 AND 8 THEN 1 ELSE 0 END) AS passives, "
+      + "SUM(CASE WHEN a.score <= 6 THEN 1 ELSE 0 END) AS detractors";
+
+  private static io.npsconnector.core.stats.NpsTally tally(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return io.npsconnector.core.stats.NpsTally.of(rs.getInt("promoters"), rs.getInt("passives"),
+        rs.getInt("detractors"));
+  }
+
+  /** The answers the filter lets through, tallied per value of {@code dimension} by the database, in value order. */
+  public Map<String, io.npsconnector.core.stats.NpsTally> tallyBy(AnswerFilter filter, Dimension dimension) {
+    Where where = Where.of(filter);
+    Map<String, io.npsconnector.core.stats.NpsTally> tallies = new TreeMap<>();
+    jdbi.useHandle(handle -> where.bind(handle.createQuery("SELECT " + dimension.column + " AS k, " + CATEGORY_SUMS
+            + " FROM answers a JOIN invitations i ON i.id = a.invitation_id" + where.sql() + " GROUP BY "
+            + dimension.column))
+        .map((rs, ctx) -> Map.entry(rs.getString("k"), tally(rs)))
+        .forEach(entry -> tallies.put(entry.getKey(), entry.getValue())));
+    return tallies;
+  }
+
+  /**
+   * The answers the filter lets through whose contact has a value of a segment, tallied per segment and value
+   * group (the {@link SegmentValues#key key}) by the database; answers without a value are not in it.
+   *
+   * @return segment name to value key to tally, both in key order
+   */
+  public Map<String, Map<String, io.npsconnector.core.stats.NpsTally>> tallyBySegment(AnswerFilter filter) {
+    Where where = Where.of(filter);
+    Map<String, Map<String, io.npsconnector.core.stats.NpsTally>> tallies = new TreeMap<>();
+    jdbi.useHandle(handle -> where.bind(handle.createQuery("SELECT sv.segment, sv.value_key, " + CATEGORY_SUMS
+            + " FROM answers a JOIN invitations i ON i.id = a.invitation_id JOIN contact_segments sv ON "
+            + "sv.connection = i.connection AND sv.crm_id = i.contact_crm_id" + where.sql()
+            + " GROUP BY sv.segment, sv.value_key"))
+        .map((rs, ctx) -> List.of(rs.getString("segment"), rs.getString("value_key"), tally(rs)))
+        .forEach(row -> tallies.computeIfAbsent((String) row.get(0), key -> new TreeMap<>())
+            .put((String) row.get(1), (io.npsconnector.core.stats.NpsTally) row.get(2))));
+    return tallies;
+  }
+
+  /** How many boundaries one query of {@link #tallyBetween} compares an answer with at most. */
+  static final int BOUNDARIES_PER_QUERY = 64;
+
+  /**
+   * The answers the filter lets through tallied per span between consecutive {@code boundaries} (ascending): the
+   * tally at index k counts the answers from {@code boundaries[k]} included to {@code boundaries[k + 1]} excluded,
+   * by the database; answers outside every span are not counted.
+   */
+  public List<io.npsconnector.core.stats.NpsTally> tallyBetween(AnswerFilter filter, List<Instant> boundaries) {
+    for (int k = 1; k < boundaries.size(); k++) {
+      if (!boundaries.get(k).isAfter(boundaries.get(k - 1))) {
+        throw new IllegalArgumentException("boundaries must ascend, got " + boundaries.get(k - 1) + " then "
+            + boundaries.get(k));
+      }
+    }
+    List<io.npsconnector.core.stats.NpsTally> tallies = new java.util.ArrayList<>(
+        java.util.Collections.nCopies(Math.max(0, boundaries.size() - 1), io.npsconnector.core.stats.NpsTally.EMPTY));
+    for (int first = 0; first < boundaries.size() - 1; first += BOUNDARIES_PER_QUERY - 1) {
+      int last = Math.min(boundaries.size() - 1, first + BOUNDARIES_PER_QUERY - 1);
+      Where where = Where.of(filter);
+      StringBuilder span = new StringBuilder("CASE");
+      for (int k = first + 1; k <= last; k++) {
+        span.append(" WHEN a.answered_at < :b").append(k).append(" THEN ").append(k - 1);
+      }
+      span.append(" END");
+      String range = (where.sql().isEmpty() ? " WHERE" : " AND") + " a.answered_at >= :b" + first
+          + " AND a.answered_at < :b" + last;
+      int from = first;
+      int to = last;
+      jdbi.useHandle(handle -> {
+        var query = where.bind(handle.createQuery("SELECT t.span, " + CATEGORY_SUMS.replace("a.score", "t.score")
+            + " FROM (SELECT " + span + " AS span, a.score FROM answers a JOIN invitations i ON i.id = a.invitation_id"
+            + where.sql() + range + ") t GROUP BY t.span"));
+        for (int k = from; k <= to; k++) {
+          query.bind("b" + k, Sql.timestamp(boundaries.get(k)));
+        }
+        query.map((rs, ctx) -> Map.entry(rs.getInt("span"), tally(rs)))
+            .forEach(entry -> tallies.set(entry.getKey(), entry.getValue()));
+      });
+    }
+    return tallies;
+  }
+
+  /** A detractor's answer and the state of its follow-up task; empty when none was queued. */
+  public record OpenDetractor(AnswerRow answer, Optional<String> taskState) {}
+
+  /**
+   * The latest {@code limit} detractors the filter lets through whose follow-up task is not done, newest first,
+   * picked by the database.
+   */
+  public List<OpenDetractor> openDetractors(AnswerFilter filter, int limit) {
+    if (filter.category().filter(category -> category != io.npsconnector.core.model.Category.DETRACTOR).isPresent()) {
+      return List.of();
+    }
+    Where where = Where.of(filter.withCategory(io.npsconnector.core.model.Category.DETRACTOR));
+    String task = "(SELECT MIN(w.state) FROM writeback_queue w WHERE w.connection = i.connection AND "
+        + "w.kind = 'FOLLOW_UP_TASK' AND w.coalesce_key = CONCAT('task:', CAST(a.id AS VARCHAR(20))))";
+    return jdbi.withHandle(handle -> where.bind(handle.createQuery(SELECT.replace(" FROM answers a",
+            ", " + task + " AS task_state FROM answers a") + where.sql() + " AND NOT EXISTS (SELECT 1 FROM "
+            + "writeback_queue d WHERE d.connection = i.connection AND d.kind = 'FOLLOW_UP_TASK' AND d.coalesce_key = "
+            + "CONCAT('task:', CAST(a.id AS VARCHAR(20))) AND d.state = 'DONE') ORDER BY a.answered_at DESC, a.id DESC"))
+        .setMaxRows(limit)
+        .map((rs, ctx) -> new OpenDetractor(row(rs), Optional.ofNullable(rs.getString("task_state"))))
+        .list());
   }
 
   /** Where a page of the feed ends: the next page starts after this answer. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.npsconnector.core.model.Category;
 import io.npsconnector.core.model.Contact;
+import io.npsconnector.core.stats.NpsTally;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,89 @@ abstract class ReportContract {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("yesterday~3");
     assertThatThrownBy(() -> ReportRepository.FeedPosition.parse("2026-11-02T10:00:00Z"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void exportsEveryAnswerOldestFirstAcrossPages() {
+    List<Integer> seen = new ArrayList<>();
+    assertThat(reports.forEach(AnswerFilter.ALL, 4, row -> seen.add(row.score()))).isEqualTo(6);
+    assertThat(seen).containsExactly(10, 3, 8, 6, 9, 0);
+    seen.clear();
+    assertThat(reports.forEach(AnswerFilter.ALL.withTrigger("won"), 2, row -> seen.add(row.score()))).as("pages full")
+        .isEqualTo(4);
+    assertThat(seen).containsExactly(10, 8, 6, 0);
+    for (int i = 0; i < 5; i++) {
+      answer("east", "same", "c" + (i + 10), i, 7, "same time");
+    }
+    seen.clear();
+    reports.forEach(AnswerFilter.ALL.withTrigger("same"), 2, row -> seen.add(row.score()));
+    assertThat(seen).as("answers at one instant, across pages").containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
+  void countsByScoreCategoryAndGroupInTheDatabase() {
+    ReportRepository.ScoreCounts counts = reports.scoreCounts(AnswerFilter.ALL);
+    assertThat(counts.byScore()).containsExactly(1, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1);
+    assertThat(counts.tally()).isEqualTo(NpsTally.of(2, 1, 3));
+    assertThat(counts.oneClick()).isZero();
+    assertThat(reports.scoreCounts(AnswerFilter.ALL.withTrigger("nothing")).tally()).isEqualTo(NpsTally.EMPTY);
+    assertThat(reports.tallyBy(AnswerFilter.ALL, ReportRepository.Dimension.TRIGGER))
+        .containsExactly(Map.entry("onboarded", NpsTally.of(1, 0, 1)), Map.entry("won", NpsTally.of(1, 1, 2)));
+    assertThat(reports.tallyBy(AnswerFilter.ALL, ReportRepository.Dimension.CONNECTION))
+        .containsExactly(Map.entry("east", NpsTally.of(1, 0, 2)), Map.entry("west", NpsTally.of(1, 1, 1)));
+    assertThat(reports.tallyBy(AnswerFilter.ALL.withSearch("slow"), ReportRepository.Dimension.CHANNEL))
+        .containsExactly(Map.entry("email", NpsTally.of(0, 0, 3)));
+    assertThat(reports.tallyBySegment(AnswerFilter.ALL)).as("c5 has no region and is not counted")
+        .isEqualTo(Map.of("region", Map.of("emea", NpsTally.of(1, 1, 2), "apac", NpsTally.of(0, 0, 1))));
+    assertThat(reports.tallyBySegment(AnswerFilter.ALL.withConnection("east")))
+        .isEqualTo(Map.of("region", Map.of("emea", NpsTally.of(1, 0, 2))));
+  }
+
+  @Test
+  void talliesSpansOfTimeOverMoreBoundariesThanOneQueryTakes() {
+    List<Instant> boundaries = new ArrayList<>();
+    for (int minute = 30; minute <= 6 * 60 + 30; minute++) {
+      boundaries.add(T0.plusSeconds(minute * 60L));
+    }
+    List<NpsTally> spans = reports.tallyBetween(AnswerFilter.ALL, boundaries);
+    assertThat(spans).hasSize(boundaries.size() - 1);
+    assertThat(boundaries.size()).isGreaterThan(3 * ReportRepository.BOUNDARIES_PER_QUERY);
+    List<Integer> scored = List.of(10, 3, 8, 6, 9, 0);
+    for (int hour = 1; hour <= 6; hour++) {
+      int score = scored.get(hour - 1);
+      assertThat(spans.get(hour * 60 - 30)).as("hour %d", hour).isEqualTo(NpsTally.of(score >= 9 ? 1 : 0,
+          score == 7 || score == 8 ? 1 : 0, score <= 6 ? 1 : 0));
+    }
+    assertThat(spans.stream().mapToInt(NpsTally::n).sum()).isEqualTo(6);
+    assertThat(reports.tallyBetween(AnswerFilter.ALL, List.of(at(2), at(5))))
+        .as("from included, to excluded").containsExactly(NpsTally.of(0, 1, 2));
+    assertThatThrownBy(() -> reports.tallyBetween(AnswerFilter.ALL, List.of(at(2), at(2))))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void listsTheLatestDetractorsWhoseFollowUpIsNotDone() {
+    List<ReportRepository.AnswerRow> detractors = reports.answers(AnswerFilter.ALL.withCategory(Category.DETRACTOR));
+    long sixHours = detractors.get(2).answerId();
+    long fourHours = detractors.get(1).answerId();
+    task("east", sixHours, "DONE");
+    task("west", fourHours, "FAILED");
+    assertThat(reports.openDetractors(AnswerFilter.ALL, 50)).extracting(open -> open.answer().score(),
+            ReportRepository.OpenDetractor::taskState)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(6, Optional.of("FAILED")),
+            org.assertj.core.groups.Tuple.tuple(3, Optional.empty()));
+    assertThat(reports.openDetractors(AnswerFilter.ALL, 1)).hasSize(1);
+    assertThat(reports.openDetractors(AnswerFilter.ALL.withCategory(Category.PROMOTER), 50)).isEmpty();
+    assertThat(reports.openDetractors(AnswerFilter.ALL.withTrigger("onboarded"), 50))
+        .extracting(open -> open.answer().score()).containsExactly(3);
+  }
+
+  private void task(String connection, long answerId, String state) {
+    database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO writeback_queue (connection, kind, coalesce_key, payload, "
+            + "state, next_attempt_at, created_at, updated_at) VALUES (:connection, 'FOLLOW_UP_TASK', :key, '{}', :state, "
+            + ":at, :at, :at)")
+        .bind("connection", connection).bind("key", "task:" + answerId).bind("state", state)
+        .bind("at", java.sql.Timestamp.from(T0)).execute());
   }
 
   private List<Integer> scores(AnswerFilter filter) {
