@@ -75,7 +75,7 @@ public final class HubSpotAdapterMeasure {
         sandbox.reset();
 
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long cpu = adapterCpu(threads);
+        long cpu = threads.getCurrentThreadCpuTime();
         long started = System.nanoTime();
         List<Contact> read = new ArrayList<>();
         int events = 0;
@@ -92,8 +92,8 @@ public final class HubSpotAdapterMeasure {
           }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        double cpuSeconds = (adapterCpu(threads) - cpu) / 1e9;
-        report(String.format("pull of %,d contacts (%,d events, %d pages, adapter threads' CPU %.1f s)", read.size(),
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
+        report(String.format("pull of %,d contacts (%,d events, %d pages, adapter thread CPU %.1f s)", read.size(),
             events, pages, cpuSeconds), sandbox, seconds, perTenSeconds, searchPerSecond);
 
         Thread.sleep(11_000);
@@ -142,17 +142,6 @@ public final class HubSpotAdapterMeasure {
             100, 5);
       }
     }
-  }
-
-  /** CPU time of this thread and of the adapter's read-ahead thread (OkHttp calls run on the caller's). */
-  private static long adapterCpu(ThreadMXBean threads) {
-    long total = threads.getCurrentThreadCpuTime();
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      if (thread.getName().startsWith("hubspot-read-ahead-")) {
-        total += Math.max(0, threads.getThreadCpuTime(thread.getId()));
-      }
-    }
-    return total;
   }
 
   private static CrmAdapter adapter(HubSpotSandbox sandbox) {
