@@ -213,7 +213,6 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
 
   @Override
   public void close() {
-    reader.close();
     client.close();
   }
 

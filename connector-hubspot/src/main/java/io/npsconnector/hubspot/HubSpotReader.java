@@ -97,8 +97,6 @@ public final class HubSpotReader {
   private final Clock clock;
   private final int pageSize;
   private Stages stages;
-  private ReadAhead readAhead;
-  private java.util.concurrent.ExecutorService ahead;
 
   public HubSpotReader(HubSpotClient client, ConnectionConfig connection, Clock clock) {
     this(client, connection, clock, PAGE);
@@ -163,10 +161,7 @@ public final class HubSpotReader {
         read.add(contact);
       }
     }
-    ChangePage result = next(cursor.remember(modified, OVERLAP.toMillis()), page, read, List.of(), calls[0],
-        HubSpotCursor.DEALS);
-    readAhead(result, "contacts", ContactMapping.MODIFIED, List.of(), contacts.properties());
-    return result;
+    return next(cursor.remember(modified, OVERLAP.toMillis()), page, read, List.of(), calls[0], HubSpotCursor.DEALS);
   }
 
   private ChangePage readEvents(HubSpotCursor cursor, int[] calls, EventKind kind) {
@@ -223,11 +218,7 @@ public final class HubSpotReader {
       }
     }
     HubSpotCursor.Waiting still = new HubSpotCursor.Waiting(stillWorthWaiting(type, waiting, now), checkedAt);
-    ChangePage result = next(cursor.waiting(type, still).remember(modified, OVERLAP.toMillis()), page, List.of(),
-        events, calls[0], nextPhase);
-    readAhead(result, type, "hs_lastmodifieddate", List.of(stageFilter),
-        deals ? DEAL_PROPERTIES : TICKET_PROPERTIES);
-    return result;
+    return next(cursor.waiting(type, still).remember(modified, OVERLAP.toMillis()), page, List.of(), events, calls[0], nextPhase);
   }
 
   /** Drops records past {@link #WAIT_FOR_CONTACTS}, then the oldest beyond {@link #MAX_WAITING}. */
@@ -342,27 +333,6 @@ public final class HubSpotReader {
 
   private JsonNode search(String type, String modified, HubSpotCursor cursor, List<Map<String, Object>> extra,
       List<String> properties, int[] calls) {
-    Map<String, Object> body = searchBody(modified, cursor, extra, properties);
-    String key = type + " " + body;
-    calls[0]++;
-    ReadAhead ahead = readAhead;
-    readAhead = null;
-    if (ahead != null) {
-      if (ahead.key().equals(key)) {
-        return ahead.answer(connection, "search " + type + " changed since the last sync");
-      }
-      ahead.answer().cancel(true); // the caller went elsewhere (another cursor): that page is not wanted
-    }
-    return post(type, body);
-  }
-
-  private JsonNode post(String type, Map<String, Object> body) {
-    return client.post("search " + type + " changed since the last sync", "/crm/v3/objects/" + type + "/search",
-        body, Budget.SEARCH).body();
-  }
-
-  private Map<String, Object> searchBody(String modified, HubSpotCursor cursor, List<Map<String, Object>> extra,
-      List<String> properties) {
     List<Map<String, Object>> filters = new ArrayList<>();
     filters.add(Map.of("propertyName", modified, "operator", "GTE", "value", Long.toString(cursor.from())));
     filters.add(Map.of("propertyName", modified, "operator", "LTE", "value", Long.toString(cursor.to())));
@@ -379,62 +349,9 @@ public final class HubSpotReader {
     if (cursor.offset() > 0) {
       body.put("after", Integer.toString(cursor.offset()));
     }
-    return body;
-  }
-
-  /**
-   * While the engine stores a page, the search for the next page of the same window is already under way
-   * (at the rate governor's pace, like any call), so that the time between two searches is HubSpot's and
-   * the governor's, not ours too. It is used when the next {@link #read} asks for exactly that page, and
-   * dropped otherwise.
-   */
-  private void readAhead(ChangePage page, String type, String modified, List<Map<String, Object>> extra,
-      List<String> properties) {
-    HubSpotCursor following = HubSpotCursor.decode(page.next());
-    if (!following.windowOpen() || !following.phase().equals(type)) {
-      return;
-    }
-    Map<String, Object> body = searchBody(modified, following, extra, properties);
-    readAhead = new ReadAhead(type + " " + body, aheadThread().submit(() -> post(type, body)));
-  }
-
-  private synchronized java.util.concurrent.ExecutorService aheadThread() {
-    if (ahead == null) {
-      ahead = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "hubspot-read-ahead-" + connection);
-        thread.setDaemon(true);
-        return thread;
-      });
-    }
-    return ahead;
-  }
-
-  /** Stops the read-ahead thread; a page being read ahead is dropped. */
-  public synchronized void close() {
-    if (ahead != null) {
-      ahead.shutdownNow();
-    }
-  }
-
-  /** A search for the next page, sent before it was asked for. */
-  private record ReadAhead(String key, java.util.concurrent.Future<JsonNode> answer) {
-    JsonNode answer(String connection, String operation) {
-      try {
-        return answer.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException failure) {
-          throw failure; // a HubSpotApiException as the call would have thrown it
-        }
-        throw new IllegalStateException(operation + ": " + e.getCause(), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new io.npsconnector.core.spi.CrmException.Retriable(connection, operation, "interrupted",
-            Optional.empty(), e);
-      } catch (java.util.concurrent.CancellationException e) {
-        throw new io.npsconnector.core.spi.CrmException.Retriable(connection, operation,
-            "the connection was closed", Optional.empty(), e);
-      }
-    }
+    calls[0]++;
+    return client.post("search " + type + " changed since the last sync", "/crm/v3/objects/" + type + "/search",
+        body, Budget.SEARCH).body();
   }
 
   /**

@@ -320,40 +320,13 @@ class HubSpotReaderTest {
 
     List<String> first = new ArrayList<>(page1.contacts().stream().map(Contact::crmId).toList());
     first.addAll(rest.contacts().stream().map(Contact::crmId).toList());
-    // the first sync: every contact once, nothing skipped; 300 only if its page was read before it changed
-    // (the next page is searched ahead while the engine stores a page), with the modified time it had then
-    assertThat(first).doesNotHaveDuplicates();
-    Set<String> all = new HashSet<>(first);
-    all.add("300");
-    assertThat(all).hasSize(450);
-    List<Contact> firstSync = new ArrayList<>(page1.contacts());
-    firstSync.addAll(rest.contacts());
-    assertThat(firstSync).filteredOn(c -> c.crmId().equals("300"))
-        .allSatisfy(c -> assertThat(c.modifiedAt()).isBefore(NOW));
+    // the first sync: every contact once but 300, which left its window before it was read; nothing skipped
+    assertThat(first).hasSize(449).doesNotHaveDuplicates().doesNotContain("300");
     // the next sync: both changes, once each
     assertThat(next.contacts()).extracting(Contact::crmId, Contact::modifiedAt).containsExactlyInAnyOrder(
         org.assertj.core.groups.Tuple.tuple("5", NOW.plusSeconds(10)),
         org.assertj.core.groups.Tuple.tuple("300", NOW.plusSeconds(10)));
     assertThat(requests("/crm/v3/objects/contacts/search")).hasSize(3 + 1);
-  }
-
-  @Test
-  void thePageSearchedAheadServesOnlyTheCursorItWasSearchedFor() {
-    for (long id = 1; id <= 450; id++) {
-      contact(id, EARLIER, Map.of("email", "c" + id + "@example.com"));
-    }
-    ChangePage page1 = reader.read(SyncCursor.START);
-
-    ChangePage again = reader.read(SyncCursor.START); // not the cursor the second page was searched ahead for
-    Pass rest = pass(again.next());
-
-    assertThat(again.contacts()).extracting(Contact::crmId)
-        .containsExactlyElementsOf(page1.contacts().stream().map(Contact::crmId).toList());
-    List<String> all = new ArrayList<>(again.contacts().stream().map(Contact::crmId).toList());
-    all.addAll(rest.contacts().stream().map(Contact::crmId).toList());
-    assertThat(all).hasSize(450).doesNotHaveDuplicates();
-    // the two first pages, the second and third: and the second page searched ahead once, if it went out
-    assertThat(requests("/crm/v3/objects/contacts/search").size()).isBetween(4, 5);
   }
 
   @Test
