@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.npsconnector.config.ConnectionConfig;
 import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.hubspot.client.HubSpotClient;
+import io.npsconnector.hubspot.client.MonotonicClock;
 import io.npsconnector.hubspot.client.RateGovernor;
 import io.npsconnector.hubspot.client.Sleeper;
 import io.npsconnector.hubspot.client.TokenSource;
@@ -42,8 +43,10 @@ final class HubSpotModule extends AbstractModule {
   @Provides
   @Singleton
   RateGovernor governor() {
+    // HubSpot's windows are real seconds: the governor counts them on the time it sleeps on, never on the
+    // injected clock, which may be moved (the demo's jumps six months between its first two syncs)
     return new RateGovernor(settings.requestsPerTenSeconds(), settings.searchPerSecond(),
-        settings.dailyReservePercent(), context.clock(), Sleeper.SYSTEM);
+        settings.dailyReservePercent(), new MonotonicClock(), Sleeper.SYSTEM);
   }
 
   @Provides

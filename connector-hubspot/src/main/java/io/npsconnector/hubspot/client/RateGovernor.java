@@ -19,12 +19,17 @@ import java.util.OptionalLong;
  * {@link #nearDailyLimit()} tells callers to pause work that can wait.
  *
  * <p>HubSpot counts a request when it arrives, which is some time after we let it go and before its
- * answer comes back. So each request holds its place in the window from the moment it was counted at
- * the latest: its answer ({@link Permit#done()}), or {@link #TRANSIT_ALLOWANCE} after it went out,
- * whichever is earlier. A new request goes out only when fewer than the budget were counted within the
- * window's length before now; as it arrives no earlier than it leaves, HubSpot sees the same or fewer.
- * The assumption: a request reaches HubSpot's rate limiter within {@link #TRANSIT_ALLOWANCE} of leaving
- * (or its answer comes back earlier than that).
+ * answer comes back. So each request holds its place in the window until its answer came back
+ * ({@link Permit#done()}), the latest moment HubSpot can have counted it, and for the window's length
+ * after that. A new request goes out only when fewer than the budget may still be in HubSpot's window;
+ * as it arrives no earlier than it leaves, HubSpot sees the same or fewer. No assumption is made about
+ * how long a request takes to reach HubSpot: a loaded machine (a garbage-collection pause, a busy core)
+ * can hold a request back for longer than any allowance, and a request that HubSpot counts later than
+ * we assumed would meet a 429. With answers that come back at once this costs nothing; a request in
+ * flight for a long time delays the next one in a full window by as long.
+ *
+ * <p>The clock and the sleeper must keep the same time, and it must be the real one ({@link MonotonicClock}
+ * with {@link Sleeper#SYSTEM}): a clock that jumps ahead lets a burst through, one set back holds requests.
  *
  * <p>Thread-safe: concurrent callers queue for the same windows.
  */
@@ -35,12 +40,6 @@ public final class RateGovernor {
   static final Duration LOCKED_WAIT = Duration.ofSeconds(2);
   /** How long what HubSpot said about the daily budget holds without a new answer. */
   static final Duration DAILY_STALE_AFTER = Duration.ofHours(1);
-  /**
-   * How long after it leaves a request is assumed to have been counted by HubSpot at the latest, when its
-   * answer takes longer: transit and queueing before HubSpot's rate limiter (not the work behind it).
-   */
-  public static final Duration TRANSIT_ALLOWANCE = Duration.ofMillis(50);
-
   private final Map<Budget, Window> windows = new EnumMap<>(Budget.class);
   private final Map<Budget, Instant> blockedUntil = new EnumMap<>(Budget.class);
   private final int dailyReservePercent;
@@ -63,8 +62,7 @@ public final class RateGovernor {
 
   /**
    * Waits until a request may go out on {@code budget}, and counts it. The caller tells the permit when
-   * the answer (or a failure) came back: {@link Permit#done()}; until then the request is assumed
-   * counted {@link #TRANSIT_ALLOWANCE} after now.
+   * the answer (or a failure) came back: {@link Permit#done()}; until then the request holds its place.
    */
   public Permit acquire(Budget budget) throws InterruptedException {
     while (true) {
@@ -91,7 +89,6 @@ public final class RateGovernor {
 
     private Permit(Instant sent) {
       this.sent = sent;
-      this.counted = sent.plus(TRANSIT_ALLOWANCE);
     }
 
     /**
@@ -100,9 +97,9 @@ public final class RateGovernor {
      */
     public void done() {
       synchronized (RateGovernor.this) {
-        Instant now = clock.instant();
-        if (now.isBefore(counted) && !now.isBefore(sent)) {
-          counted = now;
+        if (counted == null) {
+          Instant now = clock.instant();
+          counted = now.isBefore(sent) ? sent : now;
         }
       }
     }
@@ -112,8 +109,9 @@ public final class RateGovernor {
       return sent;
     }
 
-    private Instant countedBy() {
-      return counted;
+    /** When HubSpot counted it at the latest; a request still in flight may yet be counted {@code now}. */
+    private Instant countedBy(Instant now) {
+      return counted == null ? now : counted;
     }
   }
 
@@ -203,13 +201,15 @@ public final class RateGovernor {
      * else when enough of them have left it (HubSpot's window holds requests counted less than its length ago).
      */
     Instant freeAt(Instant now) {
-      sent.removeIf(permit -> !permit.countedBy().plus(length).isAfter(now));
+      sent.removeIf(permit -> !permit.countedBy(now).plus(length).isAfter(now));
       if (sent.size() < limit) {
         return now;
       }
+      // a request in flight leaves a window's length after its answer at the earliest: wait that long, then
+      // look again
       List<Instant> leaving = new ArrayList<>(sent.size());
       for (Permit permit : sent) {
-        leaving.add(permit.countedBy().plus(length));
+        leaving.add(permit.countedBy(now).plus(length));
       }
       leaving.sort(null);
       return leaving.get(sent.size() - limit);

@@ -98,6 +98,8 @@ public final class HubSpotSandbox implements AutoCloseable {
   private final Map<String, Long> dailyUsed = new HashMap<>();
   private final AtomicLong correlations = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
+  /** The requests answered 429: operation and policy, in order. */
+  private final List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong faulted = new AtomicLong();
   private LocalDate day;
   private Random faultRandom;
@@ -246,6 +248,7 @@ public final class HubSpotSandbox implements AutoCloseable {
     searchWindows.clear();
     dailyUsed.clear();
     rateLimited.set(0);
+    refused.clear();
     faulted.set(0);
     return clearFaults();
   }
@@ -385,6 +388,11 @@ public final class HubSpotSandbox implements AutoCloseable {
   /** How many requests were answered 429. */
   public long rateLimited() {
     return rateLimited.get();
+  }
+
+  /** The requests answered 429, in order, each as its operation and the policy that refused it. */
+  public List<String> rateLimitedCalls() {
+    return List.copyOf(refused);
   }
 
   /** How many requests were answered with an injected 5xx. */
@@ -739,6 +747,7 @@ public final class HubSpotSandbox implements AutoCloseable {
     }
     if (admission != Admission.OK) {
       rateLimited.incrementAndGet();
+      refused.add(operation + " (" + admission + ")");
       answer(ctx, new Portal.Reply(429, rateLimitBody(admission, correlation)), correlation);
       return;
     }
