@@ -826,10 +826,9 @@ class ChaosSuiteTest {
     return childClassPath;
   }
 
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  /** A port below the ephemeral range: no outgoing connection takes it before the instance binds it. */
+  private static int freePort() {
+    return io.npsconnector.core.testing.FreePorts.block(1);
   }
 
   /** The text parts of a mail. */

@@ -84,10 +84,8 @@ class NpsConnectorCommandTest {
   void demoRunsToItsSummaryAndWritesItAsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     java.nio.file.Path summary = dir.resolve("summary.json");
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    // the demo takes the three ports after --port too
+    int port = io.npsconnector.core.testing.FreePorts.block(4);
 
     CommandRun run = CommandRun.of("demo", "--exit", "--port", Integer.toString(port), "--data",
         dir.resolve("data").toString(), "--summary", summary.toString());

@@ -45,10 +45,7 @@ class RunCommandTest {
     Path config = dir.resolve("nps.yaml");
     Files.writeString(config, org.yaml().replace("connections:", "store:\n  type: h2\n  path: "
         + dir.resolve("store") + "\nconnections:"));
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = io.npsconnector.core.testing.FreePorts.block(1);
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.npsconnector.app.Main", "run", "--config",
         config.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)).redirectErrorStream(true)

@@ -20,8 +20,6 @@ import io.npsconnector.sandbox.salesforce.SalesforceSandbox;
 import jakarta.mail.Address;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -250,9 +248,7 @@ class DemoExactlyOnceTest {
     return new ServiceProcess(config, clock, hooks, binder -> { });
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket free = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return free.getLocalPort();
-    }
+  private static int freePort() {
+    return io.npsconnector.core.testing.FreePorts.block(1);
   }
 }
