@@ -19,7 +19,6 @@ import io.npsconnector.core.store.RelationshipPlanRepository.DayPlan;
 import io.npsconnector.core.store.TriggerPauseRepository.Pause;
 import io.npsconnector.core.trigger.Decision;
 import io.npsconnector.core.trigger.RelationshipPlanner;
-import io.npsconnector.core.trigger.SurveyHistory;
 import io.npsconnector.core.trigger.TriggerEvaluator;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,8 +154,13 @@ final class TriggerService {
         // in two batched statements, inside the same transaction
         List<StoredDecision> decisions = new ArrayList<>();
         List<PendingEvaluation> evaluated = new ArrayList<>();
+        // the page's contacts and their history in a few queries, not a few per pair
+        Map<String, Contact> contacts = stores.contacts().findAll(h, connection,
+            page.stream().map(PendingEvaluation::contactId).toList());
+        PageHistory history = PageHistory.of(stores, h, connection, contacts, config.fatigue());
         for (PendingEvaluation pending : page) {
-          Optional<List<Outcome>> pair = evaluate(h, connectionConfig, pending, paused, now, decisions::add);
+          Optional<List<Outcome>> pair = evaluate(h, connectionConfig, pending, Optional.ofNullable(
+              contacts.get(pending.contactId())), history, paused, now, decisions::add);
           if (pair.isEmpty()) {
             waiting.add(pending);
           } else {
@@ -193,13 +197,13 @@ final class TriggerService {
 
   /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */
   private Optional<List<Outcome>> evaluate(Handle handle, ConnectionConfig connection, PendingEvaluation pending,
-      Map<String, Pause> paused, Instant now, Consumer<StoredDecision> decisions) {
+      Optional<Contact> contact, PageHistory history, Map<String, Pause> paused, Instant now,
+      Consumer<StoredDecision> decisions) {
     long eventId = pending.event().id();
     InteractionEvent event = pending.event().event();
     List<TriggerConfig> triggers = config.triggers().stream()
         .filter(trigger -> applies(trigger, connection.name()) && trigger.on().id().equals(event.kind().id()))
         .toList();
-    Optional<Contact> contact = stores.contacts().find(handle, connection.name(), pending.contactId());
     List<Outcome> outcomes = new ArrayList<>();
     if (contact.isEmpty()) {
       if (pending.seenAt().plus(UNKNOWN_CONTACT_GRACE).isAfter(now)) {
@@ -210,10 +214,10 @@ final class TriggerService {
             Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, UNKNOWN_CONTACT, "the CRM did not return contact "
             + pending.contactId() + " within " + UNKNOWN_CONTACT_GRACE.toHours() + " hours of the event",
             Optional.empty(), Optional.empty());
-        outcomes.add(store(handle, decision, Optional.of(eventId), Optional.empty(), trigger, now, decisions));
+        outcomes.add(store(handle, decision, Optional.of(eventId), Optional.empty(), trigger, now, decisions,
+            history::created));
       }
     } else {
-      SurveyHistory history = new StoreSurveyHistory(stores, handle);
       for (TriggerConfig trigger : triggers) {
         Pause pause = paused.get(trigger.name());
         if (pause != null) {
@@ -221,13 +225,13 @@ final class TriggerService {
               Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, TRIGGER_PAUSED, "trigger '" + trigger.name()
               + "' paused by " + pause.by() + " since " + pause.since(), Optional.empty(), Optional.empty());
           outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now,
-            decisions));
+              decisions, history::created));
           continue;
         }
         Decision decision = evaluator.evaluate(trigger, connection, config.fatigue(), config.sendWindow(),
             contact.get(), Optional.of(event), history, now);
         outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now,
-            decisions));
+            decisions, history::created));
       }
     }
     return Optional.of(outcomes);
@@ -273,7 +277,7 @@ final class TriggerService {
               Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
                   contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
               return store(h, decision, Optional.empty(), contact.accountId(), trigger, now,
-                  stored -> stores.decisions().insert(h, stored));
+                  stored -> stores.decisions().insert(h, stored), (invitation, id) -> { });
             });
             schedule(outcome);
             tally.add(outcome);
@@ -399,16 +403,24 @@ final class TriggerService {
     return orphans;
   }
 
-  /** Makes the invitation a decision asks for, and hands the decision to {@code decisions} to be stored. */
+  /**
+   * Makes the invitation a decision asks for, tells {@code made} of it when it is a new row, and hands the decision
+   * to {@code decisions} to be stored.
+   */
   private Outcome store(Handle handle, Decision decision, Optional<Long> eventId, Optional<String> accountId,
-      TriggerConfig trigger, Instant now, Consumer<StoredDecision> decisions) {
+      TriggerConfig trigger, Instant now, Consumer<StoredDecision> decisions,
+      java.util.function.BiConsumer<NewInvitation, Long> made) {
     Optional<Long> invitationId = decision.collapsedInto();
     if (decision.invites()) {
       String key = eventId.map(id -> "event:" + id + ":" + decision.contactId())
           .orElseGet(() -> "relationship:" + decision.contactId() + ":" + LocalDate.ofInstant(now, ZoneOffset.UTC));
-      invitationId = Optional.of(stores.invitations().create(handle, new NewInvitation(decision.connection(),
-          decision.trigger(), key, decision.contactId(), accountId, eventId, trigger.channel(),
-          decision.sendAt().orElseThrow()), now).id());
+      NewInvitation invitation = new NewInvitation(decision.connection(), decision.trigger(), key,
+          decision.contactId(), accountId, eventId, trigger.channel(), decision.sendAt().orElseThrow());
+      InvitationRepository.Created created = stores.invitations().create(handle, invitation, now);
+      if (created.created()) {
+        made.accept(invitation, created.id());
+      }
+      invitationId = Optional.of(created.id());
     }
     decisions.accept(new StoredDecision(decision.connection(), decision.contactId(),
         decision.trigger(), eventId, now, decision.outcome().name(), decision.rule(), decision.reason(), invitationId));

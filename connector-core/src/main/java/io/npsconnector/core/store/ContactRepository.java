@@ -5,6 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +24,9 @@ public final class ContactRepository {
   /** The tables a sync writes, whose statistics {@link #upsertAll} keeps current. */
   private static final List<String> SYNCED_TABLES = List.of("contacts", "contact_segments", "events",
       "event_contacts");
+
+  /** Values per {@code IN} list of a read by key. */
+  public static final int IN_LIST = 500;
 
   private final Jdbi jdbi;
   private final Statistics statistics = new Statistics();
@@ -165,6 +171,23 @@ public final class ContactRepository {
         .map((rs, ctx) -> map(rs)).findOne();
   }
 
+  /**
+   * The stored copies (deleted ones too, as {@link #find} gives them) of these contacts of one connection, by CRM
+   * id, in one query per {@value #IN_LIST} ids, each sought on the primary key; an id not stored has no entry.
+   */
+  public Map<String, Contact> findAll(Handle handle, String connection, Collection<String> crmIds) {
+    Map<String, Contact> found = new HashMap<>();
+    List<String> ids = List.copyOf(new LinkedHashSet<>(crmIds));
+    for (int from = 0; from < ids.size(); from += IN_LIST) {
+      List<String> some = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
+      Sql.bindKeys(handle.createQuery("SELECT " + COLUMNS.replace(", ", ", c.").replaceFirst("^", "c.") + " FROM "
+              + Sql.keys(some.size()) + " JOIN contacts c ON c.connection = :connection AND c.crm_id = wanted.id"), some)
+          .bind("connection", connection).map((rs, ctx) -> map(rs)).forEach(contact -> found.put(contact.crmId(),
+              contact));
+    }
+    return found;
+  }
+
   /** Every live contact of a connection, in CRM id order. */
   public List<Contact> all(String connection) {
     return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS
@@ -221,7 +244,7 @@ public final class ContactRepository {
   }
 
   /** How contacts are matched as one person across connections: the e-mail address, ignoring case. */
-  static String emailKey(String email) {
+  public static String emailKey(String email) {
     return email.strip().toLowerCase(Locale.ROOT);
   }
 

@@ -5,7 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -309,6 +313,92 @@ public final class InvitationRepository {
             + "WHERE connection = :connection AND account_id = :accountId" + counting.where("")))
         .bind("connection", connection).bind("accountId", accountId)
         .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant);
+  }
+
+  /** What a trigger pass asks about one contact: its latest survey that counts, its oldest waiting invitation. */
+  public record ContactSurveys(Optional<Instant> last, Optional<Long> pending) {
+    public static final ContactSurveys NONE = new ContactSurveys(Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * {@link #lastSurveyedAt} and {@link #pendingInvitation} of many contacts of one connection, in one query per
+   * {@value ContactRepository#IN_LIST} contacts (on {@code ix_invitations_contact}); a contact without invitations
+   * has no entry.
+   */
+  public Map<String, ContactSurveys> surveysOf(Handle handle, String connection, Collection<String> contactIds,
+      Counting counting) {
+    Map<String, ContactSurveys> found = new HashMap<>();
+    List<String> ids = List.copyOf(new LinkedHashSet<>(contactIds));
+    String counts = counting.where("i.").substring(" AND ".length());
+    for (int from = 0; from < ids.size(); from += ContactRepository.IN_LIST) {
+      List<String> some = ids.subList(from, Math.min(ids.size(), from + ContactRepository.IN_LIST));
+      Sql.bindKeys(counting.bind(handle.createQuery("SELECT i.contact_crm_id, MAX(CASE WHEN " + counts
+              + " THEN COALESCE(i.sent_at, i.send_at) END) AS last_at, MIN(CASE WHEN i.state = 'SCHEDULED' THEN i.id "
+              + "END) AS pending_id FROM " + Sql.keys(some.size()) + " JOIN invitations i ON i.connection = "
+              + ":connection AND i.contact_crm_id = wanted.id GROUP BY i.contact_crm_id")), some)
+          .bind("connection", connection)
+          .map((rs, ctx) -> {
+            java.sql.Timestamp last = rs.getTimestamp("last_at");
+            long pending = rs.getLong("pending_id");
+            boolean noPending = rs.wasNull();
+            return Map.entry(rs.getString("contact_crm_id"), new ContactSurveys(
+                Optional.ofNullable(last).map(java.sql.Timestamp::toInstant),
+                noPending ? Optional.empty() : Optional.of(pending)));
+          })
+          .forEach(entry -> found.put(entry.getKey(), entry.getValue()));
+    }
+    return found;
+  }
+
+  /**
+   * {@link #lastPersonSurveyedAt} of many people, by e-mail key ({@link ContactRepository#emailKey}), in one query
+   * per {@value ContactRepository#IN_LIST} addresses; a person never surveyed has no entry.
+   */
+  public Map<String, PersonSurvey> lastPersonSurveys(Handle handle, Collection<String> emailKeys, Counting counting) {
+    Map<String, PersonSurvey> found = new HashMap<>();
+    Map<String, Long> foundIds = new HashMap<>();
+    List<String> keys = List.copyOf(new LinkedHashSet<>(emailKeys));
+    for (int from = 0; from < keys.size(); from += ContactRepository.IN_LIST) {
+      counting.bind(handle.createQuery("SELECT c.email_key, i.id, i.connection, i.contact_crm_id, "
+              + "COALESCE(i.sent_at, i.send_at) AS at FROM contacts c JOIN invitations i ON i.connection = c.connection "
+              + "AND i.contact_crm_id = c.crm_id WHERE c.email_key IN (<keys>)" + counting.where("i.")))
+          .bindList("keys", keys.subList(from, Math.min(keys.size(), from + ContactRepository.IN_LIST)))
+          .map((rs, ctx) -> new PersonRow(rs.getString("email_key"), rs.getLong("id"), new PersonSurvey(
+              rs.getString("connection"), rs.getString("contact_crm_id"), rs.getTimestamp("at").toInstant())))
+          .forEach(row -> {
+            // the latest, and of two at the same time the later invitation, as lastPersonSurveyedAt orders them
+            PersonSurvey known = found.get(row.key());
+            if (known == null || row.survey().at().isAfter(known.at())
+                || (row.survey().at().equals(known.at()) && row.id() > foundIds.get(row.key()))) {
+              found.put(row.key(), row.survey());
+              foundIds.put(row.key(), row.id());
+            }
+          });
+    }
+    return found;
+  }
+
+  private record PersonRow(String key, long id, PersonSurvey survey) {}
+
+  /**
+   * {@link #lastAccountSurveyedAt} of many accounts of one connection, in one query per
+   * {@value ContactRepository#IN_LIST} accounts (on {@code ix_invitations_account}); an account never surveyed has
+   * no entry.
+   */
+  public Map<String, Instant> lastAccountSurveys(Handle handle, String connection, Collection<String> accountIds,
+      Counting counting) {
+    Map<String, Instant> found = new HashMap<>();
+    List<String> ids = List.copyOf(new LinkedHashSet<>(accountIds));
+    for (int from = 0; from < ids.size(); from += ContactRepository.IN_LIST) {
+      List<String> some = ids.subList(from, Math.min(ids.size(), from + ContactRepository.IN_LIST));
+      Sql.bindKeys(counting.bind(handle.createQuery("SELECT i.account_id, MAX(COALESCE(i.sent_at, i.send_at)) AS "
+              + "last_at FROM " + Sql.keys(some.size()) + " JOIN invitations i ON i.connection = :connection AND "
+              + "i.account_id = wanted.id WHERE 1 = 1" + counting.where("i.") + " GROUP BY i.account_id")), some)
+          .bind("connection", connection)
+          .map((rs, ctx) -> Map.entry(rs.getString("account_id"), rs.getTimestamp("last_at").toInstant()))
+          .forEach(entry -> found.put(entry.getKey(), entry.getValue()));
+    }
+    return found;
   }
 
   /** The oldest invitation of this contact still waiting to be sent, by any trigger. */

@@ -21,6 +21,28 @@ final class Sql {
   private Sql() {}
 
   /**
+   * A table of {@code count} keys, {@code (VALUES (:key0), (:key1), ...) AS wanted(id)}, to join a table's index
+   * on: a read of many rows by a key that is not an index's first column ({@code connection, crm_id}) seeks each
+   * of them, where {@code crm_id IN (...)} makes H2 read every row of the connection. Bind it with
+   * {@link #bindKeys}.
+   */
+  static String keys(int count) {
+    StringBuilder sql = new StringBuilder("(VALUES ");
+    for (int i = 0; i < count; i++) {
+      sql.append(i == 0 ? "(CAST(:key0 AS VARCHAR(320)))" : ", (:key" + i + ")");
+    }
+    return sql.append(") AS wanted(id)").toString();
+  }
+
+  /** Binds the keys of {@link #keys}. */
+  static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindKeys(T statement, java.util.List<String> keys) {
+    for (int i = 0; i < keys.size(); i++) {
+      statement.bind("key" + i, keys.get(i));
+    }
+    return statement;
+  }
+
+  /**
    * Runs an insert that a unique constraint may refuse, without spoiling the surrounding transaction
    * (PostgreSQL aborts a transaction on any error, so the insert runs under a savepoint).
    *

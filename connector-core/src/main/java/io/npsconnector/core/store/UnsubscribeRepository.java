@@ -1,7 +1,12 @@
 package io.npsconnector.core.store;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -23,6 +28,37 @@ public final class UnsubscribeRepository {
 
   public boolean contains(String connection, String contactId, Optional<String> email) {
     return jdbi.withHandle(handle -> contains(handle, connection, contactId, email));
+  }
+
+  /** Which of a set of contacts of one connection, and which of a set of addresses, are on the list. */
+  public record Listed(Set<String> contactIds, Set<String> emails) {
+    /** As {@link #contains}, for a contact and address among those asked about. */
+    public boolean contains(String contactId, Optional<String> email) {
+      return contactIds.contains(contactId) || email.map(String::toLowerCase).filter(emails::contains).isPresent();
+    }
+  }
+
+  /**
+   * {@link #contains} for many contacts of one connection and their addresses at once: one query per
+   * {@value ContactRepository#IN_LIST} contacts (each sought on the key) and one per as many addresses.
+   */
+  public Listed listed(Handle handle, String connection, Collection<String> contactIds, Collection<String> emails) {
+    Set<String> listedIds = new HashSet<>();
+    Set<String> listedEmails = new HashSet<>();
+    List<String> ids = List.copyOf(new LinkedHashSet<>(contactIds));
+    List<String> addresses = emails.stream().map(String::toLowerCase).distinct().toList();
+    for (int from = 0; from < ids.size(); from += ContactRepository.IN_LIST) {
+      List<String> some = ids.subList(from, Math.min(ids.size(), from + ContactRepository.IN_LIST));
+      listedIds.addAll(Sql.bindKeys(handle.createQuery("SELECT u.contact_crm_id FROM " + Sql.keys(some.size())
+              + " JOIN unsubscribes u ON u.connection = :connection AND u.contact_crm_id = wanted.id"), some)
+          .bind("connection", connection).mapTo(String.class).list());
+    }
+    for (int from = 0; from < addresses.size(); from += ContactRepository.IN_LIST) {
+      listedEmails.addAll(handle.createQuery("SELECT email FROM unsubscribes WHERE email IN (<emails>)")
+          .bindList("emails", addresses.subList(from, Math.min(addresses.size(), from + ContactRepository.IN_LIST)))
+          .mapTo(String.class).list());
+    }
+    return new Listed(Set.copyOf(listedIds), Set.copyOf(listedEmails));
   }
 
   /** True when the contact, or any contact with the same e-mail address, unsubscribed. */
