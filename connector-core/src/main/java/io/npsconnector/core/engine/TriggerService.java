@@ -50,6 +50,8 @@ final class TriggerService {
   static final int PAGE = 500;
   /** Contacts per page of the relationship planner's walk over the base. */
   static final int CONTACT_PAGE = 1_000;
+  /** Relationship decisions per transaction. */
+  static final int PLAN_BATCH = 200;
   /** How long an event waits for its contact to arrive from the CRM before it is given up. */
   static final Duration UNKNOWN_CONTACT_GRACE = Duration.ofHours(24);
   static final String UNKNOWN_CONTACT = "unknown-contact";
@@ -253,6 +255,8 @@ final class TriggerService {
     if (triggers.isEmpty()) {
       return Result.EMPTY;
     }
+    // the walk's page query looks each contact's surveys up by index: only with current statistics (PostgreSQL)
+    Statistics.refresh(handle, PASS_TABLES);
     Instant dayStart = now.atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant();
     Tally tally = new Tally();
     Optional<Instant> nextDue = Optional.empty();
@@ -271,20 +275,29 @@ final class TriggerService {
       Iterable<RelationshipPlanner.Candidate> candidates = () -> new Candidates(handle, connection, perPerson,
           decidedToday);
       int[] invited = {0};
-      RelationshipPlanner.Plan plan = planner.plan(trigger, connection, candidates,
-          new StoreSurveyHistory(stores, handle), plannedToday, now, contact -> {
-            Outcome outcome = handle.inTransaction(h -> {
-              Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(), config.sendWindow(),
-                  contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
-              return store(h, decision, Optional.empty(), contact.accountId(), trigger, now,
-                  stored -> stores.decisions().insert(h, stored), (invitation, id) -> { });
+      DecisionBatch batch = new DecisionBatch(handle, outcome -> {
+        schedule(outcome);
+        tally.add(outcome);
+        decided.accept(outcome);
+      });
+      RelationshipPlanner.Plan plan;
+      try {
+        plan = planner.plan(trigger, connection, candidates, new StoreSurveyHistory(stores, handle), plannedToday, now,
+            contact -> {
+              Outcome outcome = batch.add(h -> {
+                Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(),
+                    config.sendWindow(), contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
+                return store(h, decision, Optional.empty(), contact.accountId(), trigger, now,
+                    stored -> stores.decisions().insert(h, stored), (invitation, id) -> { });
+              });
+              invited[0] += outcome.decision().invites() ? 1 : 0;
+              return outcome.decision().invites();
             });
-            schedule(outcome);
-            tally.add(outcome);
-            decided.accept(outcome);
-            invited[0] += outcome.decision().invites() ? 1 : 0;
-            return outcome.decision().invites();
-          });
+        batch.commit();
+      } catch (RuntimeException e) {
+        batch.abandon();
+        throw e;
+      }
       handle.useTransaction(h -> plans.save(h, new DayPlan(connection, trigger.name(), dayStart, fingerprint,
           plan.quota() + plannedToday, plan.later(), plan.nextDue(), now)));
       nextDue = Result.earliest(nextDue, plan.nextDue());
@@ -294,6 +307,55 @@ final class TriggerService {
       }
     }
     return tally.result(0, nextDue);
+  }
+
+  /**
+   * The decisions of a relationship plan, committed {@value #PLAN_BATCH} at a time (a decision, the invitation it
+   * makes and nothing else in between may be lost to a crash, and a crash repeats them: the invitation's key is
+   * the contact's and the day's), each handed on once its batch is committed: its send is scheduled only then.
+   * One commit per contact made a PostgreSQL plan wait for a disk flush per contact. Inside a transaction the
+   * caller opened (simulate's), every decision is handed on at once and nothing is committed.
+   */
+  private static final class DecisionBatch {
+    private final Handle handle;
+    private final boolean outer;
+    private final Consumer<Outcome> committed;
+    private final List<Outcome> waiting = new ArrayList<>();
+
+    DecisionBatch(Handle handle, Consumer<Outcome> committed) {
+      this.handle = handle;
+      this.outer = handle.isInTransaction();
+      this.committed = committed;
+    }
+
+    Outcome add(java.util.function.Function<Handle, Outcome> decide) {
+      if (!outer && !handle.isInTransaction()) {
+        handle.begin();
+      }
+      Outcome outcome = decide.apply(handle);
+      waiting.add(outcome);
+      if (outer || waiting.size() >= PLAN_BATCH) {
+        commit();
+      }
+      return outcome;
+    }
+
+    void commit() {
+      if (!outer && handle.isInTransaction()) {
+        handle.commit();
+      }
+      List<Outcome> done = List.copyOf(waiting);
+      waiting.clear();
+      done.forEach(committed);
+    }
+
+    /** Something failed: the open batch is rolled back, and none of its decisions is handed on. */
+    void abandon() {
+      waiting.clear();
+      if (!outer && handle.isInTransaction()) {
+        handle.rollback();
+      }
+    }
   }
 
   /**

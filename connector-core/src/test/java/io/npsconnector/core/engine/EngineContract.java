@@ -490,6 +490,25 @@ abstract class EngineContract {
   }
 
   @Test
+  void plansMoreRelationshipSurveysThanOneBatchHoldsAndSchedulesEverySend() {
+    // a daily period makes every contact due today: more than two batches of decisions, the last one partial
+    int contacts = 2 * TriggerService.PLAN_BATCH + 50;
+    for (int i = 0; i < contacts; i++) {
+      crm.putContact(contact(String.format("r%04d", i)).build());
+    }
+    Engine engine = engine(config().trigger("daily", "relationship", "period: 1d").build());
+
+    assertThat(engine.syncAndTrigger(CRM).invited()).isEqualTo(contacts);
+
+    List<Invitation> all = stores().invitations().inStates(CRM, InvitationState.SCHEDULED);
+    assertThat(all).hasSize(contacts);
+    assertThat(all).extracting(Invitation::contactId).doesNotHaveDuplicates();
+    assertThat(rows("decisions")).isEqualTo(contacts);
+    assertThat(all).allSatisfy(invitation -> assertThat(taskTime(DbScheduler.SEND, invitation.id()))
+        .as("send of %s", invitation.contactId()).contains(invitation.sendAt()));
+  }
+
+  @Test
   void aDayWithEveryDueContactPlannedIsNotWalkedAgainUntilAContactIsStored() {
     for (int i = 1; i <= 6; i++) {
       crm.putContact(contact("r0" + i).build());
