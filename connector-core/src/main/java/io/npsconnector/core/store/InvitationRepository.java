@@ -34,25 +34,46 @@ public final class InvitationRepository {
   /** The invitation with this trigger and key: created now, or the one that already existed. */
   public record Created(long id, boolean created) {}
 
-  /** Creates the invitation unless one exists for the same trigger and key (the database decides). */
+  /**
+   * Creates the invitation unless one exists for the same trigger and key (the database decides): one statement
+   * that inserts only when the key is free and gives the new row's id back, then the history entry; the id of the
+   * invitation that was there is read only when there was one. No savepoint: PostgreSQL skips a row another
+   * transaction inserted meanwhile ({@code ON CONFLICT DO NOTHING}), and H2, which undoes only a failed statement,
+   * reports it as a unique violation.
+   */
   public Created create(Handle handle, NewInvitation invitation, Instant now) {
-    boolean created = Sql.insertIfAbsent(handle, h -> h.createUpdate("INSERT INTO invitations (connection, trigger_name, "
-            + "dedup_key, contact_crm_id, account_id, event_id, channel, state, send_at, created_at, updated_at) "
-            + "VALUES (:connection, :trigger, :dedupKey, :contactId, :accountId, :eventId, :channel, 'SCHEDULED', "
-            + ":sendAt, :now, :now)")
-        .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
-        .bind("dedupKey", invitation.dedupKey()).bind("contactId", invitation.contactId())
-        .bind("accountId", invitation.accountId().orElse(null)).bind("eventId", invitation.eventId().orElse(null))
-        .bind("channel", invitation.channel()).bind("sendAt", Sql.timestamp(invitation.sendAt()))
-        .bind("now", Sql.timestamp(now)).execute());
+    Optional<Long> inserted;
+    try {
+      inserted = handle.createUpdate("INSERT INTO invitations (connection, trigger_name, dedup_key, contact_crm_id, "
+              + "account_id, event_id, channel, state, send_at, created_at, updated_at) SELECT CAST(:connection AS "
+              + "VARCHAR(63)), CAST(:trigger AS VARCHAR(63)), CAST(:dedupKey AS VARCHAR(600)), CAST(:contactId AS "
+              + "VARCHAR(255)), CAST(:accountId AS VARCHAR(255)), CAST(:eventId AS BIGINT), CAST(:channel AS "
+              + "VARCHAR(16)), 'SCHEDULED', CAST(:sendAt AS TIMESTAMP WITH TIME ZONE), CAST(:now AS TIMESTAMP WITH "
+              + "TIME ZONE), CAST(:now AS TIMESTAMP WITH TIME ZONE) WHERE NOT EXISTS (SELECT 1 FROM invitations WHERE "
+              + "connection = :connection AND trigger_name = :trigger AND dedup_key = :dedupKey)"
+              + Sql.onConflictDoNothing(handle))
+          .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
+          .bind("dedupKey", invitation.dedupKey()).bind("contactId", invitation.contactId())
+          .bindByType("accountId", invitation.accountId().orElse(null), String.class)
+          .bindByType("eventId", invitation.eventId().orElse(null), Long.class)
+          .bind("channel", invitation.channel()).bind("sendAt", Sql.timestamp(invitation.sendAt()))
+          .bind("now", Sql.timestamp(now))
+          .executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne();
+    } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+      if (!Sql.isUniqueViolation(e) || Sql.postgres(handle)) {
+        throw e;
+      }
+      inserted = Optional.empty();
+    }
+    if (inserted.isPresent()) {
+      history(handle, inserted.get(), InvitationState.SCHEDULED, "send at " + invitation.sendAt(), now);
+      return new Created(inserted.get(), true);
+    }
     long id = handle.createQuery("SELECT id FROM invitations WHERE connection = :connection AND trigger_name = :trigger "
             + "AND dedup_key = :dedupKey")
         .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
         .bind("dedupKey", invitation.dedupKey()).mapTo(Long.class).one();
-    if (created) {
-      history(handle, id, InvitationState.SCHEDULED, "send at " + invitation.sendAt(), now);
-    }
-    return new Created(id, created);
+    return new Created(id, false);
   }
 
   public Optional<Invitation> find(long id) {
