@@ -142,7 +142,7 @@ public final class SendRateMeasurement {
       NpsConfig config = config(smtp.port(), connections, perSecond);
       if (store == Store.H2) {
         Path dir = Files.createTempDirectory("nps-sends");
-        return run(config, invitations, "jdbc:h2:file:" + dir.resolve("store") + ";LOCK_TIMEOUT=10000", "sa",
+        return run(config, invitations, "jdbc:h2:file:" + dir.resolve("store") + io.npsconnector.core.store.Database.H2_SETTINGS, "sa",
             smtp);
       }
       String postgres = System.getenv().getOrDefault("NPS_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
