@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,16 +29,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * makes invitations: random contacts in two connections sharing addresses and accounts, invitations in every
  * state, unsubscribes by contact and by address.
  */
-class PageHistoryTest {
+abstract class PageHistoryContract {
   private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
   private static final List<String> TRIGGERS = List.of("post-purchase", "post-ticket");
 
   private Database database;
   private Stores stores;
 
+  /** An empty store. */
+  abstract Database openEmpty();
+
   @BeforeEach
   void open() {
-    database = Database.open("jdbc:h2:mem:page-history-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    database = openEmpty();
     stores = Stores.of(database);
   }
 
