@@ -126,6 +126,15 @@ public final class HubSpotAdapter implements CrmAdapter, WebhookReceiver, Signed
     return MAX_WRITE_BATCH;
   }
 
+  /**
+   * Two: a batch write waits for HubSpot most of its time, and one call after another leaves the 10-second budget
+   * partly unused; the rate governor keeps both calls under the limits, and the writer holds no state of a call.
+   */
+  @Override
+  public int maxConcurrentWrites() {
+    return 2;
+  }
+
   @Override
   public List<RecordResult> write(List<WriteRequest> requests) {
     Batches.requireAtMost(connection, requests, MAX_WRITE_BATCH);

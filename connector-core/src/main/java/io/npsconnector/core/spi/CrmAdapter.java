@@ -43,6 +43,17 @@ public interface CrmAdapter extends AutoCloseable {
   int maxWriteBatch();
 
   /**
+   * How many {@link #write} calls the engine may have in flight at once on this connection (1 to 8): an adapter
+   * that answers more than 1 must take concurrent calls, each with other records, and keep them under the CRM's
+   * limits itself. Calls wait for the CRM's answer most of their time; a second one in flight uses that wait.
+   *
+   * @since 0.4
+   */
+  default int maxConcurrentWrites() {
+    return 1;
+  }
+
+  /**
    * Writes a batch of at most {@link #maxWriteBatch()} requests.
    *
    * @return one result per request, in the order of {@code requests}

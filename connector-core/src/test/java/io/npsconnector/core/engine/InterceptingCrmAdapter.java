@@ -35,6 +35,7 @@ final class InterceptingCrmAdapter implements CrmAdapter {
   private final List<List<WriteRequest>> batches = new ArrayList<>();
   private Step beforeWrite = (call, requests) -> {};
   private Step afterWrite = (call, requests) -> {};
+  private java.util.Optional<Integer> concurrentWrites = java.util.Optional.empty();
 
   InterceptingCrmAdapter(CrmAdapter delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -68,7 +69,10 @@ final class InterceptingCrmAdapter implements CrmAdapter {
       call = batches.size();
     }
     beforeWrite.at(call, requests);
-    List<RecordResult> results = delegate.write(requests);
+    List<RecordResult> results;
+    synchronized (delegate) { // the fake CRM takes one call at a time; the steps around it run concurrently
+      results = delegate.write(requests);
+    }
     afterWrite.at(call, requests);
     return results;
   }
@@ -106,6 +110,17 @@ final class InterceptingCrmAdapter implements CrmAdapter {
   @Override
   public boolean readsTasks() {
     return delegate.readsTasks();
+  }
+
+  @Override
+  public int maxConcurrentWrites() {
+    return concurrentWrites.orElseGet(delegate::maxConcurrentWrites);
+  }
+
+  /** Says the adapter takes {@code writes} calls at once, whatever the delegate says. */
+  InterceptingCrmAdapter concurrentWrites(int writes) {
+    concurrentWrites = java.util.Optional.of(writes);
+    return this;
   }
 
   @Override

@@ -182,6 +182,74 @@ abstract class WritebackContract {
     assertThat(results()).hasSize(450).allMatch(StoredResult::success);
   }
 
+  private static void await(java.util.concurrent.CountDownLatch latch) {
+    try {
+      assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("waited for the other call").isTrue();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void writesTwoBatchesAtOnceWhenTheAdapterTakesTwoCalls() throws Exception {
+    start(FIELDS_ONLY, 100);
+    List<String> ids = pendingContactWrites(450);
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
+    adapter.concurrentWrites(2).beforeWrite((call, requests) -> {
+      most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      bothStarted.countDown();
+      try {
+        // the first two calls wait for each other: they are only both here if both are in flight
+        assertThat(bothStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("call %d", call).isTrue();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }).afterWrite((call, requests) -> inFlight.decrementAndGet());
+
+    Engine.FlushReport report = engine.flushWritebacks(CRM);
+
+    assertThat(most.get()).as("calls in flight at once").isEqualTo(2);
+    assertThat(adapter.batchSizes()).containsExactlyInAnyOrder(100, 100, 100, 100, 50);
+    assertThat(report).isEqualTo(new Engine.FlushReport(5, 450, 0, 0));
+    assertThat(ids).allSatisfy(id -> assertThat(crm.contactNps(id)).isPresent());
+    assertThat(results()).hasSize(450).allMatch(StoredResult::success);
+  }
+
+  @Test
+  void aCallRefusedWhileAnotherIsInFlightStartsNoOtherAndKeepsTheOthersResults() throws Exception {
+    start(FIELDS_ONLY, 100);
+    List<String> ids = pendingContactWrites(450);
+    java.util.concurrent.CountDownLatch thirdStarted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch refused = new java.util.concurrent.CountDownLatch(1);
+    adapter.concurrentWrites(2).beforeWrite((call, requests) -> {
+      // call 1 is refused once call 3 (started when call 2 was answered) is in flight; call 3 goes on afterwards
+      if (call == 1) {
+        await(thirdStarted);
+        refused.countDown();
+        throw new CrmException.Retriable(CRM, "write", "HTTP 503: injected", Optional.empty(), null);
+      }
+      if (call == 3) {
+        thirdStarted.countDown();
+        await(refused);
+      }
+    });
+
+    Engine.FlushReport report = engine.flushWritebacks(CRM);
+
+    // a call started before the flush saw the refusal (call 4, if call 3 was answered first) is answered too
+    int calls = adapter.batches().size();
+    assertThat(calls).as("no call starts once the refusal is seen").isBetween(3, 4);
+    assertThat(report).isEqualTo(new Engine.FlushReport(calls, 100 * (calls - 1), 0, 450 - 100 * (calls - 1)));
+    assertThat(queue.inState(CRM, "PENDING")).hasSize(450 - 100 * (calls - 1));
+
+    adapter.beforeWrite((call, requests) -> { });
+    clock.advance(Duration.ofMinutes(5));
+    engine.flushWritebacks(CRM);
+    assertThat(ids).as("nothing lost").allSatisfy(id -> assertThat(crm.contactNps(id)).isPresent());
+  }
+
   @Test
   void storesEveryPerRecordResultWithTheCrmsRecordIdOrErrorCode() {
     start(FULL_WRITEBACK, 200);

@@ -59,6 +59,11 @@ public abstract class ForwardingCrmAdapter implements CrmAdapter {
   }
 
   @Override
+  public int maxConcurrentWrites() {
+    return crm.maxConcurrentWrites();
+  }
+
+  @Override
   public int maxTaskRead() {
     return crm.maxTaskRead();
   }
