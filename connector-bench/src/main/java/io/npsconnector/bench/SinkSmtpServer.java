@@ -114,7 +114,7 @@ final class SinkSmtpServer implements AutoCloseable {
             send(out, "221 2.0.0 bye");
             return;
           }
-          default -> refuse(out, "502 5.5.2 command not implemented");
+          default -> refuse(out, "500 5.5.2 unknown command");
         }
       }
     } catch (IOException e) {

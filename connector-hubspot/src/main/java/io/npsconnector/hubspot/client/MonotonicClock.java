@@ -14,15 +14,16 @@ import java.time.ZoneOffset;
 public final class MonotonicClock extends Clock {
   private final Instant origin;
   private final long originNanos;
+  private final ZoneId zone;
 
   public MonotonicClock() {
-    this.origin = Instant.now();
-    this.originNanos = System.nanoTime();
+    this(Instant.now(), System.nanoTime(), ZoneOffset.UTC);
   }
 
-  private MonotonicClock(Instant origin, long originNanos) {
+  private MonotonicClock(Instant origin, long originNanos, ZoneId zone) {
     this.origin = origin;
     this.originNanos = originNanos;
+    this.zone = zone;
   }
 
   @Override
@@ -32,14 +33,12 @@ public final class MonotonicClock extends Clock {
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
+  /** The same passing of time, read in {@code zone}. */
   @Override
   public Clock withZone(ZoneId zone) {
-    if (zone.equals(ZoneOffset.UTC)) {
-      return this;
-    }
-    throw new UnsupportedOperationException("a monotonic clock keeps UTC, asked for " + zone);
+    return zone.equals(this.zone) ? this : new MonotonicClock(origin, originNanos, zone);
   }
 }

@@ -1,7 +1,6 @@
 package io.npsconnector.hubspot.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,11 +34,16 @@ class MonotonicClockTest {
   }
 
   @Test
-  void keepsUtc() {
+  void isUtcAndKeepsItsTimeInAnotherZone() {
     MonotonicClock clock = new MonotonicClock();
     assertThat(clock.getZone()).isEqualTo(ZoneOffset.UTC);
     assertThat(clock.withZone(ZoneOffset.UTC)).isSameAs(clock);
-    assertThatThrownBy(() -> clock.withZone(ZoneId.of("Europe/Paris")))
-        .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("Europe/Paris");
+
+    java.time.Clock paris = clock.withZone(ZoneId.of("Europe/Paris"));
+    Instant before = clock.instant();
+    Instant there = paris.instant();
+
+    assertThat(paris.getZone()).isEqualTo(ZoneId.of("Europe/Paris"));
+    assertThat(there).isAfterOrEqualTo(before).isBeforeOrEqualTo(clock.instant());
   }
 }
