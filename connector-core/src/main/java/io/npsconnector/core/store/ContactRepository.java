@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -177,9 +176,7 @@ public final class ContactRepository {
    */
   public Map<String, Contact> findAll(Handle handle, String connection, Collection<String> crmIds) {
     Map<String, Contact> found = new HashMap<>();
-    List<String> ids = List.copyOf(new LinkedHashSet<>(crmIds));
-    for (int from = 0; from < ids.size(); from += IN_LIST) {
-      List<String> some = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
+    for (List<String> some : Sql.chunks(crmIds)) {
       Sql.bindKeys(handle.createQuery("SELECT " + COLUMNS.replace(", ", ", c.").replaceFirst("^", "c.") + " FROM "
               + Sql.keys(some.size()) + " JOIN contacts c ON c.connection = :connection AND c.crm_id = wanted.id"), some)
           .bind("connection", connection).map((rs, ctx) -> map(rs)).forEach(contact -> found.put(contact.crmId(),

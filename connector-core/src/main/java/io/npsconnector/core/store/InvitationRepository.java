@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -349,10 +348,8 @@ public final class InvitationRepository {
   public Map<String, ContactSurveys> surveysOf(Handle handle, String connection, Collection<String> contactIds,
       Counting counting) {
     Map<String, ContactSurveys> found = new HashMap<>();
-    List<String> ids = List.copyOf(new LinkedHashSet<>(contactIds));
     String counts = counting.where("i.").substring(" AND ".length());
-    for (int from = 0; from < ids.size(); from += ContactRepository.IN_LIST) {
-      List<String> some = ids.subList(from, Math.min(ids.size(), from + ContactRepository.IN_LIST));
+    for (List<String> some : Sql.chunks(contactIds)) {
       Sql.bindKeys(counting.bind(handle.createQuery("SELECT i.contact_crm_id, MAX(CASE WHEN " + counts
               + " THEN COALESCE(i.sent_at, i.send_at) END) AS last_at, MIN(CASE WHEN i.state = 'SCHEDULED' THEN i.id "
               + "END) AS pending_id FROM " + Sql.keys(some.size()) + " JOIN invitations i ON i.connection = "
@@ -378,12 +375,11 @@ public final class InvitationRepository {
   public Map<String, PersonSurvey> lastPersonSurveys(Handle handle, Collection<String> emailKeys, Counting counting) {
     Map<String, PersonSurvey> found = new HashMap<>();
     Map<String, Long> foundIds = new HashMap<>();
-    List<String> keys = List.copyOf(new LinkedHashSet<>(emailKeys));
-    for (int from = 0; from < keys.size(); from += ContactRepository.IN_LIST) {
+    for (List<String> some : Sql.chunks(emailKeys)) {
       counting.bind(handle.createQuery("SELECT c.email_key, i.id, i.connection, i.contact_crm_id, "
               + "COALESCE(i.sent_at, i.send_at) AS at FROM contacts c JOIN invitations i ON i.connection = c.connection "
               + "AND i.contact_crm_id = c.crm_id WHERE c.email_key IN (<keys>)" + counting.where("i.")))
-          .bindList("keys", keys.subList(from, Math.min(keys.size(), from + ContactRepository.IN_LIST)))
+          .bindList("keys", some)
           .map((rs, ctx) -> new PersonRow(rs.getString("email_key"), rs.getLong("id"), new PersonSurvey(
               rs.getString("connection"), rs.getString("contact_crm_id"), rs.getTimestamp("at").toInstant())))
           .forEach(row -> {
@@ -409,9 +405,7 @@ public final class InvitationRepository {
   public Map<String, Instant> lastAccountSurveys(Handle handle, String connection, Collection<String> accountIds,
       Counting counting) {
     Map<String, Instant> found = new HashMap<>();
-    List<String> ids = List.copyOf(new LinkedHashSet<>(accountIds));
-    for (int from = 0; from < ids.size(); from += ContactRepository.IN_LIST) {
-      List<String> some = ids.subList(from, Math.min(ids.size(), from + ContactRepository.IN_LIST));
+    for (List<String> some : Sql.chunks(accountIds)) {
       Sql.bindKeys(counting.bind(handle.createQuery("SELECT i.account_id, MAX(COALESCE(i.sent_at, i.send_at)) AS "
               + "last_at FROM " + Sql.keys(some.size()) + " JOIN invitations i ON i.connection = :connection AND "
               + "i.account_id = wanted.id WHERE 1 = 1" + counting.where("i.") + " GROUP BY i.account_id")), some)

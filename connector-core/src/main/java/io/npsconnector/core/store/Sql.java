@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -34,8 +35,21 @@ final class Sql {
     return sql.append(") AS wanted(id)").toString();
   }
 
+  /**
+   * {@code keys} without repeats, in their order, in lists of at most {@link ContactRepository#IN_LIST}: one
+   * query each for a read by many keys.
+   */
+  static List<List<String>> chunks(java.util.Collection<String> keys) {
+    List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(keys));
+    List<List<String>> chunks = new java.util.ArrayList<>();
+    for (int from = 0; from < distinct.size(); from += ContactRepository.IN_LIST) {
+      chunks.add(distinct.subList(from, Math.min(distinct.size(), from + ContactRepository.IN_LIST)));
+    }
+    return chunks;
+  }
+
   /** Binds the keys of {@link #keys}. */
-  static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindKeys(T statement, java.util.List<String> keys) {
+  static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindKeys(T statement, List<String> keys) {
     for (int i = 0; i < keys.size(); i++) {
       statement.bind("key" + i, keys.get(i));
     }

@@ -3,7 +3,6 @@ package io.npsconnector.core.store;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,17 +44,15 @@ public final class UnsubscribeRepository {
   public Listed listed(Handle handle, String connection, Collection<String> contactIds, Collection<String> emails) {
     Set<String> listedIds = new HashSet<>();
     Set<String> listedEmails = new HashSet<>();
-    List<String> ids = List.copyOf(new LinkedHashSet<>(contactIds));
-    List<String> addresses = emails.stream().map(String::toLowerCase).distinct().toList();
-    for (int from = 0; from < ids.size(); from += ContactRepository.IN_LIST) {
-      List<String> some = ids.subList(from, Math.min(ids.size(), from + ContactRepository.IN_LIST));
+    List<String> addresses = emails.stream().map(String::toLowerCase).toList();
+    for (List<String> some : Sql.chunks(contactIds)) {
       listedIds.addAll(Sql.bindKeys(handle.createQuery("SELECT u.contact_crm_id FROM " + Sql.keys(some.size())
               + " JOIN unsubscribes u ON u.connection = :connection AND u.contact_crm_id = wanted.id"), some)
           .bind("connection", connection).mapTo(String.class).list());
     }
-    for (int from = 0; from < addresses.size(); from += ContactRepository.IN_LIST) {
+    for (List<String> some : Sql.chunks(addresses)) {
       listedEmails.addAll(handle.createQuery("SELECT email FROM unsubscribes WHERE email IN (<emails>)")
-          .bindList("emails", addresses.subList(from, Math.min(addresses.size(), from + ContactRepository.IN_LIST)))
+          .bindList("emails", some)
           .mapTo(String.class).list());
     }
     return new Listed(Set.copyOf(listedIds), Set.copyOf(listedEmails));
