@@ -233,7 +233,7 @@ public final class Bench {
         if (options.wants("pull")) {
           progress("adapter pull ...");
           JsonNode pull = jvm.run("hubspot-adapter-pull", "adapter-pull",
-              Map.of("config", h2Config.toString(), "connection", BenchConfig.HUBSPOT));
+              Map.of("config", h2Config.toString(), "connection", BenchConfig.HUBSPOT, "unpaced", "true"));
           pullRows(pull, bare, n);
         }
         // --store chooses the stores of the no-rate-limit first sync; the other rows run on H2 files
@@ -243,7 +243,8 @@ public final class Bench {
         if (needH2Sync) {
           progress("first sync on H2 ...");
           h2Sync = jvm.run("hubspot-first-sync-h2", "first-sync",
-              Map.of("config", h2Config.toString(), "connection", BenchConfig.HUBSPOT, "idle-pass", "true"));
+              Map.of("config", h2Config.toString(), "connection", BenchConfig.HUBSPOT, "idle-pass", "true", "unpaced",
+                  "true"));
           if (options.wants("sync") && options.h2()) {
             syncRows("H2", h2Sync, bare, n, hubspot.ids("contacts").size());
           }
@@ -257,7 +258,8 @@ public final class Bench {
                 new BenchConfig.Postgres(schema.url(), PostgresSchema.USER), hubspotUrl, hubspot.token(), smtpPort);
             progress("first sync on PostgreSQL (schema " + schema.name() + ") ...");
             JsonNode pgSync = jvm.run("hubspot-first-sync-pg", "first-sync",
-                Map.of("config", pgConfig.toString(), "connection", BenchConfig.HUBSPOT, "idle-pass", "true"));
+                Map.of("config", pgConfig.toString(), "connection", BenchConfig.HUBSPOT, "idle-pass", "true",
+                    "unpaced", "true"));
             syncRows("PostgreSQL", pgSync, bare, n, hubspot.ids("contacts").size());
           }
         }
@@ -467,7 +469,7 @@ public final class Bench {
       }
       progress("first sync of " + count(small) + " contacts on H2, for the heap at a tenth of the size ...");
       JsonNode smallSync = jvm.run("hubspot-first-sync-small", "first-sync",
-          Map.of("config", config.toString(), "connection", BenchConfig.HUBSPOT));
+          Map.of("config", config.toString(), "connection", BenchConfig.HUBSPOT, "unpaced", "true"));
       long heap = sync.path("heap").asLong();
       long smallHeap = smallSync.path("heap").asLong();
       report.add(Row.atMost("scale-heap", "Peak heap after GC of a first sync (H2), " + count(options.contacts())

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.npsconnector.app.cli.Adapters;
+import io.npsconnector.app.service.AdapterFactory;
 import io.npsconnector.app.service.Composition;
 import io.npsconnector.app.service.Service;
 import io.npsconnector.config.ConfigLoader;
@@ -21,6 +22,7 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.engine.Engine;
 import io.npsconnector.core.engine.SyncProgress;
 import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.spi.AdapterContext;
 import io.npsconnector.core.spi.ChangePage;
 import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.SyncCursor;
@@ -28,6 +30,10 @@ import io.npsconnector.core.store.Database;
 import io.npsconnector.core.store.Invitation;
 import io.npsconnector.core.store.InvitationRepository;
 import io.npsconnector.core.store.WritebackRepository;
+import io.npsconnector.hubspot.HubSpotProvider;
+import io.npsconnector.hubspot.client.MonotonicClock;
+import io.npsconnector.hubspot.client.RateGovernor;
+import io.npsconnector.hubspot.client.Sleeper;
 
 /**
  * One measurement in its own JVM (started by {@link Bench} with the heap it gives the connector): the work named by
@@ -96,7 +102,7 @@ public final class Probe {
     int events = 0;
     int calls = 0;
     int pages = 0;
-    try (CrmAdapter adapter = Adapters.open(config, config.connection(name).orElseThrow(), Clock.systemUTC())) {
+    try (CrmAdapter adapter = adapters().open(config, config.connection(name).orElseThrow(), Clock.systemUTC())) {
       SyncCursor cursor = SyncCursor.START;
       ChangePage page;
       do {
@@ -143,8 +149,29 @@ public final class Probe {
     return Composition.of(config, binder -> {
       binder.bind(Service.Options.class).toInstance(options);
       binder.bind(SyncProgress.class).toInstance(progress);
+      binder.bind(AdapterFactory.class).toInstance(adapters());
     });
   }
+
+  /**
+   * How the probe makes adapters: the build's providers, as the service does; with {@code unpaced=true} a HubSpot
+   * connection's rate governor has budgets no run reaches, so that a "no rate limit" row measures the connector's
+   * own cost, not the 5 searches a second its adapter otherwise keeps to (HubSpot's limit, which configuration
+   * cannot raise). Only the governor's budgets change: the same adapter, client, retries and calls.
+   */
+  private AdapterFactory adapters() {
+    if (!Boolean.parseBoolean(args.getOrDefault("unpaced", "false"))) {
+      return Adapters::open;
+    }
+    HubSpotProvider unpaced = HubSpotProvider.withOverrides(binder -> binder.bind(RateGovernor.class).toInstance(
+        new RateGovernor(UNREACHED_BUDGET, UNREACHED_BUDGET, 0, new MonotonicClock(), Sleeper.SYSTEM)));
+    return (config, connection, clock) -> connection.type().equals(unpaced.type())
+        ? unpaced.create(connection, new AdapterContext(clock, config.writeback()))
+        : Adapters.open(config, connection, clock);
+  }
+
+  /** Requests per window of an unpaced governor: more than any benchmark run makes in ten seconds. */
+  private static final int UNREACHED_BUDGET = 1_000_000;
 
   /**
    * A first sync through the engine (read, store, trigger pass), the time its read ended (the engine's progress

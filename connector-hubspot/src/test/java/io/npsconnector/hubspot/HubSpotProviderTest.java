@@ -102,6 +102,23 @@ class HubSpotProviderTest {
     assertThat(two.getInstance(okhttp3.OkHttpClient.class).dispatcher().executorService().isShutdown()).isFalse();
   }
 
+  @Test
+  void aHostsOverridesReplaceTheModulesBindingsAndNothingElse() {
+    NpsConfig config = ConfigLoader.parse("test.yaml", YAML, ENV);
+    var governor = new io.npsconnector.hubspot.client.RateGovernor(1_000, 1_000, 0, clock,
+        io.npsconnector.hubspot.client.Sleeper.SYSTEM);
+    HubSpotProvider provider = HubSpotProvider.withOverrides(binder -> binder.bind(
+        io.npsconnector.hubspot.client.RateGovernor.class).toInstance(governor));
+
+    try (HubSpotAdapter overridden = (HubSpotAdapter) provider.create(config.connections().get(0),
+            new AdapterContext(clock, config.writeback()));
+        HubSpotAdapter plain = (HubSpotAdapter) adapter()) {
+      assertThat(overridden.governor()).isSameAs(governor);
+      assertThat(plain.governor()).isNotSameAs(governor);
+      assertThat(overridden.maxWriteBatch()).isEqualTo(plain.maxWriteBatch());
+    }
+  }
+
   private static io.npsconnector.hubspot.client.RateGovernor adapterGovernor(HubSpotAdapter adapter) {
     return adapter.governor();
   }
