@@ -13,8 +13,13 @@ import com.sun.management.OperatingSystemMXBean;
 
 /**
  * Measures one stretch of work in this JVM: wall time, the process's CPU time (every thread: the work's own, the
- * JIT's and the collector's) and the largest heap in use right after a collection (the live data, not garbage).
- * One meter per process: it listens to every collector from its creation.
+ * JIT's and the collector's) and the largest heap in use right after a collection. One meter per process: it
+ * listens to every collector from its creation.
+ *
+ * <p>After a young collection the old generation still holds whatever garbage was promoted since the last full
+ * or concurrent cycle, so that figure follows the collector's heuristics (with G1 and a busy allocator it nears
+ * the heap's size whatever is held). A meter made {@link #live} forces a full collection every {@code every} and
+ * counts only full collections: the peak of what is really held, at the cost of those pauses.
  */
 final class Meter {
   /** What a stretch of work took. */
@@ -22,10 +27,34 @@ final class Meter {
 
   private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final AtomicLong peakAfterGc = new AtomicLong();
+  private final boolean fullOnly;
   private long startedNanos;
   private long startedCpu;
 
   Meter() {
+    this(false);
+  }
+
+  /** A meter whose heap peak is the live data: a full collection every {@code every}, only those counted. */
+  static Meter live(java.time.Duration every) {
+    Meter meter = new Meter(true);
+    Thread sampler = new Thread(() -> {
+      try {
+        while (true) {
+          Thread.sleep(every.toMillis());
+          System.gc();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bench-live-heap");
+    sampler.setDaemon(true);
+    sampler.start();
+    return meter;
+  }
+
+  private Meter(boolean fullOnly) {
+    this.fullOnly = fullOnly;
     java.util.Set<String> heapPools = new java.util.HashSet<>();
     for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == java.lang.management.MemoryType.HEAP) {
@@ -38,6 +67,9 @@ final class Meter {
           if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
                 .from((CompositeData) notification.getUserData());
+            if (fullOnly && !info.getGcAction().contains("major")) {
+              return; // "end of minor GC": young and mixed collections leave old garbage in place
+            }
             long used = 0;
             for (java.util.Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
               if (heapPools.contains(pool.getKey())) { // metaspace and code cache are not the heap

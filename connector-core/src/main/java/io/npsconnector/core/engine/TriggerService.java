@@ -152,9 +152,9 @@ final class TriggerService {
       List<PendingEvaluation> waiting = new ArrayList<>();
       List<Outcome> outcomes = handle.inTransaction(h -> {
         List<Outcome> made = new ArrayList<>();
-        // the rules read invitations, never decisions: the page's decisions and marks are written at its end,
-        // in two batched statements, inside the same transaction
-        List<StoredDecision> decisions = new ArrayList<>();
+        // the rules read invitations, never decisions or history: the page's decisions, its invitations' history
+        // entries and its marks are written at its end, in batched statements, inside the same transaction
+        PageRows rows = new PageRows();
         List<PendingEvaluation> evaluated = new ArrayList<>();
         // the page's contacts and their history in a few queries, not a few per pair
         Map<String, Contact> contacts = stores.contacts().findAll(h, connection,
@@ -162,7 +162,7 @@ final class TriggerService {
         PageHistory history = PageHistory.of(stores, h, connection, contacts, config.fatigue());
         for (PendingEvaluation pending : page) {
           Optional<List<Outcome>> pair = evaluate(h, connectionConfig, pending, Optional.ofNullable(
-              contacts.get(pending.contactId())), history, paused, now, decisions::add);
+              contacts.get(pending.contactId())), history, paused, now, rows);
           if (pair.isEmpty()) {
             waiting.add(pending);
           } else {
@@ -170,7 +170,7 @@ final class TriggerService {
             evaluated.add(pending);
           }
         }
-        stores.decisions().insertAll(h, decisions);
+        rows.write(h);
         stores.events().markEvaluated(h, evaluated, now);
         return made;
       });
@@ -200,7 +200,7 @@ final class TriggerService {
   /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */
   private Optional<List<Outcome>> evaluate(Handle handle, ConnectionConfig connection, PendingEvaluation pending,
       Optional<Contact> contact, PageHistory history, Map<String, Pause> paused, Instant now,
-      Consumer<StoredDecision> decisions) {
+      PageRows rows) {
     long eventId = pending.event().id();
     InteractionEvent event = pending.event().event();
     List<TriggerConfig> triggers = config.triggers().stream()
@@ -216,7 +216,7 @@ final class TriggerService {
             Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, UNKNOWN_CONTACT, "the CRM did not return contact "
             + pending.contactId() + " within " + UNKNOWN_CONTACT_GRACE.toHours() + " hours of the event",
             Optional.empty(), Optional.empty());
-        outcomes.add(store(handle, decision, Optional.of(eventId), Optional.empty(), trigger, now, decisions,
+        outcomes.add(store(handle, decision, Optional.of(eventId), Optional.empty(), trigger, now, rows,
             history::created));
       }
     } else {
@@ -227,13 +227,13 @@ final class TriggerService {
               Optional.of(event.crmId()), Decision.Outcome.SUPPRESS, TRIGGER_PAUSED, "trigger '" + trigger.name()
               + "' paused by " + pause.by() + " since " + pause.since(), Optional.empty(), Optional.empty());
           outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now,
-              decisions, history::created));
+              rows, history::created));
           continue;
         }
         Decision decision = evaluator.evaluate(trigger, connection, config.fatigue(), config.sendWindow(),
             contact.get(), Optional.of(event), history, now);
         outcomes.add(store(handle, decision, Optional.of(eventId), contact.get().accountId(), trigger, now,
-            decisions, history::created));
+            rows, history::created));
       }
     }
     return Optional.of(outcomes);
@@ -287,8 +287,11 @@ final class TriggerService {
               Outcome outcome = batch.add(h -> {
                 Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(),
                     config.sendWindow(), contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
-                return store(h, decision, Optional.empty(), contact.accountId(), trigger, now,
-                    stored -> stores.decisions().insert(h, stored), (invitation, id) -> { });
+                PageRows rows = new PageRows();
+                Outcome stored = store(h, decision, Optional.empty(), contact.accountId(), trigger, now, rows,
+                    (invitation, id) -> { });
+                rows.write(h);
+                return stored;
               });
               invited[0] += outcome.decision().invites() ? 1 : 0;
               return outcome.decision().invites();
@@ -466,11 +469,11 @@ final class TriggerService {
   }
 
   /**
-   * Makes the invitation a decision asks for, tells {@code made} of it when it is a new row, and hands the decision
-   * to {@code decisions} to be stored.
+   * Makes the invitation a decision asks for, tells {@code made} of it when it is a new row, and adds the decision
+   * and the invitation's history entry to {@code rows}, to be written before the transaction commits.
    */
   private Outcome store(Handle handle, Decision decision, Optional<Long> eventId, Optional<String> accountId,
-      TriggerConfig trigger, Instant now, Consumer<StoredDecision> decisions,
+      TriggerConfig trigger, Instant now, PageRows rows,
       java.util.function.BiConsumer<NewInvitation, Long> made) {
     Optional<Long> invitationId = decision.collapsedInto();
     if (decision.invites()) {
@@ -478,15 +481,32 @@ final class TriggerService {
           .orElseGet(() -> "relationship:" + decision.contactId() + ":" + LocalDate.ofInstant(now, ZoneOffset.UTC));
       NewInvitation invitation = new NewInvitation(decision.connection(), decision.trigger(), key,
           decision.contactId(), accountId, eventId, trigger.channel(), decision.sendAt().orElseThrow());
-      InvitationRepository.Created created = stores.invitations().create(handle, invitation, now);
+      InvitationRepository.Created created = stores.invitations().create(handle, invitation, now,
+          rows.history::add);
       if (created.created()) {
         made.accept(invitation, created.id());
       }
       invitationId = Optional.of(created.id());
     }
-    decisions.accept(new StoredDecision(decision.connection(), decision.contactId(),
+    rows.decisions.add(new StoredDecision(decision.connection(), decision.contactId(),
         decision.trigger(), eventId, now, decision.outcome().name(), decision.rule(), decision.reason(), invitationId));
     return new Outcome(decision, invitationId);
+  }
+
+  /**
+   * The rows decisions write besides their invitations: the decisions and the new invitations' history entries,
+   * gathered and written in one batched statement each ({@link #write}) in the transaction that made them.
+   */
+  private final class PageRows {
+    private final List<StoredDecision> decisions = new ArrayList<>();
+    private final List<InvitationRepository.HistoryEntry> history = new ArrayList<>();
+
+    void write(Handle handle) {
+      stores.invitations().recordAll(handle, history);
+      stores.decisions().insertAll(handle, decisions);
+      history.clear();
+      decisions.clear();
+    }
   }
 
   /** Schedules the sends of a page's invitations, in one batch. */

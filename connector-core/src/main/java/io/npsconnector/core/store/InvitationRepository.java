@@ -41,6 +41,17 @@ public final class InvitationRepository {
    * reports it as a unique violation.
    */
   public Created create(Handle handle, NewInvitation invitation, Instant now) {
+    return create(handle, invitation, now, entry -> history(handle, entry.invitationId(), entry.state(),
+        entry.detail().orElse(null), entry.at()));
+  }
+
+  /**
+   * As {@link #create(Handle, NewInvitation, Instant)}, handing the new invitation's history entry to {@code
+   * history} instead of writing it: a caller that makes many invitations in one transaction writes their entries
+   * together ({@link #recordAll}) before it commits.
+   */
+  public Created create(Handle handle, NewInvitation invitation, Instant now,
+      java.util.function.Consumer<HistoryEntry> history) {
     Optional<Long> inserted;
     try {
       inserted = handle.createUpdate("INSERT INTO invitations (connection, trigger_name, dedup_key, contact_crm_id, "
@@ -65,7 +76,8 @@ public final class InvitationRepository {
       inserted = Optional.empty();
     }
     if (inserted.isPresent()) {
-      history(handle, inserted.get(), InvitationState.SCHEDULED, "send at " + invitation.sendAt(), now);
+      history.accept(new HistoryEntry(inserted.get(), now, InvitationState.SCHEDULED,
+          Optional.of("send at " + invitation.sendAt())));
       return new Created(inserted.get(), true);
     }
     long id = handle.createQuery("SELECT id FROM invitations WHERE connection = :connection AND trigger_name = :trigger "
@@ -432,11 +444,29 @@ public final class InvitationRepository {
         .bind("end", Sql.timestamp(dayEnd)).mapTo(Integer.class).one();
   }
 
+  /** Writes history entries in one batched statement. */
+  public void recordAll(Handle handle, Collection<HistoryEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    var batch = handle.prepareBatch(HISTORY_INSERT);
+    for (HistoryEntry entry : entries) {
+      bindHistory(batch, entry.invitationId(), entry.state(), entry.detail().orElse(null), entry.at()).add();
+    }
+    batch.execute();
+  }
+
+  private static final String HISTORY_INSERT = "INSERT INTO invitation_history (invitation_id, at, state, detail) "
+      + "VALUES (:id, :at, :state, :detail)";
+
+  private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindHistory(T statement, long id,
+      InvitationState state, String detail, Instant at) {
+    return statement.bind("id", id).bind("at", Sql.timestamp(at)).bind("state", state.name())
+        .bindByType("detail", Sql.fit(detail, 2000), String.class);
+  }
+
   private static void history(Handle handle, long id, InvitationState state, String detail, Instant now) {
-    handle.createUpdate("INSERT INTO invitation_history (invitation_id, at, state, detail) "
-            + "VALUES (:id, :at, :state, :detail)")
-        .bind("id", id).bind("at", Sql.timestamp(now)).bind("state", state.name())
-        .bindByType("detail", Sql.fit(detail, 2000), String.class).execute();
+    bindHistory(handle.createUpdate(HISTORY_INSERT), id, state, detail, now).execute();
   }
 
   static Invitation map(ResultSet rs) throws SQLException {
