@@ -201,7 +201,7 @@ public final class HubSpotClient {
       Optional<String> correlationId = Optional.ofNullable(response.header(CORRELATION_ID));
       LOG.debug("{}: {} {} -> {} in {} ms{}", connection, method, url.encodedPath(), response.code(),
           (System.nanoTime() - started) / 1_000_000, correlationId.map(id -> " [" + id + "]").orElse(""));
-      observe(response, budget);
+      observe(response, budget, permit);
       JsonNode node = parseLenient(json, bytes);
       Optional<Duration> retryAfter = retryAfter(response.header("Retry-After"));
       return new Outcome(response.code(), node, correlationId, retryAfter, budget, null);
@@ -245,13 +245,13 @@ public final class HubSpotClient {
     }
   }
 
-  private void observe(Response response, Budget budget) {
+  private void observe(Response response, Budget budget, RateGovernor.Permit permit) {
     governor.observeDaily(number(response.header("X-HubSpot-RateLimit-Daily")),
         number(response.header("X-HubSpot-RateLimit-Daily-Remaining")));
     OptionalLong remaining = number(response.header("X-HubSpot-RateLimit-Remaining"));
     OptionalLong interval = number(response.header("X-HubSpot-RateLimit-Interval-Milliseconds"));
     if (budget == Budget.STANDARD && remaining.isPresent() && remaining.getAsLong() <= 0 && interval.isPresent()) {
-      governor.exhausted(budget, Duration.ofMillis(interval.getAsLong()));
+      governor.exhausted(budget, Duration.ofMillis(interval.getAsLong()), permit);
     }
   }
 

@@ -151,9 +151,22 @@ public final class RateGovernor {
     }
   }
 
-  /** The bucket reported no request left in its window: hold it for {@code interval}. */
-  public synchronized void exhausted(Budget budget, Duration interval) {
-    block(budget, interval);
+  /**
+   * The answer to {@code request} reported no request left in the bucket's window. When our own requests can
+   * explain that, it says nothing new: our window already holds the next request until the oldest of ours has left
+   * it, which is when HubSpot's has room again, so nothing more is held (holding the whole {@code interval} from
+   * now would leave the budget idle for as long as the burst took). Ours explain it when at least the budget of
+   * them may have been in HubSpot's window as it counted {@code request}: those still in ours, and those that left
+   * ours after {@code request} went out (by the time its answer is read, the oldest may have left: at the window's
+   * edge that is the rule, not the exception). Otherwise something else spends the same budget, whose requests we
+   * cannot see leave: the bucket is held for {@code interval}. Should ours be credited with a request they did not
+   * make, HubSpot answers 429 and {@link #rateLimited} holds the bucket.
+   */
+  public synchronized void exhausted(Budget budget, Duration interval, Permit request) {
+    Window window = windows.get(budget);
+    if (window.mayHaveCounted(request.sentAt(), clock.instant()) < window.limit) {
+      block(budget, interval);
+    }
   }
 
   /** The day's budget is used up (a 429 with policy {@code DAILY}). */
@@ -190,6 +203,8 @@ public final class RateGovernor {
     private final int limit;
     private final Duration length;
     private final List<Permit> sent = new ArrayList<>();
+    /** When the requests that left the window in the last length left it, oldest first. */
+    private final java.util.ArrayDeque<Instant> left = new java.util.ArrayDeque<>();
 
     Window(int limit, Duration length) {
       this.limit = limit;
@@ -201,7 +216,7 @@ public final class RateGovernor {
      * else when enough of them have left it (HubSpot's window holds requests counted less than its length ago).
      */
     Instant freeAt(Instant now) {
-      sent.removeIf(permit -> !permit.countedBy(now).plus(length).isAfter(now));
+      forgetLeft(now);
       if (sent.size() < limit) {
         return now;
       }
@@ -213,6 +228,27 @@ public final class RateGovernor {
       }
       leaving.sort(null);
       return leaving.get(sent.size() - limit);
+    }
+
+    /** Moves the requests that have left the window to {@link #left}, keeping one window's length of those. */
+    private void forgetLeft(Instant now) {
+      sent.removeIf(permit -> {
+        Instant leaves = permit.countedBy(now).plus(length);
+        if (leaves.isAfter(now)) {
+          return false;
+        }
+        left.addLast(leaves);
+        return true;
+      });
+      while (!left.isEmpty() && left.peekFirst().plus(length).isBefore(now)) {
+        left.pollFirst();
+      }
+    }
+
+    /** How many of our requests may have been counted in HubSpot's window at some moment since {@code since}. */
+    int mayHaveCounted(Instant since, Instant now) {
+      forgetLeft(now);
+      return sent.size() + (int) left.stream().filter(leaves -> leaves.isAfter(since)).count();
     }
 
     Permit record(Instant now) {

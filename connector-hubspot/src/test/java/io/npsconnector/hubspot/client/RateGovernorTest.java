@@ -307,12 +307,68 @@ class RateGovernorTest {
   void holdsTheBucketForTheIntervalWhenNoRequestIsLeftInIt() throws InterruptedException {
     RateGovernor governor = governor(100, 5, 10);
 
-    governor.exhausted(Budget.STANDARD, Duration.ofMillis(10_000));
+    RateGovernor.Permit request = governor.acquire(Budget.STANDARD);
+    request.done();
+    governor.exhausted(Budget.STANDARD, Duration.ofMillis(10_000), request);
     governor.acquire(Budget.SEARCH);
     assertThat(time.sleeps()).isEmpty();
     governor.acquire(Budget.STANDARD);
 
     assertThat(time.sinceStart()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void anEmptyWindowReportedByHubSpotWhenOurOwnRequestsFillItWaitsOnlyForTheOldestToLeave()
+      throws InterruptedException {
+    RateGovernor governor = governor(100, 5, 10);
+    List<RateGovernor.Permit> burst = new ArrayList<>();
+    for (int i = 0; i < 100; i++) { // a burst that takes 4 seconds, each request answered at once
+      burst.add(governor.acquire(Budget.STANDARD));
+      burst.get(i).done();
+      time.clock.advance(Duration.ofMillis(40));
+    }
+
+    governor.exhausted(Budget.STANDARD, Duration.ofMillis(10_000), burst.get(99)); // its answer: "0 remaining"
+    governor.acquire(Budget.STANDARD);
+
+    // the first request of the burst leaves HubSpot's rolling window 10 s after it was answered: at 10 s, not 14 s
+    assertThat(time.sinceStart()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void anEmptyWindowReportedAfterTheOldestOfOursLeftIsStillExplainedByOurs() throws InterruptedException {
+    RateGovernor governor = governor(100, 5, 10);
+    for (int i = 0; i < 100; i++) { // 100 requests 40 ms apart, each answered at once
+      governor.acquire(Budget.STANDARD).done();
+      time.clock.advance(Duration.ofMillis(40));
+    }
+    RateGovernor.Permit request = governor.acquire(Budget.STANDARD); // at 10 s, as the first leaves
+    Instant sent = time.now();
+    time.clock.advance(Duration.ofMillis(50)); // while it is under way, the second of ours leaves too (10.04 s)
+    request.done();
+
+    // HubSpot counted it with 99 others of ours: "0 remaining"; ours now hold 99, one having left since it went
+    governor.exhausted(Budget.STANDARD, Duration.ofMillis(10_000), request);
+    governor.acquire(Budget.STANDARD);
+
+    // the second of ours left HubSpot's window too: the next goes at once, not after a 10-second hold
+    assertThat(sent).isEqualTo(FakeTime.START.plusSeconds(10));
+    assertThat(time.sinceStart()).isEqualTo(Duration.ofMillis(10_050));
+    assertThat(time.sleeps()).hasSize(1); // the 101st's wait for the first to leave
+  }
+
+  @Test
+  void anEmptyWindowReportedWhileOursHoldsFewerRequestsHoldsTheBucketForTheInterval() throws InterruptedException {
+    RateGovernor governor = governor(100, 5, 10);
+    acquireTimes(governor, Budget.STANDARD, 39); // another client of the same budget spent the other 60
+    RateGovernor.Permit request = governor.acquire(Budget.STANDARD);
+    request.done();
+    time.clock.advance(Duration.ofSeconds(4));
+
+    governor.exhausted(Budget.STANDARD, Duration.ofMillis(10_000), request);
+    governor.acquire(Budget.STANDARD);
+
+    assertThat(time.sinceStart()).isEqualTo(Duration.ofSeconds(14));
   }
 
   @Test
