@@ -34,11 +34,11 @@ public final class InvitationRepository {
   public record Created(long id, boolean created) {}
 
   /**
-   * Creates the invitation unless one exists for the same trigger and key (the database decides): one statement
-   * that inserts only when the key is free and gives the new row's id back, then the history entry; the id of the
-   * invitation that was there is read only when there was one. No savepoint: PostgreSQL skips a row another
-   * transaction inserted meanwhile ({@code ON CONFLICT DO NOTHING}), and H2, which undoes only a failed statement,
-   * reports it as a unique violation.
+   * Creates the invitation unless one exists for the same trigger and key (the database decides): one insert that
+   * gives the new row's id back, then the history entry; the id of the invitation that was there is read only when
+   * there was one. No savepoint and no look-up first: PostgreSQL skips a taken key ({@code ON CONFLICT DO
+   * NOTHING}), and H2, which undoes only a failed statement, refuses it as a unique violation (a key is taken only
+   * when a decision is made again, which is rare, so no insert pays for a look-up that only a repeat needs).
    */
   public Created create(Handle handle, NewInvitation invitation, Instant now) {
     return create(handle, invitation, now, entry -> history(handle, entry.invitationId(), entry.state(),
@@ -55,12 +55,8 @@ public final class InvitationRepository {
     Optional<Long> inserted;
     try {
       inserted = handle.createUpdate("INSERT INTO invitations (connection, trigger_name, dedup_key, contact_crm_id, "
-              + "account_id, event_id, channel, state, send_at, created_at, updated_at) SELECT CAST(:connection AS "
-              + "VARCHAR(63)), CAST(:trigger AS VARCHAR(63)), CAST(:dedupKey AS VARCHAR(600)), CAST(:contactId AS "
-              + "VARCHAR(255)), CAST(:accountId AS VARCHAR(255)), CAST(:eventId AS BIGINT), CAST(:channel AS "
-              + "VARCHAR(16)), 'SCHEDULED', CAST(:sendAt AS TIMESTAMP WITH TIME ZONE), CAST(:now AS TIMESTAMP WITH "
-              + "TIME ZONE), CAST(:now AS TIMESTAMP WITH TIME ZONE) WHERE NOT EXISTS (SELECT 1 FROM invitations WHERE "
-              + "connection = :connection AND trigger_name = :trigger AND dedup_key = :dedupKey)"
+              + "account_id, event_id, channel, state, send_at, created_at, updated_at) VALUES (:connection, :trigger, "
+              + ":dedupKey, :contactId, :accountId, :eventId, :channel, 'SCHEDULED', :sendAt, :now, :now)"
               + Sql.onConflictDoNothing(handle))
           .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
           .bind("dedupKey", invitation.dedupKey()).bind("contactId", invitation.contactId())
