@@ -147,6 +147,7 @@ final class TriggerService {
     Optional<PendingEvaluation> after = Optional.empty();
     Map<String, Pause> paused = stores.triggerPauses().paused(handle);
     Statistics.refresh(handle, PASS_TABLES);
+    Statistics.Growth invitations = new Statistics.Growth("invitations");
     while (true) {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
       List<PendingEvaluation> waiting = new ArrayList<>();
@@ -174,6 +175,9 @@ final class TriggerService {
         stores.events().markEvaluated(h, evaluated, now);
         return made;
       });
+      // a first sync's pass grows the invitations from nothing: the planner's count must follow, or PostgreSQL
+      // keeps planning for an empty table and a page's survey look-ups scan every invitation made so far
+      invitations.added(handle, (int) outcomes.stream().filter(outcome -> outcome.decision().invites()).count());
       scheduleAll(outcomes);
       for (Outcome outcome : outcomes) {
         tally.add(outcome);
