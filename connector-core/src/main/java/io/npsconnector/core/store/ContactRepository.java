@@ -40,14 +40,8 @@ public final class ContactRepository {
       + "segments = :segments, crm_modified_at = :modifiedAt, deleted = :deleted, synced_at = :now "
       + "WHERE connection = :connection AND crm_id = :crmId AND crm_modified_at <= :modifiedAt";
   private static final String INSERT = "INSERT INTO contacts (connection, email_key, " + COLUMNS + ", synced_at) "
-      + "SELECT CAST(:connection AS VARCHAR(63)), CAST(:emailKey AS VARCHAR(320)), CAST(:crmId AS VARCHAR(255)), "
-      + "CAST(:email AS VARCHAR(320)), CAST(:firstName AS VARCHAR(255)), CAST(:lastName AS VARCHAR(255)), "
-      + "CAST(:phone AS VARCHAR(64)), CAST(:locale AS VARCHAR(35)), CAST(:timeZone AS VARCHAR(64)), "
-      + "CAST(:emailOptOut AS BOOLEAN), CAST(:ownerId AS VARCHAR(255)), CAST(:accountId AS VARCHAR(255)), "
-      + "CAST(:accountName AS VARCHAR(255)), CAST(:segments AS VARCHAR(8000)), "
-      + "CAST(:modifiedAt AS TIMESTAMP WITH TIME ZONE), CAST(:deleted AS BOOLEAN), "
-      + "CAST(:now AS TIMESTAMP WITH TIME ZONE) WHERE NOT EXISTS (SELECT 1 FROM contacts "
-      + "WHERE connection = :connection AND crm_id = :crmId)";
+      + "VALUES (:connection, :emailKey, :crmId, :email, :firstName, :lastName, :phone, :locale, :timeZone, "
+      + ":emailOptOut, :ownerId, :accountId, :accountName, :segments, :modifiedAt, :deleted, :now)";
 
   /** Stores the contact, replacing an older copy; a copy older than the stored one is ignored. */
   public void upsert(Handle handle, String connection, Contact contact, Instant now) {
@@ -55,9 +49,10 @@ public final class ContactRepository {
   }
 
   /**
-   * As {@link #upsert} for a page of contacts, in at most two batched statements: every contact's update
-   * (which changes only an older copy), then the insert of those not stored at all. A contact given twice
-   * in one page ends as its newest copy.
+   * As {@link #upsert} for a page of contacts: on H2, one look-up of the page's stored copies, then one batched
+   * update of those the page has as new or newer and one batched insert of those not stored at all; on
+   * PostgreSQL, one statement ({@link PostgresPages#upsertContacts}). A contact given twice in one page ends as its
+   * newest copy.
    */
   public void upsertAll(Handle handle, String connection, List<Contact> contacts, Instant now) {
     if (contacts.isEmpty()) {
@@ -74,48 +69,51 @@ public final class ContactRepository {
       }
       return;
     }
-    var updates = handle.prepareBatch(UPDATE);
-    for (Contact contact : contacts) {
-      bind(updates, connection, contact, now).add();
-    }
-    int[] updated = updates.execute();
-    List<Contact> stored = new java.util.ArrayList<>();
-    for (int i = 0; i < contacts.size(); i++) {
-      if (updated[i] > 0) {
-        stored.add(contacts.get(i));
+    // the page's stored copies in one look-up: only those get an update, only the others an insert, so that a
+    // first sync inserts without a failed update and a check per contact (a writer that inserts one of them
+    // meanwhile makes the insert fail on the unique key, and the caller stores the page again)
+    List<Contact> newest = newestCopies(contacts);
+    Map<String, Instant> stored = storedVersions(handle, connection, newest);
+    List<Contact> older = new java.util.ArrayList<>();
+    List<Contact> added = new java.util.ArrayList<>();
+    for (Contact contact : newest) {
+      Instant at = stored.get(contact.crmId());
+      if (at == null) {
+        added.add(contact);
+      } else if (!at.isAfter(contact.modifiedAt())) {
+        older.add(contact);
       }
     }
-    var inserts = handle.prepareBatch(INSERT + Sql.onConflictDoNothing(handle));
-    int missing = 0;
-    for (int i = 0; i < contacts.size(); i++) {
-      if (updated[i] == 0) {
-        bind(inserts, connection, contacts.get(i), now).add();
-        missing++;
-      }
-    }
-    if (missing > 0) {
-      int[] inserted = inserts.execute();
-      // a contact given twice in the page, both copies new: the first was inserted, the newer replaces it
-      List<Contact> again = new java.util.ArrayList<>();
-      for (int i = 0, j = 0; i < contacts.size(); i++) {
-        if (updated[i] == 0 && inserted[j++] == 0) {
-          again.add(contacts.get(i));
-        } else if (updated[i] == 0) {
-          stored.add(contacts.get(i));
-        }
-      }
-      if (!again.isEmpty()) {
-        var repeats = handle.prepareBatch(UPDATE);
-        again.forEach(contact -> bind(repeats, connection, contact, now).add());
-        int[] repeated = repeats.execute();
-        for (int i = 0; i < again.size(); i++) {
-          if (repeated[i] > 0) {
-            stored.add(again.get(i));
-          }
+    List<Contact> replaced = new java.util.ArrayList<>();
+    if (!older.isEmpty()) {
+      var updates = handle.prepareBatch(UPDATE);
+      older.forEach(contact -> bind(updates, connection, contact, now).add());
+      int[] updated = updates.execute();
+      for (int i = 0; i < older.size(); i++) {
+        if (updated[i] > 0) {
+          replaced.add(older.get(i));
         }
       }
     }
-    storeSegments(handle, connection, stored);
+    if (!added.isEmpty()) {
+      var inserts = handle.prepareBatch(INSERT);
+      added.forEach(contact -> bind(inserts, connection, contact, now).add());
+      inserts.execute();
+    }
+    storeSegments(handle, connection, replaced, added);
+  }
+
+  /** When the CRM last changed each of these contacts' stored copies; a contact not stored has no entry. */
+  private static Map<String, Instant> storedVersions(Handle handle, String connection, List<Contact> contacts) {
+    Map<String, Instant> stored = new HashMap<>();
+    for (List<String> some : Sql.chunks(contacts.stream().map(Contact::crmId).toList())) {
+      Sql.bindKeys(handle.createQuery("SELECT c.crm_id, c.crm_modified_at FROM " + Sql.keys(some.size())
+              + " JOIN contacts c ON c.connection = :connection AND c.crm_id = wanted.id"), some)
+          .bind("connection", connection)
+          .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getTimestamp(2).toInstant()))
+          .forEach(entry -> stored.put(entry.getKey(), entry.getValue()));
+    }
+    return stored;
   }
 
   /**
@@ -132,27 +130,26 @@ public final class ContactRepository {
   }
 
   /**
-   * The stored contacts' segment values one per row with their case-folded key, for filters and groups (V19): one
-   * batched delete and one batched insert for the page.
+   * The written contacts' segment values one per row with their case-folded key, for filters and groups (V19): one
+   * batched delete of the replaced contacts' rows (a contact just inserted has none) and one batched insert.
    */
-  private static void storeSegments(Handle handle, String connection, List<Contact> contacts) {
-    if (contacts.isEmpty()) {
-      return;
+  private static void storeSegments(Handle handle, String connection, List<Contact> replaced, List<Contact> added) {
+    if (!replaced.isEmpty()) {
+      var deletes = handle.prepareBatch("DELETE FROM contact_segments WHERE connection = :connection "
+          + "AND crm_id = :crmId");
+      replaced.forEach(contact -> deletes.bind("connection", connection).bind("crmId", contact.crmId()).add());
+      deletes.execute();
     }
-    var deletes = handle.prepareBatch("DELETE FROM contact_segments WHERE connection = :connection AND crm_id = :crmId");
-    contacts.forEach(contact -> deletes.bind("connection", connection).bind("crmId", contact.crmId()).add());
-    deletes.execute();
     org.jdbi.v3.core.statement.PreparedBatch batch = handle.prepareBatch("INSERT INTO contact_segments (connection, "
         + "crm_id, segment, value_key, segment_value) VALUES (:connection, :crmId, :segment, :key, :value)");
     int rows = 0;
-    // a contact given twice in one page: its newest copy's values, once
-    Map<String, Contact> newest = new java.util.LinkedHashMap<>();
-    contacts.forEach(contact -> newest.put(contact.crmId(), contact));
-    for (Contact contact : newest.values()) {
-      for (Map.Entry<String, String> row : SegmentValues.rows(contact.segments()).entrySet()) {
-        batch.bind("connection", connection).bind("crmId", contact.crmId()).bind("segment", row.getKey())
-            .bind("key", SegmentValues.key(row.getValue())).bind("value", row.getValue()).add();
-        rows++;
+    for (List<Contact> contacts : List.of(replaced, added)) {
+      for (Contact contact : contacts) {
+        for (Map.Entry<String, String> row : SegmentValues.rows(contact.segments()).entrySet()) {
+          batch.bind("connection", connection).bind("crmId", contact.crmId()).bind("segment", row.getKey())
+              .bind("key", SegmentValues.key(row.getValue())).bind("value", row.getValue()).add();
+          rows++;
+        }
       }
     }
     if (rows > 0) {

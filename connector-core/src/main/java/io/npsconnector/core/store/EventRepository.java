@@ -3,8 +3,11 @@ package io.npsconnector.core.store;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -34,8 +37,11 @@ public final class EventRepository {
   }
 
   /**
-   * As {@link #upsert} for a page of events, in two batched statements (the events, then the pairs of event
-   * and contact), whatever the page's size. An event or pair already stored is left as it is.
+   * As {@link #upsert} for a page of events, whatever the page's size in a few statements: on H2 a look-up of the
+   * events stored before, one batched insert of the others and a look-up of their ids, then the pairs of event and
+   * contact in one batched insert for the new events and one for the others; on PostgreSQL one statement
+   * ({@link PostgresPages#insertEvents}). An event or pair already stored is left as it is; an event given twice
+   * in one page is stored as its first copy, with the contacts of every copy.
    */
   public void upsertAll(Handle handle, String connection, List<InteractionEvent> events, Instant now) {
     if (events.isEmpty()) {
@@ -45,32 +51,82 @@ public final class EventRepository {
       PostgresPages.insertEvents(handle, connection, events, now);
       return;
     }
-    String onConflict = Sql.onConflictDoNothing(handle);
-    var insertEvents = handle.prepareBatch("INSERT INTO events (connection, kind, crm_id, occurred_at, attributes, "
-        + "first_seen_at) SELECT CAST(:connection AS VARCHAR(63)), CAST(:kind AS VARCHAR(16)), "
-        + "CAST(:crmId AS VARCHAR(255)), CAST(:occurredAt AS TIMESTAMP WITH TIME ZONE), "
-        + "CAST(:attributes AS VARCHAR(8000)), CAST(:now AS TIMESTAMP WITH TIME ZONE) WHERE NOT EXISTS "
-        + "(SELECT 1 FROM events WHERE connection = :connection AND kind = :kind AND crm_id = :crmId)" + onConflict);
-    var insertPairs = handle.prepareBatch("INSERT INTO event_contacts (event_id, contact_crm_id, seen_at, connection, "
-        + "occurred_at) SELECT e.id, CAST(:contactId AS VARCHAR(255)), CAST(:now AS TIMESTAMP WITH TIME ZONE), "
-        + "e.connection, e.occurred_at FROM events e WHERE e.connection = :connection AND e.kind = :kind "
-        + "AND e.crm_id = :crmId AND NOT EXISTS (SELECT 1 FROM event_contacts x WHERE x.event_id = e.id "
-        + "AND x.contact_crm_id = :contactId)" + onConflict);
-    int pairs = 0;
+    // the page's events by key, their copies in page order: the first copy is the one stored, every copy's contacts
+    Map<String, List<InteractionEvent>> copies = new java.util.LinkedHashMap<>();
     for (InteractionEvent event : events) {
+      copies.computeIfAbsent(key(event.kind().name(), event.crmId()), k -> new java.util.ArrayList<>()).add(event);
+    }
+    // the events stored before this page are looked up once; only the others are inserted (a writer that inserts
+    // one of them meanwhile makes the insert fail on the unique key, and the caller stores the page again)
+    Map<String, Long> before = storedIds(handle, connection, copies.values().stream().map(copiesOf -> copiesOf.get(0)).toList());
+    List<InteractionEvent> added = copies.values().stream().map(copiesOf -> copiesOf.get(0))
+        .filter(event -> !before.containsKey(key(event.kind().name(), event.crmId()))).toList();
+    var insertEvents = handle.prepareBatch("INSERT INTO events (connection, kind, crm_id, occurred_at, attributes, "
+        + "first_seen_at) VALUES (:connection, :kind, :crmId, :occurredAt, :attributes, :now)");
+    for (InteractionEvent event : added) {
       insertEvents.bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
           .bind("occurredAt", Sql.timestamp(event.occurredAt())).bind("attributes", Sql.json(event.attributes()))
           .bind("now", Sql.timestamp(now)).add();
-      for (String contactId : new java.util.LinkedHashSet<>(event.contactIds())) {
-        insertPairs.bind("connection", connection).bind("kind", event.kind().name()).bind("crmId", event.crmId())
-            .bind("contactId", contactId).bind("now", Sql.timestamp(now)).add();
-        pairs++;
+    }
+    Map<String, Long> ids = new HashMap<>(before);
+    if (!added.isEmpty()) {
+      insertEvents.execute();
+      ids.putAll(storedIds(handle, connection, added));
+    }
+    // a new event's pairs are new; an event stored before may have some of them already
+    var newPairs = handle.prepareBatch("INSERT INTO event_contacts (event_id, contact_crm_id, seen_at, connection, "
+        + "occurred_at) VALUES (:eventId, :contactId, :now, :connection, :occurredAt)");
+    var morePairs = handle.prepareBatch("INSERT INTO event_contacts (event_id, contact_crm_id, seen_at, connection, "
+        + "occurred_at) SELECT e.id, CAST(:contactId AS VARCHAR(255)), CAST(:now AS TIMESTAMP WITH TIME ZONE), "
+        + "e.connection, e.occurred_at FROM events e WHERE e.id = :eventId AND NOT EXISTS (SELECT 1 FROM "
+        + "event_contacts x WHERE x.event_id = e.id AND x.contact_crm_id = :contactId)");
+    int fresh = 0;
+    int more = 0;
+    for (Map.Entry<String, List<InteractionEvent>> event : copies.entrySet()) {
+      long id = ids.get(event.getKey());
+      boolean stored = before.containsKey(event.getKey());
+      Set<String> contactIds = new java.util.LinkedHashSet<>();
+      event.getValue().forEach(copy -> contactIds.addAll(copy.contactIds()));
+      for (String contactId : contactIds) {
+        var pairs = stored ? morePairs : newPairs;
+        pairs.bind("eventId", id).bind("contactId", contactId).bind("now", Sql.timestamp(now));
+        if (!stored) {
+          pairs.bind("connection", connection).bind("occurredAt", Sql.timestamp(event.getValue().get(0)
+              .occurredAt()));
+        }
+        pairs.add();
+        fresh += stored ? 0 : 1;
+        more += stored ? 1 : 0;
       }
     }
-    insertEvents.execute();
-    if (pairs > 0) {
-      insertPairs.execute();
+    if (fresh > 0) {
+      newPairs.execute();
     }
+    if (more > 0) {
+      morePairs.execute();
+    }
+  }
+
+  private static String key(String kind, String crmId) {
+    return kind + "\n" + crmId;
+  }
+
+  /** The ids of these events (of one connection) that are stored, by {@link #key}, one look-up per kind and chunk. */
+  private static Map<String, Long> storedIds(Handle handle, String connection, List<InteractionEvent> events) {
+    Map<String, List<String>> byKind = new java.util.LinkedHashMap<>();
+    events.forEach(event -> byKind.computeIfAbsent(event.kind().name(), k -> new java.util.ArrayList<>())
+        .add(event.crmId()));
+    Map<String, Long> ids = new HashMap<>();
+    byKind.forEach((kind, crmIds) -> {
+      for (List<String> some : Sql.chunks(crmIds)) {
+        Sql.bindKeys(handle.createQuery("SELECT e.crm_id, e.id FROM " + Sql.keys(some.size()) + " JOIN events e "
+                + "ON e.connection = :connection AND e.kind = :kind AND e.crm_id = wanted.id"), some)
+            .bind("connection", connection).bind("kind", kind)
+            .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+            .forEach(entry -> ids.put(key(kind, entry.getKey()), entry.getValue()));
+      }
+    });
+    return ids;
   }
 
   /** A contact of an event that no trigger pass has decided on yet, and when the sync first saw it. */
