@@ -362,9 +362,12 @@ public final class Bench {
   private void triggerRows(JsonNode sync) {
     double pass = sync.path("wall").asDouble() - sync.path("read-wall").asDouble();
     double evaluated = sync.path("evaluated").asDouble();
-    report.add(Row.figure("trigger-rate", "Trigger pass of the first sync (H2): evaluations per second",
-        String.format(Locale.ROOT, "%,.0f/s (%s evaluations in %s)", evaluated / Math.max(1e-9, pass),
-            count((long) evaluated), Row.seconds(pass))));
+    long along = sync.path("decided-along").asLong();
+    double after = evaluated - along;
+    report.add(Row.figure("trigger-rate", "Trigger pass of the first sync (H2): evaluations",
+        String.format(Locale.ROOT, "%s: %s along the read, %s in the %s after it%s", count((long) evaluated),
+            count(along), count((long) after), Row.seconds(pass),
+            after > 0 ? String.format(Locale.ROOT, " (%,.0f/s)", after / Math.max(1e-9, pass)) : "")));
     double idle = sync.path("idle-wall").asDouble();
     report.add(Row.below("trigger-idle", "Sync and trigger pass with nothing new or due (H2)", Row.seconds(idle)
         + ", " + sync.path("idle-calls").asInt() + " calls", idle, 10, "s"));

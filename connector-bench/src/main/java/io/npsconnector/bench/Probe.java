@@ -179,20 +179,25 @@ public final class Probe {
 
   /**
    * A first sync through the engine (read, store, trigger pass), the time its read ended (the engine's progress
-   * report of the last page), then, when asked, a second sync with nothing new: the pass with nothing due.
+   * report of the last page) and the decisions made by then (the pass along the read), then, when asked, a second sync with nothing new: the pass with nothing due.
    */
   private void firstSync() {
     NpsConfig config = config();
     String name = args.get("connection");
     AtomicReference<Meter.Reading> readEnded = new AtomicReference<>();
+    AtomicReference<Database> store = new AtomicReference<>();
+    AtomicReference<Long> decidedAlong = new AtomicReference<>(0L);
     SyncProgress progress = (connection, page, done) -> {
       if (done) {
         readEnded.set(meter.lap());
+        // the decisions the trigger pass made along the read (a count, after the read's time is taken)
+        decidedAlong.set(count(store.get(), "SELECT COUNT(*) FROM decisions WHERE connection = :c", connection));
       }
     };
     try (Composition composition = composition(config, progress)) {
       Engine engine = composition.get(Engine.class);
       Database database = composition.get(Database.class);
+      store.set(database);
       meter.start();
       Engine.SyncReport report = engine.syncAndTrigger(name);
       Meter.Reading sync = meter.stop();
@@ -204,6 +209,7 @@ public final class Probe {
       result.put("events", report.events());
       result.put("calls", report.apiCalls());
       result.put("evaluated", report.evaluated());
+      result.put("decided-along", decidedAlong.get());
       result.put("invited", report.invited());
       result.put("stored-contacts", count(database, "SELECT COUNT(*) FROM contacts WHERE connection = :c", name));
       result.put("stored-events", count(database, "SELECT COUNT(*) FROM events WHERE connection = :c", name));

@@ -152,9 +152,11 @@ public final class Engine implements AutoCloseable {
   private Synced syncAndTriggerNow(String connection) {
     sendLog.flush(connection);
     long started = System.nanoTime();
-    SyncService.Result read = sync.sync(connection, adapter(connection));
+    PassAlong along = new PassAlong(connection);
+    SyncService.Result read = sync.sync(connection, adapter(connection), along::stored);
     readSegmentLabels(connection);
-    TriggerService.Result events = triggers.evaluatePending(connection);
+    TriggerService.Result events = along.decided.then(triggers.evaluateStored(connection));
+    triggers.logDecisions(connection, events);
     TriggerService.Result relationship = adapter(connection).conservingApiBudget()
         ? TriggerService.Result.EMPTY // relationship surveys can wait for the CRM's API budget
         : triggers.planRelationship(connection);
@@ -178,6 +180,31 @@ public final class Engine implements AutoCloseable {
         connection, report.contacts(), report.events(), report.invited(), report.suppressed(), report.apiCalls(),
         took.toMillis());
     return new Synced(report, paused);
+  }
+
+  /**
+   * The trigger pass along a sync's read: once the pages stored since its last pass hold a page of the pass
+   * ({@link TriggerService#PAGE}) of new pairs of event and contact, a pass decides on them while the reader
+   * reads the next page, so that the pass after the read only decides what came since. Events are decided as
+   * they arrive, page after page, each against everything decided before it (fatigue, daily caps, collapse),
+   * as across syncs; a pair whose contact is not stored yet waits, as in any pass.
+   */
+  private final class PassAlong {
+    private final String connection;
+    private int waiting;
+    private TriggerService.Result decided = TriggerService.Result.EMPTY;
+
+    PassAlong(String connection) {
+      this.connection = connection;
+    }
+
+    void stored(int pairs) {
+      waiting += pairs;
+      if (waiting >= TriggerService.PAGE) {
+        waiting = 0;
+        decided = decided.then(triggers.evaluateStored(connection));
+      }
+    }
   }
 
   /**

@@ -39,6 +39,15 @@ final class SyncService {
   record Result(int pages, int contacts, int events, int apiCalls, boolean complete) {}
 
   Result sync(String connection, CrmAdapter adapter) {
+    return sync(connection, adapter, pairs -> { });
+  }
+
+  /**
+   * As {@link #sync(String, CrmAdapter)}, telling {@code stored}, once each page is stored and its cursor
+   * committed, how many pairs of event and contact the page held: the caller's work on them (the trigger pass
+   * along the read) runs while the next page is read.
+   */
+  Result sync(String connection, CrmAdapter adapter, java.util.function.IntConsumer stored) {
     int pages = 0;
     int contacts = 0;
     int events = 0;
@@ -66,6 +75,8 @@ final class SyncService {
         calls += page.apiCalls();
         progress.update(connection, new SyncProgress.Page(pages, contacts, events, calls,
             java.time.Duration.ofNanos(System.nanoTime() - started)), !more);
+        stored.accept(page.events().stream().mapToInt(event -> (int) event.contactIds().stream().distinct().count())
+            .sum());
       }
     }
     if (contacts + events > 0) {

@@ -97,6 +97,15 @@ final class TriggerService {
           collapsed + other.collapsed, deferred + other.deferred, earliest(nextChange, other.nextChange));
     }
 
+    /**
+     * The decisions of this pass and of {@code later}, a pass that read every pair still waiting after this one:
+     * what waits, and when it could change, is what waits after {@code later}.
+     */
+    Result then(Result later) {
+      return new Result(evaluated + later.evaluated, invited + later.invited, suppressed + later.suppressed,
+          collapsed + later.collapsed, later.deferred, later.nextChange);
+    }
+
     static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
       return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
     }
@@ -125,7 +134,23 @@ final class TriggerService {
 
   /** Decides on every event and contact no pass has decided on yet, a page of them per transaction. */
   Result evaluatePending(String connection) {
-    return stores.jdbi().withHandle(handle -> evaluatePending(handle, connection, clock.instant(), outcome -> { }));
+    Result result = evaluateStored(connection);
+    logDecisions(connection, result);
+    return result;
+  }
+
+  /** As {@link #evaluatePending(String)}, without its log line: for a caller that logs several passes as one. */
+  Result evaluateStored(String connection) {
+    return stores.jdbi().withHandle(handle -> pass(handle, connection, clock.instant(), outcome -> { }));
+  }
+
+  /** Logs what passes decided, when they decided anything. */
+  void logDecisions(String connection, Result result) {
+    if (result.evaluated() > 0) {
+      LOG.info("{}: {} event decisions: {} invited, {} suppressed, {} collapsed{}", connection, result.evaluated(),
+          result.invited(), result.suppressed(), result.collapsed(),
+          result.deferred() > 0 ? "; " + result.deferred() + " wait for their contact" : "");
+    }
   }
 
   /** Plans today's relationship surveys of every relationship trigger of the connection. */
@@ -140,6 +165,12 @@ final class TriggerService {
    * Inside a transaction the caller opened, the whole pass is that transaction.
    */
   Result evaluatePending(Handle handle, String connection, Instant now, Consumer<Outcome> decided) {
+    Result result = pass(handle, connection, now, decided);
+    logDecisions(connection, result);
+    return result;
+  }
+
+  private Result pass(Handle handle, String connection, Instant now, Consumer<Outcome> decided) {
     ConnectionConfig connectionConfig = connection(connection);
     Tally tally = new Tally();
     int deferred = 0;
@@ -192,13 +223,7 @@ final class TriggerService {
       }
       after = Optional.of(page.get(page.size() - 1));
     }
-    Result result = tally.result(deferred, givenUpAt);
-    if (result.evaluated() > 0) {
-      LOG.info("{}: {} event decisions: {} invited, {} suppressed, {} collapsed{}", connection, result.evaluated(),
-          result.invited(), result.suppressed(), result.collapsed(),
-          deferred > 0 ? "; " + deferred + " wait for their contact" : "");
-    }
-    return result;
+    return tally.result(deferred, givenUpAt);
   }
 
   /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */

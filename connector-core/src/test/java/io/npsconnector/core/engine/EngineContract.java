@@ -12,6 +12,7 @@ import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.EventKind;
 import io.npsconnector.core.model.InteractionEvent;
 import io.npsconnector.core.model.InvitationState;
+import io.npsconnector.core.spi.CrmAdapter;
 import io.npsconnector.core.spi.CrmException;
 import io.npsconnector.core.spi.SyncCursor;
 import io.npsconnector.core.spi.WriteRequest;
@@ -215,6 +216,44 @@ abstract class EngineContract {
     assertThat(again.evaluated()).isZero();
     assertThat(rows("invitations")).isEqualTo(4);
     assertThat(rows("decisions")).isEqualTo(4);
+  }
+
+  @Test
+  void decidesEachPagesEventsWhileTheNextPageIsReadAndAnEventWaitsForAContactOfALaterPage() {
+    // pages of 600 contacts and 600 events: every page holds more pairs than a page of the pass
+    crm = newCrm(600);
+    for (int i = 0; i < 1500; i++) {
+      crm.putContact(contact(String.format("c%04d", i)).build());
+      // the first 100 events are for contacts of the last page, the last 100 for those of the first: one each
+      String contact = String.format("c%04d", i < 100 ? 1400 + i : i >= 1400 ? i - 1400 : i);
+      crm.addEvent(purchase(String.format("opp-%04d", i), contact, T0.minus(HOUR).plusSeconds(i)));
+    }
+    List<Integer> decidedAtRead = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CrmAdapter counted = new io.npsconnector.core.testing.ForwardingCrmAdapter(crm) {
+      @Override
+      public io.npsconnector.core.spi.ChangePage readChanges(SyncCursor cursor) {
+        decidedAtRead.add(rows("decisions"));
+        return super.readChanges(cursor);
+      }
+    };
+    Engine engine = Engine.builder(config().purchase().build(), database).adapter(CRM, counted).channel(channel)
+        .clock(clock).settings(EngineSettings.defaults().withInstanceName("engine-test")).build();
+    engines.add(engine);
+
+    Engine.SyncReport report = engine.syncAndTrigger(CRM);
+
+    // the third page is asked for once the first is stored and its 500 pairs with a stored contact decided (the
+    // 100 whose contact comes later wait); nothing is decided before the first page is stored
+    assertThat(report.pages()).isEqualTo(3);
+    assertThat(decidedAtRead).hasSize(3);
+    assertThat(decidedAtRead.get(0)).isZero();
+    assertThat(decidedAtRead.get(2)).isGreaterThanOrEqualTo(500);
+    assertThat(report.evaluated()).isEqualTo(1500);
+    assertThat(report.invited()).isEqualTo(1500);
+    assertThat(rows("decisions")).isEqualTo(1500);
+    assertThat(count("SELECT COUNT(*) FROM decisions WHERE outcome = 'INVITE'")).isEqualTo(1500);
+    assertThat(onlyInvitation("c1400").eventId()).isPresent();
+    assertThat(count("SELECT COUNT(*) FROM event_contacts WHERE evaluated_at IS NULL")).isZero();
   }
 
   @Test
