@@ -302,10 +302,11 @@ public final class Dashboard {
           "about these answers, to "
               + String.join(", ", config.alerts().destinations().stream().map(d -> d.kind().key()).toList())))).toList();
     }
+    Map<ReportRepository.Dimension, Map<String, NpsTally>> tallies = reports.tallyByEach(filter.answers());
     List<DashboardView.Breakdown> breakdowns = new ArrayList<>(List.of(
-        breakdown("By trigger", reports.tallyBy(filter.answers(), ReportRepository.Dimension.TRIGGER)),
-        breakdown("By channel", reports.tallyBy(filter.answers(), ReportRepository.Dimension.CHANNEL)),
-        breakdown("By CRM connection", reports.tallyBy(filter.answers(), ReportRepository.Dimension.CONNECTION))));
+        breakdown("By trigger", tallies.get(ReportRepository.Dimension.TRIGGER)),
+        breakdown("By channel", tallies.get(ReportRepository.Dimension.CHANNEL)),
+        breakdown("By CRM connection", tallies.get(ReportRepository.Dimension.CONNECTION))));
     reports.tallyBySegment(filter.answers()).forEach((segment, values) -> {
       Map<String, String> names = segmentValues.getOrDefault(segment, Map.of());
       Map<String, NpsTally> groups = new TreeMap<>();

@@ -181,6 +181,19 @@ abstract class ReportContract {
         .containsExactly(Map.entry("east", NpsTally.of(1, 0, 2)), Map.entry("west", NpsTally.of(1, 1, 1)));
     assertThat(reports.tallyBy(AnswerFilter.ALL.withSearch("slow"), ReportRepository.Dimension.CHANNEL))
         .containsExactly(Map.entry("email", NpsTally.of(0, 0, 3)));
+    assertThat(reports.tallyByEach(AnswerFilter.ALL)).as("every dimension in one query")
+        .containsExactly(
+            Map.entry(ReportRepository.Dimension.TRIGGER,
+                Map.of("onboarded", NpsTally.of(1, 0, 1), "won", NpsTally.of(1, 1, 2))),
+            Map.entry(ReportRepository.Dimension.CHANNEL, Map.of("email", NpsTally.of(2, 1, 3))),
+            Map.entry(ReportRepository.Dimension.CONNECTION,
+                Map.of("east", NpsTally.of(1, 0, 2), "west", NpsTally.of(1, 1, 1))));
+    assertThat(reports.tallyByEach(AnswerFilter.ALL.withConnection("east")).get(ReportRepository.Dimension.TRIGGER))
+        .isEqualTo(reports.tallyBy(AnswerFilter.ALL.withConnection("east"), ReportRepository.Dimension.TRIGGER));
+    // counted without the invitations when no condition reads them, with them when one does
+    assertThat(reports.count(AnswerFilter.ALL)).isEqualTo(6);
+    assertThat(reports.count(AnswerFilter.ALL.withConnection("east"))).isEqualTo(3);
+    assertThat(reports.scoreCounts(AnswerFilter.ALL.withConnection("west")).tally()).isEqualTo(NpsTally.of(1, 1, 1));
     assertThat(reports.tallyBySegment(AnswerFilter.ALL)).as("c5 has no region and is not counted")
         .isEqualTo(Map.of("region", Map.of("emea", NpsTally.of(1, 1, 2), "apac", NpsTally.of(0, 0, 1))));
     assertThat(reports.tallyBySegment(AnswerFilter.ALL.withConnection("east")))

@@ -44,9 +44,8 @@ public final class ReportHeapMeasure {
       long started = System.nanoTime();
       NpsTally overall = reports.scoreCounts(year).tally();
       System.out.printf("overall n=%d nps=%.1f%n", overall.n(), overall.nps().orElse(Double.NaN));
-      for (ReportRepository.Dimension dimension : ReportRepository.Dimension.values()) {
-        System.out.println(dimension + " " + reports.tallyBy(year, dimension).size() + " groups");
-      }
+      reports.tallyByEach(year).forEach((dimension, groups) -> System.out.println(dimension + " " + groups.size()
+          + " groups"));
       System.out.println("segments " + reports.tallyBySegment(year).get("region").size() + " values");
       List<Instant> weeks = new ArrayList<>();
       for (LocalDate monday = LocalDate.parse("2025-12-01"); !monday.isAfter(LocalDate.parse("2026-12-07"));
