@@ -94,7 +94,8 @@ public final class ReportHeapMeasure {
         var answerRows = handle.prepareBatch("INSERT INTO answers (invitation_id, score, comment_text, answered_at, "
             + "updated_at) VALUES (:id, :score, :comment, :at, :at)");
         for (int a = from; a < Math.min(answers, from + 10_000); a++) {
-          Instant at = start.plusSeconds(random.nextLong(365L * 86_400));
+          // in the order they came, as a store that grew over the year holds them: ids follow the answer times
+          Instant at = start.plusSeconds(365L * 86_400 * a / answers + random.nextLong(60));
           int score = random.nextInt(11);
           invitations.bind("id", (long) a + 1).bind("trigger", a % 3 == 0 ? "won" : "relationship")
               .bind("key", "k" + a).bind("contact", "c" + (a % contacts)).bind("at", java.sql.Timestamp.from(at)).add();
