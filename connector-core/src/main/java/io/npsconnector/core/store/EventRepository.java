@@ -58,8 +58,9 @@ public final class EventRepository {
     }
     // the events stored before this page are looked up once; only the others are inserted (a writer that inserts
     // one of them meanwhile makes the insert fail on the unique key, and the caller stores the page again)
-    Map<String, Long> before = storedIds(handle, connection, copies.values().stream().map(copiesOf -> copiesOf.get(0)).toList());
-    List<InteractionEvent> added = copies.values().stream().map(copiesOf -> copiesOf.get(0))
+    List<InteractionEvent> firsts = copies.values().stream().map(copiesOf -> copiesOf.get(0)).toList();
+    Map<String, Long> before = storedIds(handle, connection, firsts);
+    List<InteractionEvent> added = firsts.stream()
         .filter(event -> !before.containsKey(key(event.kind().name(), event.crmId()))).toList();
     var insertEvents = handle.prepareBatch("INSERT INTO events (connection, kind, crm_id, occurred_at, attributes, "
         + "first_seen_at) VALUES (:connection, :kind, :crmId, :occurredAt, :attributes, :now)");
@@ -88,15 +89,15 @@ public final class EventRepository {
       Set<String> contactIds = new java.util.LinkedHashSet<>();
       event.getValue().forEach(copy -> contactIds.addAll(copy.contactIds()));
       for (String contactId : contactIds) {
-        var pairs = stored ? morePairs : newPairs;
-        pairs.bind("eventId", id).bind("contactId", contactId).bind("now", Sql.timestamp(now));
-        if (!stored) {
-          pairs.bind("connection", connection).bind("occurredAt", Sql.timestamp(event.getValue().get(0)
-              .occurredAt()));
+        if (stored) {
+          morePairs.bind("eventId", id).bind("contactId", contactId).bind("now", Sql.timestamp(now)).add();
+          more++;
+        } else {
+          newPairs.bind("eventId", id).bind("contactId", contactId).bind("now", Sql.timestamp(now))
+              .bind("connection", connection).bind("occurredAt", Sql.timestamp(event.getValue().get(0).occurredAt()))
+              .add();
+          fresh++;
         }
-        pairs.add();
-        fresh += stored ? 0 : 1;
-        more += stored ? 1 : 0;
       }
     }
     if (fresh > 0) {

@@ -116,8 +116,8 @@ public final class ReportRepository {
     Integer[] byScore = new Integer[11];
     java.util.Arrays.fill(byScore, 0);
     int[] oneClick = {0};
-    jdbi.useHandle(handle -> where.bind(handle.createQuery("SELECT a.score, a.confirmed_by, COUNT(*) AS n" + where.answers()
-            + where.sql() + " GROUP BY a.score, a.confirmed_by"))
+    jdbi.useHandle(handle -> where.bind(handle.createQuery("SELECT a.score, a.confirmed_by, COUNT(*) AS n"
+            + where.answers() + where.sql() + " GROUP BY a.score, a.confirmed_by"))
         .map((rs, ctx) -> {
           int n = rs.getInt("n");
           byScore[rs.getInt("score")] += n;
