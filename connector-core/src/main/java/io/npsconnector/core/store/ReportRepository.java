@@ -149,22 +149,18 @@ public final class ReportRepository {
         rs.getInt("detractors"));
   }
 
-  /** The answers the filter lets through, tallied per value of {@code dimension} by the database, in value order. */
+  /**
+   * The answers the filter lets through, tallied per value of {@code dimension} by the database, in value order: the
+   * one grouped query of {@link #tallyByEach}, whose groups (trigger, channel, connection) are few.
+   */
   public Map<String, io.npsconnector.core.stats.NpsTally> tallyBy(AnswerFilter filter, Dimension dimension) {
-    Where where = Where.of(filter);
-    Map<String, io.npsconnector.core.stats.NpsTally> tallies = new TreeMap<>();
-    jdbi.useHandle(handle -> where.bind(handle.createQuery("SELECT " + dimension.column + " AS k, " + CATEGORY_SUMS
-            + " FROM answers a JOIN invitations i ON i.id = a.invitation_id" + where.sql() + " GROUP BY "
-            + dimension.column))
-        .map((rs, ctx) -> Map.entry(rs.getString("k"), tally(rs)))
-        .forEach(entry -> tallies.put(entry.getKey(), entry.getValue())));
-    return tallies;
+    return tallyByEach(filter).get(dimension);
   }
 
   /**
-   * As {@link #tallyBy} for every dimension at once, in one query: the answers are tallied per trigger, channel and
-   * connection together (a few groups) and the groups summed per dimension, so that the dashboard's three breakdowns
-   * join the answers to their invitations once, not three times.
+   * The answers the filter lets through, tallied per value of every dimension, each in value order, by one query:
+   * the answers are tallied per trigger, channel and connection together (a few groups) and the groups summed per
+   * dimension, so that the dashboard's three breakdowns join the answers to their invitations once, not three times.
    */
   public Map<Dimension, Map<String, io.npsconnector.core.stats.NpsTally>> tallyByEach(AnswerFilter filter) {
     Where where = Where.of(filter);
