@@ -69,8 +69,11 @@ public final class Statistics {
   }
 
   /**
-   * Analyzes each of {@code tables} of the current schema that was never analyzed, or changed by more than a tenth
-   * of its rows since (autovacuum's own default rule), on PostgreSQL.
+   * Analyzes each of {@code tables} of the current schema that was never analyzed, or changed by more than half of
+   * its rows since, on PostgreSQL: the planner's counts stay within a factor of about two of the truth while a run
+   * fills the tables, at a few analyses per tenfold growth. Autovacuum's own rule (a tenth) analyzed the contacts
+   * of a 100,000-contact first sync eleven times, 3.7 s of its 6 s of analyses; autovacuum still keeps to it
+   * between runs.
    */
   public static void refresh(Handle handle, List<String> tables) {
     if (!Sql.postgres(handle)) {
@@ -78,7 +81,7 @@ public final class Statistics {
     }
     List<String> stale = handle.createQuery("SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c "
             + "ON c.oid = s.relid WHERE s.schemaname = current_schema() AND s.relname IN (<tables>) "
-            + "AND s.n_mod_since_analyze > 500 + 0.1 * GREATEST(c.reltuples, 0)")
+            + "AND s.n_mod_since_analyze > 500 + 0.5 * GREATEST(c.reltuples, 0)")
         .bindList("tables", tables).mapTo(String.class).list();
     for (String table : stale) {
       handle.execute("ANALYZE " + table);
