@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -45,10 +46,15 @@ final class PageHistory implements SurveyHistory {
   private final Map<String, Instant> accounts;
   private final Listed unsubscribed;
   private final Map<String, Integer> planned = new HashMap<>();
+  /** The waiting invitation the page made for a contact that had none: its id, known once the page's are inserted. */
+  private final Map<String, LongSupplier> madePending = new HashMap<>();
+  /** Makes the page's invitations rows before the store is asked anything, so that its answers count them. */
+  private final Runnable beforeStore;
 
   private PageHistory(Stores stores, Handle handle, String connection, Map<String, Contact> contacts,
-      Set<String> personKeys, Set<String> accountIds) {
+      Set<String> personKeys, Set<String> accountIds, Runnable beforeStore) {
     this.store = new StoreSurveyHistory(stores, handle);
+    this.beforeStore = beforeStore;
     this.connection = connection;
     this.contacts = contacts;
     this.own = new HashMap<>(stores.invitations().surveysOf(handle, connection, contacts.keySet(), Counting.ALL));
@@ -62,9 +68,12 @@ final class PageHistory implements SurveyHistory {
     this.unsubscribed = stores.unsubscribes().listed(handle, connection, contacts.keySet(), emails);
   }
 
-  /** Reads the history of {@code contacts} (a page's, of one connection) as the fatigue settings need it. */
+  /**
+   * Reads the history of {@code contacts} (a page's, of one connection) as the fatigue settings need it; {@code
+   * beforeStore} makes the invitations the page made so far rows before a question goes to the store.
+   */
   static PageHistory of(Stores stores, Handle handle, String connection, Map<String, Contact> contacts,
-      FatigueConfig fatigue) {
+      FatigueConfig fatigue, Runnable beforeStore) {
     Set<String> personKeys = new HashSet<>();
     Set<String> accountIds = new HashSet<>();
     for (Contact contact : contacts.values()) {
@@ -76,7 +85,12 @@ final class PageHistory implements SurveyHistory {
       }
     }
     return new PageHistory(stores, handle, connection, Map.copyOf(contacts), Set.copyOf(personKeys),
-        Set.copyOf(accountIds));
+        Set.copyOf(accountIds), beforeStore);
+  }
+
+  private SurveyHistory store() {
+    beforeStore.run();
+    return store;
   }
 
   private boolean read(String connection, String contactId) {
@@ -86,7 +100,7 @@ final class PageHistory implements SurveyHistory {
   @Override
   public Optional<Instant> lastSurveyedAt(String connection, String contactId) {
     return read(connection, contactId) ? own.getOrDefault(contactId, ContactSurveys.NONE).last()
-        : store.lastSurveyedAt(connection, contactId);
+        : store().lastSurveyedAt(connection, contactId);
   }
 
   @Override
@@ -94,13 +108,13 @@ final class PageHistory implements SurveyHistory {
     String key = ContactRepository.emailKey(email);
     return personKeys.contains(key) ? Optional.ofNullable(persons.get(key))
         .map(survey -> new SurveyHistory.PersonSurvey(survey.connection(), survey.at()))
-        : store.lastPersonSurveyedAt(email);
+        : store().lastPersonSurveyedAt(email);
   }
 
   @Override
   public Optional<Instant> lastAccountSurveyedAt(String connection, String accountId) {
     return this.connection.equals(connection) && accountIds.contains(accountId)
-        ? Optional.ofNullable(accounts.get(accountId)) : store.lastAccountSurveyedAt(connection, accountId);
+        ? Optional.ofNullable(accounts.get(accountId)) : store().lastAccountSurveyedAt(connection, accountId);
   }
 
   @Override
@@ -108,26 +122,32 @@ final class PageHistory implements SurveyHistory {
     boolean readAddress = email.isEmpty() || (read(connection, contactId)
         && email.map(String::toLowerCase).equals(contacts.get(contactId).email().map(String::toLowerCase)));
     return read(connection, contactId) && readAddress ? unsubscribed.contains(contactId, email)
-        : store.unsubscribed(connection, contactId, email);
+        : store().unsubscribed(connection, contactId, email);
   }
 
   @Override
   public Optional<Long> pendingInvitation(String connection, String contactId) {
-    return read(connection, contactId) ? own.getOrDefault(contactId, ContactSurveys.NONE).pending()
-        : store.pendingInvitation(connection, contactId);
+    if (!read(connection, contactId)) {
+      return store().pendingInvitation(connection, contactId);
+    }
+    Optional<Long> pending = own.getOrDefault(contactId, ContactSurveys.NONE).pending();
+    LongSupplier made = madePending.get(contactId);
+    return pending.isPresent() || made == null ? pending : Optional.of(made.getAsLong());
   }
 
   @Override
   public int invitationsPlanned(String connection, String trigger, LocalDate utcDay) {
     if (!this.connection.equals(connection)) {
-      return store.invitationsPlanned(connection, trigger, utcDay);
+      return store().invitationsPlanned(connection, trigger, utcDay);
     }
     return planned.computeIfAbsent(trigger + "\n" + utcDay,
-        key -> store.invitationsPlanned(connection, trigger, utcDay));
+        key -> store().invitationsPlanned(connection, trigger, utcDay));
   }
 
-  /** The page made {@code invitation} (a new row, {@code id}): every answer from now on counts it. */
-  void created(NewInvitation invitation, long id) {
+  /**
+   * The page made {@code invitation} (a new row, its id known once inserted): every answer from now on counts it.
+   */
+  void created(NewInvitation invitation, LongSupplier id) {
     if (!connection.equals(invitation.connection())) {
       return; // answered by the store, which sees it in the transaction
     }
@@ -140,8 +160,10 @@ final class PageHistory implements SurveyHistory {
       return; // the store's answers about a contact the page did not read see it in the transaction
     }
     ContactSurveys before = own.getOrDefault(invitation.contactId(), ContactSurveys.NONE);
-    own.put(invitation.contactId(), new ContactSurveys(Optional.of(latest(before.last(), at)),
-        before.pending().or(() -> Optional.of(id))));
+    own.put(invitation.contactId(), new ContactSurveys(Optional.of(latest(before.last(), at)), before.pending()));
+    if (before.pending().isEmpty()) {
+      madePending.putIfAbsent(invitation.contactId(), id);
+    }
     contacts.get(invitation.contactId()).email().map(ContactRepository::emailKey).filter(personKeys::contains)
         .ifPresent(key -> {
           InvitationRepository.PersonSurvey known = persons.get(key);

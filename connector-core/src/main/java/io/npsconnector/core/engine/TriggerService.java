@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,17 +185,19 @@ final class TriggerService {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
       List<PendingEvaluation> waiting = new ArrayList<>();
       List<Outcome> outcomes = handle.inTransaction(h -> {
-        List<Outcome> made = new ArrayList<>();
+        List<Supplier<Outcome>> made = new ArrayList<>();
         // the rules read invitations, never decisions or history: the page's decisions, its invitations' history
-        // entries and its marks are written at its end, in batched statements, inside the same transaction
+        // entries and its marks are written at its end, in batched statements, inside the same transaction; its
+        // invitations too, unless a rule asks for one's id before (a contact's second event in the page)
         PageRows rows = new PageRows();
+        rows.batch = batch(h, connectionConfig, page, now, rows.history::add);
         List<PendingEvaluation> evaluated = new ArrayList<>();
         // the page's contacts and their history in a few queries, not a few per pair
         Map<String, Contact> contacts = stores.contacts().findAll(h, connection,
             page.stream().map(PendingEvaluation::contactId).toList());
-        PageHistory history = PageHistory.of(stores, h, connection, contacts, config.fatigue());
+        PageHistory history = PageHistory.of(stores, h, connection, contacts, config.fatigue(), rows.batch::flush);
         for (PendingEvaluation pending : page) {
-          Optional<List<Outcome>> pair = evaluate(h, connectionConfig, pending, Optional.ofNullable(
+          Optional<List<Supplier<Outcome>>> pair = evaluate(h, connectionConfig, pending, Optional.ofNullable(
               contacts.get(pending.contactId())), history, paused, now, rows);
           if (pair.isEmpty()) {
             waiting.add(pending);
@@ -204,7 +208,7 @@ final class TriggerService {
         }
         rows.write(h);
         stores.events().markEvaluated(h, evaluated, now);
-        return made;
+        return made.stream().map(Supplier::get).toList();
       });
       // a first sync's pass grows the invitations from nothing: the planner's count must follow, or PostgreSQL
       // keeps planning for an empty table and a page's survey look-ups scan every invitation made so far
@@ -226,16 +230,41 @@ final class TriggerService {
     return tally.result(deferred, givenUpAt);
   }
 
+  /**
+   * The page's invitations, made together: the keys its pairs may take (one per trigger that fires on the pair's
+   * kind of event) are looked up once.
+   */
+  private InvitationRepository.Batch batch(Handle handle, ConnectionConfig connection, List<PendingEvaluation> page,
+      Instant now, java.util.function.Consumer<InvitationRepository.HistoryEntry> history) {
+    Map<String, List<String>> keys = new java.util.HashMap<>();
+    for (PendingEvaluation pending : page) {
+      for (TriggerConfig trigger : triggersOn(connection, pending.event().event())) {
+        keys.computeIfAbsent(trigger.name(), name -> new ArrayList<>())
+            .add(eventKey(pending.event().id(), pending.contactId()));
+      }
+    }
+    return stores.invitations().batch(handle, connection.name(), keys, now, history);
+  }
+
+  private List<TriggerConfig> triggersOn(ConnectionConfig connection, InteractionEvent event) {
+    return config.triggers().stream()
+        .filter(trigger -> applies(trigger, connection.name()) && trigger.on().id().equals(event.kind().id()))
+        .toList();
+  }
+
+  private static String eventKey(long eventId, String contactId) {
+    return "event:" + eventId + ":" + contactId;
+  }
+
   /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */
-  private Optional<List<Outcome>> evaluate(Handle handle, ConnectionConfig connection, PendingEvaluation pending,
+  private Optional<List<Supplier<Outcome>>> evaluate(Handle handle, ConnectionConfig connection,
+      PendingEvaluation pending,
       Optional<Contact> contact, PageHistory history, Map<String, Pause> paused, Instant now,
       PageRows rows) {
     long eventId = pending.event().id();
     InteractionEvent event = pending.event().event();
-    List<TriggerConfig> triggers = config.triggers().stream()
-        .filter(trigger -> applies(trigger, connection.name()) && trigger.on().id().equals(event.kind().id()))
-        .toList();
-    List<Outcome> outcomes = new ArrayList<>();
+    List<TriggerConfig> triggers = triggersOn(connection, event);
+    List<Supplier<Outcome>> outcomes = new ArrayList<>();
     if (contact.isEmpty()) {
       if (pending.seenAt().plus(UNKNOWN_CONTACT_GRACE).isAfter(now)) {
         return Optional.empty();
@@ -317,10 +346,10 @@ final class TriggerService {
                 Decision decision = evaluator.evaluate(trigger, connectionConfig, config.fatigue(),
                     config.sendWindow(), contact, Optional.empty(), new StoreSurveyHistory(stores, h), now);
                 PageRows rows = new PageRows();
-                Outcome stored = store(h, decision, Optional.empty(), contact.accountId(), trigger, now, rows,
+                var stored = store(h, decision, Optional.empty(), contact.accountId(), trigger, now, rows,
                     (invitation, id) -> { });
                 rows.write(h);
-                return stored;
+                return stored.get();
               });
               invited[0] += outcome.decision().invites() ? 1 : 0;
               return outcome.decision().invites();
@@ -498,41 +527,64 @@ final class TriggerService {
   }
 
   /**
-   * Makes the invitation a decision asks for, tells {@code made} of it when it is a new row, and adds the decision
-   * and the invitation's history entry to {@code rows}, to be written before the transaction commits.
+   * Makes the invitation a decision asks for (in the page's batch, when {@code rows} has one), tells {@code made}
+   * of it when it is a new row, and adds the decision (and the invitation's history entry) to {@code rows}, to be
+   * written before the transaction commits. The outcome is complete once {@code rows} are written: a new
+   * invitation's id is known then.
    */
-  private Outcome store(Handle handle, Decision decision, Optional<Long> eventId, Optional<String> accountId,
-      TriggerConfig trigger, Instant now, PageRows rows,
-      java.util.function.BiConsumer<NewInvitation, Long> made) {
-    Optional<Long> invitationId = decision.collapsedInto();
-    if (decision.invites()) {
-      String key = eventId.map(id -> "event:" + id + ":" + decision.contactId())
-          .orElseGet(() -> "relationship:" + decision.contactId() + ":" + LocalDate.ofInstant(now, ZoneOffset.UTC));
-      NewInvitation invitation = new NewInvitation(decision.connection(), decision.trigger(), key,
-          decision.contactId(), accountId, eventId, trigger.channel(), decision.sendAt().orElseThrow());
-      InvitationRepository.Created created = stores.invitations().create(handle, invitation, now,
-          rows.history::add);
-      if (created.created()) {
-        made.accept(invitation, created.id());
-      }
-      invitationId = Optional.of(created.id());
+  private Supplier<Outcome> store(Handle handle, Decision decision, Optional<Long> eventId,
+      Optional<String> accountId, TriggerConfig trigger, Instant now, PageRows rows,
+      java.util.function.BiConsumer<NewInvitation, LongSupplier> made) {
+    if (!decision.invites()) {
+      Outcome outcome = new Outcome(decision, decision.collapsedInto());
+      rows.decisions.add(() -> stored(decision, eventId, now, outcome.invitationId()));
+      return () -> outcome;
     }
-    rows.decisions.add(new StoredDecision(decision.connection(), decision.contactId(),
-        decision.trigger(), eventId, now, decision.outcome().name(), decision.rule(), decision.reason(), invitationId));
-    return new Outcome(decision, invitationId);
+    String key = eventId.map(id -> eventKey(id, decision.contactId()))
+        .orElseGet(() -> "relationship:" + decision.contactId() + ":" + LocalDate.ofInstant(now, ZoneOffset.UTC));
+    NewInvitation invitation = new NewInvitation(decision.connection(), decision.trigger(), key,
+        decision.contactId(), accountId, eventId, trigger.channel(), decision.sendAt().orElseThrow());
+    LongSupplier id;
+    boolean created;
+    if (rows.batch != null) {
+      InvitationRepository.Batch.Made batched = rows.batch.add(invitation);
+      id = batched::id;
+      created = batched.created();
+    } else {
+      InvitationRepository.Created one = stores.invitations().create(handle, invitation, now, rows.history::add);
+      id = one::id;
+      created = one.created();
+    }
+    if (created) {
+      made.accept(invitation, id);
+    }
+    rows.decisions.add(() -> stored(decision, eventId, now, Optional.of(id.getAsLong())));
+    return () -> new Outcome(decision, Optional.of(id.getAsLong()));
+  }
+
+  private static StoredDecision stored(Decision decision, Optional<Long> eventId, Instant now,
+      Optional<Long> invitationId) {
+    return new StoredDecision(decision.connection(), decision.contactId(), decision.trigger(), eventId, now,
+        decision.outcome().name(), decision.rule(), decision.reason(), invitationId);
   }
 
   /**
    * The rows decisions write besides their invitations: the decisions and the new invitations' history entries,
-   * gathered and written in one batched statement each ({@link #write}) in the transaction that made them.
+   * gathered and written in one batched statement each ({@link #write}) in the transaction that made them, and,
+   * in a trigger pass's page, the invitations themselves ({@link #batch}).
    */
   private final class PageRows {
-    private final List<StoredDecision> decisions = new ArrayList<>();
+    private final List<Supplier<StoredDecision>> decisions = new ArrayList<>();
     private final List<InvitationRepository.HistoryEntry> history = new ArrayList<>();
+    /** The page's invitations, inserted together; null: each is inserted as it is made. */
+    private InvitationRepository.Batch batch;
 
     void write(Handle handle) {
+      if (batch != null) {
+        batch.flush();
+      }
       stores.invitations().recordAll(handle, history);
-      stores.decisions().insertAll(handle, decisions);
+      stores.decisions().insertAll(handle, decisions.stream().map(Supplier::get).toList());
       history.clear();
       decisions.clear();
     }

@@ -4,12 +4,14 @@ import io.npsconnector.core.model.InvitationState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -54,16 +56,7 @@ public final class InvitationRepository {
       java.util.function.Consumer<HistoryEntry> history) {
     Optional<Long> inserted;
     try {
-      inserted = handle.createUpdate("INSERT INTO invitations (connection, trigger_name, dedup_key, contact_crm_id, "
-              + "account_id, event_id, channel, state, send_at, created_at, updated_at) VALUES (:connection, :trigger, "
-              + ":dedupKey, :contactId, :accountId, :eventId, :channel, 'SCHEDULED', :sendAt, :now, :now)"
-              + Sql.onConflictDoNothing(handle))
-          .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
-          .bind("dedupKey", invitation.dedupKey()).bind("contactId", invitation.contactId())
-          .bindByType("accountId", invitation.accountId().orElse(null), String.class)
-          .bindByType("eventId", invitation.eventId().orElse(null), Long.class)
-          .bind("channel", invitation.channel()).bind("sendAt", Sql.timestamp(invitation.sendAt()))
-          .bind("now", Sql.timestamp(now))
+      inserted = bindNew(handle.createUpdate(INSERT + Sql.onConflictDoNothing(handle)), invitation, now)
           .executeAndReturnGeneratedKeys("id").mapTo(Long.class).findOne();
     } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
       if (!Sql.isUniqueViolation(e) || Sql.postgres(handle)) {
@@ -81,6 +74,145 @@ public final class InvitationRepository {
         .bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
         .bind("dedupKey", invitation.dedupKey()).mapTo(Long.class).one();
     return new Created(id, false);
+  }
+
+  /**
+   * The invitations one transaction makes, inserted together: {@link Batch#add} answers at once whether a key is
+   * new (the keys the transaction may take were looked up first, {@link #batch}), and the new rows are inserted in
+   * one batched statement when their ids are first needed ({@link Batch.Made#id}) or at {@link Batch#flush}. A
+   * first sync's trigger pass made one insert, and one round trip, per invitation.
+   *
+   * @param keys the dedup keys the transaction may take, per trigger: those already taken are read once
+   */
+  public Batch batch(Handle handle, String connection, Map<String, ? extends Collection<String>> keys, Instant now,
+      java.util.function.Consumer<HistoryEntry> history) {
+    Map<String, Long> taken = new HashMap<>();
+    keys.forEach((trigger, some) -> {
+      for (List<String> chunk : Sql.chunks(some)) {
+        Sql.bindKeys(handle.createQuery("SELECT i.dedup_key, i.id FROM " + Sql.keys(chunk.size()) + " JOIN invitations"
+                + " i ON i.connection = :connection AND i.trigger_name = :trigger AND i.dedup_key = wanted.id"), chunk)
+            .bind("connection", connection).bind("trigger", trigger)
+            .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+            .forEach(row -> taken.put(trigger + "\n" + row.getKey(), row.getValue()));
+      }
+    });
+    return new Batch(handle, connection, Set.copyOf(keys.keySet()), taken, now, history);
+  }
+
+  /** See {@link #batch}. Not thread-safe: it lives in one transaction. */
+  public static final class Batch {
+    private final Handle handle;
+    private final String connection;
+    private final Set<String> triggers;
+    private final Map<String, Long> taken;
+    private final Instant now;
+    private final java.util.function.Consumer<HistoryEntry> history;
+    private final List<NewInvitation> waiting = new ArrayList<>();
+    private final List<Made> waitingMade = new ArrayList<>();
+
+    private Batch(Handle handle, String connection, Set<String> triggers, Map<String, Long> taken, Instant now,
+        java.util.function.Consumer<HistoryEntry> history) {
+      this.handle = handle;
+      this.connection = connection;
+      this.triggers = triggers;
+      this.taken = taken;
+      this.now = now;
+      this.history = history;
+    }
+
+    /** An invitation of the batch: a new row (its id known once inserted) or the one its key already had. */
+    public final class Made {
+      private long id;
+      private final boolean created;
+
+      private Made(long id, boolean created) {
+        this.id = id;
+        this.created = created;
+      }
+
+      /** Whether the batch inserts it (false: the trigger's key was taken, by the invitation of {@link #id}). */
+      public boolean created() {
+        return created;
+      }
+
+      /** Its id: a new row's is known once the batch is inserted, which asking for it does. */
+      public long id() {
+        if (id == 0) {
+          flush();
+        }
+        return id;
+      }
+    }
+
+    /**
+     * The invitation for {@code invitation}'s trigger and key: the one already made when the key is taken (in the
+     * store, or earlier in this batch), else a new one, inserted at the next {@link #flush}.
+     */
+    public Made add(NewInvitation invitation) {
+      if (!invitation.connection().equals(connection) || !triggers.contains(invitation.trigger())) {
+        throw new IllegalArgumentException("invitation of " + invitation.connection() + "/" + invitation.trigger()
+            + " in a batch of " + connection + " " + triggers);
+      }
+      String key = invitation.trigger() + "\n" + invitation.dedupKey();
+      Long known = taken.get(key);
+      if (known != null) {
+        return new Made(known, false);
+      }
+      boolean again = waiting.stream().anyMatch(other -> other.trigger().equals(invitation.trigger())
+          && other.dedupKey().equals(invitation.dedupKey()));
+      if (again) { // the batch makes that key already: the invitation it inserts is the one
+        flush();
+        return new Made(taken.get(key), false);
+      }
+      Made made = new Made(0, true);
+      waiting.add(invitation);
+      waitingMade.add(made);
+      return made;
+    }
+
+    /**
+     * Inserts the waiting invitations in one batched statement, gives each its id and hands its history entry
+     * on. A key another process took meanwhile fails the statement (H2) or inserts fewer rows (PostgreSQL): both
+     * end the transaction with an error that names the invitation's trigger and key.
+     */
+    public void flush() {
+      if (waiting.isEmpty()) {
+        return;
+      }
+      var batch = handle.prepareBatch(INSERT + Sql.onConflictDoNothing(handle));
+      for (NewInvitation invitation : waiting) {
+        bindNew(batch, invitation, now).add();
+      }
+      List<Long> ids = batch.executePreparedBatch("id").mapTo(Long.class).list();
+      if (ids.size() != waiting.size()) {
+        throw new IllegalStateException("invitations of " + connection + ": " + (waiting.size() - ids.size())
+            + " of " + waiting.size() + " keys were taken by another process meanwhile (" + waiting.get(0).trigger()
+            + " " + waiting.get(0).dedupKey() + " first of the batch); the transaction is undone");
+      }
+      for (int i = 0; i < ids.size(); i++) {
+        long id = ids.get(i);
+        waitingMade.get(i).id = id;
+        taken.put(waiting.get(i).trigger() + "\n" + waiting.get(i).dedupKey(), id);
+        history.accept(new HistoryEntry(id, now, InvitationState.SCHEDULED,
+            Optional.of("send at " + waiting.get(i).sendAt())));
+      }
+      waiting.clear();
+      waitingMade.clear();
+    }
+  }
+
+  private static final String INSERT = "INSERT INTO invitations (connection, trigger_name, dedup_key, "
+      + "contact_crm_id, account_id, event_id, channel, state, send_at, created_at, updated_at) VALUES (:connection, "
+      + ":trigger, :dedupKey, :contactId, :accountId, :eventId, :channel, 'SCHEDULED', :sendAt, :now, :now)";
+
+  private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindNew(T statement,
+      NewInvitation invitation, Instant now) {
+    return statement.bind("connection", invitation.connection()).bind("trigger", invitation.trigger())
+        .bind("dedupKey", invitation.dedupKey()).bind("contactId", invitation.contactId())
+        .bindByType("accountId", invitation.accountId().orElse(null), String.class)
+        .bindByType("eventId", invitation.eventId().orElse(null), Long.class)
+        .bind("channel", invitation.channel()).bind("sendAt", Sql.timestamp(invitation.sendAt()))
+        .bind("now", Sql.timestamp(now));
   }
 
   public Optional<Invitation> find(long id) {

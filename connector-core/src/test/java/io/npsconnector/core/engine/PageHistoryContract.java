@@ -6,6 +6,7 @@ import io.npsconnector.config.FatigueConfig;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.store.Database;
+import io.npsconnector.core.store.InvitationRepository;
 import io.npsconnector.core.store.InvitationRepository.NewInvitation;
 import io.npsconnector.core.trigger.SurveyHistory;
 import java.time.Duration;
@@ -27,7 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A page's history answers every question as the store does on the same transaction, before and after the page
  * makes invitations: random contacts in two connections sharing addresses and accounts, invitations in every
- * state, unsubscribes by contact and by address.
+ * state, unsubscribes by contact and by address. The page's invitations are made in its batch, as a trigger pass
+ * makes them: not yet rows when the page is asked (the store is asked after the batch is inserted), some with a
+ * key the store or the batch already has.
  */
 abstract class PageHistoryContract {
   private static final Instant NOW = Instant.parse("2026-03-02T10:00:00Z");
@@ -106,25 +109,51 @@ abstract class PageHistoryContract {
       Map<String, Contact> page = new HashMap<>();
       contacts.get("a").stream().filter(contact -> random.nextBoolean()).forEach(c -> page.put(c.crmId(), c));
       assertThat(stores.contacts().findAll(handle, "a", List.copyOf(page.keySet()))).isEqualTo(page);
-      PageHistory history = PageHistory.of(stores, handle, "a", page, fatigue);
+      List<InvitationRepository.HistoryEntry> entries = new ArrayList<>();
+      int before = handle.createQuery("SELECT COUNT(*) FROM invitations").mapTo(Integer.class).one();
+      // the keys the page may take: its new ones, and two the store has ("k0" and "k1", of either trigger)
+      Map<String, List<String>> keys = new HashMap<>();
+      for (String trigger : TRIGGERS) {
+        List<String> some = new ArrayList<>(List.of("k0", "k1"));
+        for (int n = 0; n < 30; n++) {
+          some.add("new" + n);
+        }
+        keys.put(trigger, some);
+      }
+      InvitationRepository.Batch batch = stores.invitations().batch(handle, "a", keys, NOW, entries::add);
+      PageHistory history = PageHistory.of(stores, handle, "a", page, fatigue, batch::flush);
       SurveyHistory store = new StoreSurveyHistory(stores, handle);
-      assertSame(history, store, contacts, "before the page's invitations");
+      assertSame(history, store, batch, contacts, "before the page's invitations");
 
       for (int n = 0; n < 30; n++) {
         List<Contact> in = List.copyOf(page.values());
         Contact contact = in.get(random.nextInt(in.size()));
-        NewInvitation invitation = new NewInvitation("a", TRIGGERS.get(random.nextInt(2)), "new" + n,
+        String key = n % 10 == 9 ? "k" + random.nextInt(2) : n % 10 == 8 ? "new" + (n - 1) : "new" + n;
+        NewInvitation invitation = new NewInvitation("a", TRIGGERS.get(random.nextInt(2)), key,
             contact.crmId(), contact.accountId(), Optional.empty(), "email",
             NOW.plus(Duration.ofHours(random.nextInt(24 * 10))));
-        var created = stores.invitations().create(handle, invitation, NOW);
-        history.created(invitation, created.id());
-        assertSame(history, store, contacts, "after invitation " + n);
+        InvitationRepository.Batch.Made made = batch.add(invitation);
+        if (made.created()) {
+          history.created(invitation, made::id);
+        }
+        if (n % 3 == 2) {
+          assertSame(history, store, batch, contacts, "after invitation " + n);
+        }
       }
+      batch.flush();
+      assertSame(history, store, batch, contacts, "after the page's invitations");
+      // every new row has its history entry, and the ids the batch gave are the rows'
+      assertThat(entries).extracting(InvitationRepository.HistoryEntry::invitationId).doesNotHaveDuplicates()
+          .allSatisfy(id -> assertThat(stores.invitations().find(handle, id)).isPresent());
+      assertThat(entries).hasSize(handle.createQuery("SELECT COUNT(*) FROM invitations").mapTo(Integer.class).one()
+          - before);
     });
   }
 
-  private static void assertSame(SurveyHistory page, SurveyHistory store, Map<String, List<Contact>> contacts,
-      String when) {
+  /** The page's answers, then the store's once the batch's invitations are rows. */
+  private static void assertSame(SurveyHistory page, SurveyHistory rows, InvitationRepository.Batch batch,
+      Map<String, List<Contact>> contacts, String when) {
+    SurveyHistory store = flushedFirst(rows, batch);
     for (Map.Entry<String, List<Contact>> entry : contacts.entrySet()) {
       String connection = entry.getKey();
       for (Contact contact : entry.getValue()) {
@@ -148,5 +177,45 @@ abstract class PageHistoryContract {
         }
       }
     }
+  }
+
+  private static SurveyHistory flushedFirst(SurveyHistory store, InvitationRepository.Batch batch) {
+    return new SurveyHistory() {
+      @Override
+      public Optional<Instant> lastSurveyedAt(String connection, String contactId) {
+        batch.flush();
+        return store.lastSurveyedAt(connection, contactId);
+      }
+
+      @Override
+      public Optional<PersonSurvey> lastPersonSurveyedAt(String email) {
+        batch.flush();
+        return store.lastPersonSurveyedAt(email);
+      }
+
+      @Override
+      public Optional<Instant> lastAccountSurveyedAt(String connection, String accountId) {
+        batch.flush();
+        return store.lastAccountSurveyedAt(connection, accountId);
+      }
+
+      @Override
+      public boolean unsubscribed(String connection, String contactId, Optional<String> email) {
+        batch.flush();
+        return store.unsubscribed(connection, contactId, email);
+      }
+
+      @Override
+      public Optional<Long> pendingInvitation(String connection, String contactId) {
+        batch.flush();
+        return store.pendingInvitation(connection, contactId);
+      }
+
+      @Override
+      public int invitationsPlanned(String connection, String trigger, LocalDate utcDay) {
+        batch.flush();
+        return store.invitationsPlanned(connection, trigger, utcDay);
+      }
+    };
   }
 }
