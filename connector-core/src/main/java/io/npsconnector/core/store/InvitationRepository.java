@@ -100,7 +100,7 @@ public final class InvitationRepository {
   }
 
   /** See {@link #batch}. Not thread-safe: it lives in one transaction. */
-  public static final class Batch {
+  public final class Batch {
     private final Handle handle;
     private final String connection;
     private final Set<String> triggers;
@@ -123,14 +123,17 @@ public final class InvitationRepository {
     /** An invitation of the batch: a new row (its id known once inserted) or the one its key already had. */
     public final class Made {
       private long id;
-      private final boolean created;
+      private boolean created;
 
       private Made(long id, boolean created) {
         this.id = id;
         this.created = created;
       }
 
-      /** Whether the batch inserts it (false: the trigger's key was taken, by the invitation of {@link #id}). */
+      /**
+       * Whether the batch inserts it (false: the trigger's key was taken, by the invitation of {@link #id}). It
+       * turns false at the insert when another process took the key after the batch looked it up.
+       */
       public boolean created() {
         return created;
       }
@@ -172,29 +175,44 @@ public final class InvitationRepository {
 
     /**
      * Inserts the waiting invitations in one batched statement, gives each its id and hands its history entry
-     * on. A key another process took meanwhile fails the statement (H2) or inserts fewer rows (PostgreSQL): both
-     * end the transaction with an error that names the invitation's trigger and key.
+     * on. When another process took one of the keys after the batch looked them up, the statement is undone (to a
+     * savepoint) and each invitation is made on its own, as {@link #create} makes it: the one whose key was taken
+     * gets that invitation's id and no history entry.
      */
     public void flush() {
       if (waiting.isEmpty()) {
         return;
       }
-      var batch = handle.prepareBatch(INSERT + Sql.onConflictDoNothing(handle));
-      for (NewInvitation invitation : waiting) {
-        bindNew(batch, invitation, now).add();
+      String savepoint = "invitation_batch";
+      handle.savepoint(savepoint);
+      List<Long> ids;
+      try {
+        var batch = handle.prepareBatch(INSERT);
+        for (NewInvitation invitation : waiting) {
+          bindNew(batch, invitation, now).add();
+        }
+        ids = batch.executePreparedBatch("id").mapTo(Long.class).list();
+        handle.release(savepoint);
+      } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+        if (!Sql.isUniqueViolation(e)) {
+          throw e;
+        }
+        handle.rollbackToSavepoint(savepoint);
+        ids = null;
       }
-      List<Long> ids = batch.executePreparedBatch("id").mapTo(Long.class).list();
-      if (ids.size() != waiting.size()) {
-        throw new IllegalStateException("invitations of " + connection + ": " + (waiting.size() - ids.size())
-            + " of " + waiting.size() + " keys were taken by another process meanwhile (" + waiting.get(0).trigger()
-            + " " + waiting.get(0).dedupKey() + " first of the batch); the transaction is undone");
-      }
-      for (int i = 0; i < ids.size(); i++) {
-        long id = ids.get(i);
-        waitingMade.get(i).id = id;
-        taken.put(waiting.get(i).trigger() + "\n" + waiting.get(i).dedupKey(), id);
-        history.accept(new HistoryEntry(id, now, InvitationState.SCHEDULED,
-            Optional.of("send at " + waiting.get(i).sendAt())));
+      for (int i = 0; i < waiting.size(); i++) {
+        NewInvitation invitation = waiting.get(i);
+        Made made = waitingMade.get(i);
+        if (ids != null) {
+          made.id = ids.get(i);
+          history.accept(new HistoryEntry(made.id, now, InvitationState.SCHEDULED,
+              Optional.of("send at " + invitation.sendAt())));
+        } else {
+          Created one = create(handle, invitation, now, history);
+          made.id = one.id();
+          made.created = one.created();
+        }
+        taken.put(invitation.trigger() + "\n" + invitation.dedupKey(), made.id);
       }
       waiting.clear();
       waitingMade.clear();

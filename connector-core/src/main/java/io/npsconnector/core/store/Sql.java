@@ -108,8 +108,12 @@ final class Sql {
 
   static boolean isUniqueViolation(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-        return true;
+      // a batch's failure (BatchUpdateException) carries the failed statement's as its next exception
+      for (SQLException sql = cause instanceof SQLException first ? first : null; sql != null;
+          sql = sql.getNextException()) {
+        if (UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+          return true;
+        }
       }
     }
     return false;

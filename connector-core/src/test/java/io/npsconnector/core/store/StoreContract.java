@@ -189,6 +189,50 @@ abstract class StoreContract {
   }
 
   @Test
+  void makesABatchsInvitationsInOneInsertAndGivesAKeyTakenMeanwhileItsInvitation() {
+    database.jdbi().useTransaction(h -> {
+      List<InvitationRepository.HistoryEntry> entries = new java.util.ArrayList<>();
+      long before = invitations.create(h, newInvitation("k0", "c0"), T0).id();
+      InvitationRepository.Batch batch = invitations.batch(h, "crm", Map.of("t", List.of("k0", "k1", "k2", "k3")),
+          T0, entries::add);
+
+      InvitationRepository.Batch.Made known = batch.add(newInvitation("k0", "c0"));
+      InvitationRepository.Batch.Made first = batch.add(newInvitation("k1", "c1"));
+      InvitationRepository.Batch.Made second = batch.add(newInvitation("k2", "c2"));
+      assertThat(known.created()).isFalse();
+      assertThat(known.id()).isEqualTo(before);
+      assertThat(first.created()).isTrue();
+      assertThat(second.created()).isTrue();
+      assertThat(entries).isEmpty(); // nothing inserted yet
+      // another process takes k2 after the batch looked its keys up
+      long theirs = invitations.create(h, newInvitation("k2", "c9"), T0).id();
+
+      batch.flush();
+      assertThat(second.created()).isFalse();
+      assertThat(second.id()).isEqualTo(theirs);
+      assertThat(first.created()).isTrue();
+      assertThat(invitations.find(h, first.id())).get().extracting(Invitation::contactId, Invitation::state)
+          .containsExactly("c1", InvitationState.SCHEDULED);
+      assertThat(entries).extracting(InvitationRepository.HistoryEntry::invitationId).containsExactly(first.id());
+
+      // a key the batch made already is that invitation; asking a new one's id inserts it
+      assertThat(batch.add(newInvitation("k1", "c1")).id()).isEqualTo(first.id());
+      InvitationRepository.Batch.Made third = batch.add(newInvitation("k3", "c3"));
+      long thirdId = third.id();
+      assertThat(invitations.find(h, thirdId)).get().extracting(Invitation::contactId).isEqualTo("c3");
+      assertThat(entries).extracting(InvitationRepository.HistoryEntry::invitationId)
+          .containsExactly(first.id(), thirdId);
+      assertThatThrownBy(() -> batch.add(new InvitationRepository.NewInvitation("crm", "other", "k4", "c4",
+          Optional.empty(), Optional.empty(), "email", T0))).hasMessageContaining("crm/other");
+    });
+  }
+
+  private static InvitationRepository.NewInvitation newInvitation(String key, String contact) {
+    return new InvitationRepository.NewInvitation("crm", "t", key, contact, Optional.empty(), Optional.empty(),
+        "email", T0.plusSeconds(60));
+  }
+
+  @Test
   void keepsOneDayPlanPerTriggerAndSeesChangesAfterIt() {
     RelationshipPlanRepository plans = new RelationshipPlanRepository();
     Instant day = Instant.parse("2026-11-02T00:00:00Z");
