@@ -547,7 +547,7 @@ public final class InvitationRepository {
       counting.bind(handle.createQuery("SELECT c.email_key, i.id, i.connection, i.contact_crm_id, "
               + "COALESCE(i.sent_at, i.send_at) AS at FROM contacts c JOIN invitations i ON i.connection = c.connection "
               + "AND i.contact_crm_id = c.crm_id WHERE c.email_key IN (<keys>)" + counting.where("i.")))
-          .bindList("keys", some)
+          .bindList("keys", Sql.padded(some))
           .map((rs, ctx) -> new PersonRow(rs.getString("email_key"), rs.getLong("id"), new PersonSurvey(
               rs.getString("connection"), rs.getString("contact_crm_id"), rs.getTimestamp("at").toInstant())))
           .forEach(row -> {

@@ -25,11 +25,13 @@ final class Sql {
    * A table of {@code count} keys, {@code (VALUES (:key0), (:key1), ...) AS wanted(id)}, to join a table's index
    * on: a read of many rows by a key that is not an index's first column ({@code connection, crm_id}) seeks each
    * of them, where {@code crm_id IN (...)} makes H2 read every row of the connection. Bind it with
-   * {@link #bindKeys}.
+   * {@link #bindKeys}. The table has {@link #slots} rows, the keys' and NULLs after them that join nothing, so
+   * that the statement's text is one of a few: parsed and planned once (Jdbi's parser, H2's query cache,
+   * PostgreSQL's prepared statements), not once per length of a page's key list.
    */
   static String keys(int count) {
     StringBuilder sql = new StringBuilder("(VALUES ");
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < slots(count); i++) {
       sql.append(i == 0 ? "(CAST(:key0 AS VARCHAR(320)))" : ", (:key" + i + ")");
     }
     return sql.append(") AS wanted(id)").toString();
@@ -48,12 +50,39 @@ final class Sql {
     return chunks;
   }
 
-  /** Binds the keys of {@link #keys}. */
+  /** Binds the keys of {@link #keys}, and NULL to its slots after them. */
   static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindKeys(T statement, List<String> keys) {
-    for (int i = 0; i < keys.size(); i++) {
-      statement.bind("key" + i, keys.get(i));
+    for (int i = 0; i < slots(keys.size()); i++) {
+      statement.bindByType("key" + i, i < keys.size() ? keys.get(i) : null, String.class);
     }
     return statement;
+  }
+
+  /**
+   * The rows of a key table ({@link #keys}) or the values of an {@code IN} list for {@code count} keys: 8, 16,
+   * 32 ... up to {@link ContactRepository#IN_LIST}; more than that are given as they are.
+   */
+  static int slots(int count) {
+    int slots = 8;
+    while (slots < count && slots < ContactRepository.IN_LIST) {
+      slots = Math.min(slots * 2, ContactRepository.IN_LIST);
+    }
+    return Math.max(slots, count);
+  }
+
+  /**
+   * {@code values} (not empty) for an {@code IN} list, its last value repeated to its {@link #slots}: an
+   * {@code IN} list that names a value twice finds the same rows, in one of a few statement texts.
+   */
+  static <V> List<V> padded(List<V> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("an IN list needs a value");
+    }
+    List<V> padded = new java.util.ArrayList<>(values);
+    while (padded.size() < slots(values.size())) {
+      padded.add(values.get(values.size() - 1));
+    }
+    return padded;
   }
 
   /**

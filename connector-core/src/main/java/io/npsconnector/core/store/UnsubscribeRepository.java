@@ -52,7 +52,7 @@ public final class UnsubscribeRepository {
     }
     for (List<String> some : Sql.chunks(addresses)) {
       listedEmails.addAll(handle.createQuery("SELECT email FROM unsubscribes WHERE email IN (<emails>)")
-          .bindList("emails", some)
+          .bindList("emails", Sql.padded(some))
           .mapTo(String.class).list());
     }
     return new Listed(Set.copyOf(listedIds), Set.copyOf(listedEmails));
