@@ -71,6 +71,11 @@ final class TriggerService {
   private final TriggerEvaluator evaluator = new TriggerEvaluator();
   private final RelationshipPlanner planner = new RelationshipPlanner();
   private final RelationshipPlanRepository plans = new RelationshipPlanRepository();
+  /**
+   * The invitations the passes add, followed across passes: a first sync's passes along the read add a page's
+   * worth each, fewer than one pass's look at the table's statistics would see.
+   */
+  private final Statistics.Growth invitationGrowth = new Statistics.Growth("invitations");
 
   TriggerService(NpsConfig config, Stores stores, Scheduling scheduling, Clock clock) {
     this.config = config;
@@ -180,7 +185,6 @@ final class TriggerService {
     Optional<PendingEvaluation> after = Optional.empty();
     Map<String, Pause> paused = stores.triggerPauses().paused(handle);
     Statistics.refresh(handle, PASS_TABLES);
-    Statistics.Growth invitations = new Statistics.Growth("invitations");
     while (true) {
       List<PendingEvaluation> page = stores.events().pending(handle, connection, after, PAGE);
       List<PendingEvaluation> waiting = new ArrayList<>();
@@ -212,7 +216,7 @@ final class TriggerService {
       });
       // a first sync's pass grows the invitations from nothing: the planner's count must follow, or PostgreSQL
       // keeps planning for an empty table and a page's survey look-ups scan every invitation made so far
-      invitations.added(handle, (int) outcomes.stream().filter(outcome -> outcome.decision().invites()).count());
+      invitationGrowth.added(handle, (int) outcomes.stream().filter(outcome -> outcome.decision().invites()).count());
       scheduleAll(outcomes);
       for (Outcome outcome : outcomes) {
         tally.add(outcome);

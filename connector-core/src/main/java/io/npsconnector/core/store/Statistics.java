@@ -33,7 +33,8 @@ public final class Statistics {
    * statistics (which a backend reports only from time to time, so that a look right after a commit may not see
    * it): the table is analyzed once the rows added since the planner last counted it exceed half its count and
    * {@value #GROWTH_MINIMUM} rows, so that the planner's count stays within a factor of two of the truth at a few
-   * analyses per tenfold growth. A no-op on H2. Not thread-safe: one per run.
+   * analyses per tenfold growth. A no-op on H2. One per table and store: it may follow many runs, and
+   * runs of two threads (a webhook's pass beside a sync's) count under its lock.
    */
   public static final class Growth {
     private static final int GROWTH_MINIMUM = 1_000;
@@ -46,7 +47,7 @@ public final class Statistics {
     }
 
     /** Counts {@code rows} added to the table in {@code handle}'s view, and analyzes it when they are many. */
-    public void added(Handle handle, int rows) {
+    public synchronized void added(Handle handle, int rows) {
       if (rows == 0 || !Sql.postgres(handle)) {
         return;
       }
