@@ -81,18 +81,14 @@ public final class Database implements AutoCloseable {
    * the service runs) connects to that one instead of waiting for the file lock. H2 keeps the space of old
    * versions for {@code RETENTION_TIME} before it reuses it; at its default (45 s) a long sync writes faster than
    * that space comes free and the open file grows to several times its data (about 10 times at 10 k contacts). One
-   * second halves that; 0 would free it at once but is known to let a crash leave a file H2 cannot open. Each
-   * session keeps its {@code QUERY_CACHE_SIZE} latest statements parsed; at H2's default (8) a sync page and a
-   * trigger pass page run more distinct statements than that on one connection, so that every one was parsed
-   * and planned again each time (the key tables of a page's look-ups among them).
+   * second halves that; 0 would free it at once but is known to let a crash leave a file H2 cannot open.
    */
   static String h2Url(Path path) {
     return "jdbc:h2:file:" + path.toAbsolutePath().normalize() + H2_SETTINGS;
   }
 
   /** The settings {@link #h2Url} gives H2 (public for measurements that open the store by URL). */
-  public static final String H2_SETTINGS =
-      ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;RETENTION_TIME=1000;QUERY_CACHE_SIZE=64";
+  public static final String H2_SETTINGS = ";AUTO_SERVER=TRUE;LOCK_TIMEOUT=10000;RETENTION_TIME=1000";
 
   private static void migrate(DataSource dataSource, Vendor vendor) {
     Flyway.configure()
