@@ -22,6 +22,8 @@ class BenchOptionsTest {
     assertThat(options.pg()).isTrue();
     assertThat(options.wants("sync")).isTrue();
     assertThat(options.wants("scale")).as("memory rows only at scale").isFalse();
+    assertThat(options.warmJvm()).as("warm-JVM first syncs only when asked").isFalse();
+    assertThat(Bench.parse(new String[] {"--only", "sync", "--warm-jvm"}).warmJvm()).isTrue();
   }
 
   @Test
