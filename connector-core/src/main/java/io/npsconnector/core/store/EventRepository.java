@@ -118,15 +118,8 @@ public final class EventRepository {
     events.forEach(event -> byKind.computeIfAbsent(event.kind().name(), k -> new java.util.ArrayList<>())
         .add(event.crmId()));
     Map<String, Long> ids = new HashMap<>();
-    byKind.forEach((kind, crmIds) -> {
-      for (List<String> some : Sql.chunks(crmIds)) {
-        Sql.bindKeys(handle.createQuery("SELECT e.crm_id, e.id FROM " + Sql.keys(some.size()) + " JOIN events e "
-                + "ON e.connection = :connection AND e.kind = :kind AND e.crm_id = wanted.id"), some)
-            .bind("connection", connection).bind("kind", kind)
-            .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-            .forEach(entry -> ids.put(key(kind, entry.getKey()), entry.getValue()));
-      }
-    });
+    byKind.forEach((kind, crmIds) -> Sql.idsByKey(handle, "events", "kind", "crm_id", connection, kind, crmIds)
+        .forEach((crmId, id) -> ids.put(key(kind, crmId), id)));
     return ids;
   }
 

@@ -87,15 +87,8 @@ public final class InvitationRepository {
   public Batch batch(Handle handle, String connection, Map<String, ? extends Collection<String>> keys, Instant now,
       java.util.function.Consumer<HistoryEntry> history) {
     Map<String, Long> taken = new HashMap<>();
-    keys.forEach((trigger, some) -> {
-      for (List<String> chunk : Sql.chunks(some)) {
-        Sql.bindKeys(handle.createQuery("SELECT i.dedup_key, i.id FROM " + Sql.keys(chunk.size()) + " JOIN invitations"
-                + " i ON i.connection = :connection AND i.trigger_name = :trigger AND i.dedup_key = wanted.id"), chunk)
-            .bind("connection", connection).bind("trigger", trigger)
-            .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
-            .forEach(row -> taken.put(trigger + "\n" + row.getKey(), row.getValue()));
-      }
-    });
+    keys.forEach((trigger, some) -> Sql.idsByKey(handle, "invitations", "trigger_name", "dedup_key", connection,
+        trigger, some).forEach((key, id) -> taken.put(trigger + "\n" + key, id)));
     return new Batch(handle, connection, Set.copyOf(keys.keySet()), taken, now, history);
   }
 

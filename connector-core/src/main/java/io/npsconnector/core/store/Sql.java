@@ -50,6 +50,24 @@ final class Sql {
     return chunks;
   }
 
+  /**
+   * The ids of the rows of {@code table} of one connection and group ({@code groupColumn}) whose {@code keyColumn}
+   * holds one of {@code wanted}, by that key: a key table joined on the table's unique key, one query per chunk.
+   */
+  static Map<String, Long> idsByKey(Handle handle, String table, String groupColumn, String keyColumn,
+      String connection, String group, java.util.Collection<String> wanted) {
+    Map<String, Long> ids = new java.util.HashMap<>();
+    for (List<String> some : chunks(wanted)) {
+      bindKeys(handle.createQuery("SELECT t." + keyColumn + ", t.id FROM " + keys(some.size()) + " JOIN " + table
+              + " t ON t.connection = :connection AND t." + groupColumn + " = :group AND t." + keyColumn
+              + " = wanted.id"), some)
+          .bind("connection", connection).bind("group", group)
+          .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+          .forEach(row -> ids.put(row.getKey(), row.getValue()));
+    }
+    return ids;
+  }
+
   /** Binds the keys of {@link #keys}, and NULL to its slots after them. */
   static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindKeys(T statement, List<String> keys) {
     for (int i = 0; i < slots(keys.size()); i++) {
