@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -239,8 +240,8 @@ final class TriggerService {
    * kind of event) are looked up once.
    */
   private InvitationRepository.Batch batch(Handle handle, ConnectionConfig connection, List<PendingEvaluation> page,
-      Instant now, java.util.function.Consumer<InvitationRepository.HistoryEntry> history) {
-    Map<String, List<String>> keys = new java.util.HashMap<>();
+      Instant now, Consumer<InvitationRepository.HistoryEntry> history) {
+    Map<String, List<String>> keys = new HashMap<>();
     for (PendingEvaluation pending : page) {
       for (TriggerConfig trigger : triggersOn(connection, pending.event().event())) {
         keys.computeIfAbsent(trigger.name(), name -> new ArrayList<>())
@@ -262,9 +263,8 @@ final class TriggerService {
 
   /** Every decision on one event for one contact; empty to leave it pending (its contact is not here yet). */
   private Optional<List<Supplier<Outcome>>> evaluate(Handle handle, ConnectionConfig connection,
-      PendingEvaluation pending,
-      Optional<Contact> contact, PageHistory history, Map<String, Pause> paused, Instant now,
-      PageRows rows) {
+      PendingEvaluation pending, Optional<Contact> contact, PageHistory history, Map<String, Pause> paused,
+      Instant now, PageRows rows) {
     long eventId = pending.event().id();
     InteractionEvent event = pending.event().event();
     List<TriggerConfig> triggers = triggersOn(connection, event);
