@@ -101,6 +101,8 @@ public final class InvitationRepository {
     private final Instant now;
     private final java.util.function.Consumer<HistoryEntry> history;
     private final List<NewInvitation> waiting = new ArrayList<>();
+    /** The trigger and key of each waiting invitation (as {@code taken} has them). */
+    private final Set<String> waitingKeys = new java.util.HashSet<>();
     private final List<Made> waitingMade = new ArrayList<>();
 
     private Batch(Handle handle, String connection, Set<String> triggers, Map<String, Long> taken, Instant now,
@@ -154,14 +156,13 @@ public final class InvitationRepository {
       if (known != null) {
         return new Made(known, false);
       }
-      boolean again = waiting.stream().anyMatch(other -> other.trigger().equals(invitation.trigger())
-          && other.dedupKey().equals(invitation.dedupKey()));
-      if (again) { // the batch makes that key already: the invitation it inserts is the one
+      if (waitingKeys.contains(key)) { // the batch makes that key already: the invitation it inserts is the one
         flush();
         return new Made(taken.get(key), false);
       }
       Made made = new Made(0, true);
       waiting.add(invitation);
+      waitingKeys.add(key);
       waitingMade.add(made);
       return made;
     }
@@ -208,6 +209,7 @@ public final class InvitationRepository {
         taken.put(invitation.trigger() + "\n" + invitation.dedupKey(), made.id);
       }
       waiting.clear();
+      waitingKeys.clear();
       waitingMade.clear();
     }
   }
