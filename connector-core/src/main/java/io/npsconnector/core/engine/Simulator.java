@@ -5,7 +5,6 @@ import io.npsconnector.config.NpsConfig;
 import io.npsconnector.core.model.Contact;
 import io.npsconnector.core.model.InvitationState;
 import io.npsconnector.core.store.Database;
-import io.npsconnector.core.store.Invitation;
 import io.npsconnector.core.store.InvitationRepository.Counting;
 import io.npsconnector.core.trigger.Decision;
 import io.npsconnector.core.trigger.TriggerEvaluator;
@@ -108,14 +107,14 @@ public final class Simulator {
       if (!connection.enabled()) {
         continue;
       }
-      for (Invitation invitation : stores.invitations().inStates(connection.name(), InvitationState.SCHEDULED)) {
+      stores.invitations().forEachInState(connection.name(), InvitationState.SCHEDULED, invitation -> {
         if (invitation.sendAt().isBefore(until)) {
           lines.accept(new Line(Source.SCHEDULED, connection.name(), invitation.trigger(), invitation.contactId(),
               name(connection.name(), invitation.contactId()), Optional.empty(), invitation.createdAt(),
               Decision.Outcome.INVITE, "scheduled", "invitation " + invitation.id() + " is waiting for its send time",
               Optional.of(invitation.sendAt())));
         }
-      }
+      });
       stores.jdbi().useHandle(handle -> {
         handle.begin();
         try {
@@ -163,7 +162,7 @@ public final class Simulator {
 
   /** Sends, in the rolled-back transaction, every invitation due by {@code at}, at its send time. */
   private void sendDue(Handle handle, String connection, Instant at) {
-    for (Invitation invitation : stores.invitations().dueBy(handle, connection, at)) {
+    stores.invitations().forEachDueBy(handle, connection, at, invitation -> {
       Instant sendAt = invitation.sendAt();
       Optional<TriggerEvaluator.Refusal> refusal = rules.recheck(connection, config.fatigue(),
           stores.contacts().find(handle, connection, invitation.contactId()),
@@ -171,7 +170,7 @@ public final class Simulator {
       stores.invitations().transition(handle, invitation.id(), List.of(InvitationState.SCHEDULED),
           refusal.isPresent() ? InvitationState.SUPPRESSED : InvitationState.SENT,
           refusal.map(Object::toString).orElse("sent (simulated)"), sendAt);
-    }
+    });
   }
 
   private Line line(Handle handle, Source source, TriggerService.Outcome outcome, Instant at) {

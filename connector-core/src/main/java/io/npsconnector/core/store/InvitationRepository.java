@@ -365,11 +365,65 @@ public final class InvitationRepository {
         .bind("connection", connection).map((rs, ctx) -> map(rs)).list());
   }
 
-  /** Scheduled invitations of the connection due by {@code until}, in send order, read on {@code handle}. */
-  public List<Invitation> dueBy(Handle handle, String connection, Instant until) {
-    return handle.createQuery("SELECT " + COLUMNS + " FROM invitations WHERE connection = :connection "
+  /** Invitations read at a time by the {@code forEach} methods. */
+  static final int PAGE = 500;
+
+  /**
+   * The connection's invitations in {@code state}, handed to {@code each} in id order a keyset page at a time
+   * ({@code ix_invitations_state}), each page in a handle of its own: no more than a page is held, whatever the
+   * count.
+   */
+  public void forEachInState(String connection, InvitationState state, java.util.function.Consumer<Invitation> each) {
+    long after = 0;
+    while (true) {
+      long from = after;
+      List<Invitation> page = jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM invitations "
+              + "WHERE connection = :connection AND state = :state AND id > :after ORDER BY connection, state, id "
+              + "LIMIT " + PAGE) // the index's own order, which H2 then reads without a sort
+          .bind("connection", connection).bind("state", state.name()).bind("after", from)
+          .map((rs, ctx) -> map(rs)).list());
+      page.forEach(each);
+      if (page.size() < PAGE) {
+        return;
+      }
+      after = page.get(page.size() - 1).id();
+    }
+  }
+
+  /**
+   * The connection's scheduled invitations due by {@code until}, handed to {@code each} in send order (send time,
+   * then id), read on {@code handle}: first their ids alone, in that order (eight bytes each), then each page's
+   * rows by id as its turn comes, so that no more than a page of invitations is held. A page's row reflects what
+   * {@code each} did to the invitations before it.
+   */
+  public void forEachDueBy(Handle handle, String connection, Instant until,
+      java.util.function.Consumer<Invitation> each) {
+    long[] ids = new long[64];
+    int count = 0;
+    try (var rows = handle.createQuery("SELECT id FROM invitations WHERE connection = :connection "
             + "AND state = 'SCHEDULED' AND send_at <= :until ORDER BY send_at, id")
-        .bind("connection", connection).bind("until", Sql.timestamp(until)).map((rs, ctx) -> map(rs)).list();
+        .bind("connection", connection).bind("until", Sql.timestamp(until)).setFetchSize(PAGE)
+        .mapTo(Long.class).iterator()) {
+      while (rows.hasNext()) {
+        if (count == ids.length) {
+          ids = Arrays.copyOf(ids, count * 2);
+        }
+        ids[count++] = rows.next();
+      }
+    }
+    for (int from = 0; from < count; from += PAGE) {
+      List<Long> page = Arrays.stream(ids, from, Math.min(count, from + PAGE)).boxed().toList();
+      Map<Long, Invitation> rows = new HashMap<>();
+      handle.createQuery("SELECT " + COLUMNS + " FROM invitations WHERE id IN (<ids>)")
+          .bindList("ids", Sql.padded(page)).map((rs, ctx) -> map(rs))
+          .forEach(invitation -> rows.put(invitation.id(), invitation));
+      for (Long id : page) {
+        Invitation invitation = rows.get(id);
+        if (invitation != null) {
+          each.accept(invitation);
+        }
+      }
+    }
   }
 
   /** The earliest send time after {@code after} of a scheduled invitation of the connection, read on {@code handle}. */

@@ -227,6 +227,63 @@ abstract class StoreContract {
     });
   }
 
+  @Test
+  void handsEveryInvitationInAStateOverPageByPageInIdOrder() {
+    int count = InvitationRepository.PAGE * 2 + 3; // two full pages and a part
+    List<Long> made = new java.util.ArrayList<>();
+    database.jdbi().useTransaction(h -> {
+      for (int i = 0; i < count; i++) {
+        made.add(invitations.create(h, newInvitation("p" + i, "c" + i), T0).id());
+      }
+      // one of them sent, one of another connection: neither is handed over
+      invitations.transition(h, made.get(7), List.of(InvitationState.SCHEDULED), InvitationState.SENT, "sent", T0);
+      invitations.create(h, new InvitationRepository.NewInvitation("other", "t", "p0", "c0", Optional.empty(),
+          Optional.empty(), "email", T0), T0);
+    });
+    List<Long> handed = new java.util.ArrayList<>();
+
+    invitations.forEachInState("crm", InvitationState.SCHEDULED, invitation -> handed.add(invitation.id()));
+
+    List<Long> expected = new java.util.ArrayList<>(made);
+    expected.remove(made.get(7));
+    assertThat(handed).containsExactlyElementsOf(expected);
+    List<Long> sent = new java.util.ArrayList<>();
+    invitations.forEachInState("crm", InvitationState.SENT, invitation -> sent.add(invitation.id()));
+    assertThat(sent).containsExactly(made.get(7));
+  }
+
+  @Test
+  void handsTheDueInvitationsOverInSendOrderAcrossPages() {
+    int count = InvitationRepository.PAGE + 10;
+    Map<Long, Instant> sendAt = new java.util.HashMap<>();
+    database.jdbi().useTransaction(h -> {
+      for (int i = 0; i < count; i++) {
+        // send times out of id order, pairs of equal times (then by id), and the last ten not due yet
+        Instant at = i >= count - 10 ? T0.plusSeconds(86_400) : T0.plusSeconds((count - i) / 2 * 60L);
+        long id = invitations.create(h, new InvitationRepository.NewInvitation("crm", "t", "d" + i, "c" + i,
+            Optional.empty(), Optional.empty(), "email", at), T0).id();
+        sendAt.put(id, at);
+      }
+    });
+    Instant until = T0.plusSeconds(3_600 * 12);
+    List<Long> expected = sendAt.entrySet().stream().filter(entry -> !entry.getValue().isAfter(until))
+        .sorted(Map.Entry.<Long, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .map(Map.Entry::getKey).toList();
+    List<Long> handed = new java.util.ArrayList<>();
+
+    database.jdbi().useTransaction(h -> invitations.forEachDueBy(h, "crm", until, invitation -> {
+      handed.add(invitation.id());
+      // what the consumer does to one is seen by the next pages (the simulator sends them as they come)
+      invitations.transition(h, invitation.id(), List.of(InvitationState.SCHEDULED), InvitationState.SENT, "sent",
+          invitation.sendAt());
+    }));
+
+    assertThat(expected).hasSize(count - 10);
+    assertThat(handed).containsExactlyElementsOf(expected);
+    database.jdbi().useHandle(h -> assertThat(invitations.find(h, handed.get(handed.size() - 1))).get()
+        .extracting(Invitation::state).isEqualTo(InvitationState.SENT));
+  }
+
   private static InvitationRepository.NewInvitation newInvitation(String key, String contact) {
     return new InvitationRepository.NewInvitation("crm", "t", key, contact, Optional.empty(), Optional.empty(),
         "email", T0.plusSeconds(60));
