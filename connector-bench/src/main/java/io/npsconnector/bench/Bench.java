@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
@@ -414,6 +415,29 @@ public final class Bench {
         sync.path("stored-contacts").asLong() == inSandbox));
     report.add(Row.figure(id + "-heap", work + ": peak heap after GC",
         Row.megabytes(sync.path("heap").asLong())));
+    if (sync.has("machine-busy") && bare.has("machine-busy")) {
+      report.add(new Row(id + "-machine", work + ": the machine's CPU meanwhile", machine(sync, "connector"),
+          machine(bare, "bare pull"), Optional.empty(), Row.NONE, Row.NONE));
+    }
+  }
+
+  /**
+   * Where the machine's CPU went while a measurement ran: its own process, the PostgreSQL server (when it is on this
+   * machine and did anything) and the rest (the sandboxes in this JVM, and whatever else ran), with the cores that
+   * kept busy on average. A wall time cannot fall below all of it over the cores.
+   */
+  static String machine(JsonNode reading, String own) {
+    double wall = Math.max(1e-9, reading.path("wall").asDouble());
+    double busy = reading.path("machine-busy").asDouble();
+    double cpu = reading.path("cpu").asDouble();
+    double postgres = reading.path("postgres-cpu").asDouble(0);
+    StringBuilder text = new StringBuilder(own + " " + Row.seconds(cpu));
+    if (postgres >= 0.05) {
+      text.append(" + PostgreSQL ").append(Row.seconds(postgres));
+    }
+    text.append(" + sandbox and rest ").append(Row.seconds(Math.max(0, busy - cpu - postgres)));
+    return text.append(String.format(Locale.ROOT, " = %.2f of %d cores", busy / wall,
+        Runtime.getRuntime().availableProcessors())).toString();
   }
 
   private void triggerRows(JsonNode sync) {
@@ -530,6 +554,7 @@ public final class Bench {
       report.add(Row.atMost("scale-heap", "Peak live heap of a first sync (H2; full collections every "
           + LIVE_HEAP_EVERY_MS / 1000 + " s), " + count(options.contacts()) + " vs " + count(small) + " contacts",
           Row.megabytes(heap), Row.megabytes(smallHeap), heap / (double) Math.max(1, smallHeap), 1.5));
+      simulateRows(work, big, small);
     }
     Path file = Path.of(h2Store + ".mv.db");
     long size = Files.size(file);
@@ -540,6 +565,30 @@ public final class Bench {
     long data = Files.size(file);
     report.add(Row.atMost("scale-h2-file", "H2 file after the first sync vs its data (compacted)",
         Row.megabytes(size), Row.megabytes(data), size / (double) Math.max(1, data), 2.0));
+  }
+
+  /**
+   * {@code simulate --days 7} over the stores the live-heap first syncs filled (N and N/10 contacts), each in the
+   * connector's heap with its live heap sampled: its time at N, its heap against the one at N/10 (flat), and that it
+   * lists every invitation the first sync left waiting.
+   */
+  private void simulateRows(Path work, JsonNode bigSync, int small) throws Exception {
+    progress("simulate --days 7 over the " + count(options.contacts()) + "-contact store, sampling its live heap ...");
+    JsonNode big = jvm.run("hubspot-live-simulate", "simulate", Map.of("config",
+        work.resolve("hubspot-live.yaml").toString(), "days", "7", "live-heap", Integer.toString(LIVE_HEAP_EVERY_MS)));
+    progress("simulate --days 7 over the " + count(small) + "-contact store, for the live heap at a tenth ...");
+    JsonNode smaller = jvm.run("hubspot-small-simulate", "simulate", Map.of("config",
+        work.resolve("hubspot-small.yaml").toString(), "days", "7", "live-heap", Integer.toString(LIVE_HEAP_EVERY_MS)));
+    String work7 = "simulate --days 7 over the first sync's store (H2), " + count(options.contacts()) + " contacts";
+    report.add(Row.figure("scale-simulate-wall", work7 + ": wall", Row.seconds(big.path("wall").asDouble())
+        + ", " + count(big.path("lines").asLong()) + " lines printed"));
+    long heap = big.path("heap").asLong();
+    long smallHeap = smaller.path("heap").asLong();
+    report.add(Row.atMost("scale-simulate-heap", work7 + ": peak live heap vs " + count(small) + " contacts",
+        Row.megabytes(heap), Row.megabytes(smallHeap), heap / (double) Math.max(1, smallHeap), 1.5));
+    long invited = bigSync.path("invited").asLong();
+    report.add(Row.check("scale-simulate-listed", work7 + ": surveys listed = invitations the first sync left waiting",
+        count(big.path("surveyed").asLong()), count(invited), big.path("surveyed").asLong() == invited));
   }
 
   /** How often a live-heap run's meter forces a full collection. */

@@ -23,13 +23,22 @@ import com.sun.management.OperatingSystemMXBean;
  */
 final class Meter {
   /** What a stretch of work took. */
-  record Reading(double wallSeconds, double cpuSeconds, long peakHeapAfterGcBytes) {}
+  /**
+   * What a stretch of work took.
+   *
+   * @param machineBusySeconds core-seconds the whole machine was busy meanwhile ({@link MachineCpu})
+   * @param postgresSeconds the PostgreSQL server's CPU time meanwhile, when it runs on this machine
+   */
+  record Reading(double wallSeconds, double cpuSeconds, long peakHeapAfterGcBytes, double machineBusySeconds,
+      double postgresSeconds) {}
 
   private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final AtomicLong peakAfterGc = new AtomicLong();
   private final boolean fullOnly;
   private long startedNanos;
   private long startedCpu;
+  private double startedBusy;
+  private double startedPostgres;
 
   Meter() {
     this(false);
@@ -86,6 +95,8 @@ final class Meter {
   /** Starts (or restarts) the stretch: clock, CPU and heap peak from now. */
   void start() {
     peakAfterGc.set(0);
+    startedBusy = MachineCpu.busySeconds();
+    startedPostgres = MachineCpu.postgresSeconds();
     startedCpu = os.getProcessCpuTime();
     startedNanos = System.nanoTime();
   }
@@ -94,15 +105,17 @@ final class Meter {
   Reading stop() {
     long wall = System.nanoTime() - startedNanos;
     long cpu = os.getProcessCpuTime() - startedCpu;
+    double busy = MachineCpu.busySeconds() - startedBusy;
+    double postgres = MachineCpu.postgresSeconds() - startedPostgres;
     System.gc();
     waitForNotifications();
-    return new Reading(wall / 1e9, cpu / 1e9, peakAfterGc.get());
+    return new Reading(wall / 1e9, cpu / 1e9, peakAfterGc.get(), busy, postgres);
   }
 
   /** Wall and CPU time since {@link #start()}, without a collection. */
   Reading lap() {
     return new Reading((System.nanoTime() - startedNanos) / 1e9, (os.getProcessCpuTime() - startedCpu) / 1e9,
-        peakAfterGc.get());
+        peakAfterGc.get(), MachineCpu.busySeconds() - startedBusy, MachineCpu.postgresSeconds() - startedPostgres);
   }
 
   /** Collection notifications arrive on their own thread, shortly after the collection. */

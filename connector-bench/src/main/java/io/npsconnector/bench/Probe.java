@@ -74,6 +74,7 @@ public final class Probe {
       case "hubspot-bare-pull" -> probe.hubspotBarePull();
       case "salesforce-bare-pull" -> probe.salesforceBarePull();
       case "first-sync" -> probe.firstSync();
+      case "simulate" -> probe.simulate();
       case "send" -> probe.send();
       case "writeback" -> probe.writeback();
       default -> throw new IllegalArgumentException("unknown task " + argv[0]);
@@ -95,6 +96,12 @@ public final class Probe {
     result.put(prefix + "wall", reading.wallSeconds());
     result.put(prefix + "cpu", reading.cpuSeconds());
     result.put(prefix + "heap", reading.peakHeapAfterGcBytes());
+    if (!Double.isNaN(reading.machineBusySeconds())) {
+      result.put(prefix + "machine-busy", reading.machineBusySeconds());
+    }
+    if (!Double.isNaN(reading.postgresSeconds())) {
+      result.put(prefix + "postgres-cpu", reading.postgresSeconds());
+    }
   }
 
   /** The connection's adapter, through the build's providers, reads every change from the start. */
@@ -232,6 +239,54 @@ public final class Probe {
         result.put("idle-calls", idle.apiCalls());
       }
     }
+  }
+
+  /**
+   * {@code nps-connector simulate --days D} over the store a first sync filled, through the command line itself (its
+   * lines formatted and counted, not kept): the surveys it lists and the lines it printed.
+   */
+  private void simulate() {
+    java.io.StringWriter errors = new java.io.StringWriter();
+    LineCounter out = new LineCounter();
+    picocli.CommandLine command = io.npsconnector.app.cli.NpsConnectorCommand.commandLine()
+        .setOut(new java.io.PrintWriter(out, true)).setErr(new java.io.PrintWriter(errors, true));
+    meter.start();
+    int exit = command.execute("simulate", "--config", args.get("config"), "--days", args.getOrDefault("days", "7"));
+    record(meter.stop());
+    if (exit != 0) {
+      throw new IllegalStateException("simulate exited with " + exit + ": " + errors);
+    }
+    result.put("lines", out.lines);
+    result.put("surveyed", out.surveyed);
+  }
+
+  /** Counts the lines written to it and keeps the count of "Would be surveyed (N):", nothing else. */
+  private static final class LineCounter extends java.io.Writer {
+    private static final String SURVEYED = "Would be surveyed (";
+    private final StringBuilder line = new StringBuilder();
+    long lines;
+    long surveyed = -1;
+
+    @Override
+    public void write(char[] buffer, int offset, int length) {
+      for (int i = offset; i < offset + length; i++) {
+        if (buffer[i] == '\n') {
+          lines++;
+          if (line.indexOf(SURVEYED) == 0) {
+            surveyed = Long.parseLong(line.substring(SURVEYED.length(), line.indexOf(")")));
+          }
+          line.setLength(0);
+        } else if (line.length() < 200) {
+          line.append(buffer[i]);
+        }
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
   }
 
   private static long count(Database database, String sql, String connection) {
