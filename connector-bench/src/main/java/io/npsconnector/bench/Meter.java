@@ -112,10 +112,13 @@ final class Meter {
     return new Reading(wall / 1e9, cpu / 1e9, peakAfterGc.get(), busy, postgres);
   }
 
-  /** Wall and CPU time since {@link #start()}, without a collection. */
+  /**
+   * Wall and CPU time since {@link #start()}, without a collection, and without the machine's figures: reading them
+   * walks {@code /proc}, work a lap in the middle of a measurement should not add.
+   */
   Reading lap() {
     return new Reading((System.nanoTime() - startedNanos) / 1e9, (os.getProcessCpuTime() - startedCpu) / 1e9,
-        peakAfterGc.get(), MachineCpu.busySeconds() - startedBusy, MachineCpu.postgresSeconds() - startedPostgres);
+        peakAfterGc.get(), Double.NaN, Double.NaN);
   }
 
   /** Collection notifications arrive on their own thread, shortly after the collection. */
