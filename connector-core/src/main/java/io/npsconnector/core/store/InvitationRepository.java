@@ -400,25 +400,25 @@ public final class InvitationRepository {
       java.util.function.Consumer<Invitation> each) {
     long[] ids = new long[64];
     int count = 0;
-    try (var rows = handle.createQuery("SELECT id FROM invitations WHERE connection = :connection "
+    try (var inOrder = handle.createQuery("SELECT id FROM invitations WHERE connection = :connection "
             + "AND state = 'SCHEDULED' AND send_at <= :until ORDER BY send_at, id")
         .bind("connection", connection).bind("until", Sql.timestamp(until)).setFetchSize(PAGE)
         .mapTo(Long.class).iterator()) {
-      while (rows.hasNext()) {
+      while (inOrder.hasNext()) {
         if (count == ids.length) {
           ids = Arrays.copyOf(ids, count * 2);
         }
-        ids[count++] = rows.next();
+        ids[count++] = inOrder.next();
       }
     }
     for (int from = 0; from < count; from += PAGE) {
       List<Long> page = Arrays.stream(ids, from, Math.min(count, from + PAGE)).boxed().toList();
-      Map<Long, Invitation> rows = new HashMap<>();
+      Map<Long, Invitation> byId = new HashMap<>();
       handle.createQuery("SELECT " + COLUMNS + " FROM invitations WHERE id IN (<ids>)")
           .bindList("ids", Sql.padded(page)).map((rs, ctx) -> map(rs))
-          .forEach(invitation -> rows.put(invitation.id(), invitation));
+          .forEach(invitation -> byId.put(invitation.id(), invitation));
       for (Long id : page) {
-        Invitation invitation = rows.get(id);
+        Invitation invitation = byId.get(id);
         if (invitation != null) {
           each.accept(invitation);
         }
